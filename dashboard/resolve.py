@@ -21,7 +21,7 @@ from dashboard.gazetteer import load_gazetteer
 FUZZY_THRESHOLD = 84.0
 #: The best fuzzy match must beat the best *other* province by this much.
 FUZZY_MARGIN = 6.0
-SUGGEST_MIN = 55.0
+SUGGEST_MIN = 65.0
 MIN_FUZZY_LENGTH = 5
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)

@@ -44,3 +44,53 @@ def gdf_25(default_gdf):
     import pandas as pd
 
     return gpd.GeoDataFrame(pd.concat([gdf, extra], ignore_index=True), crs=4326)
+
+
+PG_URL = os.environ.get("DASHBOARD_TEST_PG_URL")
+
+
+def _pg_engine():
+    import sqlalchemy as sa
+
+    from dashboard import db
+
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as conn:
+        db.metadata.drop_all(conn)
+    return engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """A fresh, migrated database: SQLite always; PostgreSQL when DASHBOARD_TEST_PG_URL is set."""
+    import sqlalchemy as sa
+
+    from dashboard import db
+
+    if request.param == "sqlite":
+        eng = sa.create_engine(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+    else:
+        if not PG_URL:
+            if os.environ.get("DASHBOARD_REQUIRE_PG"):
+                pytest.fail("DASHBOARD_REQUIRE_PG is set but DASHBOARD_TEST_PG_URL is not")
+            pytest.skip("PostgreSQL tests skipped: set DASHBOARD_TEST_PG_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+        eng = _pg_engine()
+    db.migrate(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory):
+    from dashboard.demo import write_demo
+
+    out = tmp_path_factory.mktemp("demo")
+    write_demo(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_dataset(demo_dir):
+    from dashboard.store import load_from_dir
+
+    return load_from_dir(demo_dir)

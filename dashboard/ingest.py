@@ -1,0 +1,133 @@
+"""Write validated case and coverage tables to the database, all or nothing.
+
+A file is validated in full first; only a file with no problems is written,
+in one transaction that upserts by ``case_id`` (cases) or province
+(coverage). Real data never mixes with the synthetic demo: the first real
+ingest removes the demo rows in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from dashboard import db
+from dashboard.parsing import read_table
+from dashboard.validation import ValidationOptions, ValidationReport, validate_cases, validate_coverage
+
+log = logging.getLogger(__name__)
+CHUNK = 20_000
+
+
+@dataclass
+class IngestResult:
+    report: ValidationReport
+    written: bool
+    added: int = 0
+    updated: int = 0
+    removed_synthetic: int = 0
+    log_id: int | None = None
+
+    def to_text(self) -> str:
+        if not self.written:
+            return self.report.to_text()
+        text = f"{self.report.filename}: written ({self.added} added, {self.updated} updated)."
+        if self.removed_synthetic:
+            text += f" Removed {self.removed_synthetic} synthetic demo rows, which never mix with real data."
+        return text
+
+
+def validate_file(source: Path | str | bytes, filename: str | None = None, kind: str = "cases",
+                  options: ValidationOptions | None = None) -> ValidationReport:
+    """Read and validate a file without writing anything."""
+    frame, how = read_table(source, filename)
+    name = filename or (Path(source).name if isinstance(source, (str, Path)) else "upload")
+    validate = validate_cases if kind == "cases" else validate_coverage
+    return validate(frame, name, how, options)
+
+
+def ingest_file(engine: Engine, source: Path | str | bytes, filename: str | None = None, kind: str = "cases",
+                options: ValidationOptions | None = None) -> IngestResult:
+    """Validate, then write the whole file in one transaction (or nothing at all)."""
+    data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
+    name = filename or (Path(source).name if isinstance(source, (str, Path)) else "upload")
+    report = validate_file(data, name, kind, options)
+    digest = hashlib.sha256(data).hexdigest()
+    if not report.ok:
+        with engine.begin() as conn:
+            conn.execute(db.ingest_log.insert().values(
+                at=datetime.now(timezone.utc), kind=kind, file_name=name[:255], sha256=digest,
+                rows_rejected=report.rejected_rows, status="rejected", synthetic=False,
+                note=f"{len(report.problems)} problem(s); nothing written"))
+        log.info("ingest rejected: kind=%s problems=%d", kind, len(report.problems))
+        return IngestResult(report, written=False)
+    return write_records(engine, report, digest, synthetic=False)
+
+
+def write_records(engine: Engine, report: ValidationReport, digest: str, synthetic: bool) -> IngestResult:
+    """Upsert validated records in a single transaction and log the ingest."""
+    assert report.ok and report.records is not None
+    records = report.records
+    result = IngestResult(report, written=True)
+    with engine.begin() as conn:
+        if not synthetic:
+            result.removed_synthetic = _remove_synthetic(conn)
+        if report.kind == "cases":
+            result.added, result.updated = _upsert(conn, db.cases, "case_id", records, synthetic)
+        else:
+            result.added, result.updated = _upsert(conn, db.coverage, "province_code", records, synthetic)
+        result.log_id = conn.execute(db.ingest_log.insert().values(
+            at=datetime.now(timezone.utc), kind=report.kind, file_name=report.filename[:255], sha256=digest,
+            rows_added=result.added, rows_updated=result.updated, rows_rejected=0, status="ok",
+            synthetic=synthetic, note=("SYNTHETIC demo data" if synthetic else None),
+        )).inserted_primary_key[0]
+        if report.kind == "cases":
+            conn.execute(db.cases.update().where(db.cases.c.ingest_id.is_(None)).values(ingest_id=result.log_id))
+    log.info("ingest written: kind=%s added=%d updated=%d", report.kind, result.added, result.updated)
+    return result
+
+
+def _remove_synthetic(conn: sa.Connection) -> int:
+    removed = conn.execute(db.cases.delete().where(db.cases.c.synthetic.is_(True))).rowcount or 0
+    removed += conn.execute(db.coverage.delete().where(db.coverage.c.synthetic.is_(True))).rowcount or 0
+    return removed
+
+
+def _rows(records: pd.DataFrame, synthetic: bool) -> list[dict]:
+    frame = records.astype(object).where(records.notna(), None)
+    rows = frame.to_dict("records")
+    for row in rows:
+        row["synthetic"] = synthetic
+        if "victim_age" in row and row["victim_age"] is not None:
+            row["victim_age"] = int(row["victim_age"])
+        if "arrest_made" in row:
+            row["arrest_made"] = bool(row["arrest_made"])
+    return rows
+
+
+def _upsert(conn: sa.Connection, table: sa.Table, key: str, records: pd.DataFrame, synthetic: bool) -> tuple[int, int]:
+    existing = set(conn.execute(sa.select(table.c[key])).scalars())
+    rows = _rows(records, synthetic)
+    new = [r for r in rows if r[key] not in existing]
+    old = [r for r in rows if r[key] in existing]
+    for start in range(0, len(new), CHUNK):
+        conn.execute(table.insert(), new[start:start + CHUNK])
+    if old:
+        columns = [c for c in old[0] if c != key]
+        stmt = (table.update().where(table.c[key] == sa.bindparam("_key"))
+                .values({c: sa.bindparam(f"v_{c}") for c in columns}))
+        for start in range(0, len(old), CHUNK):
+            conn.execute(stmt, [{"_key": r[key], **{f"v_{c}": r[c] for c in columns}} for r in old[start:start + CHUNK]])
+    return len(new), len(old)
+
+
+def ingest_log_frame(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(sa.select(db.ingest_log).order_by(db.ingest_log.c.id.desc()), conn)

@@ -1,0 +1,220 @@
+"""Metrics over case and coverage data: pure functions, no Streamlit.
+
+Every function takes already-loaded frames (see :mod:`dashboard.store`) and
+a :class:`~dashboard.filters.Filters`. Population figures come from the 2008
+census by default (complete and official, and nearest the programme's
+start); pass ``census="2019"`` for the 2019 figures where they exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from dashboard.filters import Filters
+from dashboard.gazetteer import load_gazetteer
+from dashboard.schema import OFFENCES
+from dashboard.stats import wilson_interval
+
+CENSUS_NOTE = {"2008": "2008 General Population Census (NIS)", "2019": "2019 General Population Census (NIS)"}
+MIN_CASES_TO_RANK = 10
+
+
+def population(census: str = "2008") -> pd.Series:
+    """Population by province code; NaN where the census has no figure."""
+    gaz = load_gazetteer()
+    values = {c: (p.pop_2008 if census == "2008" else p.pop_2019) for c, p in gaz.items()}
+    return pd.Series(values, dtype="float64")
+
+
+def area() -> pd.Series:
+    return pd.Series({c: p.area_km2 for c, p in load_gazetteer().items()}, dtype="float64")
+
+
+def filter_mask(cases: pd.DataFrame, filters: Filters) -> np.ndarray:
+    mask = np.ones(len(cases), dtype=bool)
+    dates = cases["date"].to_numpy()
+    if filters.start:
+        mask &= dates >= np.datetime64(filters.start, "ns")
+    if filters.end:
+        mask &= dates <= np.datetime64(filters.end, "ns")
+    if filters.provinces:
+        mask &= cases["province_code"].isin(filters.provinces).to_numpy()
+    if filters.offences:
+        mask &= cases["offence"].isin(filters.offences).to_numpy()
+    return mask
+
+
+def apply_filters(cases: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    return cases[filter_mask(cases, filters)]
+
+
+# ---------------------------------------------------------------- coverage
+
+
+def active_provinces(coverage: pd.DataFrame, day: date) -> list[str]:
+    """Province codes the programme operates in on ``day``."""
+    ts = np.datetime64(day, "ns")
+    start = coverage["start_date"].to_numpy()
+    end = coverage["end_date"].to_numpy()
+    active = (start <= ts) & (np.isnat(end) | (end >= ts))
+    return sorted(coverage["province_code"].to_numpy()[active].tolist())
+
+
+def coverage_at(coverage: pd.DataFrame, day: date, provinces: tuple[str, ...] = (), census: str = "2008") -> dict:
+    """Provinces active on ``day`` and the share of population and area they hold.
+
+    With a province filter, shares are of the selected provinces.
+    """
+    universe = list(provinces) if provinces else list(load_gazetteer())
+    active = [c for c in active_provinces(coverage, day) if c in universe]
+    pop = population(census)[universe]
+    ar = area()[universe]
+    return {
+        "date": day.isoformat(),
+        "provinces": active,
+        "provinces_covered": len(active),
+        "provinces_total": len(universe),
+        "population_covered_share": float(pop[active].sum() / pop.sum()) if pop.sum() else None,
+        "area_covered_share": float(ar[active].sum() / ar.sum()),
+        "census": census,
+    }
+
+
+def coverage_timeline(coverage: pd.DataFrame, start: date, end: date, census: str = "2008") -> pd.DataFrame:
+    """Monthly covered share of population and area from ``start`` to ``end``."""
+    days = pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), end, freq="MS")
+    rows = []
+    for day in list(days) + ([pd.Timestamp(end)] if not len(days) or days[-1] != pd.Timestamp(end) else []):
+        info = coverage_at(coverage, day.date(), census=census)
+        rows.append({"date": day, "provinces_covered": info["provinces_covered"],
+                     "population_share": info["population_covered_share"], "area_share": info["area_covered_share"]})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- cases
+
+
+def _period_end(cases: pd.DataFrame, filters: Filters) -> date | None:
+    if filters.end:
+        return filters.end
+    return cases["date"].max().date() if len(cases) else None
+
+
+def summary(cases: pd.DataFrame, coverage: pd.DataFrame, filters: Filters = Filters(), census: str = "2008") -> dict:
+    """Headline figures for the filtered period (the CLI's ``summary --json``)."""
+    mask = filter_mask(cases, filters)
+    sub = cases[mask]
+    n = int(mask.sum())
+    arrests = int(sub["arrest"].sum())
+    end = _period_end(cases, filters)
+    cov = coverage_at(coverage, end, filters.provinces, census) if end else None
+    year = end.year if end else None
+    this_year = int((sub["date"].dt.year == year).sum()) if year else 0
+    ci = wilson_interval(arrests, n)
+    return {
+        "cases": n,
+        "arrests": arrests,
+        "arrest_rate": arrests / n if n else None,
+        "arrest_rate_ci95": list(ci) if ci else None,
+        "provinces_with_cases": int(sub["province_code"].nunique()),
+        "provinces_covered": cov["provinces_covered"] if cov else 0,
+        "provinces_total": cov["provinces_total"] if cov else len(filters.provinces or load_gazetteer()),
+        "population_covered_share": cov["population_covered_share"] if cov else None,
+        "area_covered_share": cov["area_covered_share"] if cov else None,
+        "first_case": sub["date"].min().date().isoformat() if n else None,
+        "last_case": sub["date"].max().date().isoformat() if n else None,
+        "period_end": end.isoformat() if end else None,
+        "year": year,
+        "cases_this_year": this_year,
+        "census": CENSUS_NOTE[census],
+    }
+
+
+def counts_cube(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
+    """Case and arrest counts by province x month x offence (non-empty cells only)."""
+    sub = apply_filters(cases, filters)
+    month = sub["date"].dt.to_period("M").dt.to_timestamp()
+    grouped = sub.groupby([sub["province_code"], month.rename("month"), sub["offence"]], observed=True)
+    out = grouped["arrest"].agg(cases="size", arrests="sum").reset_index()
+    out["arrests"] = out["arrests"].astype(int)
+    return out
+
+
+def by_province(cases: pd.DataFrame, filters: Filters = Filters(), census: str = "2008") -> pd.DataFrame:
+    """One row per province (all 25): cases, arrests, arrest rate with Wilson CI, rate per 100,000."""
+    sub = apply_filters(cases, filters)
+    codes = list(load_gazetteer())
+    n = sub.groupby("province_code", observed=False).size().reindex(codes, fill_value=0)
+    k = sub.groupby("province_code", observed=False)["arrest"].sum().reindex(codes, fill_value=0).astype(int)
+    gaz = load_gazetteer()
+    pop = population(census)
+    intervals = [wilson_interval(int(a), int(c)) for a, c in zip(k, n)]
+    frame = pd.DataFrame({
+        "province_code": codes,
+        "province": [gaz[c].name_en for c in codes],
+        "province_km": [gaz[c].name_km for c in codes],
+        "cases": n.to_numpy(),
+        "arrests": k.to_numpy(),
+        "arrest_rate": np.where(n.to_numpy() > 0, k.to_numpy() / np.maximum(n.to_numpy(), 1), np.nan),
+        "ci_low": [ci[0] if ci else np.nan for ci in intervals],
+        "ci_high": [ci[1] if ci else np.nan for ci in intervals],
+        "population": pop[codes].to_numpy(),
+        "per_100k": n.to_numpy() / pop[codes].to_numpy() * 100_000,
+    })
+    frame["ranked"] = frame["cases"] >= MIN_CASES_TO_RANK
+    return frame
+
+
+def monthly(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
+    """Cases and arrests per month (gaps filled with 0) with the cumulative count."""
+    sub = apply_filters(cases, filters)
+    if sub.empty:
+        return pd.DataFrame(columns=["month", "cases", "arrests", "cumulative"])
+    month = sub["date"].dt.to_period("M")
+    grouped = sub.groupby(month)["arrest"].agg(cases="size", arrests="sum")
+    first = pd.Period(filters.start, "M") if filters.start else grouped.index.min()
+    last = pd.Period(filters.end, "M") if filters.end else grouped.index.max()
+    full = grouped.reindex(pd.period_range(min(first, grouped.index.min()), max(last, grouped.index.max()), freq="M"),
+                           fill_value=0)
+    out = full.reset_index(names="month")
+    out["month"] = out["month"].dt.to_timestamp()
+    out["cases"] = out["cases"].astype(int)
+    out["arrests"] = out["arrests"].astype(int)
+    out["cumulative"] = out["cases"].cumsum()
+    return out
+
+
+def arrest_rate_over_time(cases: pd.DataFrame, filters: Filters = Filters(), freq: str = "Q") -> pd.DataFrame:
+    """Arrest rate with Wilson 95% interval per period (quarter by default)."""
+    sub = apply_filters(cases, filters)
+    if sub.empty:
+        return pd.DataFrame(columns=["period", "cases", "arrests", "arrest_rate", "ci_low", "ci_high"])
+    grouped = sub.groupby(sub["date"].dt.to_period(freq))["arrest"].agg(cases="size", arrests="sum").reset_index()
+    grouped = grouped.rename(columns={"date": "period"})
+    grouped["arrests"] = grouped["arrests"].astype(int)
+    grouped["arrest_rate"] = grouped["arrests"] / grouped["cases"]
+    cis = [wilson_interval(a, c) for a, c in zip(grouped["arrests"], grouped["cases"])]
+    grouped["ci_low"] = [ci[0] for ci in cis]
+    grouped["ci_high"] = [ci[1] for ci in cis]
+    grouped["period"] = grouped["period"].astype(str)
+    return grouped
+
+
+def by_offence(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
+    sub = apply_filters(cases, filters)
+    counts = sub.groupby("offence", observed=False)["arrest"].agg(cases="size", arrests="sum")
+    counts = counts.reindex(list(OFFENCES), fill_value=0).reset_index()
+    counts["arrests"] = counts["arrests"].astype(int)
+    counts["share"] = counts["cases"] / counts["cases"].sum() if counts["cases"].sum() else 0.0
+    return counts
+
+
+def by_victim(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
+    """Cases by victim sex and age band: internal (analyst) views only."""
+    sub = apply_filters(cases, filters)
+    bands = pd.cut(sub["victim_age"].astype("float"), [-1, 5, 11, 14, 17], labels=["0-5", "6-11", "12-14", "15-17"])
+    out = sub.groupby([bands.rename("age_band"), sub["victim_sex"].rename("sex")], observed=False).size()
+    return out.rename("cases").reset_index()

@@ -1,0 +1,145 @@
+"""Reading tables (CSV in any common encoding, XLSX) and parsing cell values."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.errors import DataFileError
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+
+TRUE_WORDS = {"yes", "y", "true", "t", "1", "1.0", "បាទ", "ចាស", "មាន"}
+FALSE_WORDS = {"no", "n", "false", "f", "0", "0.0", "ទេ", "គ្មាន", "អត់"}
+
+
+def decode_csv_bytes(data: bytes) -> tuple[str, str]:
+    """Text and the encoding it was in: UTF-8 (with or without BOM), UTF-16, or Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        raise DataFileError("The file is not text in UTF-8, UTF-16 or Windows-1252.",
+                            "Save it from Excel as 'CSV UTF-8' or as .xlsx and upload again.") from None
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = text[:20000]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_table(source: Path | str | bytes, filename: str | None = None) -> tuple[pd.DataFrame, str]:
+    """A table of raw cells (strings, or Excel's own types) and a note on how it was read.
+
+    Every value keeps its original text: nothing is coerced here, so
+    validation can report the exact cell.
+    """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        filename = filename or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DataFileError(f"'{path}' could not be opened ({exc.strerror}).", "Check the path.") from None
+    else:
+        data = source
+    name = (filename or "upload").lower()
+    if not data.strip():
+        raise DataFileError(f"'{filename}' is empty.", "Upload a file with a header row and at least one case.")
+    if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+        try:
+            frame = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many types for damaged workbooks
+            raise DataFileError(f"'{filename}' could not be read as an Excel workbook ({type(exc).__name__}).",
+                                "Open it in Excel, save as .xlsx or CSV UTF-8, and upload again.") from None
+        how = "xlsx (first sheet)"
+    elif name.endswith(".xls"):
+        raise DataFileError(f"'{filename}' is an old Excel .xls file.", "Save it as .xlsx or CSV UTF-8 and upload again.")
+    else:
+        text, encoding = decode_csv_bytes(data)
+        delimiter = _sniff_delimiter(text)
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter,
+                                skip_blank_lines=True)
+        except (pd.errors.ParserError, csv.Error) as exc:
+            raise DataFileError(f"'{filename}' is not a readable CSV table ({str(exc).splitlines()[0]}).",
+                                "Check that every row has the same number of columns.") from None
+        how = f"csv ({encoding}, delimiter {delimiter!r})"
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.dropna(how="all")
+    return frame.reset_index(drop=True), how
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or (isinstance(value, str) and not value.strip()) \
+        or value is pd.NaT
+
+
+def parse_date(value: object) -> date | None:
+    """A date from ISO text, day-first D/M/Y text, an Excel serial or an Excel date cell.
+
+    Returns None when the value cannot be read as a real date.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_serial(float(value))
+    text = str(value).strip()
+    try:
+        if m := _ISO.match(text):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _DMY.match(text):
+            return date(int(m[3]), int(m[2]), int(m[1]))
+    except ValueError:
+        return None
+    if _SERIAL.match(text):
+        return _from_serial(float(text))
+    return None
+
+
+def _from_serial(serial: float) -> date | None:
+    if not 20000 <= serial <= 80000:  # 1954..2119: anything else is not a plausible date cell
+        return None
+    return _EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def parse_bool(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    return None
+
+
+def cell_text(value: object) -> str:
+    """A raw cell as text, for messages and for text columns."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()

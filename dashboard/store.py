@@ -1,0 +1,128 @@
+"""Load the case data the app and CLI work on, from the database or a folder."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from dashboard import db, demo
+from dashboard.errors import DataFileError
+from dashboard.gazetteer import load_gazetteer
+from dashboard.ingest import validate_file, write_records
+from dashboard.schema import OFFENCES
+from dashboard.validation import validate_cases, validate_coverage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Dataset:
+    """Cases and coverage in analysis-ready form (categoricals, datetime64)."""
+
+    cases: pd.DataFrame
+    coverage: pd.DataFrame
+    synthetic: bool
+    source: str
+
+    @property
+    def as_of(self) -> date | None:
+        """The date the data runs to: the latest case reported."""
+        if self.cases.empty:
+            return None
+        return self.cases["date"].max().date()
+
+
+def _frame_cases(frame: pd.DataFrame) -> pd.DataFrame:
+    codes = list(load_gazetteer())
+    out = pd.DataFrame({
+        "case_id": frame["case_id"].astype(str),
+        "date": pd.to_datetime(frame["date_reported"]).astype("datetime64[ns]"),
+        "province_code": pd.Categorical(frame["province_code"], categories=codes),
+        "offence": pd.Categorical(frame["offence"], categories=list(OFFENCES)),
+        "arrest": frame["arrest_made"].astype(bool),
+        "arrest_date": pd.to_datetime(frame["arrest_date"]).astype("datetime64[ns]"),
+        "victim_age": pd.to_numeric(frame["victim_age"], errors="coerce").astype("Int16"),
+        "victim_sex": frame["victim_sex"].astype("category") if "victim_sex" in frame else None,
+        "district": frame["district"] if "district" in frame else None,
+    })
+    return out.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def _frame_coverage(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "province_code": frame["province_code"].astype(str),
+        "start_date": pd.to_datetime(frame["start_date"]).astype("datetime64[ns]"),
+        "end_date": pd.to_datetime(frame["end_date"]).astype("datetime64[ns]"),
+    }).sort_values("start_date", kind="stable").reset_index(drop=True)
+
+
+def is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        n_cases = conn.execute(sa.select(sa.func.count()).select_from(db.cases)).scalar()
+        n_cov = conn.execute(sa.select(sa.func.count()).select_from(db.coverage)).scalar()
+    return not n_cases and not n_cov
+
+
+def seed_demo(engine: Engine, seed: int = demo.DEFAULT_SEED) -> None:
+    """Load the SYNTHETIC demo dataset (used when the database is empty)."""
+    data = demo.generate(seed)
+    for kind, frame, validate in (("cases", data.cases, validate_cases), ("coverage", data.coverage, validate_coverage)):
+        report = validate(frame, f"{kind}_SYNTHETIC (built-in demo, seed {seed})", "generated")
+        if not report.ok:  # the generator and the validator disagree: a bug, not user input
+            raise RuntimeError(report.to_text())
+        digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
+        write_records(engine, report, digest, synthetic=True)
+    log.info("seeded SYNTHETIC demo data")
+
+
+def holds_only_synthetic(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        real = conn.execute(sa.select(sa.func.count()).select_from(db.cases).where(db.cases.c.synthetic.is_(False))).scalar()
+        real += conn.execute(sa.select(sa.func.count()).select_from(db.coverage)
+                             .where(db.coverage.c.synthetic.is_(False))).scalar()
+    return real == 0
+
+
+def data_version(engine: Engine) -> int:
+    """Changes whenever an ingest lands: the newest ingest log id."""
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.max(db.ingest_log.c.id)).where(db.ingest_log.c.status == "ok")).scalar() or 0)
+
+
+def load_from_db(engine: Engine, seed_if_empty: bool = True) -> Dataset:
+    if seed_if_empty and is_empty(engine):
+        seed_demo(engine)
+    with engine.connect() as conn:
+        cases = pd.read_sql(sa.select(db.cases), conn)
+        coverage = pd.read_sql(sa.select(db.coverage), conn)
+    synthetic = bool(len(cases) and cases["synthetic"].all()) or (cases.empty and bool(coverage["synthetic"].all()))
+    return Dataset(_frame_cases(cases), _frame_coverage(coverage), synthetic, db.redact(str(engine.url)))
+
+
+def load_from_dir(path: Path | str) -> Dataset:
+    """Cases and coverage from a folder (as written by ``demo-data``), validated in memory."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise DataFileError(f"'{folder}' is not a folder.", "Give the folder written by 'python -m dashboard demo-data'.")
+    case_files = sorted(folder.glob("cases*.csv")) + sorted(folder.glob("cases*.xlsx"))
+    cov_files = sorted(folder.glob("coverage*.csv")) + sorted(folder.glob("coverage*.xlsx"))
+    if not case_files:
+        raise DataFileError(f"No cases*.csv or cases*.xlsx file in '{folder}'.", "Put the case file in that folder.")
+    reports = [validate_file(case_files[0], kind="cases")]
+    if cov_files:
+        reports.append(validate_file(cov_files[0], kind="coverage"))
+    for report in reports:
+        if not report.ok:
+            raise DataFileError(f"'{report.filename}' is not valid:\n{report.to_text(limit=20)}",
+                                "Fix the rows listed, or run 'python -m dashboard validate FILE' for the full report.")
+    cases = reports[0].records
+    coverage = reports[1].records if cov_files else pd.DataFrame(columns=["province_code", "start_date", "end_date"])
+    synthetic = "SYNTHETIC" in case_files[0].name or cases["case_id"].str.startswith("SYN-").all()
+    return Dataset(_frame_cases(cases), _frame_coverage(coverage), bool(synthetic), str(folder))

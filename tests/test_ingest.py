@@ -1,0 +1,122 @@
+"""Storage and ingestion, against SQLite and (in CI) PostgreSQL."""
+
+import sqlalchemy as sa
+
+from dashboard import db
+from dashboard.cli import main
+from dashboard.ingest import ingest_file, ingest_log_frame
+from dashboard.store import holds_only_synthetic, load_from_db, seed_demo
+
+HEADER = "case_id,date_reported,province,offence,arrest_made\n"
+
+
+def _count(engine, table=db.cases):
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+
+
+def _write(tmp_path, name, body):
+    p = tmp_path / name
+    p.write_text(HEADER + body, encoding="utf-8")
+    return p
+
+
+def test_migration_is_recorded_and_repeatable(engine):
+    assert db.migrate(engine) == len(db.MIGRATIONS)
+    with engine.connect() as conn:
+        assert db.current_version(conn) == len(db.MIGRATIONS)
+
+
+def test_ingest_then_reingest_is_idempotent(engine, tmp_path):
+    f = _write(tmp_path, "a.csv", "A1,2014-01-02,Kep,rape,yes\nA2,2014-01-03,Kampot,homicide,no\n")
+    first = ingest_file(engine, f)
+    assert first.written and (first.added, first.updated) == (2, 0)
+    again = ingest_file(engine, f)
+    assert (again.added, again.updated) == (0, 2)
+    assert _count(engine) == 2
+
+
+def test_overlapping_file_updates_by_case_id(engine, tmp_path):
+    ingest_file(engine, _write(tmp_path, "a.csv", "A1,2014-01-02,Kep,rape,no\nA2,2014-01-03,Kampot,homicide,no\n"))
+    res = ingest_file(engine, _write(tmp_path, "b.csv", "A2,2014-01-03,Kampot,homicide,yes\nA3,2014-02-01,Takeo,other,no\n"))
+    assert (res.added, res.updated) == (1, 1)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(sa.select(db.cases.c.case_id, db.cases.c.arrest_made)).all())
+    assert rows == {"A1": False, "A2": True, "A3": False}
+
+
+def test_one_bad_row_leaves_database_unchanged(engine, tmp_path):
+    ingest_file(engine, _write(tmp_path, "a.csv", "A1,2014-01-02,Kep,rape,no\n"))
+    with engine.connect() as conn:
+        before = conn.execute(sa.select(db.cases).order_by(db.cases.c.case_id)).all()
+    bad = _write(tmp_path, "bad.csv", "A1,2014-01-02,Kep,rape,yes\nA2,2014-01-03,Kampot,homicide,no\nA3,2014-01-04,Atlantis,rape,no\n")
+    res = ingest_file(engine, bad)
+    assert not res.written and res.report.rejected_rows == 1
+    with engine.connect() as conn:
+        after = conn.execute(sa.select(db.cases).order_by(db.cases.c.case_id)).all()
+    assert after == before
+
+
+def test_ingest_log_records_hash_and_counts(engine, tmp_path):
+    import hashlib
+
+    f = _write(tmp_path, "a.csv", "A1,2014-01-02,Kep,rape,no\n")
+    ingest_file(engine, f)
+    ingest_file(engine, _write(tmp_path, "bad.csv", "A9,2014-01-02,Nowhere,rape,no\n"))
+    log = ingest_log_frame(engine)
+    ok = log[log.status == "ok"].iloc[0]
+    assert ok.file_name == "a.csv" and ok.sha256 == hashlib.sha256(f.read_bytes()).hexdigest()
+    assert (ok.rows_added, ok.rows_updated, ok.rows_rejected) == (1, 0, 0)
+    rejected = log[log.status == "rejected"].iloc[0]
+    assert rejected.rows_rejected == 1
+
+
+def test_coverage_ingest_upserts_by_province(engine, tmp_path):
+    p = tmp_path / "cov.csv"
+    p.write_text("province,start_date\nKep,2014-01-01\nPursat,2014-02-01\n")
+    assert ingest_file(engine, p, kind="coverage").added == 2
+    p.write_text("province,start_date,end_date\nKep,2014-01-05,2015-01-01\n")
+    res = ingest_file(engine, p, kind="coverage")
+    assert (res.added, res.updated) == (0, 1)
+    assert _count(engine, db.coverage) == 2
+
+
+def test_demo_seed_then_real_ingest_replaces_demo(engine, tmp_path):
+    seed_demo(engine)
+    assert _count(engine) == 369 and holds_only_synthetic(engine)
+    ds = load_from_db(engine)
+    assert ds.synthetic and len(ds.cases) == 369
+    res = ingest_file(engine, _write(tmp_path, "real.csv", "R1,2014-01-02,Kep,rape,no\n"))
+    assert res.removed_synthetic == 369 + 21
+    assert _count(engine) == 1 and not holds_only_synthetic(engine)
+    assert not load_from_db(engine).synthetic
+
+
+def test_cli_ingest_and_summary_with_db(engine, tmp_path, capsys):
+    url = engine.url.render_as_string(hide_password=False)
+    f = _write(tmp_path, "a.csv", "A1,2014-01-02,Kep,rape,yes\nA2,2014-01-03,Kampot,homicide,no\n")
+    assert main(["ingest", str(f), "--db", url]) == 0
+    bad = _write(tmp_path, "b.csv", "A3,2099-01-02,Kep,rape,yes\n")
+    assert main(["ingest", str(bad), "--db", url]) == 1
+    capsys.readouterr()
+    assert main(["summary", "--db", url, "--json"]) == 0
+    import json
+
+    out = json.loads(capsys.readouterr().out)
+    assert out["cases"] == 2 and out["arrests"] == 1 and not out["synthetic"]
+
+
+def test_unreachable_database_gives_clear_message(capsys):
+    code = main(["summary", "--db", "postgresql+psycopg://nobody:hunter2pw@127.0.0.1:1/none", "--json"])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot be reached" in err and "hunter2pw" not in err and "Traceback" not in err
+
+
+def test_url_from_env_and_secrets(tmp_path, monkeypatch):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[connections.cases]\nurl = "sqlite:///from-secrets.db"\n')
+    monkeypatch.delenv("DASHBOARD_DB_URL", raising=False)
+    assert db.configured_url(None, secrets) == "sqlite:///from-secrets.db"
+    monkeypatch.setenv("DASHBOARD_DB_URL", "sqlite:///from-env.db")
+    assert db.configured_url(None, secrets) == "sqlite:///from-env.db"
+    assert db.configured_url("sqlite:///explicit.db", secrets) == "sqlite:///explicit.db"
