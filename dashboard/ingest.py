@@ -71,8 +71,12 @@ def ingest_file(engine: Engine, source: Path | str | bytes, filename: str | None
     return write_records(engine, report, digest, synthetic=False)
 
 
-def write_records(engine: Engine, report: ValidationReport, digest: str, synthetic: bool) -> IngestResult:
-    """Upsert validated records in a single transaction and log the ingest."""
+def write_records(engine: Engine, report: ValidationReport, digest: str, synthetic: bool,
+                  replace: bool = False) -> IngestResult:
+    """Upsert validated records in a single transaction and log the ingest.
+
+    With ``replace`` (coverage only), provinces missing from the records are removed.
+    """
     assert report.ok and report.records is not None
     records = report.records
     result = IngestResult(report, written=True)
@@ -82,6 +86,8 @@ def write_records(engine: Engine, report: ValidationReport, digest: str, synthet
         if report.kind == "cases":
             result.added, result.updated = _upsert(conn, db.cases, "case_id", records, synthetic)
         else:
+            if replace:
+                conn.execute(db.coverage.delete().where(db.coverage.c.province_code.not_in(list(records["province_code"]))))
             result.added, result.updated = _upsert(conn, db.coverage, "province_code", records, synthetic)
         result.log_id = conn.execute(db.ingest_log.insert().values(
             at=datetime.now(timezone.utc), kind=report.kind, file_name=report.filename[:255], sha256=digest,

@@ -1,0 +1,45 @@
+"""Which sign-in applies, decided from configuration and data (no Streamlit)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dashboard.errors import UserFacingError
+
+MODES = ("internal", "public")
+
+OIDC = "oidc"
+PASSWORD = "password"
+DEMO = "demo"
+LOCKED = "locked"
+
+LOCKED_MESSAGE = (
+    "Real case data is loaded, but no sign-in is configured, so nothing is shown. "
+    "Add a user with `python -m dashboard users add NAME --role admin`, "
+    "or configure OIDC under `[auth]` in `.streamlit/secrets.toml`, then reload."
+)
+
+
+def app_mode() -> str:
+    mode = os.environ.get("DASHBOARD_MODE", "internal").strip().lower() or "internal"
+    if mode not in MODES:
+        raise UserFacingError(f"DASHBOARD_MODE is '{mode}'.", "Set it to 'internal' (default) or 'public'.")
+    return mode
+
+
+def public_dir() -> Path:
+    raw = os.environ.get("DASHBOARD_PUBLIC_DIR")
+    if not raw:
+        raise UserFacingError("Public mode needs DASHBOARD_PUBLIC_DIR.",
+                              "Run 'python -m dashboard export-public --out DIR' and set DASHBOARD_PUBLIC_DIR=DIR.")
+    return Path(raw)
+
+
+def decide(oidc_configured: bool, users_exist: bool, only_synthetic: bool) -> str:
+    """OIDC if configured, else built-in passwords if users exist, else demo (synthetic only) or locked."""
+    if oidc_configured:
+        return OIDC
+    if users_exist:
+        return PASSWORD
+    return DEMO if only_synthetic else LOCKED

@@ -1,0 +1,90 @@
+"""Plotly figures for the dashboard (no Streamlit here)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+TEAL = "#0f6e84"
+TEAL_LIGHT = "#8cc7c4"
+GREY = "#9aa5ae"
+ACCENT = "#d9822b"
+LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=10, t=40, b=10), font=dict(family="sans-serif", size=13),
+              legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), hovermode="x unified")
+
+
+def monthly_trend(monthly: pd.DataFrame, title: str = "Cases per month") -> go.Figure:
+    """Bars of monthly cases with the cumulative count as a line on a second axis."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_bar(x=monthly["month"], y=monthly["cases"], name="cases", marker_color=TEAL_LIGHT)
+    fig.add_bar(x=monthly["month"], y=monthly["arrests"], name="arrests", marker_color=TEAL, visible="legendonly")
+    fig.add_scatter(x=monthly["month"], y=monthly["cumulative"], name="cumulative", mode="lines",
+                    line=dict(color=ACCENT, width=2.5), secondary_y=True)
+    fig.update_layout(title=title, barmode="overlay", **LAYOUT)
+    fig.update_yaxes(title_text="cases per month", secondary_y=False, rangemode="tozero", tickformat=",d")
+    fig.update_yaxes(title_text="cumulative", secondary_y=True, rangemode="tozero", showgrid=False, tickformat=",d")
+    fig.update_xaxes(dtick="M3", tickformat="%b %Y")
+    return fig
+
+
+def coverage_over_time(timeline: pd.DataFrame, marker: pd.Timestamp | None = None) -> go.Figure:
+    fig = go.Figure()
+    fig.add_scatter(x=timeline["date"], y=timeline["population_share"], name="share of population", mode="lines",
+                    line=dict(color=TEAL, width=3, shape="hv"))
+    fig.add_scatter(x=timeline["date"], y=timeline["area_share"], name="share of area", mode="lines",
+                    line=dict(color=ACCENT, width=2, dash="dot", shape="hv"))
+    if marker is not None:
+        fig.add_vline(x=marker, line=dict(color=GREY, dash="dash"))
+    fig.update_layout(title="Covered share of Cambodia", **LAYOUT)
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    return fig
+
+
+def offence_breakdown(by_offence: pd.DataFrame) -> go.Figure:
+    data = by_offence.sort_values("cases")
+    fig = go.Figure(go.Bar(x=data["cases"], y=data["offence"], orientation="h", marker_color=TEAL,
+                           text=[f"{c:,} ({s:.0%})" for c, s in zip(data["cases"], data["share"])],
+                           textposition="auto"))
+    fig.update_layout(title="Cases by offence", **{**LAYOUT, "hovermode": "closest"})
+    fig.update_xaxes(title_text="cases")
+    return fig
+
+
+def arrest_rate_by_province(per_province: pd.DataFrame, national_rate: float | None) -> go.Figure:
+    """Ranked provinces (10+ cases) with Wilson 95% error bars; smaller ones flagged, not ranked."""
+    data = per_province[per_province["cases"] > 0].copy()
+    ranked = data[data["ranked"]].sort_values("arrest_rate")
+    flagged = data[~data["ranked"]].sort_values("province", ascending=False)
+    fig = go.Figure()
+    for frame, name, colour in ((flagged, "fewer than 10 cases (not ranked)", GREY), (ranked, "arrest rate", TEAL)):
+        if frame.empty:
+            continue
+        fig.add_scatter(
+            x=frame["arrest_rate"], y=[f"{p} ({k})" for p, k in zip(frame["province"], frame["province_km"])],
+            mode="markers", name=name, marker=dict(color=colour, size=10),
+            error_x=dict(type="data", symmetric=False, array=frame["ci_high"] - frame["arrest_rate"],
+                         arrayminus=frame["arrest_rate"] - frame["ci_low"], color=colour),
+            customdata=frame[["arrests", "cases"]].to_numpy(),
+            hovertemplate="%{y}: %{x:.0%} (%{customdata[0]} of %{customdata[1]})<extra></extra>")
+    if national_rate is not None:
+        fig.add_vline(x=national_rate, line=dict(color=ACCENT, dash="dash"),
+                      annotation_text=f"all selected: {national_rate:.0%}", annotation_position="top")
+    fig.update_layout(title="Arrest rate by province, with 95% intervals",
+                      height=max(320, 28 * len(data) + 120), **{**LAYOUT, "hovermode": "closest"})
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.05])
+    return fig
+
+
+def arrest_rate_over_time(quarterly: pd.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    fig.add_scatter(x=quarterly["period"], y=quarterly["ci_high"], mode="lines", line=dict(width=0),
+                    showlegend=False, hoverinfo="skip")
+    fig.add_scatter(x=quarterly["period"], y=quarterly["ci_low"], mode="lines", line=dict(width=0), fill="tonexty",
+                    fillcolor="rgba(15,110,132,0.15)", name="95% interval", hoverinfo="skip")
+    fig.add_scatter(x=quarterly["period"], y=quarterly["arrest_rate"], mode="lines+markers", name="arrest rate",
+                    line=dict(color=TEAL, width=3), customdata=quarterly[["arrests", "cases"]].to_numpy(),
+                    hovertemplate="%{x}: %{y:.0%} (%{customdata[0]} of %{customdata[1]})<extra></extra>")
+    fig.update_layout(title="Arrest rate by quarter", **LAYOUT)
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    return fig

@@ -1,0 +1,73 @@
+"""Classify map values into legend classes (mapclassify) and map-wide states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import warnings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # "Numba not installed": the pure-Python path is fast enough for 25 units
+    import mapclassify
+import numpy as np
+import pandas as pd
+
+SCHEMES = {"quantiles": "Quantiles", "natural breaks": "FisherJenks", "equal intervals": "EqualInterval"}
+#: Sequential teal palette, light to dark (ColorBrewer-like, chosen for print and colour-blind safety).
+PALETTE = ["#d0ece7", "#96d0c7", "#5bb1a9", "#2c8c8a", "#0f5f66"]
+STATE_COLOURS = {"not covered": "#d5d8dc", "no cases": "#ffffff", "no data": "#f4d6a0"}
+
+
+@dataclass
+class Classes:
+    """Per-unit class index (or state), with legend entries."""
+
+    labels: pd.Series  # unit code -> legend label
+    colours: pd.Series  # unit code -> fill colour
+    legend: list[tuple[str, str]]  # (colour, label), in legend order
+
+
+def classify(values: pd.Series, covered: pd.Series, scheme: str = "quantiles", k: int = 5,
+             fmt: str = "{:,.0f}") -> Classes:
+    """Colour each unit: a class for positive values, or 'not covered', 'no cases', 'no data'.
+
+    ``values`` is NaN where there is no data (e.g. no census figure); ``covered``
+    is True where the programme operates.
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown classification scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    labels = pd.Series("", index=values.index, dtype=object)
+    colours = pd.Series("", index=values.index, dtype=object)
+    legend: list[tuple[str, str]] = []
+    not_covered = ~covered.reindex(values.index, fill_value=False)
+    no_data = ~not_covered & values.isna()
+    zero = ~not_covered & ~no_data & (values == 0)
+    positive = ~not_covered & ~no_data & (values > 0)
+    if positive.any():
+        data = values[positive].to_numpy(dtype=float)
+        distinct = len(np.unique(data))
+        k_eff = max(1, min(k, distinct))
+        if k_eff == 1:
+            bins = np.array([data.max()])
+            yb = np.zeros(len(data), dtype=int)
+        else:
+            cls = getattr(mapclassify, SCHEMES[scheme])(data, k=k_eff)
+            bins, yb = np.asarray(cls.bins), np.asarray(cls.yb)
+        palette = PALETTE[-len(bins):] if len(bins) < len(PALETTE) else PALETTE
+        lower = data.min()
+        class_labels = []
+        for i, upper in enumerate(bins):
+            lo = lower if i == 0 else bins[i - 1]
+            class_labels.append(fmt.format(lo) if i == 0 and lo == upper else
+                                f"{fmt.format(lo)} – {fmt.format(upper)}" if i == 0 else
+                                f"> {fmt.format(lo)} – {fmt.format(upper)}")
+        idx = values.index[positive]
+        labels[idx] = [class_labels[c] for c in yb]
+        colours[idx] = [palette[c] for c in yb]
+        legend += [(palette[i], class_labels[i]) for i in range(len(bins)) if (yb == i).any()]
+    for state, mask in (("no cases", zero), ("no data", no_data), ("not covered", not_covered)):
+        labels[mask] = state
+        colours[mask] = STATE_COLOURS[state]
+        if mask.any():
+            legend.append((STATE_COLOURS[state], state))
+    return Classes(labels, colours, legend)

@@ -1,0 +1,46 @@
+"""Serve Leaflet from the app itself, so maps work with no internet.
+
+Leaflet's files come from the installed ``django-js-lib-leaflet`` package
+(Leaflet 1.9.4); they are copied into ``static/vendor/leaflet`` (not kept in
+git), which Streamlit serves at ``/app/static/`` when
+``server.enableStaticServing`` is on.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+from dashboard.paths import STATIC_DIR
+
+VENDOR_DIR = STATIC_DIR / "vendor" / "leaflet"
+URL_BASE = "/app/static/vendor/leaflet"
+JS_URL = f"{URL_BASE}/leaflet.js"
+CSS_URL = f"{URL_BASE}/leaflet.css"
+
+
+def package_dir() -> Path:
+    spec = importlib.util.find_spec("js_lib_leaflet")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("The package django-js-lib-leaflet is not installed; run pip install -r requirements.txt.")
+    return Path(next(iter(spec.submodule_search_locations))) / "static" / "js_lib_leaflet"
+
+
+def ensure_installed(target: Path = VENDOR_DIR) -> Path:
+    """Copy leaflet.js, leaflet.css and images/ into the app's static folder (idempotent)."""
+    source = package_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        src, dst = source / name, target / name
+        if not dst.exists() or dst.stat().st_size != src.stat().st_size:
+            shutil.copyfile(src, dst)
+    if (source / "images").is_dir():
+        shutil.copytree(source / "images", target / "images", dirs_exist_ok=True)
+    return target
+
+
+def inline_assets() -> tuple[str, str]:
+    """Leaflet's JS and CSS text, for maps saved as standalone HTML files."""
+    source = package_dir()
+    return (source / "leaflet.js").read_text(encoding="utf-8"), (source / "leaflet.css").read_text(encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Streamlit views. Only this sub-package imports Streamlit."""

@@ -1,0 +1,92 @@
+"""Reusable Streamlit pieces: banners, headline cards, data tables, maps."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import leaflet_assets, maps
+from dashboard.gazetteer import load_gazetteer
+from dashboard.safe_csv import to_safe_csv
+from dashboard.ui import sidebar
+from dashboard.ui.state import Context
+
+MAP_RETURNS = ["last_active_drawing"]
+
+
+def synthetic_banner(ctx: Context) -> None:
+    if ctx.dataset.synthetic:
+        st.warning("**SYNTHETIC demo data.** These are invented records that reproduce the programme's published "
+                   "figures (369 cases, 84 in 2015, 86% arrests). They are not real cases.", icon=":material/science:")
+
+
+def page_header(ctx: Context, title: str, subtitle: str = "") -> None:
+    st.title(title)
+    as_of = ctx.dataset.as_of
+    line = f"Data as of **{as_of.isoformat()}**" if as_of else "No case data loaded"
+    line += f" · {ctx.filters.describe()}"
+    if subtitle:
+        st.caption(subtitle)
+    st.caption(line)
+    synthetic_banner(ctx)
+
+
+def no_cases(ctx: Context) -> bool:
+    """Show the empty state and return True when the filters match nothing."""
+    from dashboard.ui.state import metric
+
+    if metric(ctx, "summary")["cases"] == 0:
+        st.info("No cases match these filters. Widen the date range or clear the province and offence filters.",
+                icon=":material/search_off:")
+        return True
+    return False
+
+
+def data_table(frame: pd.DataFrame, name: str, key: str, label: str = "Show data") -> None:
+    """An expander with the table behind a chart, and a formula-safe CSV download."""
+    with st.expander(label):
+        st.dataframe(frame, hide_index=True, width="stretch")
+        st.download_button("Download CSV", to_safe_csv(frame), file_name=f"{name}.csv", mime="text/csv",
+                           key=f"dl_{key}")
+
+
+def with_names(frame: pd.DataFrame, code_column: str = "province_code") -> pd.DataFrame:
+    gaz = load_gazetteer()
+    out = frame.copy()
+    out.insert(1, "province_km", [gaz[c].name_km for c in out[code_column]])
+    out.insert(1, "province", [gaz[c].name_en for c in out[code_column]])
+    return out
+
+
+def _on_map_click(state_key: str) -> None:
+    code = maps.clicked_code(st.session_state.get(state_key))
+    if not code:
+        return
+    current = st.session_state.get(sidebar.KEY_PROVINCE, [])
+    name = load_gazetteer()[code].name_en
+    names = maps.toggle(list(current), name)
+    st.session_state[sidebar.KEY_PROVINCE] = names
+
+
+def province_map(fmap, key: str, name: str, height: int = 520) -> None:
+    """Show a folium map; a click on a province toggles it in the province filter.
+
+    Only clicks rerun the script: pan and zoom are not returned.
+    """
+    leaflet_assets.ensure_installed()
+    st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=MAP_RETURNS,
+              on_change=lambda: _on_map_click(key))
+    st.download_button("Download map (HTML)", maps.standalone_html(fmap).encode("utf-8"), file_name=f"{name}.html",
+                       mime="text/html", key=f"dl_map_{key}")
+
+
+def kpi_row(items: list[tuple[str, str, str | None]]) -> None:
+    """Headline cards: (label, value, help)."""
+    cols = st.columns(len(items))
+    for col, (label, value, helptext) in zip(cols, items):
+        col.metric(label, value, help=helptext, border=True)
+
+
+def fmt_share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"

@@ -1,0 +1,84 @@
+"""The auth gate: who is viewing, and with which role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard import access, auth, store
+from dashboard.ui.views.login import SESSION_USER
+
+
+@dataclass
+class Viewer:
+    mode: str  # access.OIDC / PASSWORD / DEMO / LOCKED
+    role: str | None
+    username: str = ""
+    message: str = ""
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets.toml at all is normal
+        return {}
+
+
+def oidc_configured() -> bool:
+    return bool(_secrets().get("auth"))
+
+
+def viewer(engine) -> Viewer:
+    mode = access.decide(oidc_configured(), auth.has_users(engine), store.holds_only_synthetic(engine))
+    if mode == access.DEMO:
+        return Viewer(mode, "admin", "demo")
+    if mode == access.LOCKED:
+        return Viewer(mode, None, message=access.LOCKED_MESSAGE)
+    if mode == access.OIDC:
+        if not st.user.is_logged_in:
+            return Viewer(mode, None)
+        email = str(st.user.get("email") or "")
+        role = (_secrets().get("roles") or {}).get(email)
+        if role not in auth.ROLES:
+            return Viewer(mode, None, email, message=f"{email} has no role in this dashboard. Ask an admin to add it "
+                                                      "under [roles] in .streamlit/secrets.toml.")
+        return Viewer(mode, role, email)
+    signed_in = st.session_state.get(SESSION_USER)
+    if signed_in:
+        return Viewer(mode, signed_in[1], signed_in[0])
+    return Viewer(mode, None)
+
+
+def account_box(who: Viewer) -> None:
+    """Sidebar: who is signed in, sign-out, and the demo-mode notice."""
+    with st.sidebar:
+        st.divider()
+        if who.mode == access.DEMO:
+            st.info("**Demo mode.** No sign-in is configured and only SYNTHETIC data is loaded. Sign-in becomes "
+                    "required once real data is ingested or users are added.", icon=":material/lock_open:")
+            return
+        st.caption(f"Signed in as **{who.username}** ({who.role})")
+        if st.button("Sign out", key="sign_out"):
+            if who.mode == access.OIDC:
+                st.logout()
+            st.session_state.pop(SESSION_USER, None)
+            st.rerun()
+
+
+def oidc_login_page() -> None:
+    st.title("Sign in")
+    st.caption("Internal pages hold confidential information about children.")
+    who = st.session_state.get("_cpu_denied")
+    if who:
+        st.error(who)
+        if st.button("Sign out"):
+            st.logout()
+        return
+    if st.button("Sign in with your organisation account", type="primary"):
+        st.login()
+
+
+def setup_needed_page() -> None:
+    st.title("Sign-in must be configured")
+    st.error(access.LOCKED_MESSAGE)

@@ -1,0 +1,85 @@
+"""The shared sidebar filters, bound to the URL so a copied link reopens the view."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard.filters import Filters, from_query_params
+from dashboard.gazetteer import load_gazetteer
+from dashboard.schema import OFFENCES, PROGRAMME_START
+from dashboard.store import Dataset
+
+KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE = "from", "to", "province", "offence"
+FILTER_KEYS = (KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE)
+
+
+def _names_to_codes(names: list[str]) -> tuple[str, ...]:
+    by_name = {p.name_en: c for c, p in load_gazetteer().items()}
+    return tuple(by_name[n] for n in names if n in by_name)
+
+
+def _check_url_once() -> None:
+    """Explain URL parameters the widgets will drop; accept any province spelling."""
+    if st.session_state.get("_cpu_url_checked"):
+        return
+    st.session_state["_cpu_url_checked"] = True
+    raw = {k: st.query_params.get_all(k) for k in FILTER_KEYS if k in st.query_params}
+    if not raw:
+        return
+    parsed = from_query_params(raw)
+    st.session_state["_cpu_url_problems"] = parsed.problems
+    gaz = load_gazetteer()
+    if KEY_PROVINCE in raw and parsed.filters.provinces:
+        st.session_state[KEY_PROVINCE] = [gaz[c].name_en for c in parsed.filters.provinces]
+    if KEY_OFFENCE in raw and parsed.filters.offences:
+        st.session_state[KEY_OFFENCE] = list(parsed.filters.offences)
+    for key, value in ((KEY_FROM, parsed.filters.start), (KEY_TO, parsed.filters.end)):
+        if key in raw and value:
+            st.session_state[key] = value
+
+
+def apply_pending_toggle() -> None:
+    """Apply a province toggled by a map click (set by the map's callback)."""
+    pending = st.session_state.pop("_cpu_toggle", None)
+    if pending:
+        st.session_state[KEY_PROVINCE] = pending
+
+
+def render(dataset: Dataset) -> Filters:
+    """Draw the filters in the sidebar and return what they select."""
+    _check_url_once()
+    apply_pending_toggle()
+    gaz = load_gazetteer()
+    first = min(PROGRAMME_START, dataset.cases["date"].min().date()) if len(dataset.cases) else PROGRAMME_START
+    last = dataset.as_of or date.today()
+    for key, default in ((KEY_FROM, first), (KEY_TO, last)):
+        value = st.session_state.get(key)
+        if isinstance(value, date) and not first <= value <= max(last, first):
+            st.session_state.setdefault("_cpu_url_problems", []).append(
+                f"The date {value.isoformat()} is outside the data ({first} to {last}); it was reset.")
+            st.session_state[key] = default
+    with st.sidebar:
+        st.markdown("### Filters")
+        start = st.date_input("From", value=first, min_value=first, max_value=last, key=KEY_FROM,
+                                bind="query-params", format="YYYY-MM-DD")
+        end = st.date_input("To", value=last, min_value=first, max_value=last, key=KEY_TO,
+                              bind="query-params", format="YYYY-MM-DD")
+        names = st.multiselect("Provinces", [p.name_en for p in gaz.values()], key=KEY_PROVINCE,
+                               bind="query-params", placeholder="All provinces",
+                               help="Click a province on any map to add or remove it.")
+        offences = st.multiselect("Offences", list(OFFENCES), key=KEY_OFFENCE, bind="query-params",
+                                  placeholder="All offences")
+        if st.button("Reset filters", width="stretch"):
+            for key in FILTER_KEYS:
+                st.session_state.pop(key, None)
+            st.rerun()
+        st.caption("The page address holds these filters: copy it to share this view.")
+    for problem in st.session_state.pop("_cpu_url_problems", []):
+        st.warning(problem, icon=":material/warning:")
+    if start and end and start > end:
+        st.warning("'From' is after 'To'; the two dates were swapped.", icon=":material/warning:")
+        start, end = end, start
+    return Filters(start if start != first else None, end if end != last else None,
+                   _names_to_codes(names), tuple(o for o in OFFENCES if o in offences))

@@ -1,0 +1,54 @@
+"""Cases: choropleth of counts or rates, monthly trend, offences and a province table."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, maps, metrics
+from dashboard.classify import SCHEMES
+from dashboard.ui import components as ui
+from dashboard.ui.state import boundaries, context, metric
+
+PROVINCE_COLUMNS = ["province_code", "province", "province_km", "cases", "arrests", "arrest_rate", "population", "per_100k"]
+
+
+def render() -> None:
+    ctx = context("cases")
+    ui.page_header(ctx, "Cases", "Serious cases of child abuse, child rape and homicide investigated")
+    c1, c2, c3 = st.columns(3)
+    measure = c1.segmented_control("Show", ["case count", "rate per 100,000"], default="case count", key="cases_measure")
+    scheme = c2.selectbox("Classes", list(SCHEMES), key="cases_scheme",
+                          help="How values are grouped into the legend's colours (mapclassify).")
+    census = c3.selectbox("Census for rates", ["2008", "2019"], key="cases_census",
+                          help="2008 is complete and nearest the programme's start; 2019 lacks Preah Sihanouk.")
+    per_province = metric(ctx, "by_province", census=census)
+    day = ctx.filters.end or ctx.dataset.as_of
+    covered = metrics.active_provinces(ctx.dataset.coverage, day) if day else []
+    b = boundaries()
+    rate = measure == "rate per 100,000"
+    styles, legend = maps.choropleth_styles(b, per_province, covered, "rate" if rate else "count", scheme,
+                                            ctx.filters.provinces)
+    title = "Cases per 100,000 people" if rate else "Cases"
+    fmap = maps.build_map(b, styles, title, legend, b.vintage_note() if b.report.vintage == 24 else "",
+                          selected=ctx.filters.provinces)
+    ui.province_map(fmap, key="map_cases", name="cases_map")
+    ui.data_table(per_province[PROVINCE_COLUMNS], "cases_by_province", "cases_map_data")
+    if ui.no_cases(ctx):
+        return
+    monthly = metric(ctx, "monthly")
+    st.plotly_chart(charts.monthly_trend(monthly), width="stretch", key="cases_trend")
+    ui.data_table(monthly, "monthly_cases", "cases_monthly")
+    left, right = st.columns(2)
+    with left:
+        offences = metric(ctx, "by_offence")
+        st.plotly_chart(charts.offence_breakdown(offences), width="stretch", key="cases_offences")
+        ui.data_table(offences, "cases_by_offence", "cases_offence_data")
+    with right:
+        st.subheader("By province")
+        table = per_province[per_province["cases"] > 0][PROVINCE_COLUMNS].sort_values("cases", ascending=False)
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            "arrest_rate": st.column_config.NumberColumn("arrest rate", format="percent"),
+            "per_100k": st.column_config.NumberColumn("per 100,000", format="%.2f"),
+            "population": st.column_config.NumberColumn(f"population ({census})", format="localized"),
+        })
+        st.caption(f"Rates per 100,000 use the {metrics.CENSUS_NOTE[census]}.")

@@ -1,0 +1,86 @@
+"""Coverage: where the programme operated on a chosen date, and the rollout over time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, maps, metrics
+from dashboard.gazetteer import load_gazetteer
+from dashboard.ui import components as ui
+from dashboard.ui.state import boundaries, context
+
+SLIDER_KEY = "coverage_month"
+PLAY_KEY = "coverage_playing"
+TICK_SECONDS = 1.0
+
+
+def _months(first: date, last: date) -> list[date]:
+    return [d.date() for d in pd.date_range(pd.Timestamp(first).to_period("M").to_timestamp(), last, freq="MS")] or [first]
+
+
+def coverage_table(coverage: pd.DataFrame, day: date) -> pd.DataFrame:
+    gaz = load_gazetteer()
+    active = set(metrics.active_provinces(coverage, day))
+    rows = []
+    for code, p in gaz.items():
+        match = coverage[coverage["province_code"] == code]
+        start = match["start_date"].iloc[0].date() if len(match) else None
+        end = match["end_date"].iloc[0] if len(match) else None
+        rows.append({"province_code": code, "province": p.name_en, "province_km": p.name_km,
+                     "start_date": start, "end_date": None if end is None or pd.isna(end) else end.date(),
+                     "covered_on_date": code in active, "population_2008": p.pop_2008, "area_km2": p.area_km2})
+    return pd.DataFrame(rows)
+
+
+def render() -> None:
+    ctx = context("coverage")
+    ui.page_header(ctx, "Coverage", "Provinces where the programme operates, and since when")
+    cov = ctx.dataset.coverage
+    if cov.empty:
+        st.info("No coverage table is loaded. An admin can add one on the Data page.", icon=":material/map:")
+        return
+    first = min(cov["start_date"].min().date(), date(2013, 7, 1))
+    last = ctx.filters.end or ctx.dataset.as_of or date.today()
+    months = _months(first, last)
+    if last not in months:
+        months.append(last)
+    # While playing, only this fragment reruns, once per tick.
+    st.fragment(_rollout, run_every=TICK_SECONDS if st.session_state.get(PLAY_KEY) else None)(ctx, months)
+
+
+def _rollout(ctx, months: list[date]) -> None:
+    playing = st.session_state.get(PLAY_KEY, False)
+    if SLIDER_KEY not in st.session_state or st.session_state[SLIDER_KEY] not in months:
+        st.session_state[SLIDER_KEY] = months[-1]
+    if playing:
+        i = months.index(st.session_state[SLIDER_KEY])
+        if i + 1 < len(months):
+            st.session_state[SLIDER_KEY] = months[i + 1]
+        else:
+            st.session_state[PLAY_KEY] = False
+            st.rerun()
+    col_slider, col_play = st.columns([5, 1])
+    day = col_slider.select_slider("Coverage on", options=months, key=SLIDER_KEY,
+                                   format_func=lambda d: d.strftime("%b %Y") if d.day == 1 else d.isoformat())
+    if col_play.button("⏸ Pause" if playing else "▶ Play rollout", width="stretch", key="coverage_play_btn"):
+        if not playing and months.index(day) == len(months) - 1:
+            st.session_state[SLIDER_KEY] = months[0]
+        st.session_state[PLAY_KEY] = not playing
+        st.rerun()
+    info = metrics.coverage_at(ctx.dataset.coverage, day)
+    ui.kpi_row([("Provinces covered", f"{info['provinces_covered']} of {info['provinces_total']}", None),
+                ("Population covered", ui.fmt_share(info["population_covered_share"]), "2008 census"),
+                ("Area covered", ui.fmt_share(info["area_covered_share"]), "Province areas (km²)")])
+    b = boundaries()
+    styles, legend = maps.coverage_styles(b, ctx.dataset.coverage, day)
+    fmap = maps.build_map(b, styles, f"Coverage on {day.isoformat()}", legend, b.vintage_note(),
+                          selected=ctx.filters.provinces)
+    ui.province_map(fmap, key="map_coverage", name=f"coverage_{day.isoformat()}")
+    st.caption(b.vintage_note())
+    ui.data_table(coverage_table(ctx.dataset.coverage, day), f"coverage_{day.isoformat()}", "coverage_table")
+    timeline = metrics.coverage_timeline(ctx.dataset.coverage, months[0], months[-1])
+    st.plotly_chart(charts.coverage_over_time(timeline, pd.Timestamp(day)), width="stretch", key="coverage_chart")
+    ui.data_table(timeline, "coverage_over_time", "coverage_timeline")

@@ -1,0 +1,5 @@
+"""Analysis page: rendered by dashboard.ui.views.analysis."""
+
+from dashboard.ui.views import analysis
+
+analysis.render()

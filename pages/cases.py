@@ -1,0 +1,5 @@
+"""Cases page: rendered by dashboard.ui.views.cases."""
+
+from dashboard.ui.views import cases
+
+cases.render()

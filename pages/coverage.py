@@ -1,0 +1,5 @@
+"""Coverage page: rendered by dashboard.ui.views.coverage."""
+
+from dashboard.ui.views import coverage
+
+coverage.render()

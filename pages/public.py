@@ -1,0 +1,5 @@
+"""Public page: rendered by dashboard.ui.views.public."""
+
+from dashboard.ui.views import public
+
+public.render()
