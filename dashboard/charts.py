@@ -11,7 +11,7 @@ TEAL_LIGHT = "#8cc7c4"
 GREY = "#9aa5ae"
 ACCENT = "#d9822b"
 LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=10, t=40, b=10), font=dict(family="sans-serif", size=13),
-              legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), hovermode="x unified")
+              legend=dict(orientation="h", yanchor="top", y=-0.12, x=0), hovermode="x unified")
 
 
 def monthly_trend(monthly: pd.DataFrame, title: str = "Cases per month") -> go.Figure:

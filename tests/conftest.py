@@ -12,9 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# Keep every test away from the developer's own database and secrets.
-os.environ.pop("DASHBOARD_DB_URL", None)
-os.environ.pop("DASHBOARD_MODE", None)
+# Keep every test away from the developer's own database, state and settings.
+import tempfile  # noqa: E402
+
+for _var in ("DASHBOARD_DB_URL", "DASHBOARD_MODE", "DASHBOARD_PUBLIC_DIR", "DASHBOARD_BOUNDARIES", "DASHBOARD_OFFENCE_MAP"):
+    os.environ.pop(_var, None)
+os.environ["DASHBOARD_VAR_DIR"] = tempfile.mkdtemp(prefix="cpu-test-var-")
 
 
 @pytest.fixture()

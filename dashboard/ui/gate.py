@@ -36,9 +36,10 @@ def viewer(engine) -> Viewer:
     if mode == access.LOCKED:
         return Viewer(mode, None, message=access.LOCKED_MESSAGE)
     if mode == access.OIDC:
-        if not st.user.is_logged_in:
+        user = st.user.to_dict()
+        if not user.get("is_logged_in"):
             return Viewer(mode, None)
-        email = str(st.user.get("email") or "")
+        email = str(user.get("email") or "")
         role = (_secrets().get("roles") or {}).get(email)
         if role not in auth.ROLES:
             return Viewer(mode, None, email, message=f"{email} has no role in this dashboard. Ask an admin to add it "

@@ -83,6 +83,7 @@ def render() -> None:
     py = data.province_year
     wide = py.assign(cases=[shown(v, k) for v in py["cases"]]).pivot_table(
         index=["province_code", "province"], columns="year", values="cases", aggfunc="first").reset_index()
+    wide.columns = [str(c) for c in wide.columns]
     st.dataframe(wide, hide_index=True, width="stretch")
     rates = py[py["arrests"].notna() & py["cases"].notna() & (py["cases"] > 0)]
     if len(rates):

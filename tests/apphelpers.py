@@ -1,0 +1,43 @@
+"""Helpers for AppTest-based tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard.cli import main
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+INTERNAL_PAGES = ["pages/overview.py", "pages/coverage.py", "pages/cases.py", "pages/arrests.py",
+                  "pages/analysis.py", "pages/data.py"]
+
+
+def app(page: str | None = None, query: dict | None = None, secrets: dict | None = None,
+        session: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if query:
+        at.query_params.update(query)
+    if secrets:
+        at.secrets.update(secrets)
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def cli_summary(capsys, url: str, *args: str) -> dict:
+    capsys.readouterr()
+    assert main(["summary", "--db", url, "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]

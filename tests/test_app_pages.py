@@ -1,0 +1,117 @@
+"""AppTest: every page runs, headline numbers match the CLI, filters and URLs work."""
+
+from datetime import date
+
+import pytest
+
+from dashboard.ui import sidebar
+from tests.apphelpers import INTERNAL_PAGES, app, cli_summary, metrics, no_errors
+
+
+@pytest.fixture()
+def db_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    return url
+
+
+@pytest.mark.parametrize("page", [None, *INTERNAL_PAGES, "pages/about.py"])
+def test_every_page_runs_in_demo_mode(db_url, page):
+    at = app(page)
+    no_errors(at)
+    assert not at.error, [e.value for e in at.error]
+    if page != "pages/about.py":
+        assert any("SYNTHETIC" in w.value for w in at.warning)
+
+
+def _overview_numbers(at):
+    m = metrics(at)
+    return {"cases": int(m["Cases"].replace(",", "")), "arrests": int(m["Arrests"].replace(",", "")),
+            "rate": m["Arrest rate"], "covered": m["Provinces covered"], "population": m["Population covered"]}
+
+
+def _expected(s):
+    return {"cases": s["cases"], "arrests": s["arrests"],
+            "rate": f"{s['arrest_rate']:.0%}" if s["arrest_rate"] is not None else "–",
+            "covered": f"{s['provinces_covered']} of {s['provinces_total']}",
+            "population": f"{s['population_covered_share']:.0%}" if s["population_covered_share"] is not None else "–"}
+
+
+def test_headline_numbers_equal_cli_summary(db_url, capsys):
+    at = app()
+    no_errors(at)
+    assert _overview_numbers(at) == _expected(cli_summary(capsys, db_url))
+    assert metrics(at)["Cases in 2015"] == "84"
+
+
+def test_changing_filters_changes_the_numbers(db_url, capsys):
+    at = app()
+    before = _overview_numbers(at)
+    at.multiselect(key=sidebar.KEY_PROVINCE).select("Phnom Penh").select("Siem Reap").run()
+    after = _overview_numbers(at)
+    assert after != before
+    assert after == _expected(cli_summary(capsys, db_url, "--province", "Phnom Penh", "--province", "Siem Reap"))
+    at.date_input(key=sidebar.KEY_FROM).set_value(date(2015, 1, 1)).run()
+    at.multiselect(key=sidebar.KEY_OFFENCE).select("homicide").run()
+    expected = cli_summary(capsys, db_url, "--from", "2015-01-01", "--province", "Phnom Penh",
+                           "--province", "Siem Reap", "--offence", "homicide")
+    assert _overview_numbers(at) == _expected(expected)
+
+
+def test_url_query_parameters_restore_a_view(db_url, capsys):
+    at = app(query={"from": "2015-01-01", "to": "2015-03-31", "province": ["Phnom Penh", "Kandal"]})
+    no_errors(at)
+    assert at.multiselect(key=sidebar.KEY_PROVINCE).value == ["Phnom Penh", "Kandal"]
+    expected = cli_summary(capsys, db_url, "--from", "2015-01-01", "--to", "2015-03-31",
+                           "--province", "Phnom Penh", "--province", "Kandal")
+    assert _overview_numbers(at) == _expected(expected)
+
+
+def test_url_accepts_other_spellings_and_explains_bad_values(db_url):
+    at = app(query={"province": ["siemreab", "Atlantis"], "from": "not-a-date", "offence": "murder-ish"})
+    no_errors(at)
+    assert at.multiselect(key=sidebar.KEY_PROVINCE).value == ["Siem Reap"]
+    warnings = " ".join(w.value for w in at.warning)
+    assert "province=Atlantis" in warnings and "from=not-a-date" in warnings and "offence=murder-ish" in warnings
+
+
+def test_filter_matching_nothing_shows_empty_state(db_url):
+    at = app("pages/cases.py")
+    at.multiselect(key=sidebar.KEY_PROVINCE).select("Mondulkiri").run()
+    no_errors(at)
+    assert any("No cases match these filters" in i.value for i in at.info)
+    at.switch_page("pages/arrests.py").run()
+    assert any("No cases match these filters" in i.value for i in at.info)
+
+
+def test_unreachable_database_shows_clear_message(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    at = app()
+    no_errors(at)
+    assert any("cannot be reached" in e.value for e in at.error)
+
+
+def test_bad_mode_setting_is_explained(db_url, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_MODE", "shiny")
+    at = app()
+    no_errors(at)
+    assert any("DASHBOARD_MODE" in e.value for e in at.error)
+
+
+def test_show_data_downloads_are_formula_safe():
+    import pandas as pd
+
+    from dashboard.safe_csv import to_safe_csv
+
+    out = to_safe_csv(pd.DataFrame({"a": ["=1+1", "+cmd", "-2", "@x", "ok"], "n": [-1, 2, 3, 4, 5]})).decode("utf-8-sig")
+    assert out.splitlines() == ["a,n", "'=1+1,-1", "'+cmd,2", "'-2,3", "'@x,4", "ok,5"]
+
+
+def test_map_click_toggles_province():
+    from dashboard.maps import clicked_code, toggle
+
+    state = {"last_active_drawing": {"type": "Feature", "properties": {"code": "17", "name_en": "Siem Reap"}}}
+    assert clicked_code(state) == "17"
+    assert clicked_code({"last_active_drawing": None}) is None and clicked_code(None) is None
+    assert toggle(["Kep"], "Siem Reap") == ["Kep", "Siem Reap"]
+    assert toggle(["Kep", "Siem Reap"], "Siem Reap") == ["Kep"]

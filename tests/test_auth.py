@@ -1,0 +1,158 @@
+"""Sign-in, roles, demo mode and the gate."""
+
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from dashboard import access, auth, db
+from dashboard.cli import main
+from dashboard.ingest import ingest_file
+from dashboard.ui.views.login import SESSION_USER
+from tests.apphelpers import INTERNAL_PAGES, app, no_errors
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture()
+def db_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'auth.sqlite3'}"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    return url
+
+
+@pytest.fixture()
+def users(db_url):
+    engine = db.open_engine(db_url)
+    for role in auth.ROLES:
+        auth.add_user(engine, f"{role}-user", role, PASSWORD)
+    return engine
+
+
+def test_passwords_are_argon2_hashed_and_never_stored_in_plain_text(users, tmp_path):
+    with users.connect() as conn:
+        hashes = conn.execute(sa.select(db.users.c.password_hash)).scalars().all()
+    assert len(hashes) == 3 and all(h.startswith("$argon2id$") for h in hashes)
+    assert PASSWORD.encode() not in (tmp_path / "auth.sqlite3").read_bytes()
+
+
+def test_wrong_password_and_unknown_user_are_rejected_alike(users):
+    assert auth.verify(users, "admin-user", PASSWORD) == "admin"
+    assert auth.verify(users, "admin-user", PASSWORD + "x") is None
+    limiter = auth.RateLimiter()
+    wrong = auth.sign_in(users, "admin-user", "nope", limiter)
+    unknown = auth.sign_in(users, "nobody", "nope", limiter)
+    assert wrong == unknown == (None, auth.GENERIC_FAILURE)
+
+
+def test_failed_sign_ins_are_rate_limited(users):
+    now = [0.0]
+    limiter = auth.RateLimiter(max_failures=3, window=60, lockout=120, clock=lambda: now[0])
+    for _ in range(3):
+        assert auth.sign_in(users, "analyst-user", "bad", limiter)[0] is None
+    assert auth.sign_in(users, "analyst-user", PASSWORD, limiter)[0] is None  # locked, even with the right password
+    now[0] += 121
+    assert auth.sign_in(users, "analyst-user", PASSWORD, limiter)[0] == "analyst"
+
+
+def test_weak_or_bad_user_input_is_refused(users):
+    from dashboard.errors import UserFacingError
+
+    with pytest.raises(UserFacingError, match="too short"):
+        auth.add_user(users, "x-user", "admin", "short")
+    with pytest.raises(UserFacingError, match="not a role"):
+        auth.add_user(users, "x-user", "root", PASSWORD)
+    with pytest.raises(UserFacingError, match="not a valid user name"):
+        auth.add_user(users, "bad name!", "admin", PASSWORD)
+
+
+def test_cli_users_add_reads_password_from_stdin(db_url, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["users", "add", "dara", "--role", "analyst", "--db", db_url]) == 0
+    assert auth.verify(db.open_engine(db_url), "dara", PASSWORD) == "analyst"
+    assert PASSWORD not in capsys.readouterr().out
+
+
+def test_access_decision():
+    assert access.decide(True, True, True) == access.OIDC
+    assert access.decide(False, True, True) == access.PASSWORD
+    assert access.decide(False, False, True) == access.DEMO
+    assert access.decide(False, False, False) == access.LOCKED
+
+
+# ---------------------------------------------------------------- through the app
+
+
+def test_unauthenticated_internal_pages_cannot_be_reached(users):
+    at = app()
+    no_errors(at)
+    assert at.text_input(key="login_user") is not None
+    assert not at.metric
+    for page in INTERNAL_PAGES:
+        with pytest.raises(ValueError):
+            at.switch_page(page)
+
+
+def _sign_in(at, name, password):
+    at.text_input(key="login_user").input(name)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_wrong_password_in_the_app_gets_generic_message(users):
+    at = _sign_in(app(), "admin-user", "wrong password here")
+    assert any(auth.GENERIC_FAILURE in e.value for e in at.error)
+    with pytest.raises(ValueError):
+        at.switch_page("pages/overview.py")
+
+
+@pytest.mark.parametrize("role", auth.ROLES)
+def test_each_role_sees_exactly_its_pages(users, role):
+    at = _sign_in(app(), f"{role}-user", PASSWORD)
+    no_errors(at)
+    assert at.session_state[SESSION_USER] == (f"{role}-user", role)
+    allowed = {f"pages/{p}.py" for p in auth.pages_for(role)}
+    for page in [*INTERNAL_PAGES, "pages/about.py"]:
+        if page in allowed:
+            at.switch_page(page).run()
+            no_errors(at)
+            assert not any("not available" in e.value for e in at.error)
+        else:
+            with pytest.raises(ValueError):
+                at.switch_page(page)
+    assert ("pages/data.py" in allowed) == (role == "admin")
+    assert ("pages/analysis.py" in allowed) == (role in ("analyst", "admin"))
+
+
+def test_demo_mode_opens_only_with_synthetic_data_and_no_auth(db_url, tmp_path):
+    at = app()
+    no_errors(at)
+    assert at.metric and any("Demo mode" in i.value for i in at.info)
+    real = tmp_path / "real.csv"
+    real.write_text("case_id,date_reported,province,offence,arrest_made\nR1,2014-01-02,Kep,rape,no\n")
+    assert ingest_file(db.open_engine(db_url), real).written
+    at = app()
+    no_errors(at)
+    assert not at.metric
+    assert any("no sign-in is configured" in e.value for e in at.error)
+    for page in INTERNAL_PAGES:
+        with pytest.raises(ValueError):
+            at.switch_page(page)
+
+
+def test_demo_mode_ends_when_users_exist(db_url):
+    auth.add_user(db.open_engine(db_url), "admin-user", "admin", PASSWORD)
+    at = app()
+    assert not at.metric and at.text_input(key="login_user") is not None
+
+
+def test_oidc_configured_shows_provider_sign_in(db_url):
+    secrets = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                        "client_id": "id", "client_secret": "secret",
+                        "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}}
+    at = app(secrets=secrets)
+    no_errors(at)
+    assert any("organisation account" in b.label for b in at.button)
+    with pytest.raises(ValueError):
+        at.switch_page("pages/overview.py")

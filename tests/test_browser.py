@@ -1,0 +1,182 @@
+"""Real-browser tests: Playwright driving Debian's chromium against `streamlit run`.
+
+They check what AppTest cannot see (the Leaflet maps and clicks) and save the
+README screenshots to docs/screenshots/. Skipped, saying why, when chromium
+is not installed; CI sets DASHBOARD_REQUIRE_BROWSER=1 so they cannot be
+skipped there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = Path(os.environ.get("DASHBOARD_SCREENSHOT_DIR", ROOT / "docs" / "screenshots"))
+READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+MAP_FRAME = '[data-testid="stCustomComponentV1"]'
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+if not CHROMIUM:
+    if os.environ.get("DASHBOARD_REQUIRE_BROWSER"):
+        raise RuntimeError("DASHBOARD_REQUIRE_BROWSER is set but chromium is not installed (apt-get install chromium)")
+    pytest.skip("browser tests skipped: Debian's chromium is not installed (apt-get install chromium)",
+                allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(tmp: Path, env_extra: dict[str, str]):
+    port = _free_port()
+    env = {**os.environ, "DASHBOARD_VAR_DIR": str(tmp / "var"),
+           "DASHBOARD_DB_URL": f"sqlite:///{tmp / 'browser.sqlite3'}", **env_extra}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return proc, base
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start within 60 s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    proc, base = _start(tmp_path_factory.mktemp("browser"), {})
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.outside_requests = []
+
+    def guard(route):  # the app must work with no internet: record and refuse anything off this machine
+        host = urlparse(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost", "::1") or route.request.url.startswith(("data:", "blob:", "about:")):
+            return route.continue_()
+        pg.outside_requests.append(route.request.url)
+        return route.abort()
+
+    pg.route("**/*", guard)
+    yield pg
+    context.close()
+
+
+def _open(pg, url: str) -> None:
+    pg.goto(url)
+    pg.wait_for_selector(READY, timeout=90_000)
+
+
+def _map_paths(pg, count: int):
+    frame = pg.frame_locator(MAP_FRAME).first
+    paths = frame.locator("path.leaflet-interactive")
+    pg.wait_for_function(
+        """([sel, n]) => { const f = document.querySelector(sel); if (!f || !f.contentDocument) return false;
+                          return f.contentDocument.querySelectorAll('path.leaflet-interactive').length === n; }""",
+        arg=[MAP_FRAME, count], timeout=60_000)
+    return paths
+
+
+def _shot(pg, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.wait_for_function(  # every plotly chart drawn, no loading placeholders left
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('svg.main-svg'))
+                 && !document.querySelector('[data-testid="stSkeleton"]')""", timeout=60_000)
+    pg.wait_for_timeout(800)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize(("path", "name", "has_map"), [
+    ("/", "overview", True), ("/coverage", "coverage", True), ("/cases", "cases", True),
+    ("/arrests", "arrests", False), ("/analysis", "analysis", False), ("/data", "data", False),
+    ("/about", "about", False)])
+def test_pages_render_offline_with_one_path_per_unit(server, page, path, name, has_map):
+    _open(page, server + path)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    if has_map:
+        paths = _map_paths(page, 24)
+        assert paths.count() == 24
+        page.frame_locator(MAP_FRAME).first.locator(".leaflet-control").first.wait_for()
+    _shot(page, name)
+    assert page.outside_requests == []
+
+
+def test_clicking_a_province_toggles_the_filter(server, page):
+    _open(page, server + "/cases")
+    paths = _map_paths(page, 24)
+    siem_reap = paths.nth(16)  # features are in code order; 17 = Siem Reap
+    siem_reap.dispatch_event("click")
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('province=Siem')", timeout=30_000)
+    expect = sync_api.expect
+    expect(_province_chip(page, "Siem Reap")).to_have_count(1, timeout=30_000)
+    expect(page.get_by_text("Data as of").first).to_contain_text("Siem Reap", timeout=30_000)
+    _map_paths(page, 24).nth(16).dispatch_event("click")  # click again: removed
+    page.wait_for_function("() => !decodeURIComponent(location.search).includes('province=Siem')", timeout=30_000)
+    expect(_province_chip(page, "Siem Reap")).to_have_count(0, timeout=30_000)
+
+
+def _province_chip(pg, name: str):
+    return pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.get_by_text(name, exact=True)
+
+
+def test_shared_link_reopens_the_view(server, page):
+    _open(page, server + "/overview?province=Kandal&from=2015-01-01")
+    sync_api.expect(_province_chip(page, "Kandal")).to_have_count(1, timeout=30_000)
+    assert "2015-01-01" in page.locator('[data-testid="stSidebar"] input').first.input_value()
+
+
+def test_public_mode_screenshot(tmp_path, browser):
+    from dashboard.demo import write_demo
+    from dashboard.public_export import write_export
+    from dashboard.store import load_from_dir
+
+    write_demo(tmp_path / "demo")
+    write_export(load_from_dir(tmp_path / "demo"), tmp_path / "public")
+    proc, base = _start(tmp_path, {"DASHBOARD_MODE": "public", "DASHBOARD_PUBLIC_DIR": str(tmp_path / "public"),
+                                   "DASHBOARD_DB_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        _open(pg, base + "/")
+        assert pg.locator('[data-testid="stException"]').count() == 0
+        _map_paths(pg, 24)
+        _shot(pg, "public")
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -1,0 +1,105 @@
+"""Maps render offline, stay small, and classify values into distinct states."""
+
+import re
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard import leaflet_assets, maps
+from dashboard.boundaries import join_boundaries, load_boundaries
+from dashboard.classify import STATE_COLOURS, classify
+from dashboard.metrics import active_provinces, by_province
+
+
+@pytest.fixture(scope="module")
+def boundaries():
+    return load_boundaries()
+
+
+def _maps(boundaries, demo_dataset):
+    cov_styles, cov_legend = maps.coverage_styles(boundaries, demo_dataset.coverage, date(2014, 6, 1))
+    per = by_province(demo_dataset.cases)
+    covered = active_provinces(demo_dataset.coverage, date(2015, 4, 30))
+    case_styles, case_legend = maps.choropleth_styles(boundaries, per, covered, "count", "quantiles")
+    return [maps.build_map(boundaries, cov_styles, "Coverage", cov_legend, boundaries.vintage_note()),
+            maps.build_map(boundaries, case_styles, "Cases", case_legend)]
+
+
+def test_map_html_has_no_internet_urls_and_loads_local_leaflet(boundaries, demo_dataset):
+    for fmap in _maps(boundaries, demo_dataset):
+        page = fmap.get_root().render()
+        assert not re.findall(r"https?://", page), re.findall(r"https?://[^\"' ]+", page)[:5]
+        assert leaflet_assets.JS_URL in page and leaflet_assets.CSS_URL in page
+
+
+def test_map_payload_is_small(boundaries, demo_dataset):
+    for fmap in _maps(boundaries, demo_dataset):
+        assert maps.payload_bytes(fmap) <= 150_000
+
+
+def test_standalone_html_inlines_leaflet(boundaries, demo_dataset):
+    page = maps.standalone_html(_maps(boundaries, demo_dataset)[0])
+    assert leaflet_assets.JS_URL not in page, page[page.find(leaflet_assets.JS_URL) - 200:][:300]
+    assert "Leaflet 1.9.4" in page and ".leaflet-container" in page
+
+
+def test_leaflet_is_copied_from_installed_package(tmp_path):
+    target = leaflet_assets.ensure_installed(tmp_path / "leaflet")
+    assert (target / "leaflet.js").stat().st_size > 100_000 and (target / "leaflet.css").exists()
+    assert "1.9.4" in (target / "leaflet.js").read_text()[:300]
+
+
+def test_one_feature_per_unit_with_names_and_codes(boundaries):
+    data = maps.unit_geojson(boundaries)
+    assert len(data["features"]) == 24
+    props = data["features"][0]["properties"]
+    assert set(props) >= {"code", "name_en", "name_km"}
+
+
+def test_coverage_states_and_tboung_khmum_in_kampong_cham(boundaries, demo_dataset):
+    styles, legend = maps.coverage_styles(boundaries, demo_dataset.coverage, date(2015, 4, 1))
+    assert styles["12"].status == "covered" and "since 2013-07-01" in styles["12"].detail
+    assert styles["16"].status == "not covered" and styles["16"].dashed
+    assert "Tboung Khmum: since 2015-03-01" in styles["03"].detail
+    early, _ = maps.coverage_styles(boundaries, demo_dataset.coverage, date(2013, 8, 1))
+    assert early["02"].status == "not yet covered" and "from 2013-10-01" in early["02"].detail
+
+
+def test_choropleth_distinguishes_no_cases_not_covered_and_no_data(boundaries, demo_dataset):
+    per = by_province(demo_dataset.cases, census="2019")
+    covered = active_provinces(demo_dataset.coverage, date(2015, 4, 30))
+    styles, legend = maps.choropleth_styles(boundaries, per, covered, "rate", "natural breaks")
+    assert styles["18"].status == "no data"  # Preah Sihanouk has no 2019 census figure
+    assert styles["16"].status == "not covered"
+    statuses = {s.status for s in styles.values()}
+    colours = {s.fill for s in styles.values() if s.status in STATE_COLOURS}
+    assert {"no data", "not covered"} <= statuses and len(colours) == len({s for s in statuses if s in STATE_COLOURS})
+    assert {label for _, label in legend} >= {"no data", "not covered"}
+
+
+def test_choropleth_on_25_units_draws_tboung_khmum(gdf_25, demo_dataset):
+    b25 = join_boundaries(gdf_25, "split")
+    per = by_province(demo_dataset.cases)
+    styles, _ = maps.choropleth_styles(b25, per, active_provinces(demo_dataset.coverage, date(2015, 4, 30)), "count",
+                                       "equal intervals")
+    assert "25" in styles and len(styles) == 25
+
+
+@pytest.mark.parametrize("scheme", ["quantiles", "natural breaks", "equal intervals"])
+def test_classify_schemes(scheme):
+    values = pd.Series([0, 1, 5, 9, 20, np.nan, 3, 100], index=list("abcdefgh"), dtype=float)
+    covered = pd.Series(True, index=values.index)
+    covered["h"] = False
+    result = classify(values, covered, scheme, k=4)
+    assert result.labels["a"] == "no cases" and result.labels["f"] == "no data" and result.labels["h"] == "not covered"
+    classes = [label for _, label in result.legend if label not in STATE_COLOURS]
+    assert 2 <= len(classes) <= 4
+    order = [c for c, _ in result.legend]
+    assert result.colours["e"] == order[len(classes) - 1]  # the largest value gets the darkest class
+
+
+def test_classify_rejects_unknown_scheme():
+    with pytest.raises(ValueError):
+        classify(pd.Series([1.0]), pd.Series([True]), "random")
