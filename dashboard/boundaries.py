@@ -12,6 +12,7 @@ import tempfile
 import warnings
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -89,12 +90,16 @@ class Boundaries:
 
     def unit_for(self, province_code: str) -> str | None:
         """The unit a province's cases are drawn in (Tboung Khmum -> Kampong Cham on 24-unit maps)."""
+        return self.province_units.get(province_code)
+
+    @cached_property
+    def province_units(self) -> dict[str, str]:
+        """Province code -> the unit it is drawn in, for every province that has one."""
         codes = set(self.gdf["code"])
-        if province_code in codes:
-            return province_code
-        if province_code == TBOUNG_KHMUM and KAMPONG_CHAM in codes:
-            return KAMPONG_CHAM
-        return None
+        units = {c: c for c in codes}
+        if TBOUNG_KHMUM not in codes and KAMPONG_CHAM in codes:
+            units[TBOUNG_KHMUM] = KAMPONG_CHAM
+        return units
 
     def vintage_note(self) -> str:
         if self.report.vintage == 24:

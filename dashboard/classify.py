@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import warnings
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # "Numba not installed": the pure-Python path is fast enough for 25 units
-    import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -51,7 +47,12 @@ def classify(values: pd.Series, covered: pd.Series, scheme: str = "quantiles", k
             bins = np.array([data.max()])
             yb = np.zeros(len(data), dtype=int)
         else:
-            cls = getattr(mapclassify, SCHEMES[scheme])(data, k=k_eff)
+            with warnings.catch_warnings():
+                # "Numba not installed": the pure-Python path is fast enough for 25 units
+                warnings.simplefilter("ignore")
+                import mapclassify  # imported here: it pulls in scipy.stats (1.6 s), needed only by choropleths
+
+                cls = getattr(mapclassify, SCHEMES[scheme])(data, k=k_eff)
             bins, yb = np.asarray(cls.bins), np.asarray(cls.yb)
         palette = PALETTE[-len(bins):] if len(bins) < len(PALETTE) else PALETTE
         lower = data.min()

@@ -81,21 +81,22 @@ def write_records(engine: Engine, report: ValidationReport, digest: str, synthet
     records = report.records
     result = IngestResult(report, written=True)
     with engine.begin() as conn:
+        # the log row comes first so every written case carries its ingest id
+        result.log_id = conn.execute(db.ingest_log.insert().values(
+            at=datetime.now(timezone.utc), kind=report.kind, file_name=report.filename[:255], sha256=digest,
+            status="ok", synthetic=synthetic, note=("SYNTHETIC demo data" if synthetic else None),
+        )).inserted_primary_key[0]
         if not synthetic:
             result.removed_synthetic = _remove_synthetic(conn)
         if report.kind == "cases":
+            records = records.assign(ingest_id=result.log_id)
             result.added, result.updated = _upsert(conn, db.cases, "case_id", records, synthetic)
         else:
             if replace:
                 conn.execute(db.coverage.delete().where(db.coverage.c.province_code.not_in(list(records["province_code"]))))
             result.added, result.updated = _upsert(conn, db.coverage, "province_code", records, synthetic)
-        result.log_id = conn.execute(db.ingest_log.insert().values(
-            at=datetime.now(timezone.utc), kind=report.kind, file_name=report.filename[:255], sha256=digest,
-            rows_added=result.added, rows_updated=result.updated, rows_rejected=0, status="ok",
-            synthetic=synthetic, note=("SYNTHETIC demo data" if synthetic else None),
-        )).inserted_primary_key[0]
-        if report.kind == "cases":
-            conn.execute(db.cases.update().where(db.cases.c.ingest_id.is_(None)).values(ingest_id=result.log_id))
+        conn.execute(db.ingest_log.update().where(db.ingest_log.c.id == result.log_id)
+                     .values(rows_added=result.added, rows_updated=result.updated))
     log.info("ingest written: kind=%s added=%d updated=%d", report.kind, result.added, result.updated)
     return result
 
@@ -108,14 +109,12 @@ def _remove_synthetic(conn: sa.Connection) -> int:
 
 def _rows(records: pd.DataFrame, synthetic: bool) -> list[dict]:
     frame = records.astype(object).where(records.notna(), None)
-    rows = frame.to_dict("records")
-    for row in rows:
-        row["synthetic"] = synthetic
-        if "victim_age" in row and row["victim_age"] is not None:
-            row["victim_age"] = int(row["victim_age"])
-        if "arrest_made" in row:
-            row["arrest_made"] = bool(row["arrest_made"])
-    return rows
+    if "victim_age" in frame:
+        frame["victim_age"] = [None if a is None else int(a) for a in frame["victim_age"]]
+    if "arrest_made" in frame:
+        frame["arrest_made"] = [bool(a) for a in frame["arrest_made"]]
+    frame["synthetic"] = synthetic
+    return frame.to_dict("records")
 
 
 def _upsert(conn: sa.Connection, table: sa.Table, key: str, records: pd.DataFrame, synthetic: bool) -> tuple[int, int]:

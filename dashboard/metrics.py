@@ -33,6 +33,15 @@ def area() -> pd.Series:
     return pd.Series({c: p.area_km2 for c, p in load_gazetteer().items()}, dtype="float64")
 
 
+def month_start(dates: pd.Series) -> np.ndarray:
+    """First day of each date's month, as datetime64[ns] (much faster than .dt.to_period)."""
+    return dates.to_numpy().astype("datetime64[M]").astype("datetime64[ns]")
+
+
+def years(dates: pd.Series) -> np.ndarray:
+    return dates.to_numpy().astype("datetime64[Y]").astype(int) + 1970
+
+
 def filter_mask(cases: pd.DataFrame, filters: Filters) -> np.ndarray:
     mask = np.ones(len(cases), dtype=bool)
     dates = cases["date"].to_numpy()
@@ -84,14 +93,24 @@ def coverage_at(coverage: pd.DataFrame, day: date, provinces: tuple[str, ...] = 
 
 
 def coverage_timeline(coverage: pd.DataFrame, start: date, end: date, census: str = "2008") -> pd.DataFrame:
-    """Monthly covered share of population and area from ``start`` to ``end``."""
+    """Monthly covered share of population and area from ``start`` to ``end`` (and on ``end`` itself)."""
     days = pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), end, freq="MS")
-    rows = []
-    for day in list(days) + ([pd.Timestamp(end)] if not len(days) or days[-1] != pd.Timestamp(end) else []):
-        info = coverage_at(coverage, day.date(), census=census)
-        rows.append({"date": day, "provinces_covered": info["provinces_covered"],
-                     "population_share": info["population_covered_share"], "area_share": info["area_covered_share"]})
-    return pd.DataFrame(rows)
+    if not len(days) or days[-1] != pd.Timestamp(end):
+        days = days.append(pd.DatetimeIndex([pd.Timestamp(end)]))
+    codes = list(load_gazetteer())
+    pop = population(census)[codes].fillna(0).to_numpy()
+    ar = area()[codes].to_numpy()
+    index = {c: i for i, c in enumerate(codes)}
+    when = days.to_numpy()[:, None]
+    active = np.zeros((len(days), len(codes)), dtype=bool)
+    cols = [index[c] for c in coverage["province_code"]]
+    start_dates = coverage["start_date"].to_numpy()[None, :]
+    end_dates = coverage["end_date"].to_numpy()[None, :]
+    on = (start_dates <= when) & (np.isnat(end_dates) | (end_dates >= when))
+    for j, col in enumerate(cols):
+        active[:, col] |= on[:, j]
+    return pd.DataFrame({"date": days, "provinces_covered": active.sum(axis=1),
+                         "population_share": active @ pop / pop.sum(), "area_share": active @ ar / ar.sum()})
 
 
 # ---------------------------------------------------------------- cases
@@ -112,7 +131,7 @@ def summary(cases: pd.DataFrame, coverage: pd.DataFrame, filters: Filters = Filt
     end = _period_end(cases, filters)
     cov = coverage_at(coverage, end, filters.provinces, census) if end else None
     year = end.year if end else None
-    this_year = int((sub["date"].dt.year == year).sum()) if year else 0
+    this_year = int((years(sub["date"]) == year).sum()) if year else 0
     ci = wilson_interval(arrests, n)
     return {
         "cases": n,
@@ -136,8 +155,8 @@ def summary(cases: pd.DataFrame, coverage: pd.DataFrame, filters: Filters = Filt
 def counts_cube(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
     """Case and arrest counts by province x month x offence (non-empty cells only)."""
     sub = apply_filters(cases, filters)
-    month = sub["date"].dt.to_period("M").dt.to_timestamp()
-    grouped = sub.groupby([sub["province_code"], month.rename("month"), sub["offence"]], observed=True)
+    month = pd.Series(month_start(sub["date"]), index=sub.index, name="month")
+    grouped = sub.groupby([sub["province_code"], month, sub["offence"]], observed=True)
     out = grouped["arrest"].agg(cases="size", arrests="sum").reset_index()
     out["arrests"] = out["arrests"].astype(int)
     return out
@@ -173,14 +192,13 @@ def monthly(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
     sub = apply_filters(cases, filters)
     if sub.empty:
         return pd.DataFrame(columns=["month", "cases", "arrests", "cumulative"])
-    month = sub["date"].dt.to_period("M")
+    month = pd.Series(month_start(sub["date"]), index=sub.index, name="month")
     grouped = sub.groupby(month)["arrest"].agg(cases="size", arrests="sum")
-    first = pd.Period(filters.start, "M") if filters.start else grouped.index.min()
-    last = pd.Period(filters.end, "M") if filters.end else grouped.index.max()
-    full = grouped.reindex(pd.period_range(min(first, grouped.index.min()), max(last, grouped.index.max()), freq="M"),
+    first = pd.Timestamp(filters.start).to_period("M").to_timestamp() if filters.start else grouped.index.min()
+    last = pd.Timestamp(filters.end).to_period("M").to_timestamp() if filters.end else grouped.index.max()
+    full = grouped.reindex(pd.date_range(min(first, grouped.index.min()), max(last, grouped.index.max()), freq="MS"),
                            fill_value=0)
     out = full.reset_index(names="month")
-    out["month"] = out["month"].dt.to_timestamp()
     out["cases"] = out["cases"].astype(int)
     out["arrests"] = out["arrests"].astype(int)
     out["cumulative"] = out["cases"].cumsum()
@@ -188,18 +206,23 @@ def monthly(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
 
 
 def arrest_rate_over_time(cases: pd.DataFrame, filters: Filters = Filters(), freq: str = "Q") -> pd.DataFrame:
-    """Arrest rate with Wilson 95% interval per period (quarter by default)."""
+    """Arrest rate with Wilson 95% interval per period: ``"Q"`` quarters (2014Q1) or ``"M"`` months."""
     sub = apply_filters(cases, filters)
     if sub.empty:
         return pd.DataFrame(columns=["period", "cases", "arrests", "arrest_rate", "ci_low", "ci_high"])
-    grouped = sub.groupby(sub["date"].dt.to_period(freq))["arrest"].agg(cases="size", arrests="sum").reset_index()
-    grouped = grouped.rename(columns={"date": "period"})
+    month = month_start(sub["date"])
+    if freq == "Q":
+        months = month.astype("datetime64[M]").astype(int)
+        key = pd.Series((months // 12 + 1970).astype(str), index=sub.index) + "Q" + \
+            pd.Series((months % 12 // 3 + 1).astype(str), index=sub.index)
+    else:
+        key = pd.Series(month, index=sub.index).dt.strftime("%Y-%m")
+    grouped = sub.groupby(key.rename("period"))["arrest"].agg(cases="size", arrests="sum").reset_index()
     grouped["arrests"] = grouped["arrests"].astype(int)
     grouped["arrest_rate"] = grouped["arrests"] / grouped["cases"]
     cis = [wilson_interval(a, c) for a, c in zip(grouped["arrests"], grouped["cases"])]
     grouped["ci_low"] = [ci[0] for ci in cis]
     grouped["ci_high"] = [ci[1] for ci in cis]
-    grouped["period"] = grouped["period"].astype(str)
     return grouped
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,10 +17,12 @@ from dashboard import db, demo
 from dashboard.errors import DataFileError
 from dashboard.gazetteer import load_gazetteer
 from dashboard.ingest import validate_file, write_records
+from dashboard.paths import VAR_DIR
 from dashboard.schema import OFFENCES
 from dashboard.validation import validate_cases, validate_coverage
 
 log = logging.getLogger(__name__)
+SNAPSHOT_DIR = VAR_DIR / "cache"
 
 
 @dataclass
@@ -51,6 +54,7 @@ def _frame_cases(frame: pd.DataFrame) -> pd.DataFrame:
         "victim_age": pd.to_numeric(frame["victim_age"], errors="coerce").astype("Int16"),
         "victim_sex": frame["victim_sex"].astype("category") if "victim_sex" in frame else None,
         "district": frame["district"] if "district" in frame else None,
+        "synthetic": frame["synthetic"].astype(bool) if "synthetic" in frame else False,
     })
     return out.sort_values("date", kind="stable").reset_index(drop=True)
 
@@ -96,14 +100,46 @@ def data_version(engine: Engine) -> int:
         return int(conn.execute(sa.select(sa.func.max(db.ingest_log.c.id)).where(db.ingest_log.c.status == "ok")).scalar() or 0)
 
 
+def _snapshot_path(engine: Engine, version: int) -> Path:
+    key = hashlib.sha256(str(engine.url).encode()).hexdigest()[:16]
+    return SNAPSHOT_DIR / f"cases-{key}-v{version}.parquet"
+
+
+def _read_cases(engine: Engine) -> pd.DataFrame:
+    """All case rows, through a columnar snapshot when one matches the data version.
+
+    Reading a million rows from SQLite takes seconds; the Parquet snapshot
+    (written after the first read) loads in a fraction of that. Snapshots of
+    older versions are deleted. ``DASHBOARD_SNAPSHOT=0`` turns this off.
+    """
+    use_snapshot = os.environ.get("DASHBOARD_SNAPSHOT", "1") != "0"
+    version = data_version(engine)
+    path = _snapshot_path(engine, version)
+    if use_snapshot and path.exists():
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError):
+            path.unlink(missing_ok=True)
+    with engine.connect() as conn:
+        frame = _frame_cases(pd.read_sql(sa.select(*[c for c in db.cases.c if c.name != "ingest_id"]), conn))
+    if use_snapshot:
+        SNAPSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        for old in SNAPSHOT_DIR.glob(path.name.split("-v")[0] + "-v*.parquet"):
+            old.unlink(missing_ok=True)
+        tmp = path.with_suffix(".tmp")
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(path)
+    return frame
+
+
 def load_from_db(engine: Engine, seed_if_empty: bool = True) -> Dataset:
     if seed_if_empty and is_empty(engine):
         seed_demo(engine)
+    cases = _read_cases(engine)
     with engine.connect() as conn:
-        cases = pd.read_sql(sa.select(db.cases), conn)
         coverage = pd.read_sql(sa.select(db.coverage), conn)
     synthetic = bool(len(cases) and cases["synthetic"].all()) or (cases.empty and bool(coverage["synthetic"].all()))
-    return Dataset(_frame_cases(cases), _frame_coverage(coverage), synthetic, db.redact(str(engine.url)))
+    return Dataset(cases, _frame_coverage(coverage), synthetic, db.redact(str(engine.url)))
 
 
 def load_from_dir(path: Path | str) -> Dataset:

