@@ -240,3 +240,10 @@ def choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covere
     if outside:
         legend.append((NOT_SELECTED, "not selected"))
     return styles, legend
+
+
+def cases_without_polygon(boundaries: Boundaries, per_province: pd.DataFrame) -> list[tuple[str, int]]:
+    """Provinces with cases but no polygon on these boundaries: (name, cases). Never dropped silently."""
+    no_unit = per_province["province_code"].map(lambda c: boundaries.unit_for(c) is None)
+    missing = per_province[(per_province["cases"] > 0) & no_unit]
+    return list(zip(missing["province"], missing["cases"].astype(int)))

@@ -103,3 +103,11 @@ def test_classify_schemes(scheme):
 def test_classify_rejects_unknown_scheme():
     with pytest.raises(ValueError):
         classify(pd.Series([1.0]), pd.Series([True]), "random")
+
+
+def test_cases_without_polygon_are_reported(default_gdf, demo_dataset):
+    partial = join_boundaries(default_gdf[default_gdf["code"] != "12"], "no-phnom-penh")
+    per = by_province(demo_dataset.cases)
+    missing = dict(maps.cases_without_polygon(partial, per))
+    assert missing == {"Phnom Penh": int(per.set_index("province_code").loc["12", "cases"])}
+    assert maps.cases_without_polygon(load_boundaries(), per) == []  # Tboung Khmum goes into Kampong Cham

@@ -32,6 +32,10 @@ def render() -> None:
     fmap = maps.build_map(b, styles, title, legend, b.vintage_note() if b.report.vintage == 24 else "",
                           selected=ctx.filters.provinces)
     ui.province_map(fmap, key="map_cases", name="cases_map")
+    unmapped = maps.cases_without_polygon(b, per_province)
+    if unmapped:
+        st.warning("Cases in provinces these boundaries have no polygon for (counted in every total and table, "
+                   "not drawn): " + ", ".join(f"{name} ({n:,})" for name, n in unmapped), icon=":material/warning:")
     ui.data_table(per_province[PROVINCE_COLUMNS], "cases_by_province", "cases_map_data")
     if ui.no_cases(ctx):
         return

@@ -1,0 +1,98 @@
+"""The admin Data page: upload, validate, ingest, coverage editing and boundary upload."""
+
+import io
+import shutil
+import zipfile
+
+import pytest
+import sqlalchemy as sa
+
+from dashboard import auth, db
+from dashboard.ui.state import ACTIVE_BOUNDARIES_DIR
+from dashboard.ui.views.login import SESSION_USER
+from tests.apphelpers import app, no_errors
+
+PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture()
+def admin_app(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'data.sqlite3'}"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    engine = db.open_engine(url)
+    auth.add_user(engine, "admin-user", "admin", PASSWORD)
+    at = app("pages/data.py", session={SESSION_USER: ("admin-user", "admin")})
+    no_errors(at)
+    yield at, engine
+    shutil.rmtree(ACTIVE_BOUNDARIES_DIR, ignore_errors=True)  # a chosen boundary file must not leak into other tests
+
+
+def _count(engine):
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(db.cases).where(db.cases.c.synthetic.is_(False))).scalar()
+
+
+def test_bad_upload_shows_report_and_writes_nothing(admin_app):
+    at, engine = admin_app
+    bad = b"case_id,date_reported,province,offence,arrest_made\nB1,2014-01-02,Atlantis,rape,no\nB2,31/02/2014,Kep,rape,no\n"
+    at.file_uploader(key="upload_file").set_value(("bad.csv", bad, "text/csv")).run()
+    no_errors(at)
+    assert any("Nothing was written" in e.value for e in at.error)
+    report = at.dataframe[0].value
+    assert list(report["row"]) == [2, 3] and list(report["column"]) == ["province", "date_reported"]
+    assert not any(b.label.startswith("Ingest") for b in at.button)
+    assert _count(engine) == 0
+
+
+def test_good_upload_is_ingested(admin_app):
+    at, engine = admin_app
+    good = "case_id,date_reported,province,offence,arrest_made\nG1,2014-01-02,ខេត្តកែប,rape,ទេ\nG2,05/03/2014,KH-12,murder,yes\n"
+    at.file_uploader(key="upload_file").set_value(("good.csv", good.encode("utf-16"), "text/csv")).run()
+    assert any("2 valid rows" in s.value for s in at.success)
+    at.button(key="ingest_button").click().run()
+    no_errors(at)
+    assert any("2 added" in s.value for s in at.success)
+    assert _count(engine) == 2
+
+
+def test_unreadable_upload_gets_a_message(admin_app):
+    at, engine = admin_app
+    at.file_uploader(key="upload_file").set_value(("cases.xlsx", b"PK\x03\x04garbage", "application/octet-stream")).run()
+    no_errors(at)
+    assert any("could not be read as an Excel workbook" in e.value for e in at.error)
+
+
+def test_bad_boundary_upload_gets_a_message(admin_app):
+    at, _ = admin_app
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("notes.txt", "nothing")
+    at.file_uploader(key="boundary_file").set_value(("b.zip", buf.getvalue(), "application/zip")).run()
+    no_errors(at)
+    assert any("contains no .shp" in e.value for e in at.error)
+
+
+def test_boundary_upload_shows_join_report_and_can_be_used(admin_app, gdf_25):
+    at, _ = admin_app
+    data = gdf_25[["name_en", "geometry"]].to_json().encode()
+    at.file_uploader(key="boundary_file").set_value(("official.geojson", data, "application/geo+json")).run()
+    no_errors(at)
+    assert any("Units: 25" in c.value for c in at.code)
+    at.button(key="boundary_use").click().run()
+    no_errors(at)
+    from dashboard.ui.state import active_boundaries_path
+
+    assert active_boundaries_path() is not None
+    at.switch_page("pages/cases.py").run()
+    no_errors(at)
+    assert not any("predate the 2013 split" in c.value for c in at.caption)
+
+
+def test_coverage_editor_saves_through_validation(admin_app):
+    at, engine = admin_app
+    at.button(key="save_coverage").click().run()
+    no_errors(at)
+    assert any("Coverage saved" in s.value for s in at.success)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(db.coverage.c.province_code, db.coverage.c.synthetic)).all()
+    assert len(rows) == 21 and not any(r.synthetic for r in rows)
