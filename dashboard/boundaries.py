@@ -8,6 +8,7 @@ traceback.
 
 from __future__ import annotations
 
+import json
 import tempfile
 import warnings
 import zipfile
@@ -27,6 +28,8 @@ from dashboard.resolve import Resolution, resolve
 SUPPORTED = ".zip, .shp (with .shx, .dbf and .prj beside it), .geojson/.json or .gpkg"
 #: A repair may change a polygon's area by at most this share to count as safe.
 SAFE_REPAIR_AREA_CHANGE = 0.01
+#: Decimal places kept in map coordinates (about 10 m), which keeps the payload small.
+MAP_COORD_DECIMALS = 4
 #: A column is a join candidate when at least this share of its values resolve.
 MIN_JOIN_SHARE = 0.5
 
@@ -101,12 +104,31 @@ class Boundaries:
             units[TBOUNG_KHMUM] = KAMPONG_CHAM
         return units
 
+    @cached_property
+    def map_geojson(self) -> dict:
+        """Units as compact GeoJSON for maps (codes and names, 4-decimal coordinates). Treat as read-only."""
+        data = json.loads(self.gdf[["code", "name_en", "name_km", "geometry"]].to_json(drop_id=True))
+        for feature in data["features"]:
+            feature.pop("bbox", None)
+        return round_coordinates(data, MAP_COORD_DECIMALS)
+
     def vintage_note(self) -> str:
         if self.report.vintage == 24:
             return ("These boundaries predate the 2013 split of Kampong Cham: Tboung Khmum "
                     "(created 31 Dec 2013) is drawn inside Kampong Cham, and its figures are "
                     "added to that polygon.")
         return "These boundaries show all 25 provinces, Tboung Khmum included."
+
+
+def round_coordinates(data: dict, decimals: int) -> dict:
+    """Round every coordinate of a GeoJSON FeatureCollection in place (and return it)."""
+
+    def rnd(coords):
+        return [round(x, decimals) for x in coords] if isinstance(coords[0], float) else [rnd(c) for c in coords]
+
+    for feature in data["features"]:
+        feature["geometry"]["coordinates"] = rnd(feature["geometry"]["coordinates"])
+    return data
 
 
 # ---------------------------------------------------------------- reading files

@@ -7,11 +7,10 @@ legend and labels carry all the information.
 
 from __future__ import annotations
 
+import copy
 import html
-import json
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 
 import folium
 import pandas as pd
@@ -24,8 +23,6 @@ from dashboard.boundaries import Boundaries
 CAMBODIA_BOUNDS = [[10.3, 101.3], [14.7, 107.7]]  # extra room west of the coast for the legend
 BORDER = "#51606b"
 NOT_SELECTED = "#eef0f2"
-#: Decimal places kept in map coordinates (~1 m): the shipped file already has 5.
-MAP_COORD_DECIMALS = 4
 
 
 @dataclass
@@ -38,25 +35,9 @@ class UnitStyle:
     dashed: bool = False
 
 
-@lru_cache(maxsize=8)
-def _geometry_json(boundaries_key: str, geojson: str) -> dict:
-    data = json.loads(geojson)
-
-    def rnd(c):
-        return [round(x, MAP_COORD_DECIMALS) for x in c] if isinstance(c[0], float) else [rnd(x) for x in c]
-
-    for feature in data["features"]:
-        feature["geometry"]["coordinates"] = rnd(feature["geometry"]["coordinates"])
-        feature.pop("id", None)
-        feature.pop("bbox", None)
-    return data
-
-
 def unit_geojson(boundaries: Boundaries) -> dict:
-    """The boundary layer as a compact GeoJSON dict (cached per boundary set)."""
-    gdf = boundaries.gdf[["code", "name_en", "name_km", "geometry"]]
-    text = gdf.to_json(drop_id=True)
-    return json.loads(json.dumps(_geometry_json(boundaries.report.source + str(len(gdf)), text)))
+    """A fresh copy of the boundary layer's compact GeoJSON, safe to add properties to."""
+    return copy.deepcopy(boundaries.map_geojson)
 
 
 class _Legend(MacroElement):

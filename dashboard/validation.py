@@ -153,15 +153,23 @@ def _suggest_province(raw: object) -> str:
     return "Use a Cambodian province name (English or Khmer) or its code 01-25."
 
 
+def _start(kind: str, frame: pd.DataFrame, filename: str, how_read: str, columns: tuple[str, ...],
+           required: tuple[str, ...]) -> tuple[ValidationReport, pd.DataFrame | None]:
+    """A report, and the frame with canonical headers (None when the headers are unusable)."""
+    report = ValidationReport(kind, filename, how_read, len(frame))
+    frame = _map_headers(frame, columns, report)
+    if not _require_columns(frame, required, report) or report.problems:
+        return report, None
+    return report, frame.reset_index(drop=True)
+
+
 def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str = "table",
                    options: ValidationOptions | None = None) -> ValidationReport:
     """Check every row of a case table; on success ``report.records`` holds clean records."""
     options = options or ValidationOptions()
-    report = ValidationReport("cases", filename, how_read, len(frame))
-    frame = _map_headers(frame, CASE_COLUMNS, report)
-    if not _require_columns(frame, CASE_REQUIRED, report) or report.problems:
+    report, frame = _start("cases", frame, filename, how_read, CASE_COLUMNS, CASE_REQUIRED)
+    if frame is None:
         return report
-    frame = frame.reset_index(drop=True)
 
     ids = _parse_unique(frame["case_id"], cell_text)
     _add(report, frame, ids == "", "case_id", "The case_id is missing.", "Give every case a unique id.")
@@ -241,11 +249,9 @@ def validate_coverage(frame: pd.DataFrame, filename: str = "upload", how_read: s
                       options: ValidationOptions | None = None) -> ValidationReport:
     """Check a coverage table: province -> start date, optional end date."""
     options = options or ValidationOptions()
-    report = ValidationReport("coverage", filename, how_read, len(frame))
-    frame = _map_headers(frame, COVERAGE_COLUMNS, report)
-    if not _require_columns(frame, COVERAGE_REQUIRED, report) or report.problems:
+    report, frame = _start("coverage", frame, filename, how_read, COVERAGE_COLUMNS, COVERAGE_REQUIRED)
+    if frame is None:
         return report
-    frame = frame.reset_index(drop=True)
     prov_blank = _blank_mask(frame["province"])
     codes = _parse_unique(frame["province"], lambda v: resolve(cell_text(v)).code)
     _add(report, frame, prov_blank, "province", "The province is missing.", "Enter the province name or code.")

@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE.parent))
 import geopandas as gpd  # noqa: E402
 import topojson  # noqa: E402
 
+from dashboard.boundaries import round_coordinates  # noqa: E402
 from dashboard.gazetteer import load_gazetteer  # noqa: E402
 from dashboard.resolve import resolve  # noqa: E402
 
@@ -90,13 +91,7 @@ def build(package_dir: Path) -> dict:
 
 
 def _write_rounded(geojson: str, path: Path) -> None:
-    data = json.loads(geojson)
-
-    def rnd(c):
-        return [round(x, PRECISION) for x in c] if isinstance(c[0], float) else [rnd(x) for x in c]
-
-    for feature in data["features"]:
-        feature["geometry"]["coordinates"] = rnd(feature["geometry"]["coordinates"])
+    data = round_coordinates(json.loads(geojson), PRECISION)
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
