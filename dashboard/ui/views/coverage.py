@@ -47,29 +47,33 @@ def render() -> None:
     months = _months(first, last)
     if last not in months:
         months.append(last)
+    playing = st.session_state.get(PLAY_KEY, False)
+    st.button("⏸ Pause" if playing else "▶ Play rollout", key="coverage_play_btn", on_click=_toggle_play,
+              args=(months,), help="Step through the rollout month by month from July 2013.")
     # While playing, only this fragment reruns, once per tick.
-    st.fragment(_rollout, run_every=TICK_SECONDS if st.session_state.get(PLAY_KEY) else None)(ctx, months)
+    st.fragment(_rollout, run_every=TICK_SECONDS if playing else None)(ctx, months)
+
+
+def _toggle_play(months: list[date]) -> None:
+    """Button callback (runs before the script, so it may move the slider)."""
+    playing = st.session_state.get(PLAY_KEY, False)
+    if not playing and st.session_state.get(SLIDER_KEY, months[-1]) == months[-1]:
+        st.session_state[SLIDER_KEY] = months[0]
+    st.session_state[PLAY_KEY] = not playing
 
 
 def _rollout(ctx, months: list[date]) -> None:
-    playing = st.session_state.get(PLAY_KEY, False)
-    if SLIDER_KEY not in st.session_state or st.session_state[SLIDER_KEY] not in months:
+    if st.session_state.get(SLIDER_KEY) not in months:
         st.session_state[SLIDER_KEY] = months[-1]
-    if playing:
+    if st.session_state.get(PLAY_KEY):
         i = months.index(st.session_state[SLIDER_KEY])
         if i + 1 < len(months):
             st.session_state[SLIDER_KEY] = months[i + 1]
-        else:
+        else:  # the end: stop the timer with a full rerun
             st.session_state[PLAY_KEY] = False
             st.rerun()
-    col_slider, col_play = st.columns([5, 1])
-    day = col_slider.select_slider("Coverage on", options=months, key=SLIDER_KEY,
-                                   format_func=lambda d: d.strftime("%b %Y") if d.day == 1 else d.isoformat())
-    if col_play.button("⏸ Pause" if playing else "▶ Play rollout", width="stretch", key="coverage_play_btn"):
-        if not playing and months.index(day) == len(months) - 1:
-            st.session_state[SLIDER_KEY] = months[0]
-        st.session_state[PLAY_KEY] = not playing
-        st.rerun()
+    day = st.select_slider("Coverage on", options=months, key=SLIDER_KEY,
+                           format_func=lambda d: d.strftime("%b %Y") if d.day == 1 else d.isoformat())
     info = metrics.coverage_at(ctx.dataset.coverage, day)
     ui.kpi_row([("Provinces covered", f"{info['provinces_covered']} of {info['provinces_total']}", None),
                 ("Population covered", ui.fmt_share(info["population_covered_share"]), "2008 census"),
