@@ -78,7 +78,7 @@ def _summary(args: argparse.Namespace) -> int:
     from dashboard.metrics import summary
 
     dataset = load_dataset(args)
-    result = summary(dataset.cases, dataset.coverage, filters_from_args(args), census=args.census)
+    result = summary(dataset.counts, dataset.coverage, filters_from_args(args), census=args.census)
     result["synthetic"] = dataset.synthetic
     if args.json:
         print(json.dumps(result, ensure_ascii=False))

@@ -1,7 +1,10 @@
 """Metrics over case and coverage data: pure functions, no Streamlit.
 
 Every function takes already-loaded frames (see :mod:`dashboard.store`) and
-a :class:`~dashboard.filters.Filters`. Population figures come from the 2008
+a :class:`~dashboard.filters.Filters`. Case frames may be the case rows or
+their daily counts (:func:`as_counts`, ``Dataset.counts``); the answers are
+the same, and on counts they cost the same at a million cases as at a
+thousand. Population figures come from the 2008
 census by default (complete and official, and nearest the programme's
 start); pass ``census="2019"`` for the 2019 figures where they exist.
 """
@@ -33,6 +36,22 @@ def area() -> pd.Series:
     return pd.Series({c: p.area_km2 for c, p in load_gazetteer().items()}, dtype="float64")
 
 
+def as_counts(cases: pd.DataFrame) -> pd.DataFrame:
+    """Cases aggregated to one row per (date, province, offence) with ``n`` and ``arrests``.
+
+    Every filter (date range, provinces, offences) is a dimension of this
+    table, so all metrics below give the same answer on it as on the case
+    rows, in time that no longer grows with the number of cases. A frame
+    that already has ``n`` is returned as it is.
+    """
+    if "n" in cases.columns:
+        return cases
+    grouped = cases.groupby(["date", "province_code", "offence"], observed=True, sort=True)["arrest"]
+    out = grouped.agg(n="size", arrests="sum").reset_index()
+    out["arrests"] = out["arrests"].astype("int64")
+    return out
+
+
 def month_start(dates: pd.Series) -> np.ndarray:
     """First day of each date's month, as datetime64[ns] (much faster than .dt.to_period)."""
     return dates.to_numpy().astype("datetime64[M]").astype("datetime64[ns]")
@@ -58,6 +77,11 @@ def filter_mask(cases: pd.DataFrame, filters: Filters) -> np.ndarray:
 
 def apply_filters(cases: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return cases[filter_mask(cases, filters)]
+
+
+def _filtered_counts(cases: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    counts = as_counts(cases)
+    return counts[filter_mask(counts, filters)]
 
 
 # ---------------------------------------------------------------- coverage
@@ -124,14 +148,14 @@ def _period_end(cases: pd.DataFrame, filters: Filters) -> date | None:
 
 def summary(cases: pd.DataFrame, coverage: pd.DataFrame, filters: Filters = Filters(), census: str = "2008") -> dict:
     """Headline figures for the filtered period (the CLI's ``summary --json``)."""
-    mask = filter_mask(cases, filters)
-    sub = cases[mask]
-    n = int(mask.sum())
-    arrests = int(sub["arrest"].sum())
-    end = _period_end(cases, filters)
+    counts = as_counts(cases)
+    sub = counts[filter_mask(counts, filters)]
+    n = int(sub["n"].sum())
+    arrests = int(sub["arrests"].sum())
+    end = _period_end(counts, filters)
     cov = coverage_at(coverage, end, filters.provinces, census) if end else None
     year = end.year if end else None
-    this_year = int((years(sub["date"]) == year).sum()) if year else 0
+    this_year = int(sub["n"].to_numpy()[years(sub["date"]) == year].sum()) if year else 0
     ci = wilson_interval(arrests, n)
     return {
         "cases": n,
@@ -154,34 +178,34 @@ def summary(cases: pd.DataFrame, coverage: pd.DataFrame, filters: Filters = Filt
 
 def counts_cube(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
     """Case and arrest counts by province x month x offence (non-empty cells only)."""
-    sub = apply_filters(cases, filters)
+    sub = _filtered_counts(cases, filters)
     month = pd.Series(month_start(sub["date"]), index=sub.index, name="month")
     grouped = sub.groupby([sub["province_code"], month, sub["offence"]], observed=True)
-    out = grouped["arrest"].agg(cases="size", arrests="sum").reset_index()
-    out["arrests"] = out["arrests"].astype(int)
+    out = grouped[["n", "arrests"]].sum().reset_index().rename(columns={"n": "cases"})
     return out
 
 
 def by_province(cases: pd.DataFrame, filters: Filters = Filters(), census: str = "2008") -> pd.DataFrame:
     """One row per province (all 25): cases, arrests, arrest rate with Wilson CI, rate per 100,000."""
-    sub = apply_filters(cases, filters)
+    sub = _filtered_counts(cases, filters)
     codes = list(load_gazetteer())
-    n = sub.groupby("province_code", observed=False).size().reindex(codes, fill_value=0)
-    k = sub.groupby("province_code", observed=False)["arrest"].sum().reindex(codes, fill_value=0).astype(int)
+    sums = sub.groupby("province_code", observed=False)[["n", "arrests"]].sum().reindex(codes, fill_value=0)
+    n = sums["n"].to_numpy().astype(int)
+    k = sums["arrests"].to_numpy().astype(int)
     gaz = load_gazetteer()
-    pop = population(census)
+    pop = population(census)[codes].to_numpy()
     intervals = [wilson_interval(int(a), int(c)) for a, c in zip(k, n)]
     frame = pd.DataFrame({
         "province_code": codes,
         "province": [gaz[c].name_en for c in codes],
         "province_km": [gaz[c].name_km for c in codes],
-        "cases": n.to_numpy(),
-        "arrests": k.to_numpy(),
-        "arrest_rate": np.where(n.to_numpy() > 0, k.to_numpy() / np.maximum(n.to_numpy(), 1), np.nan),
+        "cases": n,
+        "arrests": k,
+        "arrest_rate": np.where(n > 0, k / np.maximum(n, 1), np.nan),
         "ci_low": [ci[0] if ci else np.nan for ci in intervals],
         "ci_high": [ci[1] if ci else np.nan for ci in intervals],
-        "population": pop[codes].to_numpy(),
-        "per_100k": n.to_numpy() / pop[codes].to_numpy() * 100_000,
+        "population": pop,
+        "per_100k": n / pop * 100_000,
     })
     frame["ranked"] = frame["cases"] >= MIN_CASES_TO_RANK
     return frame
@@ -189,11 +213,11 @@ def by_province(cases: pd.DataFrame, filters: Filters = Filters(), census: str =
 
 def monthly(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
     """Cases and arrests per month (gaps filled with 0) with the cumulative count."""
-    sub = apply_filters(cases, filters)
+    sub = _filtered_counts(cases, filters)
     if sub.empty:
         return pd.DataFrame(columns=["month", "cases", "arrests", "cumulative"])
     month = pd.Series(month_start(sub["date"]), index=sub.index, name="month")
-    grouped = sub.groupby(month)["arrest"].agg(cases="size", arrests="sum")
+    grouped = sub.groupby(month)[["n", "arrests"]].sum().rename(columns={"n": "cases"})
     first = pd.Timestamp(filters.start).to_period("M").to_timestamp() if filters.start else grouped.index.min()
     last = pd.Timestamp(filters.end).to_period("M").to_timestamp() if filters.end else grouped.index.max()
     full = grouped.reindex(pd.date_range(min(first, grouped.index.min()), max(last, grouped.index.max()), freq="MS"),
@@ -207,7 +231,7 @@ def monthly(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
 
 def arrest_rate_over_time(cases: pd.DataFrame, filters: Filters = Filters(), freq: str = "Q") -> pd.DataFrame:
     """Arrest rate with Wilson 95% interval per period: ``"Q"`` quarters (2014Q1) or ``"M"`` months."""
-    sub = apply_filters(cases, filters)
+    sub = _filtered_counts(cases, filters)
     if sub.empty:
         return pd.DataFrame(columns=["period", "cases", "arrests", "arrest_rate", "ci_low", "ci_high"])
     month = month_start(sub["date"])
@@ -217,7 +241,8 @@ def arrest_rate_over_time(cases: pd.DataFrame, filters: Filters = Filters(), fre
             pd.Series((months % 12 // 3 + 1).astype(str), index=sub.index)
     else:
         key = pd.Series(month, index=sub.index).dt.strftime("%Y-%m")
-    grouped = sub.groupby(key.rename("period"))["arrest"].agg(cases="size", arrests="sum").reset_index()
+    grouped = sub.groupby(key.rename("period"))[["n", "arrests"]].sum().reset_index().rename(columns={"n": "cases"})
+    grouped["cases"] = grouped["cases"].astype(int)
     grouped["arrests"] = grouped["arrests"].astype(int)
     grouped["arrest_rate"] = grouped["arrests"] / grouped["cases"]
     cis = [wilson_interval(a, c) for a, c in zip(grouped["arrests"], grouped["cases"])]
@@ -227,17 +252,20 @@ def arrest_rate_over_time(cases: pd.DataFrame, filters: Filters = Filters(), fre
 
 
 def by_offence(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
-    sub = apply_filters(cases, filters)
-    counts = sub.groupby("offence", observed=False)["arrest"].agg(cases="size", arrests="sum")
-    counts = counts.reindex(list(OFFENCES), fill_value=0).reset_index()
+    sub = _filtered_counts(cases, filters)
+    counts = sub.groupby("offence", observed=False)[["n", "arrests"]].sum()
+    counts = counts.reindex(list(OFFENCES), fill_value=0).rename(columns={"n": "cases"}).reset_index()
+    counts["cases"] = counts["cases"].astype(int)
     counts["arrests"] = counts["arrests"].astype(int)
     counts["share"] = counts["cases"] / counts["cases"].sum() if counts["cases"].sum() else 0.0
     return counts
 
 
 def by_victim(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
-    """Cases by victim sex and age band: internal (analyst) views only."""
-    sub = apply_filters(cases, filters)
-    bands = pd.cut(sub["victim_age"].astype("float"), [-1, 5, 11, 14, 17], labels=["0-5", "6-11", "12-14", "15-17"])
-    out = sub.groupby([bands.rename("age_band"), sub["victim_sex"].rename("sex")], observed=False).size()
+    """Cases by victim sex and age band: internal (analyst) views only. Needs case rows, not counts."""
+    mask = filter_mask(cases, filters)
+    ages = pd.Series(cases["victim_age"].to_numpy(dtype="float64", na_value=np.nan)[mask])
+    sexes = pd.Series(cases["victim_sex"].to_numpy()[mask], name="sex")
+    bands = pd.cut(ages, [-1, 5, 11, 14, 17], labels=["0-5", "6-11", "12-14", "15-17"])
+    out = pd.DataFrame({"age_band": bands, "sex": sexes}).groupby(["age_band", "sex"], observed=False).size()
     return out.rename("cases").reset_index()

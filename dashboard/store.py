@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -33,6 +34,13 @@ class Dataset:
     coverage: pd.DataFrame
     synthetic: bool
     source: str
+
+    @cached_property
+    def counts(self) -> pd.DataFrame:
+        """Daily counts by province and offence: what every metric except victim breakdowns reads."""
+        from dashboard.metrics import as_counts
+
+        return as_counts(self.cases)
 
     @property
     def as_of(self) -> date | None:
@@ -67,11 +75,14 @@ def _frame_coverage(frame: pd.DataFrame) -> pd.DataFrame:
     }).sort_values("start_date", kind="stable").reset_index(drop=True)
 
 
+def _has_row(conn: sa.Connection, table: sa.Table, *where) -> bool:
+    """Whether any row matches: stops at the first one, unlike count(*) over a million rows."""
+    return conn.execute(sa.select(sa.literal(1)).select_from(table).where(*where).limit(1)).first() is not None
+
+
 def is_empty(engine: Engine) -> bool:
     with engine.connect() as conn:
-        n_cases = conn.execute(sa.select(sa.func.count()).select_from(db.cases)).scalar()
-        n_cov = conn.execute(sa.select(sa.func.count()).select_from(db.coverage)).scalar()
-    return not n_cases and not n_cov
+        return not _has_row(conn, db.cases) and not _has_row(conn, db.coverage)
 
 
 def seed_demo(engine: Engine, seed: int = demo.DEFAULT_SEED) -> None:
@@ -88,10 +99,8 @@ def seed_demo(engine: Engine, seed: int = demo.DEFAULT_SEED) -> None:
 
 def holds_only_synthetic(engine: Engine) -> bool:
     with engine.connect() as conn:
-        real = conn.execute(sa.select(sa.func.count()).select_from(db.cases).where(db.cases.c.synthetic.is_(False))).scalar()
-        real += conn.execute(sa.select(sa.func.count()).select_from(db.coverage)
-                             .where(db.coverage.c.synthetic.is_(False))).scalar()
-    return real == 0
+        return not (_has_row(conn, db.cases, db.cases.c.synthetic.is_(False))
+                    or _has_row(conn, db.coverage, db.coverage.c.synthetic.is_(False)))
 
 
 def data_version(engine: Engine) -> int:

@@ -7,7 +7,7 @@ so a million-row file with a few thousand distinct dates stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -109,10 +109,15 @@ def _require_columns(frame: pd.DataFrame, required: tuple[str, ...], report: Val
 
 
 def _parse_unique(series: pd.Series, parse: Callable[[object], object]) -> pd.Series:
-    """Apply ``parse`` once per distinct value."""
-    keys = series.map(lambda v: v if isinstance(v, Hashable) else str(v))
-    lookup = {v: parse(v) for v in pd.unique(keys)}
-    return keys.map(lookup)
+    """Apply ``parse`` once per distinct value (a million rows hold a few thousand distinct dates)."""
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (rare, from odd workbooks): compare them as text
+        codes, uniques = pd.factorize(series.map(str), use_na_sentinel=True)
+    parsed = np.empty(len(uniques) + 1, dtype=object)
+    parsed[:-1] = [parse(u) for u in uniques]
+    parsed[-1] = parse(None)  # code -1: a missing cell
+    return pd.Series(parsed[codes], index=series.index, dtype=object)
 
 
 def _blank_mask(series: pd.Series) -> pd.Series:

@@ -149,3 +149,15 @@ def test_arrest_rate_by_quarter(tiny):
     assert q.loc["2015Q1", "arrest_rate"] == pytest.approx(0.5)
     low, high = wilson_interval(1, 2)
     assert (q.loc["2015Q1", "ci_low"], q.loc["2015Q1", "ci_high"]) == pytest.approx((low, high))
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(provinces=("12", "17")), Filters(offences=("homicide",)),
+                                     Filters(start=date(2014, 3, 1), end=date(2014, 9, 30), provinces=("02",))])
+def test_daily_counts_give_the_same_answers_as_case_rows(demo_dataset, filters):
+    from dashboard.metrics import arrest_rate_over_time, as_counts
+
+    rows, counts = demo_dataset.cases, as_counts(demo_dataset.cases)
+    assert len(counts) < len(rows) and counts["n"].sum() == len(rows)
+    assert summary(rows, demo_dataset.coverage, filters) == summary(counts, demo_dataset.coverage, filters)
+    for func in (by_province, monthly, counts_cube, by_offence, arrest_rate_over_time):
+        pd.testing.assert_frame_equal(func(rows, filters), func(counts, filters))

@@ -120,3 +120,32 @@ def test_url_from_env_and_secrets(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB_URL", "sqlite:///from-env.db")
     assert db.configured_url(None, secrets) == "sqlite:///from-env.db"
     assert db.configured_url("sqlite:///explicit.db", secrets) == "sqlite:///explicit.db"
+
+
+def test_failure_during_the_write_rolls_everything_back(engine, tmp_path, monkeypatch):
+    """The bulk insert goes through the driver's cursor; it must share the transaction."""
+    import pytest
+
+    from dashboard import ingest
+
+    ingest_file(engine, _write(tmp_path, "a.csv", "A1,2014-01-02,Kep,rape,no\n"))
+    real_bulk = ingest._bulk_insert
+
+    def bulk_then_fail(*args, **kwargs):
+        real_bulk(*args, **kwargs)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ingest, "_bulk_insert", bulk_then_fail)
+    with pytest.raises(RuntimeError):
+        ingest_file(engine, _write(tmp_path, "b.csv", "B1,2014-01-02,Kep,rape,no\nB2,2014-01-03,Kampot,homicide,no\n"))
+    assert _count(engine) == 1
+    assert len(ingest_log_frame(engine)) == 1
+
+
+def test_dates_round_trip_through_the_bulk_insert(engine, tmp_path):
+    from datetime import date
+
+    ingest_file(engine, _write(tmp_path, "a.csv", "A1,31/12/2014,Kep,rape,yes\n"))
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(db.cases.c.date_reported, db.cases.c.arrest_made, db.cases.c.ingest_id)).one()
+    assert row.date_reported == date(2014, 12, 31) and row.arrest_made is True and row.ingest_id is not None

@@ -79,12 +79,17 @@ def boundaries() -> Boundaries:
     return _boundaries(str(path or ""), path.stat().st_mtime if path else 0.0, join_column or None)
 
 
+ROW_METRICS = ("by_victim",)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _metric(name: str, data_key: str, filters: Filters, kwargs: tuple, _dataset: Dataset) -> Any:
     func = getattr(metrics, name)
-    if name in ("summary",):
-        return func(_dataset.cases, _dataset.coverage, filters, **dict(kwargs))
-    return func(_dataset.cases, filters, **dict(kwargs))
+    # daily counts answer every metric but the victim breakdown, which needs case rows
+    frame = _dataset.cases if name in ROW_METRICS else _dataset.counts
+    if name == "summary":
+        return func(frame, _dataset.coverage, filters, **dict(kwargs))
+    return func(frame, filters, **dict(kwargs))
 
 
 def metric(ctx: Context, name: str, filters: Filters | None = None, **kwargs: Any) -> Any:
