@@ -137,6 +137,21 @@ def coverage_timeline(coverage: pd.DataFrame, start: date, end: date, census: st
                          "population_share": active @ pop / pop.sum(), "area_share": active @ ar / ar.sum()})
 
 
+def coverage_table(coverage: pd.DataFrame, day: date) -> pd.DataFrame:
+    """One row per province: names, start and end dates, whether covered on ``day``, population and area."""
+    gaz = load_gazetteer()
+    active = set(active_provinces(coverage, day))
+    rows = []
+    for code, p in gaz.items():
+        match = coverage[coverage["province_code"] == code]
+        start = match["start_date"].iloc[0].date() if len(match) else None
+        end = match["end_date"].iloc[0] if len(match) else None
+        rows.append({"province_code": code, "province": p.name_en, "province_km": p.name_km,
+                     "start_date": start, "end_date": None if end is None or pd.isna(end) else end.date(),
+                     "covered_on_date": code in active, "population_2008": p.pop_2008, "area_km2": p.area_km2})
+    return pd.DataFrame(rows)
+
+
 # ---------------------------------------------------------------- cases
 
 

@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, maps, metrics
-from dashboard.gazetteer import load_gazetteer
 from dashboard.ui import components as ui
 from dashboard.ui.state import boundaries, context
 
@@ -19,20 +18,6 @@ TICK_SECONDS = 1.0
 
 def _months(first: date, last: date) -> list[date]:
     return [d.date() for d in pd.date_range(pd.Timestamp(first).to_period("M").to_timestamp(), last, freq="MS")] or [first]
-
-
-def coverage_table(coverage: pd.DataFrame, day: date) -> pd.DataFrame:
-    gaz = load_gazetteer()
-    active = set(metrics.active_provinces(coverage, day))
-    rows = []
-    for code, p in gaz.items():
-        match = coverage[coverage["province_code"] == code]
-        start = match["start_date"].iloc[0].date() if len(match) else None
-        end = match["end_date"].iloc[0] if len(match) else None
-        rows.append({"province_code": code, "province": p.name_en, "province_km": p.name_km,
-                     "start_date": start, "end_date": None if end is None or pd.isna(end) else end.date(),
-                     "covered_on_date": code in active, "population_2008": p.pop_2008, "area_km2": p.area_km2})
-    return pd.DataFrame(rows)
 
 
 def render() -> None:
@@ -84,7 +69,7 @@ def _rollout(ctx, months: list[date]) -> None:
                           selected=ctx.filters.provinces)
     ui.province_map(fmap, key="map_coverage", name=f"coverage_{day.isoformat()}")
     st.caption(b.vintage_note())
-    ui.data_table(coverage_table(ctx.dataset.coverage, day), f"coverage_{day.isoformat()}", "coverage_table")
+    ui.data_table(metrics.coverage_table(ctx.dataset.coverage, day), f"coverage_{day.isoformat()}", "coverage_table")
     timeline = metrics.coverage_timeline(ctx.dataset.coverage, months[0], months[-1])
     st.plotly_chart(charts.coverage_over_time(timeline, pd.Timestamp(day)), width="stretch", key="coverage_chart")
     ui.data_table(timeline, "coverage_over_time", "coverage_timeline")

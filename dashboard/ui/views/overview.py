@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, maps
+from dashboard import charts, maps, metrics
 from dashboard.ui import components as ui
 from dashboard.ui.state import boundaries, context, metric
 
@@ -43,6 +43,7 @@ def render() -> None:
         styles, legend = maps.coverage_styles(b, ctx.dataset.coverage, day)
         fmap = maps.build_map(b, styles, f"Coverage on {day}", legend, selected=ctx.filters.provinces, height=380)
         ui.province_map(fmap, key="map_overview", name="coverage_overview", height=380)
+        ui.data_table(metrics.coverage_table(ctx.dataset.coverage, day), f"coverage_{day.isoformat()}", "overview_coverage")
     with right:
         if s["cases"] == 0:
             ui.no_cases(ctx)
