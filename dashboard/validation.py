@@ -168,6 +168,15 @@ def _start(kind: str, frame: pd.DataFrame, filename: str, how_read: str, columns
     return report, frame.reset_index(drop=True)
 
 
+def _check_provinces(report: ValidationReport, frame: pd.DataFrame) -> pd.Series:
+    """Province codes per row (None where missing or unknown, each reported with suggestions)."""
+    blank = _blank_mask(frame["province"])
+    codes = _parse_unique(frame["province"], lambda v: resolve(cell_text(v)).code)
+    _add(report, frame, blank, "province", "The province is missing.", "Enter the province name or code.")
+    _add(report, frame, ~blank & codes.isna(), "province", "This province is not recognised.", _suggest_province)
+    return codes
+
+
 def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str = "table",
                    options: ValidationOptions | None = None) -> ValidationReport:
     """Check every row of a case table; on success ``report.records`` holds clean records."""
@@ -186,10 +195,7 @@ def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str 
 
     reported = _check_dates(report, frame, "date_reported", True, options)
 
-    prov_blank = _blank_mask(frame["province"])
-    codes = _parse_unique(frame["province"], lambda v: resolve(cell_text(v)).code)
-    _add(report, frame, prov_blank, "province", "The province is missing.", "Enter the province name or code.")
-    _add(report, frame, ~prov_blank & codes.isna(), "province", "This province is not recognised.", _suggest_province)
+    codes = _check_provinces(report, frame)
 
     off_blank = _blank_mask(frame["offence"])
     offences = _parse_unique(frame["offence"], lambda v: options.offence_map.get(offence_key(cell_text(v))))
@@ -257,10 +263,7 @@ def validate_coverage(frame: pd.DataFrame, filename: str = "upload", how_read: s
     report, frame = _start("coverage", frame, filename, how_read, COVERAGE_COLUMNS, COVERAGE_REQUIRED)
     if frame is None:
         return report
-    prov_blank = _blank_mask(frame["province"])
-    codes = _parse_unique(frame["province"], lambda v: resolve(cell_text(v)).code)
-    _add(report, frame, prov_blank, "province", "The province is missing.", "Enter the province name or code.")
-    _add(report, frame, ~prov_blank & codes.isna(), "province", "This province is not recognised.", _suggest_province)
+    codes = _check_provinces(report, frame)
     later = codes.notna() & codes.duplicated(keep="first")
     _add(report, frame, later, "province", "This province is listed twice.", "Keep one row per province.")
     starts = _check_dates(report, frame, "start_date", True, options)

@@ -54,7 +54,7 @@ def _start(tmp: Path, env_extra: dict[str, str]):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
                 if resp.status == 200:
                     return proc, base
         except OSError:
