@@ -1,6 +1,5 @@
 import zipfile
 
-import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon
 
