@@ -115,3 +115,12 @@ def test_map_click_toggles_province():
     assert clicked_code({"last_active_drawing": None}) is None and clicked_code(None) is None
     assert toggle(["Kep"], "Siem Reap") == ["Kep", "Siem Reap"]
     assert toggle(["Kep", "Siem Reap"], "Siem Reap") == ["Kep"]
+
+
+def test_reset_filters_returns_to_the_whole_programme(db_url, capsys):
+    at = app(query={"from": "2015-01-01", "province": ["Kandal"], "offence": "homicide"})
+    assert metrics(at)["Cases"] != "369"
+    at.button(key="reset_filters").click().run()
+    no_errors(at)
+    assert at.multiselect(key=sidebar.KEY_PROVINCE).value == [] and at.multiselect(key=sidebar.KEY_OFFENCE).value == []
+    assert _overview_numbers(at) == _expected(cli_summary(capsys, db_url))

@@ -40,17 +40,17 @@ def _check_url_once() -> None:
             st.session_state[key] = value
 
 
-def apply_pending_toggle() -> None:
-    """Apply a province toggled by a map click (set by the map's callback)."""
-    pending = st.session_state.pop("_cpu_toggle", None)
-    if pending:
-        st.session_state[KEY_PROVINCE] = pending
+def _reset(first: date, last: date) -> None:
+    """Button callback: back to the whole period, all provinces and offences (the URL follows)."""
+    st.session_state[KEY_FROM] = first
+    st.session_state[KEY_TO] = last
+    st.session_state[KEY_PROVINCE] = []
+    st.session_state[KEY_OFFENCE] = []
 
 
 def render(dataset: Dataset) -> Filters:
     """Draw the filters in the sidebar and return what they select."""
     _check_url_once()
-    apply_pending_toggle()
     gaz = load_gazetteer()
     first = min(PROGRAMME_START, dataset.cases["date"].min().date()) if len(dataset.cases) else PROGRAMME_START
     last = dataset.as_of or date.today()
@@ -63,18 +63,15 @@ def render(dataset: Dataset) -> Filters:
     with st.sidebar:
         st.markdown("### Filters")
         start = st.date_input("From", value=first, min_value=first, max_value=last, key=KEY_FROM,
-                                bind="query-params", format="YYYY-MM-DD")
-        end = st.date_input("To", value=last, min_value=first, max_value=last, key=KEY_TO,
                               bind="query-params", format="YYYY-MM-DD")
+        end = st.date_input("To", value=last, min_value=first, max_value=last, key=KEY_TO,
+                            bind="query-params", format="YYYY-MM-DD")
         names = st.multiselect("Provinces", [p.name_en for p in gaz.values()], key=KEY_PROVINCE,
                                bind="query-params", placeholder="All provinces",
                                help="Click a province on any map to add or remove it.")
         offences = st.multiselect("Offences", list(OFFENCES), key=KEY_OFFENCE, bind="query-params",
                                   placeholder="All offences")
-        if st.button("Reset filters", width="stretch"):
-            for key in FILTER_KEYS:
-                st.session_state.pop(key, None)
-            st.rerun()
+        st.button("Reset filters", width="stretch", key="reset_filters", on_click=_reset, args=(first, last))
         st.caption("The page address holds these filters: copy it to share this view.")
     for problem in st.session_state.pop("_cpu_url_problems", []):
         st.warning(problem, icon=":material/warning:")
