@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
@@ -85,6 +86,24 @@ def is_empty(engine: Engine) -> bool:
         return not _has_row(conn, db.cases) and not _has_row(conn, db.coverage)
 
 
+_SEED_LOCK = threading.Lock()
+
+
+def ensure_seeded(engine: Engine) -> bool:
+    """Load the demo data into an empty database, once even when sessions start together.
+
+    Returns True if it seeded. (One server process runs every session as a
+    thread, so a process lock is enough; the write itself is transactional.)
+    """
+    if not is_empty(engine):
+        return False
+    with _SEED_LOCK:
+        if not is_empty(engine):
+            return False
+        seed_demo(engine)
+        return True
+
+
 def seed_demo(engine: Engine, seed: int = demo.DEFAULT_SEED) -> None:
     """Load the SYNTHETIC demo dataset (used when the database is empty)."""
     data = demo.generate(seed)
@@ -142,8 +161,8 @@ def _read_cases(engine: Engine) -> pd.DataFrame:
 
 
 def load_from_db(engine: Engine, seed_if_empty: bool = True) -> Dataset:
-    if seed_if_empty and is_empty(engine):
-        seed_demo(engine)
+    if seed_if_empty:
+        ensure_seeded(engine)
     cases = _read_cases(engine)
     with engine.connect() as conn:
         coverage = pd.read_sql(sa.select(db.coverage), conn)

@@ -149,3 +149,14 @@ def test_dates_round_trip_through_the_bulk_insert(engine, tmp_path):
     with engine.connect() as conn:
         row = conn.execute(sa.select(db.cases.c.date_reported, db.cases.c.arrest_made, db.cases.c.ingest_id)).one()
     assert row.date_reported == date(2014, 12, 31) and row.arrest_made is True and row.ingest_id is not None
+
+
+def test_sessions_starting_together_seed_the_demo_once(engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dashboard.store import ensure_seeded
+
+    with ThreadPoolExecutor(4) as pool:
+        seeded = list(pool.map(lambda _: ensure_seeded(engine), range(4)))
+    assert seeded.count(True) == 1
+    assert _count(engine) == 369

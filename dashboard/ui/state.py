@@ -53,8 +53,7 @@ def current_dataset() -> tuple[Dataset, str]:
     """The dataset and a key that changes when the data does. Seeds the demo into an empty database."""
     url = db.resolve_url()
     eng = engine(url)
-    if store.is_empty(eng):
-        store.seed_demo(eng)
+    store.ensure_seeded(eng)
     version = store.data_version(eng)
     return _dataset(url, version), f"{db.redact(url)}#{version}"
 
