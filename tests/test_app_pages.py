@@ -124,3 +124,11 @@ def test_reset_filters_returns_to_the_whole_programme(db_url, capsys):
     no_errors(at)
     assert at.multiselect(key=sidebar.KEY_PROVINCE).value == [] and at.multiselect(key=sidebar.KEY_OFFENCE).value == []
     assert _overview_numbers(at) == _expected(cli_summary(capsys, db_url))
+
+
+def test_cases_map_settings_come_back_from_the_url(db_url):
+    at = app("pages/cases.py", query={"measure": "rate per 100,000", "classes": "natural breaks", "census": "2019"})
+    no_errors(at)
+    assert at.segmented_control(key="measure").value == "rate per 100,000"
+    assert at.selectbox(key="classes").value == "natural breaks" and at.selectbox(key="census").value == "2019"
+    assert any("2019 General Population Census" in c.value for c in at.caption)

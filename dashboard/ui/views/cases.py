@@ -16,10 +16,12 @@ def render() -> None:
     ctx = context("cases")
     ui.page_header(ctx, "Cases", "Serious cases of child abuse, child rape and homicide investigated")
     c1, c2, c3 = st.columns(3)
-    measure = c1.segmented_control("Show", ["case count", "rate per 100,000"], default="case count", key="cases_measure")
-    scheme = c2.selectbox("Classes", list(SCHEMES), key="cases_scheme",
+    # bound to the URL too, so a shared link reopens the same map
+    measure = c1.segmented_control("Show", ["case count", "rate per 100,000"], default="case count", key="measure",
+                                   bind="query-params") or "case count"
+    scheme = c2.selectbox("Classes", list(SCHEMES), key="classes", bind="query-params",
                           help="How values are grouped into the legend's colours (mapclassify).")
-    census = c3.selectbox("Census for rates", ["2008", "2019"], key="cases_census",
+    census = c3.selectbox("Census for rates", ["2008", "2019"], key="census", bind="query-params",
                           help="2008 is complete and nearest the programme's start; 2019 lacks Preah Sihanouk.")
     per_province = metric(ctx, "by_province", census=census)
     day = ctx.filters.end or ctx.dataset.as_of
