@@ -104,3 +104,13 @@ def victims(by_victim: pd.DataFrame) -> go.Figure:
     fig.update_layout(title="Victims by age band and sex", barmode="group", **{**LAYOUT, "hovermode": "closest"})
     fig.update_xaxes(title_text="age band (years)")
     return fig
+
+
+def public_quarters(national_quarter: pd.DataFrame) -> go.Figure:
+    """National cases and (where published) arrests by quarter; suppressed bars are simply absent."""
+    fig = go.Figure()
+    fig.add_bar(x=national_quarter["quarter"], y=national_quarter["cases"], name="cases", marker_color=TEAL_LIGHT)
+    fig.add_bar(x=national_quarter["quarter"], y=national_quarter["arrests"], name="arrests (where shown)",
+                marker_color=TEAL)
+    fig.update_layout(barmode="overlay", **LAYOUT)
+    return fig

@@ -188,3 +188,21 @@ def test_public_mode_with_missing_export_explains(tmp_path, monkeypatch):
     at = app()
     no_errors(at)
     assert any("missing" in e.value and "export-public" in e.value for e in at.error)
+
+
+def test_public_view_tables_show_suppressed_counts_as_below_k(tmp_path, demo_dataset):
+    from dashboard import public_view
+    from dashboard.public_export import read_export
+
+    write_export(demo_dataset, tmp_path / "pub")
+    data = read_export(tmp_path / "pub")
+    head = public_view.headline(data)
+    assert head["cases"] == "369" and head["provinces"] == "21 of 25" and head["arrest_rate"] == "suppressed"
+    wide = public_view.province_year_wide(data)
+    assert list(wide.columns) == ["province_code", "province", "2013", "2014", "2015"]
+    cells = wide[["2013", "2014", "2015"]].to_numpy().ravel()
+    assert "<11" in cells and all(c == "<11" or c == "0" or int(c.replace(",", "")) >= 11 for c in cells)
+    rates = public_view.allowed_arrest_rates(data)
+    assert (rates["arrests"] >= 11).all() and ((rates["cases"] - rates["arrests"]) >= 11).all()
+    quarters = public_view.quarter_table(data)
+    assert (quarters["arrest_rate"] == "–").sum() == (quarters["arrests"] == "<11").sum()

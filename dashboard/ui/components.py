@@ -81,6 +81,12 @@ def province_map(fmap, key: str, name: str, height: int = 520) -> None:
                        file_name=f"{name}.html", mime="text/html", key=f"dl_map_{key}", on_click="ignore")
 
 
+def static_map(fmap, key: str, height: int = 520) -> None:
+    """A map with no click handling (public mode has no filters); still offline."""
+    leaflet_assets.ensure_installed()
+    st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=[])
+
+
 def kpi_row(items: list[tuple[str, str, str | None]]) -> None:
     """Headline cards: (label, value, help)."""
     cols = st.columns(len(items))
