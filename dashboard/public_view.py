@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.gazetteer import load_gazetteer
 from dashboard.public_export import PublicData
 
 
@@ -41,6 +42,8 @@ def province_year_wide(data: PublicData) -> pd.DataFrame:
     wide = py.assign(cases=[shown(v, k) for v in py["cases"]]).pivot_table(
         index=["province_code", "province"], columns="year", values="cases", aggfunc="first").reset_index()
     wide.columns = [str(c) for c in wide.columns]
+    gaz = load_gazetteer()
+    wide.insert(2, "province_km", [gaz[c].name_km for c in wide["province_code"]])
     return wide
 
 

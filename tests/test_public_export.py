@@ -199,7 +199,8 @@ def test_public_view_tables_show_suppressed_counts_as_below_k(tmp_path, demo_dat
     head = public_view.headline(data)
     assert head["cases"] == "369" and head["provinces"] == "21 of 25" and head["arrest_rate"] == "suppressed"
     wide = public_view.province_year_wide(data)
-    assert list(wide.columns) == ["province_code", "province", "2013", "2014", "2015"]
+    assert list(wide.columns) == ["province_code", "province", "province_km", "2013", "2014", "2015"]
+    assert wide.set_index("province_code").loc["17", "province_km"] == "សៀមរាប"
     cells = wide[["2013", "2014", "2015"]].to_numpy().ravel()
     assert "<11" in cells and all(c == "<11" or c == "0" or int(c.replace(",", "")) >= 11 for c in cells)
     rates = public_view.allowed_arrest_rates(data)
