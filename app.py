@@ -59,7 +59,7 @@ def run_internal() -> None:
     navigation = st.navigation([page(n, default=(n == names[0])) for n in names])
     filters = sidebar.render(dataset)
     gate.account_box(who)
-    state.set_context(state.Context(dataset, data_key, filters, who.role, who.mode, who.username))
+    state.set_context(state.Context(dataset, data_key, filters, who.role))
     with state.running_pages():
         navigation.run()
 

@@ -28,8 +28,6 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "analyst": LEADERSHIP_PAGES + ("analysis", "about"),
     "admin": LEADERSHIP_PAGES + ("analysis", "data", "about"),
 }
-#: Case-level exports and victim-attribute breakdowns.
-ANALYST_ROLES = ("analyst", "admin")
 GENERIC_FAILURE = "Sign-in failed. Check your user name and password, then try again."
 MIN_PASSWORD_LENGTH = 10
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
@@ -39,10 +37,6 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
 
 def pages_for(role: str) -> tuple[str, ...]:
     return ROLE_PAGES.get(role, ())
-
-
-def can_export_records(role: str) -> bool:
-    return role in ANALYST_ROLES
 
 
 def add_user(engine: Engine, username: str, role: str, password: str) -> None:

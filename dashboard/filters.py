@@ -86,16 +86,3 @@ def from_query_params(params: dict[str, str | list[str]]) -> ParsedParams:
     gaz = load_gazetteer()
     return ParsedParams(Filters(dates["from"], dates["to"], tuple(sorted(set(codes), key=list(gaz).index)),
                                 tuple(o for o in OFFENCES if o in offences)), problems)
-
-
-def to_query_params(filters: Filters) -> dict[str, str]:
-    params: dict[str, str] = {}
-    if filters.start:
-        params["from"] = filters.start.isoformat()
-    if filters.end:
-        params["to"] = filters.end.isoformat()
-    if filters.provinces:
-        params["province"] = ",".join(filters.provinces)
-    if filters.offences:
-        params["offence"] = ",".join(filters.offences)
-    return params

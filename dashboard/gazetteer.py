@@ -55,9 +55,5 @@ def load_gazetteer(path: Path = GAZETTEER_CSV) -> dict[str, Province]:
     return {p.code: p for p in sorted(provinces, key=lambda p: p.code)}
 
 
-def province(code: str) -> Province:
-    return load_gazetteer()[code]
-
-
 def name_en(code: str) -> str:
     return load_gazetteer()[code].name_en

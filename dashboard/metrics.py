@@ -75,10 +75,6 @@ def filter_mask(cases: pd.DataFrame, filters: Filters) -> np.ndarray:
     return mask
 
 
-def apply_filters(cases: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    return cases[filter_mask(cases, filters)]
-
-
 def _filtered_counts(cases: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     counts = as_counts(cases)
     return counts[filter_mask(counts, filters)]

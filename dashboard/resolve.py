@@ -129,8 +129,3 @@ def resolve(text: object) -> Resolution:
         if top.score >= FUZZY_THRESHOLD and top.score - runner_up >= FUZZY_MARGIN:
             return Resolution(query, top.code, "fuzzy", top.score, suggestions)
     return Resolution(query, None, "unresolved", ranked[0].score if ranked else 0.0, suggestions)
-
-
-def resolve_many(values: list[object]) -> dict[str, Resolution]:
-    """Resolve each distinct value once (for columns with many repeats)."""
-    return {str(v): resolve(v) for v in dict.fromkeys(values)}

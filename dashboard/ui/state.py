@@ -30,8 +30,6 @@ class Context:
     data_key: str
     filters: Filters
     role: str
-    auth_mode: str
-    username: str = ""
 
 
 @st.cache_resource(show_spinner=False)
