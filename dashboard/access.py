@@ -13,6 +13,8 @@ OIDC = "oidc"
 PASSWORD = "password"
 DEMO = "demo"
 LOCKED = "locked"
+#: What an anonymous visitor may see in demo mode: every read page, never the Data page (uploads, edits).
+DEMO_ROLE = "analyst"
 
 LOCKED_MESSAGE = (
     "Real case data is loaded, but no sign-in is configured, so nothing is shown. "

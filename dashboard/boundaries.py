@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 
 from dashboard.errors import BoundaryFileError
+from dashboard.gdal_guard import check_hardened
 from dashboard.gazetteer import KAMPONG_CHAM, TBOUNG_KHMUM, load_gazetteer
 from dashboard.paths import DEFAULT_BOUNDARIES
 from dashboard.resolve import Resolution, resolve
@@ -134,16 +135,45 @@ def round_coordinates(data: dict, decimals: int) -> dict:
 # ---------------------------------------------------------------- reading files
 
 
-def _read_vector(path: Path) -> gpd.GeoDataFrame:
+#: Zip limits, checked on the declared sizes first and enforced again while copying.
+MAX_ZIP_MEMBERS = 1_000
+MAX_EXTRACTED_BYTES = 512 * 1024 * 1024
+_COPY_CHUNK = 1024 * 1024
+#: The parts of a shapefile that are read; every other zip member is left alone.
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+SINGLE_FILE_FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}
+_SHP_MAGIC = b"\x00\x00\x27\x0a"  # file code 9994, big-endian
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _read_vector(path: Path, driver: str, shown_name: str) -> gpd.GeoDataFrame:
+    """Read ``path`` with ``driver`` forced: GDAL never picks a driver from the content."""
+    check_hardened()
+    _check_magic(path, driver, shown_name)
+    # "GeoJSON:" and "GPKG:" prefixes force the driver; a shapefile's header was checked above
+    source = f"{driver}:{path}" if driver in ("GeoJSON", "GPKG") else str(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return gpd.read_file(path)
+            return gpd.read_file(source, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise BoundaryFileError(
-            f"'{path.name}' could not be read as geodata ({type(exc).__name__}).",
+            f"'{shown_name}' could not be read as geodata ({type(exc).__name__}).",
             f"Upload a boundary file in one of these formats: {SUPPORTED}.",
         ) from None
+
+
+def _check_magic(path: Path, driver: str, shown_name: str) -> None:
+    """Refuse a file whose first bytes do not belong to the format its name claims."""
+    with open(path, "rb") as fh:
+        head = fh.read(64)
+    ok = {"ESRI Shapefile": head.startswith(_SHP_MAGIC),
+          "GPKG": head.startswith(_SQLITE_MAGIC),
+          "GeoJSON": head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")}[driver]
+    if not ok:
+        raise BoundaryFileError(
+            f"'{shown_name}' could not be read as geodata: its content is not {driver}.",
+            f"Upload a boundary file in one of these formats: {SUPPORTED}.")
 
 
 def _check_shapefile_parts(shp: Path, shown_name: str) -> None:
@@ -162,47 +192,92 @@ def _check_shapefile_parts(shp: Path, shown_name: str) -> None:
         )
 
 
+def _zip_members(archive: zipfile.ZipFile, shown_name: str) -> list[zipfile.ZipInfo]:
+    """The archive's file members, after checking their number and declared sizes."""
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise BoundaryFileError(f"The zip '{shown_name}' holds {len(infos):,} entries (the limit is {MAX_ZIP_MEMBERS:,}).",
+                                "Zip only the province layer's files and upload that.")
+    files = [i for i in infos if not i.is_dir() and "__MACOSX" not in i.filename
+             and Path(i.filename).name not in ("", ".", "..")]
+    return files
+
+
+def _extract_capped(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], folder: Path, stem: str,
+                    shown_name: str) -> None:
+    """Copy members to ``folder/stem.<ext>`` in chunks, stopping at MAX_EXTRACTED_BYTES in all."""
+    declared = sum(m.file_size for m in members)
+    limit_text = f"{MAX_EXTRACTED_BYTES // (1024 * 1024):,} MB"
+    too_big = BoundaryFileError(f"The zip '{shown_name}' unpacks to more than {limit_text}.",
+                                f"Province boundaries need far less; upload a simplified layer under {limit_text}.")
+    if declared > MAX_EXTRACTED_BYTES:
+        raise too_big
+    written = 0
+    for member in members:
+        target = folder / f"{stem}{Path(member.filename).suffix.lower()}"
+        try:
+            with archive.open(member) as src, open(target, "wb") as dst:
+                while chunk := src.read(_COPY_CHUNK):
+                    written += len(chunk)
+                    if written > MAX_EXTRACTED_BYTES:  # the declared sizes lied
+                        raise too_big
+                    dst.write(chunk)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
+            raise BoundaryFileError(f"The member '{member.filename}' of '{shown_name}' could not be unpacked "
+                                    f"({type(exc).__name__}).", "Re-create the zip and upload it again.") from None
+
+
 def _read_zip(path: Path) -> gpd.GeoDataFrame:
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError):
         raise BoundaryFileError(f"'{path.name}' is not a valid zip file.", "Re-create the zip and upload it again.") from None
     with archive, tempfile.TemporaryDirectory() as tmp:
-        names = [n for n in archive.namelist() if not n.endswith("/") and "__MACOSX" not in n]
-        shps = [n for n in names if n.lower().endswith(".shp")]
-        others = [n for n in names if Path(n).suffix.lower() in (".geojson", ".json", ".gpkg")]
-        if not shps and not others:
+        members = _zip_members(archive, path.name)
+        shps = [m for m in members if m.filename.lower().endswith(".shp")]
+        singles = [m for m in members if Path(m.filename).suffix.lower() in SINGLE_FILE_FORMATS]
+        if not shps and not singles:
             raise BoundaryFileError(
                 f"The zip '{path.name}' contains no .shp file.",
                 "Zip the shapefile's .shp, .shx, .dbf and .prj files together, or upload a GeoJSON or GeoPackage.",
             )
         if len(shps) > 1:
             raise BoundaryFileError(
-                f"The zip '{path.name}' holds {len(shps)} shapefiles ({', '.join(shps)}).",
+                f"The zip '{path.name}' holds {len(shps)} shapefiles ({', '.join(m.filename for m in shps)}).",
                 "Upload a zip with only the province layer in it.",
             )
-        for name in names:
-            target = Path(tmp) / Path(name).name
-            target.write_bytes(archive.read(name))
-        inner = Path(tmp) / Path((shps or others)[0]).name
-        if inner.suffix.lower() == ".shp":
-            _check_shapefile_parts(inner, f"{path.name}:{Path(shps[0]).name}")
-        return _read_vector(inner)
+        if shps:
+            stem = shps[0].filename[: -len(".shp")]
+            parts = [m for m in members if m.filename[: -len(Path(m.filename).suffix) or None] == stem
+                     and Path(m.filename).suffix.lower() in SHAPEFILE_PARTS]
+            _extract_capped(archive, parts, Path(tmp), "layer", path.name)
+            inner = Path(tmp) / "layer.shp"
+            shown = f"{path.name}:{Path(shps[0].filename).name}"
+            _check_shapefile_parts(inner, shown)
+            return _read_vector(inner, "ESRI Shapefile", shown)
+        member = singles[0]
+        suffix = Path(member.filename).suffix.lower()
+        _extract_capped(archive, [member], Path(tmp), "layer", path.name)
+        return _read_vector(Path(tmp) / f"layer{suffix}", SINGLE_FILE_FORMATS[suffix],
+                            f"{path.name}:{Path(member.filename).name}")
 
 
 def read_boundary_file(path: Path | str) -> gpd.GeoDataFrame:
-    """Read a boundary file into WGS84 polygons, or raise BoundaryFileError."""
+    """Read a boundary file into WGS84 polygons, or raise BoundaryFileError.
+
+    The reader is chosen by the file's suffix and forced; anything else is refused.
+    """
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
         raise BoundaryFileError(f"The file '{path}' does not exist.", "Check the path and try again.")
     suffix = path.suffix.lower()
     if suffix == ".zip":
         gdf = _read_zip(path)
     elif suffix == ".shp":
         _check_shapefile_parts(path, path.name)
-        gdf = _read_vector(path)
-    elif suffix in (".geojson", ".json", ".gpkg"):
-        gdf = _read_vector(path)
+        gdf = _read_vector(path, "ESRI Shapefile", path.name)
+    elif suffix in SINGLE_FILE_FORMATS:
+        gdf = _read_vector(path, SINGLE_FILE_FORMATS[suffix], path.name)
     else:
         raise BoundaryFileError(f"'{path.name}' is not a supported boundary format.", f"Use {SUPPORTED}.")
     return _check_layer(gdf, path.name, geojson=suffix in (".geojson", ".json"))

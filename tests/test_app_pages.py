@@ -15,13 +15,23 @@ def db_url(tmp_path, monkeypatch):
     return url
 
 
-@pytest.mark.parametrize("page", [None, *INTERNAL_PAGES, "pages/about.py"])
+@pytest.mark.parametrize("page", [None, *[p for p in INTERNAL_PAGES if p != "pages/data.py"], "pages/about.py"])
 def test_every_page_runs_in_demo_mode(db_url, page):
     at = app(page)
     no_errors(at)
     assert not at.error, [e.value for e in at.error]
     if page != "pages/about.py":
         assert any("SYNTHETIC" in w.value for w in at.warning)
+
+
+def test_demo_mode_is_read_only(db_url):
+    """An anonymous demo visitor never reaches the Data page (uploads, coverage edits, boundaries)."""
+    at = app()
+    no_errors(at)
+    with pytest.raises(ValueError):
+        at.switch_page("pages/data.py")
+    assert not at.get("file_uploader")
+    assert any("read-only" in i.value for i in at.info)
 
 
 def _overview_numbers(at):

@@ -123,7 +123,7 @@ def _shot(pg, name: str) -> None:
 
 @pytest.mark.parametrize(("path", "name", "has_map"), [
     ("/", "overview", True), ("/coverage", "coverage", True), ("/cases", "cases", True),
-    ("/arrests", "arrests", False), ("/analysis", "analysis", False), ("/data", "data", False),
+    ("/arrests", "arrests", False), ("/analysis", "analysis", False),
     ("/about", "about", False)])
 def test_pages_render_offline_with_one_path_per_unit(server, page, path, name, has_map):
     _open(page, server + path)

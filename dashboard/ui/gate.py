@@ -31,8 +31,8 @@ def oidc_configured() -> bool:
 
 def viewer(engine) -> Viewer:
     mode = access.decide(oidc_configured(), auth.has_users(engine), store.holds_only_synthetic(engine))
-    if mode == access.DEMO:
-        return Viewer(mode, "admin", "demo")
+    if mode == access.DEMO:  # read-only: no write or upload page without a signed-in admin
+        return Viewer(mode, access.DEMO_ROLE, "demo")
     if mode == access.LOCKED:
         return Viewer(mode, None, message=access.LOCKED_MESSAGE)
     if mode == access.OIDC:
@@ -56,8 +56,10 @@ def account_box(who: Viewer) -> None:
     with st.sidebar:
         st.divider()
         if who.mode == access.DEMO:
-            st.info("**Demo mode.** No sign-in is configured and only SYNTHETIC data is loaded. Sign-in becomes "
-                    "required once real data is ingested or users are added.", icon=":material/lock_open:")
+            st.info("**Demo mode** (read-only). No sign-in is configured and only SYNTHETIC data is loaded. To "
+                    "upload data, add an admin with `python -m dashboard users add NAME --role admin` and sign "
+                    "in. Sign-in becomes required once real data is ingested or users are added.",
+                    icon=":material/lock_open:")
             return
         st.caption(f"Signed in as **{who.username}** ({who.role})")
         if st.button("Sign out", key="sign_out"):
