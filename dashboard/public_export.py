@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,17 @@ METHOD = (
     "below k, or when the case count is suppressed. Counts are by date reported; no case-level data, victim "
     "attributes, districts or dates finer than a quarter are published."
 )
+
+
+def quarter_label(day: pd.Timestamp) -> str:
+    """``2015-Q2``: the only date resolution the public export uses."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_end(label: str) -> date:
+    """The last day of a ``YYYY-Qn`` quarter."""
+    year, quarter = int(label[:4]), int(label[-1])
+    return (pd.Timestamp(year=year, month=3 * quarter, day=1) + pd.offsets.MonthEnd(0)).date()
 
 
 @dataclass
@@ -176,8 +187,9 @@ def build_export(dataset: Dataset, k: int = DEFAULT_K) -> dict[str, pd.DataFrame
     meta = {
         "k": k,
         "generated": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "period": {"from": cases["date"].min().date().isoformat() if len(cases) else None,
-                   "to": cases["date"].max().date().isoformat() if len(cases) else None},
+        # quarters, never days: with the next release, a day would date a single case
+        "period": {"from": quarter_label(cases["date"].min()) if len(cases) else None,
+                   "to": quarter_label(cases["date"].max()) if len(cases) else None},
         "method": METHOD,
         "synthetic": bool(dataset.synthetic),
         "files": {

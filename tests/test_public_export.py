@@ -207,3 +207,25 @@ def test_public_view_tables_show_suppressed_counts_as_below_k(tmp_path, demo_dat
     assert (rates["arrests"] >= 11).all() and ((rates["cases"] - rates["arrests"]) >= 11).all()
     quarters = public_view.quarter_table(data)
     assert (quarters["arrest_rate"] == "–").sum() == (quarters["arrests"] == "<11").sum()
+
+
+def test_metadata_dates_no_single_case_across_two_releases(tmp_path):
+    """Two releases a case apart: the metadata must not give that case's date (security issue, item 3)."""
+    import re
+
+    base = _dataset(646)
+    last = base.cases["date"].max()
+    newer = base.cases.iloc[[0]].assign(case_id="NEW-1", date=last + pd.Timedelta(days=1))
+    if (newer["date"].dt.quarter.iloc[0], newer["date"].dt.year.iloc[0]) != (last.quarter, last.year):
+        newer = newer.assign(date=last)  # keep the new case inside the last quarter
+    grown = Dataset(pd.concat([base.cases, newer], ignore_index=True), base.coverage, True, "test")
+    metas = []
+    for i, data in enumerate((base, grown)):
+        write_export(data, tmp_path / f"r{i}")
+        metas.append(json.loads((tmp_path / f"r{i}" / "metadata.json").read_text()))
+    for meta in metas:
+        assert re.fullmatch(r"\d{4}-Q[1-4]", meta["period"]["from"])
+        assert re.fullmatch(r"\d{4}-Q[1-4]", meta["period"]["to"])
+        without_stamp = json.dumps({k: v for k, v in meta.items() if k != "generated"})
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", without_stamp)
+    assert metas[0]["period"] == metas[1]["period"]

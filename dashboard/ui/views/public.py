@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import access, charts, maps, public_view
 from dashboard.boundaries import load_boundaries
 from dashboard.errors import UserFacingError
-from dashboard.public_export import FILES, PublicData, read_export
+from dashboard.public_export import FILES, PublicData, quarter_end, read_export
 from dashboard.ui import components as ui
 from dashboard.ui.state import ensure_shell
 
@@ -51,7 +51,7 @@ def render() -> None:
         ("Arrest rate", head["arrest_rate"], "Shown only where no small count would be revealed."),
     ])
     b = load_boundaries()
-    day = date.fromisoformat(period["to"]) if period.get("to") else date.today()
+    day = quarter_end(period["to"]) if period.get("to") else date.today()
     styles, legend = maps.coverage_styles(b, data.coverage.assign(end_date=pd.NaT), day)
     ui.static_map(maps.build_map(b, styles, f"Coverage on {day}", legend, b.vintage_note(), height=460),
                   key="public_map", height=460)
