@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, auth
+from dashboard.access import modes
+from dashboard.access import auth
 from dashboard.errors import UserFacingError
-from dashboard.ui import gate, sidebar, state
+from dashboard.ui import cache, gate, sidebar
+from dashboard.ui.context import Context, running_pages, set_context
 
 st.set_page_config(page_title="Child Protection Unit dashboard", page_icon="🛡️", layout="wide")
 
@@ -38,17 +40,17 @@ def run_public() -> None:
 
 def run_internal() -> None:
     try:
-        dataset, data_key = state.current_dataset()
-        engine = state.current_engine()
+        dataset, data_key = cache.current_dataset()
+        engine = cache.current_engine()
     except UserFacingError as err:  # e.g. the configured database cannot be reached
         st.error(err.message)
         st.stop()
     who = gate.viewer(engine)
     if who.role is None:
-        state.set_context(None)  # the gate: nothing internal is registered, so nothing internal can be reached
-        if who.mode == access.LOCKED:
+        set_context(None)  # the gate: nothing internal is registered, so nothing internal can be reached
+        if who.mode == modes.LOCKED:
             gate_page = st.Page(gate.setup_needed_page, title="Setup needed", url_path="setup", default=True)
-        elif who.mode == access.OIDC:
+        elif who.mode == modes.OIDC:
             st.session_state["_cpu_denied"] = who.message
             gate_page = st.Page(gate.oidc_login_page, title="Sign in", url_path="login", default=True)
         else:
@@ -59,18 +61,18 @@ def run_internal() -> None:
     navigation = st.navigation([page(n, default=(n == names[0])) for n in names])
     filters = sidebar.render(dataset)
     gate.account_box(who)
-    state.set_context(state.Context(dataset, data_key, filters, who.role))
-    with state.running_pages():
+    set_context(Context(dataset, data_key, filters, who.role))
+    with running_pages():
         navigation.run()
 
 
 def run_gate_pages(pages: list) -> None:
-    with state.running_pages():
+    with running_pages():
         st.navigation(pages).run()
 
 
 try:
-    mode = access.app_mode()
+    mode = modes.app_mode()
 except UserFacingError as err:
     st.error(err.message)
     st.stop()

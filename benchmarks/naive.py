@@ -15,11 +15,11 @@ import geopandas as gpd
 import pandas as pd
 import sqlalchemy as sa
 
-from dashboard import db
-from dashboard.filters import Filters
-from dashboard.gazetteer import load_gazetteer
+from dashboard.data import db
+from dashboard.measures.filters import Filters
+from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.paths import GEODATA_DIR
-from dashboard.stats import wilson_interval
+from dashboard.measures.stats import wilson_interval
 
 FULL_GEOMETRY = GEODATA_DIR / "khm_adm1_naturalearth_full.geojson"
 

@@ -32,7 +32,7 @@ TARGETS_1M = {"rerun_median_ms": 300, "summary_median_ms": 50, "ingest_s": 60, "
 
 
 def _filter_variants():
-    from dashboard.filters import Filters
+    from dashboard.measures.filters import Filters
 
     return [Filters(provinces=("12",)), Filters(provinces=("12", "17", "18")), Filters(offences=("homicide",)),
             Filters(start=date(2014, 1, 1), end=date(2014, 12, 31)), Filters(),
@@ -74,11 +74,14 @@ def machine() -> dict:
 def bench_size(label: str, scale: int, work: Path, repeats: int) -> dict:
     import sqlalchemy as sa
 
-    from dashboard import auth, db, maps, metrics
-    from dashboard.boundaries import load_boundaries
-    from dashboard.demo import generate
-    from dashboard.ingest import ingest_file
-    from dashboard.store import load_from_db
+    from dashboard.access import auth
+    from dashboard.data import db
+    from dashboard.render import maps
+    from dashboard.measures import metrics
+    from dashboard.geo.boundaries import load_boundaries
+    from dashboard.data.demo import generate
+    from dashboard.data.ingest import ingest_file
+    from dashboard.data.store import load_from_db
     from benchmarks import naive
 
     result: dict = {"size": label}
@@ -98,9 +101,9 @@ def bench_size(label: str, scale: int, work: Path, repeats: int) -> dict:
     result["ingest_s"] = round(ingest_s, 2)
     result["ingest_rows_per_s"] = round(len(data.cases) / ingest_s)
 
-    load_s, ds = _timed(load_from_db, engine, False)
+    load_s, ds = _timed(load_from_db, engine)
     result["load_first_s"] = round(load_s, 2)  # SQL read + snapshot write
-    load_s, ds = _timed(load_from_db, engine, False)
+    load_s, ds = _timed(load_from_db, engine)
     result["load_snapshot_s"] = round(load_s, 2)
 
     counts_s, counts = _timed(lambda: ds.counts)  # built once per data version, as in the app

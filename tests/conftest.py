@@ -12,12 +12,25 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# Keep every test away from the developer's own database, state and settings.
-import tempfile  # noqa: E402
+import dashboard  # noqa: E402,F401  (first: it hardens GDAL before anything imports pyogrio)
+from dashboard import settings  # noqa: E402
 
-for _var in ("DASHBOARD_DB_URL", "DASHBOARD_MODE", "DASHBOARD_PUBLIC_DIR", "DASHBOARD_BOUNDARIES", "DASHBOARD_OFFENCE_MAP"):
-    os.environ.pop(_var, None)
-os.environ["DASHBOARD_VAR_DIR"] = tempfile.mkdtemp(prefix="cpu-test-var-")
+
+@pytest.fixture(autouse=True)
+def clean_settings(monkeypatch, tmp_path):
+    """Every test starts from the declared defaults, with its own state folder, never the developer's."""
+    for setting in settings.SETTINGS:
+        monkeypatch.delenv(setting.env, raising=False)
+    monkeypatch.setenv("DASHBOARD_VAR_DIR", str(tmp_path / "var"))
+    return settings.current()
+
+
+@pytest.fixture()
+def app_db():
+    """The app's own default database in this test's state folder (the app seeds the demo into it)."""
+    from dashboard.data import db
+
+    return db.default_url()
 
 
 @pytest.fixture()
@@ -55,7 +68,7 @@ PG_URL = os.environ.get("DASHBOARD_TEST_PG_URL")
 def _pg_engine():
     import sqlalchemy as sa
 
-    from dashboard import db
+    from dashboard.data import db
 
     engine = sa.create_engine(PG_URL)
     with engine.begin() as conn:
@@ -68,7 +81,7 @@ def engine(request, tmp_path):
     """A fresh, migrated database: SQLite always; PostgreSQL when DASHBOARD_TEST_PG_URL is set."""
     import sqlalchemy as sa
 
-    from dashboard import db
+    from dashboard.data import db
 
     if request.param == "sqlite":
         eng = sa.create_engine(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
@@ -85,7 +98,7 @@ def engine(request, tmp_path):
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory):
-    from dashboard.demo import write_demo
+    from dashboard.data.demo import write_demo
 
     out = tmp_path_factory.mktemp("demo")
     write_demo(out)
@@ -94,6 +107,6 @@ def demo_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def demo_dataset(demo_dir):
-    from dashboard.store import load_from_dir
+    from dashboard.data.store import load_from_dir
 
     return load_from_dir(demo_dir)

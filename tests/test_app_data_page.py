@@ -1,14 +1,13 @@
 """The admin Data page: upload, validate, ingest, coverage editing and boundary upload."""
 
 import io
-import shutil
 import zipfile
 
 import pytest
 import sqlalchemy as sa
 
-from dashboard import auth, db
-from dashboard.ui.state import ACTIVE_BOUNDARIES_DIR
+from dashboard.access import auth
+from dashboard.data import db
 from dashboard.ui.views.login import SESSION_USER
 from tests.apphelpers import app, no_errors
 
@@ -16,15 +15,13 @@ PASSWORD = "a long enough passphrase"
 
 
 @pytest.fixture()
-def admin_app(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'data.sqlite3'}"
-    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+def admin_app(app_db):
+    url = app_db
     engine = db.open_engine(url)
     auth.add_user(engine, "admin-user", "admin", PASSWORD)
     at = app("pages/data.py", session={SESSION_USER: ("admin-user", "admin")})
     no_errors(at)
-    yield at, engine
-    shutil.rmtree(ACTIVE_BOUNDARIES_DIR, ignore_errors=True)  # a chosen boundary file must not leak into other tests
+    return at, engine
 
 
 def _count(engine):
@@ -78,11 +75,15 @@ def test_boundary_upload_shows_join_report_and_can_be_used(admin_app, gdf_25):
     at.file_uploader(key="boundary_file").set_value(("official.geojson", data, "application/geo+json")).run()
     no_errors(at)
     assert any("Units: 25" in c.value for c in at.code)
+    at.switch_page("pages/cases.py").run()
+    assert any("predate the 2013 split" in c.value for c in at.caption)  # the shipped 24-unit default
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="boundary_file").set_value(("official.geojson", data, "application/geo+json")).run()
     at.button(key="boundary_use").click().run()
     no_errors(at)
-    from dashboard.ui.state import active_boundaries_path
+    from dashboard.geo.boundaries import active_source
 
-    assert active_boundaries_path() is not None
+    assert active_source()[0] is not None
     at.switch_page("pages/cases.py").run()
     no_errors(at)
     assert not any("predate the 2013 split" in c.value for c in at.caption)

@@ -9,10 +9,8 @@ from tests.apphelpers import INTERNAL_PAGES, app, cli_summary, metrics, no_error
 
 
 @pytest.fixture()
-def db_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
-    monkeypatch.setenv("DASHBOARD_DB_URL", url)
-    return url
+def db_url(app_db):
+    return app_db
 
 
 @pytest.mark.parametrize("page", [None, *[p for p in INTERNAL_PAGES if p != "pages/data.py"], "pages/about.py"])
@@ -106,25 +104,6 @@ def test_bad_mode_setting_is_explained(db_url, monkeypatch):
     at = app()
     no_errors(at)
     assert any("DASHBOARD_MODE" in e.value for e in at.error)
-
-
-def test_show_data_downloads_are_formula_safe():
-    import pandas as pd
-
-    from dashboard.safe_csv import to_safe_csv
-
-    out = to_safe_csv(pd.DataFrame({"a": ["=1+1", "+cmd", "-2", "@x", "ok"], "n": [-1, 2, 3, 4, 5]})).decode("utf-8-sig")
-    assert out.splitlines() == ["a,n", "'=1+1,-1", "'+cmd,2", "'-2,3", "'@x,4", "ok,5"]
-
-
-def test_map_click_toggles_province():
-    from dashboard.maps import clicked_code, toggle
-
-    state = {"last_active_drawing": {"type": "Feature", "properties": {"code": "17", "name_en": "Siem Reap"}}}
-    assert clicked_code(state) == "17"
-    assert clicked_code({"last_active_drawing": None}) is None and clicked_code(None) is None
-    assert toggle(["Kep"], "Siem Reap") == ["Kep", "Siem Reap"]
-    assert toggle(["Kep", "Siem Reap"], "Siem Reap") == ["Kep"]
 
 
 def test_reset_filters_returns_to_the_whole_programme(db_url, capsys):

@@ -5,9 +5,11 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from dashboard import access, auth, db
+from dashboard.access import modes
+from dashboard.access import auth
+from dashboard.data import db
 from dashboard.cli import main
-from dashboard.ingest import ingest_file
+from dashboard.data.ingest import ingest_file
 from dashboard.ui.views.login import SESSION_USER
 from tests.apphelpers import INTERNAL_PAGES, app, no_errors
 
@@ -15,10 +17,8 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture()
-def db_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'auth.sqlite3'}"
-    monkeypatch.setenv("DASHBOARD_DB_URL", url)
-    return url
+def db_url(app_db):
+    return app_db
 
 
 @pytest.fixture()
@@ -33,7 +33,7 @@ def test_passwords_are_argon2_hashed_and_never_stored_in_plain_text(users, tmp_p
     with users.connect() as conn:
         hashes = conn.execute(sa.select(db.users.c.password_hash)).scalars().all()
     assert len(hashes) == 3 and all(h.startswith("$argon2id$") for h in hashes)
-    assert PASSWORD.encode() not in (tmp_path / "auth.sqlite3").read_bytes()
+    assert PASSWORD.encode() not in db.default_sqlite_path().read_bytes()
 
 
 def test_wrong_password_and_unknown_user_are_rejected_alike(users):
@@ -74,10 +74,10 @@ def test_cli_users_add_reads_password_from_stdin(db_url, monkeypatch, capsys):
 
 
 def test_access_decision():
-    assert access.decide(True, True, True) == access.OIDC
-    assert access.decide(False, True, True) == access.PASSWORD
-    assert access.decide(False, False, True) == access.DEMO
-    assert access.decide(False, False, False) == access.LOCKED
+    assert modes.decide(True, True, True) == modes.OIDC
+    assert modes.decide(False, True, True) == modes.PASSWORD
+    assert modes.decide(False, False, True) == modes.DEMO
+    assert modes.decide(False, False, False) == modes.LOCKED
 
 
 # ---------------------------------------------------------------- through the app

@@ -3,7 +3,7 @@ import zipfile
 import pytest
 from shapely.geometry import Polygon
 
-from dashboard.boundaries import join_boundaries, load_boundaries, read_boundary_file
+from dashboard.geo.boundaries import join_boundaries, load_boundaries, read_boundary_file
 from dashboard.cli import main
 from dashboard.errors import BoundaryFileError
 

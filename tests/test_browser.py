@@ -46,7 +46,7 @@ def _free_port() -> int:
 def _start(tmp: Path, env_extra: dict[str, str]):
     port = _free_port()
     env = {**os.environ, "DASHBOARD_VAR_DIR": str(tmp / "var"),
-           "DASHBOARD_DB_URL": f"sqlite:///{tmp / 'browser.sqlite3'}", **env_extra}
+           **env_extra}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -176,9 +176,9 @@ def test_shared_link_reopens_the_view(server, page):
 
 
 def test_public_mode_screenshot(tmp_path, browser):
-    from dashboard.demo import write_demo
-    from dashboard.public_export import write_export
-    from dashboard.store import load_from_dir
+    from dashboard.data.demo import write_demo
+    from dashboard.publish.public_export import write_export
+    from dashboard.data.store import load_from_dir
 
     write_demo(tmp_path / "demo")
     write_export(load_from_dir(tmp_path / "demo"), tmp_path / "public")

@@ -6,12 +6,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import demo
+from dashboard.data import demo
 from dashboard.cli import main
-from dashboard.filters import Filters
-from dashboard.metrics import (by_offence, by_province, counts_cube, coverage_at, coverage_timeline, monthly,
+from dashboard.measures.filters import Filters
+from dashboard.measures.metrics import (by_offence, by_province, coverage_at, coverage_timeline, monthly,
                                summary)
-from dashboard.stats import wilson_interval
+from dashboard.measures.stats import wilson_interval
 
 
 def test_demo_reproduces_published_figures(demo_dataset):
@@ -21,7 +21,7 @@ def test_demo_reproduces_published_figures(demo_dataset):
     assert cases["date"].min() >= pd.Timestamp("2013-07-01")
     assert cases["date"].max() <= pd.Timestamp(demo.DEMO_END)
     assert (cases["date"] >= pd.Timestamp("2015-01-01")).sum() == 84
-    assert cases["arrest"].sum() == 317 and round(317 / 369, 2) == 0.86
+    assert cases["arrest"].sum() == 317
     jan = coverage_at(cov, date(2015, 1, 1))
     assert jan["provinces_covered"] == 20
     assert 0.88 <= jan["population_covered_share"] <= 0.92
@@ -133,14 +133,12 @@ def test_groupings(tiny):
     assert pd.isna(p.loc["01", "arrest_rate"]) and not p.loc["12", "ranked"]
     p19 = by_province(cases, census="2019").set_index("province_code")
     assert pd.isna(p19.loc["18", "per_100k"]) and p19.loc["12", "population"] == 2281951
-    cube = counts_cube(cases)
-    assert cube.cases.sum() == 5 and len(cube) == 5
     off = by_offence(cases).set_index("offence")
     assert off.loc["homicide", "cases"] == 2 and off.loc["other", "arrests"] == 1
 
 
 def test_arrest_rate_by_quarter(tiny):
-    from dashboard.metrics import arrest_rate_over_time
+    from dashboard.measures.metrics import arrest_rate_over_time
 
     cases, _ = tiny
     q = arrest_rate_over_time(cases).set_index("period")
@@ -154,10 +152,10 @@ def test_arrest_rate_by_quarter(tiny):
 @pytest.mark.parametrize("filters", [Filters(), Filters(provinces=("12", "17")), Filters(offences=("homicide",)),
                                      Filters(start=date(2014, 3, 1), end=date(2014, 9, 30), provinces=("02",))])
 def test_daily_counts_give_the_same_answers_as_case_rows(demo_dataset, filters):
-    from dashboard.metrics import arrest_rate_over_time, as_counts
+    from dashboard.measures.metrics import arrest_rate_over_time, as_counts
 
     rows, counts = demo_dataset.cases, as_counts(demo_dataset.cases)
     assert len(counts) < len(rows) and counts["n"].sum() == len(rows)
     assert summary(rows, demo_dataset.coverage, filters) == summary(counts, demo_dataset.coverage, filters)
-    for func in (by_province, monthly, counts_cube, by_offence, arrest_rate_over_time):
+    for func in (by_province, monthly, by_offence, arrest_rate_over_time):
         pd.testing.assert_frame_equal(func(rows, filters), func(counts, filters))

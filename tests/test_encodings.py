@@ -5,7 +5,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from dashboard.ingest import validate_file
+from dashboard.data.validation import validate_file
 
 ROWS = [("K1", "2014-03-05", "សៀមរាប", "rape", "បាទ"), ("K2", "06/03/2014", "Kâmpóng Spœ", "homicide", "no")]
 HEADER = ("case_id", "date_reported", "province", "offence", "arrest_made")

@@ -1,5 +1,5 @@
-from dashboard.gazetteer import load_gazetteer
-from dashboard.resolve import alias_index, normalise
+from dashboard.geo.gazetteer import load_gazetteer
+from dashboard.geo.resolve import alias_index, normalise
 
 
 def test_gazetteer_has_25_units_with_codes_01_to_25():

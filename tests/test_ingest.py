@@ -2,10 +2,11 @@
 
 import sqlalchemy as sa
 
-from dashboard import db
+from dashboard.data import db
 from dashboard.cli import main
-from dashboard.ingest import ingest_file, ingest_log_frame
-from dashboard.store import holds_only_synthetic, load_from_db, seed_demo
+from dashboard.data.ingest import ingest_file, ingest_log_frame
+from dashboard.data.seed import seed_demo
+from dashboard.data.store import holds_only_synthetic, load_from_db
 
 HEADER = "case_id,date_reported,province,offence,arrest_made\n"
 
@@ -126,7 +127,7 @@ def test_failure_during_the_write_rolls_everything_back(engine, tmp_path, monkey
     """The bulk insert goes through the driver's cursor; it must share the transaction."""
     import pytest
 
-    from dashboard import ingest
+    from dashboard.data import ingest
 
     ingest_file(engine, _write(tmp_path, "a.csv", "A1,2014-01-02,Kep,rape,no\n"))
     real_bulk = ingest._bulk_insert
@@ -151,12 +152,22 @@ def test_dates_round_trip_through_the_bulk_insert(engine, tmp_path):
     assert row.date_reported == date(2014, 12, 31) and row.arrest_made is True and row.ingest_id is not None
 
 
-def test_sessions_starting_together_seed_the_demo_once(engine):
+def test_sessions_starting_together_seed_the_demo_once(tmp_path, monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
 
-    from dashboard.store import ensure_seeded
+    from dashboard.data.seed import seed_demo_if_empty
 
+    monkeypatch.setenv("DASHBOARD_VAR_DIR", str(tmp_path / "var"))
+    url = db.default_url()
+    engine = db.open_engine(url)
     with ThreadPoolExecutor(4) as pool:
-        seeded = list(pool.map(lambda _: ensure_seeded(engine), range(4)))
+        seeded = list(pool.map(lambda _: seed_demo_if_empty(engine, url), range(4)))
     assert seeded.count(True) == 1
     assert _count(engine) == 369
+
+
+def test_a_configured_database_is_never_seeded(engine):
+    from dashboard.data.seed import seed_demo_if_empty
+
+    assert not seed_demo_if_empty(engine, str(engine.url))
+    assert _count(engine) == 0

@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import leaflet_assets, maps
-from dashboard.boundaries import join_boundaries, load_boundaries
-from dashboard.classify import STATE_COLOURS, classify
-from dashboard.metrics import active_provinces, by_province
+from dashboard.render import leaflet_assets
+from dashboard.render import maps
+from dashboard.geo.boundaries import join_boundaries, load_boundaries
+from dashboard.measures.classify import STATE_COLOURS, classify
+from dashboard.measures.metrics import active_provinces, by_province
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +112,13 @@ def test_cases_without_polygon_are_reported(default_gdf, demo_dataset):
     missing = dict(maps.cases_without_polygon(partial, per))
     assert missing == {"Phnom Penh": int(per.set_index("province_code").loc["12", "cases"])}
     assert maps.cases_without_polygon(load_boundaries(), per) == []  # Tboung Khmum goes into Kampong Cham
+
+
+def test_map_click_toggles_province():
+    from dashboard.render.maps import clicked_code, toggle
+
+    state = {"last_active_drawing": {"type": "Feature", "properties": {"code": "17", "name_en": "Siem Reap"}}}
+    assert clicked_code(state) == "17"
+    assert clicked_code({"last_active_drawing": None}) is None and clicked_code(None) is None
+    assert toggle(["Kep"], "Siem Reap") == ["Kep", "Siem Reap"]
+    assert toggle(["Kep", "Siem Reap"], "Siem Reap") == ["Kep"]

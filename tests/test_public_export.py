@@ -7,21 +7,21 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from dashboard import demo
+from dashboard.data import demo
 from dashboard.cli import main
-from dashboard.public_export import DEFAULT_K, build_export, write_export
-from dashboard.store import Dataset, _frame_cases, _frame_coverage
+from dashboard.publish.public_export import DEFAULT_K, build_export, write_export
+from dashboard.data.dataset import Dataset, build_dataset
 from tests.apphelpers import INTERNAL_PAGES, app, no_errors
 
 
 def _dataset(seed: int, scale: int = 1, thin: float = 1.0) -> Dataset:
     data = demo.generate(seed, scale)
     cases = data.cases.sample(frac=thin, random_state=seed) if thin < 1 else data.cases
-    from dashboard.validation import validate_cases, validate_coverage
+    from dashboard.data.validation import validate_cases, validate_coverage
 
     c = validate_cases(cases.reset_index(drop=True)).records
     v = validate_coverage(data.coverage).records
-    return Dataset(_frame_cases(c), _frame_coverage(v), True, "test")
+    return build_dataset(c, v, True, "test")
 
 
 DATASETS = [(646, 1, 1.0), (7, 1, 1.0), (11, 1, 0.4), (3, 3, 1.0), (5, 1, 0.15)]
@@ -191,8 +191,8 @@ def test_public_mode_with_missing_export_explains(tmp_path, monkeypatch):
 
 
 def test_public_view_tables_show_suppressed_counts_as_below_k(tmp_path, demo_dataset):
-    from dashboard import public_view
-    from dashboard.public_export import read_export
+    from dashboard.publish import public_view
+    from dashboard.publish.public_export import read_export
 
     write_export(demo_dataset, tmp_path / "pub")
     data = read_export(tmp_path / "pub")

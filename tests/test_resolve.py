@@ -1,7 +1,7 @@
 import pytest
 
 from dashboard.cli import main
-from dashboard.resolve import resolve
+from dashboard.geo.resolve import resolve
 
 VARIANTS = [
     ("Siem Reap", "17"), ("SIEM REAP", "17"), ("siem-reap", "17"), ("Siem  Reap.", "17"),

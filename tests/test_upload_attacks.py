@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import boundaries
-from dashboard.boundaries import read_boundary_file
+from dashboard.geo import boundaries
+from dashboard.geo.boundaries import read_boundary_file
 from dashboard.errors import BoundaryFileError
-from dashboard.gdal_guard import DANGEROUS_DRIVERS, registered_dangerous_drivers
+from dashboard.geo.gdal_guard import DANGEROUS_DRIVERS, registered_dangerous_drivers
 
 SECRET = "TOP-SECRET-TOKEN-1234"
 
@@ -63,7 +63,7 @@ def test_dangerous_gdal_drivers_are_not_registered():
 
 
 def test_gdal_hardening_takes_effect_in_a_fresh_process():
-    code = ("import dashboard, pyogrio; from dashboard.gdal_guard import DANGEROUS_DRIVERS; "
+    code = ("import dashboard, pyogrio; from dashboard.geo.gdal_guard import DANGEROUS_DRIVERS; "
             "print(sorted(set(pyogrio.list_drivers()) & set(DANGEROUS_DRIVERS)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)

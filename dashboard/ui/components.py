@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import leaflet_assets, maps
-from dashboard.gazetteer import load_gazetteer
-from dashboard.safe_csv import to_safe_csv
+from dashboard.render import leaflet_assets
+from dashboard.render import maps
+from dashboard.geo.gazetteer import load_gazetteer
+from dashboard.render.safe_csv import to_safe_csv
 from dashboard.ui import sidebar
-from dashboard.ui.state import Context
+from dashboard.ui.context import Context
 
 MAP_RETURNS = ["last_active_drawing"]
 
@@ -34,9 +35,10 @@ def page_header(ctx: Context, title: str, subtitle: str = "") -> None:
 
 def no_cases(ctx: Context) -> bool:
     """Show the empty state and return True when the filters match nothing."""
-    from dashboard.ui.state import metric
+    from dashboard.measures import metrics
+    from dashboard.ui.cache import metric
 
-    if metric(ctx, "summary")["cases"] == 0:
+    if metric(ctx, metrics.summary)["cases"] == 0:
         st.info("No cases match these filters. Widen the date range or clear the province and offence filters.",
                 icon=":material/search_off:")
         return True

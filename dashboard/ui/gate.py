@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import access, auth, store
+from dashboard.access import modes
+from dashboard.access import auth
+from dashboard.data import store
 from dashboard.ui.views.login import SESSION_USER
 
 
 @dataclass
 class Viewer:
-    mode: str  # access.OIDC / PASSWORD / DEMO / LOCKED
+    mode: str  # modes.OIDC / PASSWORD / DEMO / LOCKED
     role: str | None
     username: str = ""
     message: str = ""
@@ -30,12 +32,12 @@ def oidc_configured() -> bool:
 
 
 def viewer(engine) -> Viewer:
-    mode = access.decide(oidc_configured(), auth.has_users(engine), store.holds_only_synthetic(engine))
-    if mode == access.DEMO:  # read-only: no write or upload page without a signed-in admin
-        return Viewer(mode, access.DEMO_ROLE, "demo")
-    if mode == access.LOCKED:
-        return Viewer(mode, None, message=access.LOCKED_MESSAGE)
-    if mode == access.OIDC:
+    mode = modes.decide(oidc_configured(), auth.has_users(engine), store.holds_only_synthetic(engine))
+    if mode == modes.DEMO:  # read-only: no write or upload page without a signed-in admin
+        return Viewer(mode, modes.DEMO_ROLE, "demo")
+    if mode == modes.LOCKED:
+        return Viewer(mode, None, message=modes.LOCKED_MESSAGE)
+    if mode == modes.OIDC:
         user = st.user.to_dict()
         if not user.get("is_logged_in"):
             return Viewer(mode, None)
@@ -55,7 +57,7 @@ def account_box(who: Viewer) -> None:
     """Sidebar: who is signed in, sign-out, and the demo-mode notice."""
     with st.sidebar:
         st.divider()
-        if who.mode == access.DEMO:
+        if who.mode == modes.DEMO:
             st.info("**Demo mode** (read-only). No sign-in is configured and only SYNTHETIC data is loaded. To "
                     "upload data, add an admin with `python -m dashboard users add NAME --role admin` and sign "
                     "in. Sign-in becomes required once real data is ingested or users are added.",
@@ -63,7 +65,7 @@ def account_box(who: Viewer) -> None:
             return
         st.caption(f"Signed in as **{who.username}** ({who.role})")
         if st.button("Sign out", key="sign_out"):
-            if who.mode == access.OIDC:
+            if who.mode == modes.OIDC:
                 st.logout()
             st.session_state.pop(SESSION_USER, None)
             st.rerun()
@@ -84,4 +86,4 @@ def oidc_login_page() -> None:
 
 def setup_needed_page() -> None:
     st.title("Sign-in must be configured")
-    st.error(access.LOCKED_MESSAGE)
+    st.error(modes.LOCKED_MESSAGE)

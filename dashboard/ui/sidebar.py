@@ -6,10 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.filters import Filters, from_query_params
-from dashboard.gazetteer import load_gazetteer
-from dashboard.schema import OFFENCES, PROGRAMME_START
-from dashboard.store import Dataset
+from dashboard.measures.filters import Filters, from_query_params
+from dashboard.measures.metrics import period_end
+from dashboard.geo.gazetteer import load_gazetteer
+from dashboard.data.schema import OFFENCES, PROGRAMME_START
+from dashboard.data.dataset import Dataset
 
 KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE = "from", "to", "province", "offence"
 FILTER_KEYS = (KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE)
@@ -53,7 +54,7 @@ def render(dataset: Dataset) -> Filters:
     _check_url_once()
     gaz = load_gazetteer()
     first = min(PROGRAMME_START, dataset.cases["date"].min().date()) if len(dataset.cases) else PROGRAMME_START
-    last = dataset.as_of or date.today()
+    last = period_end(Filters(), dataset.as_of)
     for key, default in ((KEY_FROM, first), (KEY_TO, last)):
         value = st.session_state.get(key)
         if isinstance(value, date) and not first <= value <= max(last, first):

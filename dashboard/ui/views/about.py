@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.paths import PROJECT_ROOT
-from dashboard.ui.state import ensure_shell
+from dashboard.ui.context import ensure_shell
 
 
 def render() -> None:

@@ -6,11 +6,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
-from dashboard.metrics import filter_mask
-from dashboard.safe_csv import to_safe_csv
+from dashboard.render import charts
+from dashboard.measures import metrics
+from dashboard.measures.metrics import filter_mask
+from dashboard.render.safe_csv import to_safe_csv
 from dashboard.ui import components as ui
-from dashboard.ui.state import context, metric
+from dashboard.ui.cache import metric
+from dashboard.ui.context import context
 
 SHOWN_ROWS = 5000
 EXPORT_COLUMNS = ["case_id", "date", "province_code", "province", "province_km", "district", "offence",
@@ -22,7 +24,7 @@ def render() -> None:
     ui.page_header(ctx, "Analysis", "Case-level drill-down for analysts. Handle exports as confidential records.")
     if ui.no_cases(ctx):
         return
-    victims = metric(ctx, "by_victim")
+    victims = metric(ctx, metrics.by_victim)
     st.plotly_chart(charts.victims(victims), width="stretch", key="analysis_victims")
     ui.data_table(victims, "victims_by_age_and_sex", "analysis_victims_data")
     cases = ctx.dataset.cases

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, maps, metrics
-from dashboard.classify import SCHEMES
+from dashboard.render import charts
+from dashboard.render import maps
+from dashboard.measures import metrics
+from dashboard.measures.classify import SCHEMES
 from dashboard.ui import components as ui
-from dashboard.ui.state import boundaries, context, metric
+from dashboard.ui.cache import boundaries, coverage_metric, metric
+from dashboard.ui.context import context
 
 PROVINCE_COLUMNS = ["province_code", "province", "province_km", "cases", "arrests", "arrest_rate", "population", "per_100k"]
 
@@ -23,17 +26,18 @@ def render() -> None:
                           help="How values are grouped into the legend's colours (mapclassify).")
     census = c3.selectbox("Census for rates", ["2008", "2019"], key="census", bind="query-params",
                           help="2008 is complete and nearest the programme's start; 2019 lacks Preah Sihanouk.")
-    per_province = metric(ctx, "by_province", census=census)
-    day = ctx.filters.end or ctx.dataset.as_of
-    covered = metrics.active_provinces(ctx.dataset.coverage, day) if day else []
+    per_province = metric(ctx, metrics.by_province, census=census)
+    covered = coverage_metric(ctx, metrics.active_provinces, metrics.period_end(ctx.filters, ctx.dataset.as_of))
     b = boundaries()
     rate = measure == "rate per 100,000"
     styles, legend = maps.choropleth_styles(b, per_province, covered, "rate" if rate else "count", scheme,
                                             ctx.filters.provinces)
     title = "Cases per 100,000 people" if rate else "Cases"
-    fmap = maps.build_map(b, styles, title, legend, b.vintage_note() if b.report.vintage == 24 else "",
+    fmap = maps.build_map(b, styles, title, legend, b.map_note(),
                           selected=ctx.filters.provinces)
     ui.province_map(fmap, key="map_cases", name="cases_map")
+    if b.map_note():
+        st.caption(b.map_note())
     unmapped = maps.cases_without_polygon(b, per_province)
     if unmapped:
         st.warning("Cases in provinces these boundaries have no polygon for (counted in every total and table, "
@@ -41,12 +45,12 @@ def render() -> None:
     ui.data_table(per_province[PROVINCE_COLUMNS], "cases_by_province", "cases_map_data")
     if ui.no_cases(ctx):
         return
-    monthly = metric(ctx, "monthly")
+    monthly = metric(ctx, metrics.monthly)
     st.plotly_chart(charts.monthly_trend(monthly), width="stretch", key="cases_trend")
     ui.data_table(monthly, "monthly_cases", "cases_monthly")
     left, right = st.columns(2)
     with left:
-        offences = metric(ctx, "by_offence")
+        offences = metric(ctx, metrics.by_offence)
         st.plotly_chart(charts.offence_breakdown(offences), width="stretch", key="cases_offences")
         ui.data_table(offences, "cases_by_offence", "cases_offence_data")
     with right:

@@ -7,9 +7,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, maps, metrics
+from dashboard.render import charts
+from dashboard.render import maps
+from dashboard.data.schema import PROGRAMME_START
+from dashboard.measures import metrics
 from dashboard.ui import components as ui
-from dashboard.ui.state import boundaries, context
+from dashboard.ui.cache import boundaries, coverage_metric
+from dashboard.ui.context import context
 
 SLIDER_KEY = "coverage_month"
 PLAY_KEY = "coverage_playing"
@@ -27,8 +31,8 @@ def render() -> None:
     if cov.empty:
         st.info("No coverage table is loaded. An admin can add one on the Data page.", icon=":material/map:")
         return
-    first = min(cov["start_date"].min().date(), date(2013, 7, 1))
-    last = ctx.filters.end or ctx.dataset.as_of or date.today()
+    first = min(cov["start_date"].min().date(), PROGRAMME_START)
+    last = metrics.period_end(ctx.filters, ctx.dataset.as_of)
     months = _months(first, last)
     if last not in months:
         months.append(last)
@@ -59,17 +63,18 @@ def _rollout(ctx, months: list[date]) -> None:
             st.rerun()
     day = st.select_slider("Coverage on", options=months, key=SLIDER_KEY,
                            format_func=lambda d: d.strftime("%b %Y") if d.day == 1 else d.isoformat())
-    info = metrics.coverage_at(ctx.dataset.coverage, day)
+    info = coverage_metric(ctx, metrics.coverage_at, day)
     ui.kpi_row([("Provinces covered", f"{info['provinces_covered']} of {info['provinces_total']}", None),
                 ("Population covered", ui.fmt_share(info["population_covered_share"]), "2008 census"),
                 ("Area covered", ui.fmt_share(info["area_covered_share"]), "Province areas (km²)")])
     b = boundaries()
     styles, legend = maps.coverage_styles(b, ctx.dataset.coverage, day)
-    fmap = maps.build_map(b, styles, f"Coverage on {day.isoformat()}", legend, b.vintage_note(),
+    fmap = maps.build_map(b, styles, f"Coverage on {day.isoformat()}", legend, b.map_note(),
                           selected=ctx.filters.provinces)
     ui.province_map(fmap, key="map_coverage", name=f"coverage_{day.isoformat()}")
-    st.caption(b.vintage_note())
-    ui.data_table(metrics.coverage_table(ctx.dataset.coverage, day), f"coverage_{day.isoformat()}", "coverage_table")
-    timeline = metrics.coverage_timeline(ctx.dataset.coverage, months[0], months[-1])
+    if b.map_note():
+        st.caption(b.map_note())
+    ui.data_table(coverage_metric(ctx, metrics.coverage_table, day), f"coverage_{day.isoformat()}", "coverage_table")
+    timeline = coverage_metric(ctx, metrics.coverage_timeline, months[0], months[-1])
     st.plotly_chart(charts.coverage_over_time(timeline, pd.Timestamp(day)), width="stretch", key="coverage_chart")
     ui.data_table(timeline, "coverage_over_time", "coverage_timeline")

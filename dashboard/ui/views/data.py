@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.boundaries import join_boundaries, read_boundary_file
+from dashboard.geo.boundaries import active_source, clear_active, join_boundaries, read_boundary_file, save_active
 from dashboard.errors import UserFacingError
-from dashboard.gazetteer import load_gazetteer
-from dashboard.ingest import ingest_file, ingest_log_frame, validate_file, write_records
+from dashboard.geo.gazetteer import load_gazetteer
+from dashboard.data.ingest import ingest_file, ingest_log_frame, write_records
+from dashboard.data.validation import validate_file
 from dashboard.ui import components as ui
-from dashboard.ui.state import ACTIVE_BOUNDARIES_DIR, active_boundaries_path, context, current_engine
-from dashboard.validation import validate_coverage
+from dashboard.ui.cache import current_engine
+from dashboard.ui.context import context
+from dashboard.data.validation import validate_coverage
 
 
 def render() -> None:
@@ -90,12 +91,12 @@ def _coverage_editor(eng, ctx) -> None:
 
 
 def _boundaries() -> None:
-    current = active_boundaries_path()
-    st.write(f"In use: **{current.name if current else 'default Natural Earth file (24 units)'}**")
+    current, _ = active_source()
+    st.write(f"In use: **{current.name if current else 'the shipped default'}**")
     upload = st.file_uploader("Boundary file: zipped shapefile, GeoJSON or GeoPackage", type=["zip", "geojson", "json", "gpkg"],
                               key="boundary_file")
     if current and st.button("Go back to the default boundaries", key="boundary_default"):
-        shutil.rmtree(ACTIVE_BOUNDARIES_DIR, ignore_errors=True)
+        clear_active()
         st.rerun()
     if upload is None:
         return
@@ -115,9 +116,5 @@ def _boundaries() -> None:
         if not joined.report.all_matched:
             st.warning("Some polygons match no province (listed above). They will not be drawn.")
         if st.button("Use these boundaries", type="primary", key="boundary_use"):
-            shutil.rmtree(ACTIVE_BOUNDARIES_DIR, ignore_errors=True)
-            ACTIVE_BOUNDARIES_DIR.mkdir(parents=True)
-            # Save the joined layer (province codes attached) so every later load is exact.
-            joined.gdf.to_file(ACTIVE_BOUNDARIES_DIR / "active.geojson", driver="GeoJSON")
-            (ACTIVE_BOUNDARIES_DIR / "join_column.txt").write_text("code", encoding="utf-8")
+            save_active(joined)  # the joined layer (province codes attached), so every later load is exact
             st.success("Boundaries saved; every map now uses them.")

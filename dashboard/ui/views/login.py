@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth
-from dashboard.ui.state import current_engine, ensure_shell
+from dashboard.access import auth
+from dashboard.ui.cache import current_engine
+from dashboard.ui.context import ensure_shell
 
 SESSION_USER = "_cpu_user"
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, maps, metrics
+from dashboard.render import charts
+from dashboard.render import maps
+from dashboard.measures import metrics
 from dashboard.ui import components as ui
-from dashboard.ui.state import boundaries, context, metric
+from dashboard.ui.cache import boundaries, coverage_metric, metric
+from dashboard.ui.context import context
 
 
 def headline(ctx) -> dict:
-    s = metric(ctx, "summary")
+    s = metric(ctx, metrics.summary)
     ci = s["arrest_rate_ci95"]
     ui.kpi_row([
         ("Cases", f"{s['cases']:,}", "Cases reported in the selected period, provinces and offences."),
@@ -39,15 +42,15 @@ def render() -> None:
     with left:
         st.subheader("Where the programme operates")
         b = boundaries()
-        day = ctx.filters.end or ctx.dataset.as_of
+        day = metrics.period_end(ctx.filters, ctx.dataset.as_of)
         styles, legend = maps.coverage_styles(b, ctx.dataset.coverage, day)
         fmap = maps.build_map(b, styles, f"Coverage on {day}", legend, selected=ctx.filters.provinces, height=380)
         ui.province_map(fmap, key="map_overview", name="coverage_overview", height=380)
-        ui.data_table(metrics.coverage_table(ctx.dataset.coverage, day), f"coverage_{day.isoformat()}", "overview_coverage")
+        ui.data_table(coverage_metric(ctx, metrics.coverage_table, day), f"coverage_{day.isoformat()}", "overview_coverage")
     with right:
         if s["cases"] == 0:
             ui.no_cases(ctx)
         else:
-            monthly = metric(ctx, "monthly")
+            monthly = metric(ctx, metrics.monthly)
             st.plotly_chart(charts.monthly_trend(monthly), width="stretch", key="overview_trend")
             ui.data_table(monthly, "monthly_cases", "overview_monthly")

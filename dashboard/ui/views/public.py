@@ -7,12 +7,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, charts, maps, public_view
-from dashboard.boundaries import load_boundaries
+from dashboard.access import modes
+from dashboard.render import charts
+from dashboard.render import maps
+from dashboard.publish import public_view
 from dashboard.errors import UserFacingError
-from dashboard.public_export import FILES, PublicData, quarter_end, read_export
+from dashboard.publish.public_export import FILES, PublicData, quarter_end, read_export
 from dashboard.ui import components as ui
-from dashboard.ui.state import ensure_shell
+from dashboard.ui.cache import boundaries
+from dashboard.ui.context import ensure_shell
 
 
 @st.cache_resource(show_spinner=False)
@@ -21,7 +24,7 @@ def _load(folder: str, stamp: float) -> PublicData:
 
 
 def load() -> PublicData:
-    folder = access.public_dir()
+    folder = modes.public_dir()
     meta = folder / "metadata.json"
     return _load(str(folder), meta.stat().st_mtime if meta.exists() else 0.0)
 
@@ -29,14 +32,14 @@ def load() -> PublicData:
 def render() -> None:
     ensure_shell()
     try:
-        if access.app_mode() != "public":
+        if modes.app_mode() != "public":
             st.error("The public dashboard runs only with DASHBOARD_MODE=public.")
             st.stop()
         data = load()
     except UserFacingError as err:
         st.error(err.message)
         return
-    k = int(data.metadata["k"])
+    k = data.k
     st.title("Child Protection Unit: public dashboard")
     period = data.metadata.get("period", {})
     st.caption(f"Cases investigated with the Cambodian National Police, {period.get('from')} to {period.get('to')}. "
@@ -50,11 +53,13 @@ def render() -> None:
         ("Provinces covered", head["provinces"], "Provinces where the programme has operated."),
         ("Arrest rate", head["arrest_rate"], "Shown only where no small count would be revealed."),
     ])
-    b = load_boundaries()
+    b = boundaries()
     day = quarter_end(period["to"]) if period.get("to") else date.today()
     styles, legend = maps.coverage_styles(b, data.coverage.assign(end_date=pd.NaT), day)
-    ui.static_map(maps.build_map(b, styles, f"Coverage on {day}", legend, b.vintage_note(), height=460),
+    ui.static_map(maps.build_map(b, styles, f"Coverage on {day}", legend, b.map_note(), height=460),
                   key="public_map", height=460)
+    if b.map_note():
+        st.caption(b.map_note())
     st.subheader("National cases by quarter")
     st.plotly_chart(charts.public_quarters(data.national_quarter), width="stretch", key="public_quarters")
     st.dataframe(public_view.quarter_table(data), hide_index=True, width="stretch")
@@ -67,7 +72,7 @@ def render() -> None:
     st.subheader("How the figures are protected")
     st.markdown(data.metadata.get("method", ""))
     st.subheader("Download the data")
-    folder = access.public_dir()
+    folder = modes.public_dir()
     cols = st.columns(len(FILES))
     for col, name in zip(cols, FILES):
         col.download_button(name, (folder / name).read_bytes(), file_name=name, key=f"public_dl_{name}")

@@ -1,0 +1,1 @@
+"""Who may see what: the user store, sign-in and the access mode."""

@@ -1,0 +1,44 @@
+"""Which sign-in applies, decided from configuration and data (no Streamlit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dashboard import settings
+from dashboard.errors import UserFacingError
+
+MODES = ("internal", "public")
+
+OIDC = "oidc"
+PASSWORD = "password"
+DEMO = "demo"
+LOCKED = "locked"
+#: What an anonymous visitor may see in demo mode: every read page, never the Data page (uploads, edits).
+DEMO_ROLE = "analyst"
+
+LOCKED_MESSAGE = (
+    "Real case data is loaded, but no sign-in is configured, so nothing is shown. "
+    "Add a user with `python -m dashboard users add NAME --role admin`, "
+    "or configure OIDC under `[auth]` in `.streamlit/secrets.toml`, then reload."
+)
+
+
+def app_mode() -> str:
+    return settings.current().mode
+
+
+def public_dir() -> Path:
+    folder = settings.current().public_dir
+    if not folder:
+        raise UserFacingError("Public mode needs DASHBOARD_PUBLIC_DIR.",
+                              "Run 'python -m dashboard export-public --out DIR' and set DASHBOARD_PUBLIC_DIR=DIR.")
+    return folder
+
+
+def decide(oidc_configured: bool, users_exist: bool, only_synthetic: bool) -> str:
+    """OIDC if configured, else built-in passwords if users exist, else demo (synthetic only) or locked."""
+    if oidc_configured:
+        return OIDC
+    if users_exist:
+        return PASSWORD
+    return DEMO if only_synthetic else LOCKED

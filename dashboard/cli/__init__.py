@@ -1,0 +1,38 @@
+"""The one command line, ``python -m dashboard <command> ...``: this hub registers every command group.
+
+Each group lives in its own module with a ``register(commands)`` function;
+options that several commands share are declared once in
+:mod:`dashboard.cli.common`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from dashboard.cli import data, geo, publish, users
+from dashboard.errors import UserFacingError
+
+Command = Callable[[argparse.Namespace], int]
+#: Every command group, in the order ``--help`` lists them.
+GROUPS = (geo, data, publish, users)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description="Child Protection Unit (J646) dashboard tools.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for group in GROUPS:
+        group.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Command = args.func
+    try:
+        return func(args)
+    except UserFacingError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 2

@@ -1,0 +1,87 @@
+"""CLI commands for case data: validate, ingest, demo-data, summary."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from dashboard.cli.common import add_db_arg, add_filter_args, add_source_args, filters_from_args, iso_date, load_dataset
+
+
+def _options(args: argparse.Namespace):
+    from dashboard.data.schema import load_offence_map
+    from dashboard.data.validation import ValidationOptions
+
+    opts = ValidationOptions(offence_map=load_offence_map(getattr(args, "offence_map", None)))
+    if getattr(args, "earliest", None):
+        opts.earliest = args.earliest
+    return opts
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from dashboard.data.validation import validate_file
+
+    report = validate_file(args.file, kind=args.kind, options=_options(args))
+    print(report.to_text(limit=args.limit))
+    return 0 if report.ok else 1
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from dashboard.data.db import open_engine
+    from dashboard.data.ingest import ingest_file
+
+    result = ingest_file(open_engine(args.db), args.file, kind=args.kind, options=_options(args))
+    print(result.to_text())
+    return 0 if result.written else 1
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from dashboard.data.demo import write_demo
+
+    for path in write_demo(args.out, args.seed):
+        print(path)
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from dashboard.measures.metrics import summary
+
+    dataset = load_dataset(args)
+    result = summary(dataset.counts, dataset.coverage, filters_from_args(args), census=args.census)
+    result["synthetic"] = dataset.synthetic
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the case-data commands to the top-level parser."""
+    from dashboard.data.demo import DEFAULT_SEED
+
+    for name, func, helptext in (("validate", _validate, "check a case or coverage file; exit 1 if it has problems"),
+                                 ("ingest", _ingest, "validate, then write a file to the database in one transaction")):
+        cmd = commands.add_parser(name, help=helptext)
+        cmd.add_argument("file", metavar="FILE", help="CSV (UTF-8, UTF-16 or Windows-1252) or XLSX")
+        cmd.add_argument("--kind", choices=["cases", "coverage"], default="cases", help="what the file holds (default: cases)")
+        cmd.add_argument("--earliest", type=iso_date, help="earliest acceptable date (default: 2013-07-01)")
+        cmd.add_argument("--offence-map", metavar="JSON", help="extra offence labels -> categories")
+        if name == "validate":
+            cmd.add_argument("--limit", type=int, default=500, help="problems to print at most (default 500)")
+        else:
+            add_db_arg(cmd)
+        cmd.set_defaults(func=func)
+
+    demo_cmd = commands.add_parser("demo-data", help="write the SYNTHETIC demo case file and coverage table")
+    demo_cmd.add_argument("--out", required=True, metavar="DIR")
+    demo_cmd.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    demo_cmd.set_defaults(func=_demo_data)
+
+    summ = commands.add_parser("summary", help="headline figures for a period, provinces and offences")
+    add_source_args(summ)
+    add_filter_args(summ)
+    summ.add_argument("--census", choices=["2008", "2019"], default="2008", help="population denominators (default 2008)")
+    summ.add_argument("--json", action="store_true", help="print one JSON object")
+    summ.set_defaults(func=_summary)

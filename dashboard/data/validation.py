@@ -1,0 +1,288 @@
+"""Validate a case or coverage table before anything is written.
+
+Every problem names its spreadsheet row (the header is row 1), its column,
+the value found and how to fix it. Parsing works on each distinct value once,
+so a million-row file with a few thousand distinct dates stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard.data.parsing import cell_text, is_blank, parse_bool, parse_date, read_table
+from dashboard.geo.resolve import resolve
+from dashboard.data.schema import (
+    CASE_COLUMNS, CASE_REQUIRED, COVERAGE_COLUMNS, COVERAGE_REQUIRED, OFFENCES, PROGRAMME_START,
+    canonical_header, load_offence_map, offence_key,
+)
+
+FIRST_DATA_ROW = 2  # the header is spreadsheet row 1
+SEX_WORDS = {"f": "F", "female": "F", "girl": "F", "ស្រី": "F", "m": "M", "male": "M", "boy": "M", "ប្រុស": "M",
+             "other": "X", "x": "X", "unknown": "U", "u": "U"}
+MAX_CHILD_AGE = 17
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # spreadsheet row; None for the whole file
+    column: str
+    value: str
+    problem: str
+    hint: str
+
+    def to_text(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        value = f" value {self.value!r}" if self.value else ""
+        return f"{where}, column {self.column}:{value} {self.problem} Fix: {self.hint}"
+
+
+@dataclass
+class ValidationOptions:
+    earliest: date = PROGRAMME_START
+    today: date = field(default_factory=date.today)
+    offence_map: dict[str, str] = field(default_factory=load_offence_map)
+
+
+@dataclass
+class ValidationReport:
+    kind: str  # "cases" or "coverage"
+    filename: str
+    how_read: str
+    rows: int
+    problems: list[Problem] = field(default_factory=list)
+    header_map: dict[str, str] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+    records: pd.DataFrame | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({p.row for p in self.problems if p.row})
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([p.__dict__ for p in self.problems], columns=["row", "column", "value", "problem", "hint"])
+
+    def to_text(self, limit: int = 200) -> str:
+        head = f"{self.filename}: {self.rows} rows, read as {self.how_read}."
+        if self.ignored_columns:
+            head += f" Ignored columns: {', '.join(self.ignored_columns)}."
+        if self.ok:
+            return head + f" Valid: no problems found in {self.kind}."
+        lines = [head, f"{len(self.problems)} problem(s) in {self.rejected_rows} row(s); nothing was written."]
+        lines += [p.to_text() for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"... and {len(self.problems) - limit} more.")
+        return "\n".join(lines)
+
+
+def _map_headers(frame: pd.DataFrame, allowed: tuple[str, ...], report: ValidationReport) -> pd.DataFrame:
+    rename: dict[str, str] = {}
+    for original in frame.columns:
+        canonical = canonical_header(original)
+        if canonical is None or canonical not in allowed:
+            report.ignored_columns.append(str(original))
+            continue
+        if canonical in rename.values():
+            first = next(k for k, v in rename.items() if v == canonical)
+            report.problems.append(Problem(None, str(original), "", f"Both '{first}' and '{original}' mean {canonical}.",
+                                           "Keep one of the two columns."))
+            continue
+        rename[original] = canonical
+    report.header_map = {str(k): v for k, v in rename.items()}
+    return frame[list(rename)].rename(columns=rename)
+
+
+def _require_columns(frame: pd.DataFrame, required: tuple[str, ...], report: ValidationReport) -> bool:
+    missing = [c for c in required if c not in frame.columns]
+    for column in missing:
+        report.problems.append(Problem(None, column, "", "This required column is missing.",
+                                       f"Add a '{column}' column (see docs/data.md for accepted header names)."))
+    return not missing
+
+
+def _parse_unique(series: pd.Series, parse: Callable[[object], object]) -> pd.Series:
+    """Apply ``parse`` once per distinct value (a million rows hold a few thousand distinct dates)."""
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (rare, from odd workbooks): compare them as text
+        codes, uniques = pd.factorize(series.map(str), use_na_sentinel=True)
+    parsed = np.empty(len(uniques) + 1, dtype=object)
+    parsed[:-1] = [parse(u) for u in uniques]
+    parsed[-1] = parse(None)  # code -1: a missing cell
+    return pd.Series(parsed[codes], index=series.index, dtype=object)
+
+
+def _blank_mask(series: pd.Series) -> pd.Series:
+    return _parse_unique(series, is_blank).astype(bool)
+
+
+def _add(report: ValidationReport, frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str,
+         problem: str | Callable[[object], str], hint: str | Callable[[object], str]) -> None:
+    for idx in np.flatnonzero(np.asarray(mask)):
+        raw = frame[column].iat[idx]
+        report.problems.append(Problem(int(idx) + FIRST_DATA_ROW, column, cell_text(raw),
+                                       problem(raw) if callable(problem) else problem,
+                                       hint(raw) if callable(hint) else hint))
+
+
+def _check_dates(report: ValidationReport, frame: pd.DataFrame, column: str, required: bool,
+                 options: ValidationOptions) -> pd.Series:
+    blank = _blank_mask(frame[column])
+    parsed = _parse_unique(frame[column], parse_date)
+    if required:
+        _add(report, frame, blank, column, "The date is missing.", "Enter the date as YYYY-MM-DD or DD/MM/YYYY.")
+    _add(report, frame, ~blank & parsed.isna(), column, "This is not a real date.",
+         "Write dates as YYYY-MM-DD or day first as DD/MM/YYYY (e.g. 31/12/2014).")
+    ok = parsed.notna()
+    future = ok & parsed.map(lambda d: d is not None and d > options.today)
+    early = ok & parsed.map(lambda d: d is not None and d < options.earliest)
+    _add(report, frame, future, column, f"The date is in the future (after {options.today.isoformat()}).",
+         "Check the year, and that the date is day first (DD/MM/YYYY).")
+    _add(report, frame, early, column, f"The date is before the programme began ({options.earliest.isoformat()}).",
+         "Check the year, or set a different earliest date if the records are older.")
+    return parsed
+
+
+def _suggest_province(raw: object) -> str:
+    res = resolve(cell_text(raw))
+    if res.suggestions:
+        return "Did you mean " + " or ".join(s.name for s in res.suggestions) + "?"
+    return "Use a Cambodian province name (English or Khmer) or its code 01-25."
+
+
+def _start(kind: str, frame: pd.DataFrame, filename: str, how_read: str, columns: tuple[str, ...],
+           required: tuple[str, ...]) -> tuple[ValidationReport, pd.DataFrame | None]:
+    """A report, and the frame with canonical headers (None when the headers are unusable)."""
+    report = ValidationReport(kind, filename, how_read, len(frame))
+    frame = _map_headers(frame, columns, report)
+    if not _require_columns(frame, required, report) or report.problems:
+        return report, None
+    return report, frame.reset_index(drop=True)
+
+
+def _check_provinces(report: ValidationReport, frame: pd.DataFrame) -> pd.Series:
+    """Province codes per row (None where missing or unknown, each reported with suggestions)."""
+    blank = _blank_mask(frame["province"])
+    codes = _parse_unique(frame["province"], lambda v: resolve(cell_text(v)).code)
+    _add(report, frame, blank, "province", "The province is missing.", "Enter the province name or code.")
+    _add(report, frame, ~blank & codes.isna(), "province", "This province is not recognised.", _suggest_province)
+    return codes
+
+
+def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str = "table",
+                   options: ValidationOptions | None = None) -> ValidationReport:
+    """Check every row of a case table; on success ``report.records`` holds clean records."""
+    options = options or ValidationOptions()
+    report, frame = _start("cases", frame, filename, how_read, CASE_COLUMNS, CASE_REQUIRED)
+    if frame is None:
+        return report
+
+    ids = _parse_unique(frame["case_id"], cell_text)
+    _add(report, frame, ids == "", "case_id", "The case_id is missing.", "Give every case a unique id.")
+    dup = (ids != "") & ids.duplicated(keep=False)
+    first_row = {cid: int(i) + FIRST_DATA_ROW for i, cid in ids[dup].drop_duplicates().items()}
+    later = (ids != "") & ids.duplicated(keep="first")
+    _add(report, frame, later, "case_id", lambda raw: f"This case_id is already used in row {first_row[cell_text(raw)]}.",
+         "Give each case its own id, or remove the repeated row.")
+
+    reported = _check_dates(report, frame, "date_reported", True, options)
+
+    codes = _check_provinces(report, frame)
+
+    off_blank = _blank_mask(frame["offence"])
+    offences = _parse_unique(frame["offence"], lambda v: options.offence_map.get(offence_key(cell_text(v))))
+    _add(report, frame, off_blank, "offence", "The offence is missing.", f"Use one of: {', '.join(OFFENCES)}.")
+    _add(report, frame, ~off_blank & offences.isna(), "offence", "This offence label is not in the offence map.",
+         f"Use one of: {', '.join(OFFENCES)}; or add the label to the offence map (DASHBOARD_OFFENCE_MAP).")
+
+    arrests = _parse_unique(frame["arrest_made"], parse_bool)
+    arrest_blank = _blank_mask(frame["arrest_made"])
+    _add(report, frame, arrest_blank, "arrest_made", "arrest_made is missing.", "Enter yes or no.")
+    _add(report, frame, ~arrest_blank & arrests.isna(), "arrest_made", "This is not a yes/no value.",
+         "Use yes/no, true/false, 1/0, or បាទ/ចាស/ទេ.")
+
+    arrest_dates = pd.Series([None] * len(frame), dtype=object)
+    if "arrest_date" in frame:
+        arrest_dates = _check_dates(report, frame, "arrest_date", False, options)
+        before = reported.notna() & arrest_dates.notna() & pd.Series(
+            [a is not None and r is not None and a < r for a, r in zip(arrest_dates, reported)])
+        _add(report, frame, before, "arrest_date", "The arrest date is before the date the case was reported.",
+             "Check both dates; the arrest cannot come before the report.")
+        no_arrest = arrest_dates.notna() & (arrests == False)  # noqa: E712 - element-wise
+        _add(report, frame, no_arrest, "arrest_date", "An arrest date is given but arrest_made is no.",
+             "Set arrest_made to yes, or clear the arrest date.")
+
+    ages = pd.Series([None] * len(frame), dtype=object)
+    if "victim_age" in frame:
+        ages = _parse_unique(frame["victim_age"], _parse_age)
+        bad_age = ~_blank_mask(frame["victim_age"]) & ages.isna()
+        _add(report, frame, bad_age, "victim_age", f"The age must be a whole number from 0 to {MAX_CHILD_AGE}.",
+             "Enter the child's age in years, or leave it blank if unknown.")
+    sexes = pd.Series([None] * len(frame), dtype=object)
+    if "victim_sex" in frame:
+        sexes = _parse_unique(frame["victim_sex"], lambda v: SEX_WORDS.get(cell_text(v).lower()))
+        bad_sex = ~_blank_mask(frame["victim_sex"]) & sexes.isna()
+        _add(report, frame, bad_sex, "victim_sex", "This sex value is not recognised.", "Use F, M, X (other) or U (unknown).")
+
+    report.problems.sort(key=lambda p: (p.row or 0, CASE_COLUMNS.index(p.column) if p.column in CASE_COLUMNS else 99))
+    if report.ok:
+        report.records = pd.DataFrame({
+            "case_id": ids,
+            "date_reported": reported,
+            "province_code": codes,
+            "district": _parse_unique(frame["district"], cell_text).replace("", None) if "district" in frame else None,
+            "offence": offences,
+            "victim_age": ages,
+            "victim_sex": sexes,
+            "arrest_made": arrests.astype(bool),
+            "arrest_date": arrest_dates,
+        })
+    return report
+
+
+def _parse_age(value: object) -> int | None:
+    text = cell_text(value)
+    if not text.isdigit():
+        return None
+    age = int(text)
+    return age if 0 <= age <= MAX_CHILD_AGE else None
+
+
+def validate_coverage(frame: pd.DataFrame, filename: str = "upload", how_read: str = "table",
+                      options: ValidationOptions | None = None) -> ValidationReport:
+    """Check a coverage table: province -> start date, optional end date."""
+    options = options or ValidationOptions()
+    report, frame = _start("coverage", frame, filename, how_read, COVERAGE_COLUMNS, COVERAGE_REQUIRED)
+    if frame is None:
+        return report
+    codes = _check_provinces(report, frame)
+    later = codes.notna() & codes.duplicated(keep="first")
+    _add(report, frame, later, "province", "This province is listed twice.", "Keep one row per province.")
+    starts = _check_dates(report, frame, "start_date", True, options)
+    ends = pd.Series([None] * len(frame), dtype=object)
+    if "end_date" in frame:
+        ends = _check_dates(report, frame, "end_date", False, options)
+        bad = pd.Series([e is not None and s is not None and e < s for s, e in zip(starts, ends)])
+        _add(report, frame, bad, "end_date", "The end date is before the start date.", "Check both dates.")
+    report.problems.sort(key=lambda p: (p.row or 0, COVERAGE_COLUMNS.index(p.column) if p.column in COVERAGE_COLUMNS else 99))
+    if report.ok:
+        report.records = pd.DataFrame({"province_code": codes, "start_date": starts, "end_date": ends})
+    return report
+
+
+def validate_file(source: Path | str | bytes, filename: str | None = None, kind: str = "cases",
+                  options: ValidationOptions | None = None) -> ValidationReport:
+    """Read and validate a file without writing anything."""
+    frame, how = read_table(source, filename)
+    name = filename or (Path(source).name if isinstance(source, (str, Path)) else "upload")
+    validate = validate_cases if kind == "cases" else validate_coverage
+    return validate(frame, name, how, options)

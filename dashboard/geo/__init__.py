@@ -1,0 +1,1 @@
+"""Provinces and their shapes: the gazetteer, name resolution, boundary files and the GDAL guard."""

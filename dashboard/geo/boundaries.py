@@ -1,0 +1,457 @@
+"""Load boundary files (the default one or a user's) and join them to provinces.
+
+Accepts shapefiles (loose or zipped), GeoJSON and GeoPackage in any CRS, and
+returns polygons in WGS84 with one row per map *unit* and its province code.
+Every problem comes back as a :class:`BoundaryFileError` with a fix, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from dashboard.errors import BoundaryFileError
+from dashboard.geo.gdal_guard import check_hardened
+from dashboard.geo.gazetteer import KAMPONG_CHAM, TBOUNG_KHMUM, load_gazetteer
+from dashboard.paths import DEFAULT_BOUNDARIES
+from dashboard.geo.resolve import Resolution, resolve
+
+SUPPORTED = ".zip, .shp (with .shx, .dbf and .prj beside it), .geojson/.json or .gpkg"
+#: A repair may change a polygon's area by at most this share to count as safe.
+SAFE_REPAIR_AREA_CHANGE = 0.01
+#: Decimal places kept in map coordinates (about 10 m), which keeps the payload small.
+MAP_COORD_DECIMALS = 4
+#: A column is a join candidate when at least this share of its values resolve.
+MIN_JOIN_SHARE = 0.5
+
+
+@dataclass
+class JoinReport:
+    """How a boundary layer's units matched the gazetteer."""
+
+    source: str
+    join_column: str
+    units: list[dict] = field(default_factory=list)  # {row, value, code, name, method}
+    unmatched_units: list[dict] = field(default_factory=list)
+    duplicate_units: list[dict] = field(default_factory=list)
+    missing_provinces: list[dict] = field(default_factory=list)  # {code, name, handling}
+    repaired_rows: list[int] = field(default_factory=list)
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.units) + len(self.unmatched_units)
+
+    @property
+    def all_matched(self) -> bool:
+        return not self.unmatched_units
+
+    @property
+    def vintage(self) -> int:
+        """24 when Tboung Khmum has no polygon of its own and Kampong Cham does."""
+        codes = {u["code"] for u in self.units}
+        return 24 if TBOUNG_KHMUM not in codes and KAMPONG_CHAM in codes else 25
+
+    def to_text(self) -> str:
+        lines = [f"Boundaries: {self.source}", f"Units: {self.unit_count} (join column: {self.join_column})"]
+        if self.repaired_rows:
+            lines.append(f"Repaired invalid geometries (make_valid) in rows: {', '.join(map(str, self.repaired_rows))}")
+        lines.append("Matched units:")
+        for unit in self.units:
+            lines.append(f"  row {unit['row']}: {unit['value']!s} -> {unit['code']} {unit['name']} ({unit['method']})")
+        lines.append(f"Unmatched polygons: {len(self.unmatched_units)}")
+        for unit in self.unmatched_units:
+            hint = ", ".join(unit["suggestions"]) or "no close province name"
+            lines.append(f"  row {unit['row']}: {unit['value']!s} (suggestions: {hint})")
+        for unit in self.duplicate_units:
+            lines.append(f"  row {unit['row']}: {unit['value']!s} is a second polygon for {unit['name']}; merged with it")
+        lines.append(f"Provinces without a polygon: {len(self.missing_provinces)}")
+        for miss in self.missing_provinces:
+            lines.append(f"  {miss['code']} {miss['name']}: {miss['handling']}")
+        return "\n".join(lines)
+
+
+@dataclass
+class Boundaries:
+    """Polygons keyed by unit code, plus how provinces map onto units."""
+
+    gdf: gpd.GeoDataFrame  # columns: code, name_en, geometry (WGS84), one row per unit
+    report: JoinReport
+
+    @property
+    def unit_codes(self) -> list[str]:
+        return list(self.gdf["code"])
+
+    def unit_for(self, province_code: str) -> str | None:
+        """The unit a province's cases are drawn in (Tboung Khmum -> Kampong Cham on 24-unit maps)."""
+        return self.province_units.get(province_code)
+
+    @cached_property
+    def province_units(self) -> dict[str, str]:
+        """Province code -> the unit it is drawn in, for every province that has one."""
+        codes = set(self.gdf["code"])
+        units = {c: c for c in codes}
+        if TBOUNG_KHMUM not in codes and KAMPONG_CHAM in codes:
+            units[TBOUNG_KHMUM] = KAMPONG_CHAM
+        return units
+
+    @cached_property
+    def map_geojson(self) -> dict:
+        """Units as compact GeoJSON for maps (codes and names, 4-decimal coordinates). Treat as read-only."""
+        data = json.loads(self.gdf[["code", "name_en", "name_km", "geometry"]].to_json(drop_id=True))
+        for feature in data["features"]:
+            feature.pop("bbox", None)
+        return round_coordinates(data, MAP_COORD_DECIMALS)
+
+    def map_note(self) -> str:
+        """The note a map carries: the Tboung Khmum note on a 24-unit layer, nothing on a 25-unit one."""
+        return self.vintage_note() if self.report.vintage == 24 else ""
+
+    def vintage_note(self) -> str:
+        if self.report.vintage == 24:
+            return ("These boundaries predate the 2013 split of Kampong Cham: Tboung Khmum "
+                    "(created 31 Dec 2013) is drawn inside Kampong Cham, and its figures are "
+                    "added to that polygon.")
+        return "These boundaries show all 25 provinces, Tboung Khmum included."
+
+
+def round_coordinates(data: dict, decimals: int) -> dict:
+    """Round every coordinate of a GeoJSON FeatureCollection in place (and return it)."""
+
+    def rnd(coords):
+        return [round(x, decimals) for x in coords] if isinstance(coords[0], float) else [rnd(c) for c in coords]
+
+    for feature in data["features"]:
+        feature["geometry"]["coordinates"] = rnd(feature["geometry"]["coordinates"])
+    return data
+
+
+# ---------------------------------------------------------------- reading files
+
+
+#: Zip limits, checked on the declared sizes first and enforced again while copying.
+MAX_ZIP_MEMBERS = 1_000
+MAX_EXTRACTED_BYTES = 512 * 1024 * 1024
+_COPY_CHUNK = 1024 * 1024
+#: The parts of a shapefile that are read; every other zip member is left alone.
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+SINGLE_FILE_FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}
+_SHP_MAGIC = b"\x00\x00\x27\x0a"  # file code 9994, big-endian
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _read_vector(path: Path, driver: str, shown_name: str) -> gpd.GeoDataFrame:
+    """Read ``path`` with ``driver`` forced: GDAL never picks a driver from the content."""
+    check_hardened()
+    _check_magic(path, driver, shown_name)
+    # "GeoJSON:" and "GPKG:" prefixes force the driver; a shapefile's header was checked above
+    source = f"{driver}:{path}" if driver in ("GeoJSON", "GPKG") else str(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return gpd.read_file(source, engine="pyogrio")
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise BoundaryFileError(
+            f"'{shown_name}' could not be read as geodata ({type(exc).__name__}).",
+            f"Upload a boundary file in one of these formats: {SUPPORTED}.",
+        ) from None
+
+
+def _check_magic(path: Path, driver: str, shown_name: str) -> None:
+    """Refuse a file whose first bytes do not belong to the format its name claims."""
+    with open(path, "rb") as fh:
+        head = fh.read(64)
+    ok = {"ESRI Shapefile": head.startswith(_SHP_MAGIC),
+          "GPKG": head.startswith(_SQLITE_MAGIC),
+          "GeoJSON": head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")}[driver]
+    if not ok:
+        raise BoundaryFileError(
+            f"'{shown_name}' could not be read as geodata: its content is not {driver}.",
+            f"Upload a boundary file in one of these formats: {SUPPORTED}.")
+
+
+def _check_shapefile_parts(shp: Path, shown_name: str) -> None:
+    stem_files = {p.suffix.lower(): p for p in shp.parent.glob(shp.stem + ".*")}
+    missing = [ext for ext in (".shx", ".dbf") if ext not in stem_files]
+    if missing:
+        raise BoundaryFileError(
+            f"The shapefile '{shown_name}' is missing its {' and '.join(missing)} file(s).",
+            "A shapefile is several files with one name; zip them all together and upload the zip.",
+        )
+    if ".prj" not in stem_files:
+        raise BoundaryFileError(
+            f"The shapefile '{shown_name}' has no .prj file, so its coordinate system is unknown.",
+            "Add the .prj file that came with the data (for Cambodian government data it is "
+            "often UTM zone 48N, EPSG:32648) and upload the files again as one zip.",
+        )
+
+
+def _zip_members(archive: zipfile.ZipFile, shown_name: str) -> list[zipfile.ZipInfo]:
+    """The archive's file members, after checking their number and declared sizes."""
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise BoundaryFileError(f"The zip '{shown_name}' holds {len(infos):,} entries (the limit is {MAX_ZIP_MEMBERS:,}).",
+                                "Zip only the province layer's files and upload that.")
+    files = [i for i in infos if not i.is_dir() and "__MACOSX" not in i.filename
+             and Path(i.filename).name not in ("", ".", "..")]
+    return files
+
+
+def _extract_capped(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], folder: Path, stem: str,
+                    shown_name: str) -> None:
+    """Copy members to ``folder/stem.<ext>`` in chunks, stopping at MAX_EXTRACTED_BYTES in all."""
+    declared = sum(m.file_size for m in members)
+    limit_text = f"{MAX_EXTRACTED_BYTES // (1024 * 1024):,} MB"
+    too_big = BoundaryFileError(f"The zip '{shown_name}' unpacks to more than {limit_text}.",
+                                f"Province boundaries need far less; upload a simplified layer under {limit_text}.")
+    if declared > MAX_EXTRACTED_BYTES:
+        raise too_big
+    written = 0
+    for member in members:
+        target = folder / f"{stem}{Path(member.filename).suffix.lower()}"
+        try:
+            with archive.open(member) as src, open(target, "wb") as dst:
+                while chunk := src.read(_COPY_CHUNK):
+                    written += len(chunk)
+                    if written > MAX_EXTRACTED_BYTES:  # the declared sizes lied
+                        raise too_big
+                    dst.write(chunk)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
+            raise BoundaryFileError(f"The member '{member.filename}' of '{shown_name}' could not be unpacked "
+                                    f"({type(exc).__name__}).", "Re-create the zip and upload it again.") from None
+
+
+def _read_zip(path: Path) -> gpd.GeoDataFrame:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise BoundaryFileError(f"'{path.name}' is not a valid zip file.", "Re-create the zip and upload it again.") from None
+    with archive, tempfile.TemporaryDirectory() as tmp:
+        members = _zip_members(archive, path.name)
+        shps = [m for m in members if m.filename.lower().endswith(".shp")]
+        singles = [m for m in members if Path(m.filename).suffix.lower() in SINGLE_FILE_FORMATS]
+        if not shps and not singles:
+            raise BoundaryFileError(
+                f"The zip '{path.name}' contains no .shp file.",
+                "Zip the shapefile's .shp, .shx, .dbf and .prj files together, or upload a GeoJSON or GeoPackage.",
+            )
+        if len(shps) > 1:
+            raise BoundaryFileError(
+                f"The zip '{path.name}' holds {len(shps)} shapefiles ({', '.join(m.filename for m in shps)}).",
+                "Upload a zip with only the province layer in it.",
+            )
+        if shps:
+            stem = shps[0].filename[: -len(".shp")]
+            parts = [m for m in members if m.filename[: -len(Path(m.filename).suffix) or None] == stem
+                     and Path(m.filename).suffix.lower() in SHAPEFILE_PARTS]
+            _extract_capped(archive, parts, Path(tmp), "layer", path.name)
+            inner = Path(tmp) / "layer.shp"
+            shown = f"{path.name}:{Path(shps[0].filename).name}"
+            _check_shapefile_parts(inner, shown)
+            return _read_vector(inner, "ESRI Shapefile", shown)
+        member = singles[0]
+        suffix = Path(member.filename).suffix.lower()
+        _extract_capped(archive, [member], Path(tmp), "layer", path.name)
+        return _read_vector(Path(tmp) / f"layer{suffix}", SINGLE_FILE_FORMATS[suffix],
+                            f"{path.name}:{Path(member.filename).name}")
+
+
+def read_boundary_file(path: Path | str) -> gpd.GeoDataFrame:
+    """Read a boundary file into WGS84 polygons, or raise BoundaryFileError.
+
+    The reader is chosen by the file's suffix and forced; anything else is refused.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BoundaryFileError(f"The file '{path}' does not exist.", "Check the path and try again.")
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        gdf = _read_zip(path)
+    elif suffix == ".shp":
+        _check_shapefile_parts(path, path.name)
+        gdf = _read_vector(path, "ESRI Shapefile", path.name)
+    elif suffix in SINGLE_FILE_FORMATS:
+        gdf = _read_vector(path, SINGLE_FILE_FORMATS[suffix], path.name)
+    else:
+        raise BoundaryFileError(f"'{path.name}' is not a supported boundary format.", f"Use {SUPPORTED}.")
+    return _check_layer(gdf, path.name, geojson=suffix in (".geojson", ".json"))
+
+
+def _check_layer(gdf: gpd.GeoDataFrame, name: str, geojson: bool) -> gpd.GeoDataFrame:
+    if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf or gdf.geometry.isna().all() or len(gdf) == 0:
+        raise BoundaryFileError(f"The layer in '{name}' is empty: it has no features with geometry.",
+                                "Export the province layer again and check that it holds polygons.")
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].copy()
+    if len(gdf) == 0:
+        raise BoundaryFileError(f"The layer in '{name}' is empty: every geometry is blank.",
+                                "Export the province layer again and check that it holds polygons.")
+    kinds = set(gdf.geometry.geom_type)
+    if not kinds <= {"Polygon", "MultiPolygon"}:
+        raise BoundaryFileError(
+            f"The layer in '{name}' holds {', '.join(sorted(kinds))} geometries; province boundaries must be polygons.",
+            "Upload the province polygon layer, not points or lines.")
+    if gdf.crs is None:
+        if not geojson:
+            raise BoundaryFileError(f"'{name}' does not say which coordinate system it uses.",
+                                    "Re-export it with its coordinate system (CRS) set.")
+        gdf = gdf.set_crs(4326)
+    gdf = gdf.to_crs(4326)
+    return gdf.reset_index(drop=True)
+
+
+def repair_geometries(gdf: gpd.GeoDataFrame, name: str = "boundaries") -> tuple[gpd.GeoDataFrame, list[int]]:
+    """make_valid every invalid polygon where that is safe; raise where it is not.
+
+    Safe means the repaired shape is still a polygon and its area changed by at
+    most ``SAFE_REPAIR_AREA_CHANGE``. Row numbers are 1-based.
+    """
+    invalid = ~gdf.geometry.is_valid
+    repaired: list[int] = []
+    if not invalid.any():
+        return gdf, repaired
+    gdf = gdf.copy()
+    for idx in gdf.index[invalid]:
+        geom = gdf.geometry[idx]
+        fixed = shapely.make_valid(geom)
+        if fixed.geom_type == "GeometryCollection":
+            fixed = shapely.union_all([g for g in fixed.geoms if g.geom_type in ("Polygon", "MultiPolygon")])
+        before = abs(shapely.Polygon(geom.exterior).area) if geom.geom_type == "Polygon" else geom.buffer(0).area
+        change = abs(fixed.area - before) / before if before else 1.0
+        if fixed.is_empty or fixed.geom_type not in ("Polygon", "MultiPolygon") or change > SAFE_REPAIR_AREA_CHANGE:
+            raise BoundaryFileError(
+                f"Row {idx + 1} of '{name}' has an invalid polygon that cannot be repaired safely "
+                f"({shapely.is_valid_reason(geom)}).",
+                "Fix the geometry in a GIS tool (for example QGIS 'Fix geometries') and upload again.")
+        gdf.loc[idx, "geometry"] = fixed
+        repaired.append(int(idx) + 1)
+    return gdf, repaired
+
+
+# ---------------------------------------------------------------- the join
+
+
+def _column_resolutions(values: pd.Series) -> list[Resolution]:
+    return [resolve(v) for v in values]
+
+
+def detect_join_column(gdf: gpd.GeoDataFrame) -> str:
+    """The attribute column whose values best resolve to distinct provinces."""
+    scores: dict[str, float] = {}
+    for column in gdf.columns:
+        if column == gdf.geometry.name:
+            continue
+        series = gdf[column]
+        if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)
+                or pd.api.types.is_integer_dtype(series)):
+            continue
+        codes = [r.code for r in _column_resolutions(series)]
+        resolved = [c for c in codes if c]
+        if not resolved:
+            continue
+        # share of rows resolved, weighted by how many distinct provinces they hit
+        scores[str(column)] = round(len(resolved) / len(codes) * len(set(resolved)) / len(codes), 4)
+    if not scores or max(scores.values()) < MIN_JOIN_SHARE ** 2:
+        raise BoundaryFileError(
+            "No column in the boundary file holds recognisable province names or codes.",
+            "Add a column with province names (English or Khmer) or NCDD/ISO codes, "
+            "or choose the join column yourself.")
+    return max(scores, key=lambda c: scores[c])
+
+
+def join_boundaries(gdf: gpd.GeoDataFrame, source: str, join_column: str | None = None) -> Boundaries:
+    """Match each polygon to a province and build the join report."""
+    gdf, repaired = repair_geometries(gdf, source)
+    if join_column is None:
+        join_column = detect_join_column(gdf)
+    elif join_column not in gdf.columns:
+        raise BoundaryFileError(f"The boundary file has no column '{join_column}'.",
+                                f"Choose one of: {', '.join(c for c in gdf.columns if c != 'geometry')}.")
+    gazetteer = load_gazetteer()
+    report = JoinReport(source=source, join_column=join_column, repaired_rows=repaired)
+    geoms: dict[str, list] = {}
+    for idx, (value, geom) in enumerate(zip(gdf[join_column], gdf.geometry), start=1):
+        res = resolve(value)
+        if res.code is None:
+            report.unmatched_units.append({"row": idx, "value": value,
+                                           "suggestions": [s.name for s in res.suggestions]})
+            continue
+        entry = {"row": idx, "value": value, "code": res.code, "name": gazetteer[res.code].name_en, "method": res.method}
+        if res.code in geoms:
+            report.duplicate_units.append(entry)
+        else:
+            report.units.append(entry)
+        geoms.setdefault(res.code, []).append(geom)
+    for code, prov in gazetteer.items():
+        if code in geoms:
+            continue
+        if code == TBOUNG_KHMUM and KAMPONG_CHAM in geoms:
+            handling = "drawn inside Kampong Cham (boundaries predate the 31 Dec 2013 split); its cases are added to that polygon"
+        else:
+            handling = "no polygon: its cases appear in tables and totals but not on the map"
+        report.missing_provinces.append({"code": code, "name": prov.name_en, "handling": handling})
+    rows = [{"code": c, "name_en": gazetteer[c].name_en, "name_km": gazetteer[c].name_km,
+             "geometry": shapely.union_all(g) if len(g) > 1 else g[0]} for c, g in sorted(geoms.items())]
+    joined = gpd.GeoDataFrame(rows, columns=["code", "name_en", "name_km", "geometry"], geometry="geometry", crs=4326)
+    return Boundaries(joined, report)
+
+
+def load_boundaries(path: Path | str | None = None, join_column: str | None = None) -> Boundaries:
+    """Read and join a boundary file; the shipped Natural Earth file by default."""
+    path = Path(path) if path else DEFAULT_BOUNDARIES
+    return join_boundaries(read_boundary_file(path), path.name, join_column)
+
+
+# ---------------------------------------------------------------- which boundaries are in use
+# One rule for the app, the public page and the CLI: DASHBOARD_BOUNDARIES if set, else the layer
+# saved on the Data page (already joined, so it joins on "code"), else the shipped default.
+
+ACTIVE_FILE = "active.geojson"
+
+
+def active_dir() -> Path:
+    from dashboard import settings
+
+    return settings.current().var_dir / "boundaries"
+
+
+def active_source() -> tuple[Path | None, str | None]:
+    """(file, join column) of the boundaries in use; (None, None) means the shipped default."""
+    from dashboard import settings
+
+    configured = settings.current().boundaries
+    if configured:
+        return configured, None
+    saved = active_dir() / ACTIVE_FILE
+    return (saved, "code") if saved.is_file() else (None, None)
+
+
+def active_boundaries() -> Boundaries:
+    """The boundaries every map uses now (see :func:`active_source`)."""
+    path, join_column = active_source()
+    return load_boundaries(path, join_column)
+
+
+def save_active(joined: Boundaries) -> Path:
+    """Make a joined layer the one every map uses; written to a temporary file, then moved into place."""
+    folder = active_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / ACTIVE_FILE
+    tmp = folder / f".{ACTIVE_FILE}.tmp"
+    tmp.unlink(missing_ok=True)
+    joined.gdf.to_file(tmp, driver="GeoJSON")
+    tmp.replace(target)
+    return target
+
+
+def clear_active() -> None:
+    """Go back to the shipped default (DASHBOARD_BOUNDARIES, if set, still wins)."""
+    (active_dir() / ACTIVE_FILE).unlink(missing_ok=True)

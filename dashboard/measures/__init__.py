@@ -1,0 +1,1 @@
+"""What the dashboard computes: filters, metrics, statistics and map classes."""

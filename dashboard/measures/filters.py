@@ -1,0 +1,88 @@
+"""The shared filters (date range, provinces, offences) and their URL form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from dashboard.geo.gazetteer import load_gazetteer
+from dashboard.geo.resolve import resolve
+from dashboard.data.schema import OFFENCES
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date | None = None
+    end: date | None = None
+    provinces: tuple[str, ...] = ()  # NCDD codes; empty = all
+    offences: tuple[str, ...] = ()  # categories; empty = all
+
+    def describe(self) -> str:
+        parts = [f"{self.start or 'start'} to {self.end or 'latest'}"]
+        gaz = load_gazetteer()
+        if self.provinces:
+            parts.append(", ".join(gaz[c].name_en for c in self.provinces))
+        if self.offences:
+            parts.append(", ".join(self.offences))
+        return "; ".join(parts)
+
+
+@dataclass
+class ParsedParams:
+    filters: Filters
+    problems: list[str] = field(default_factory=list)
+
+
+def _parse_iso(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def province_codes(names: list[str]) -> tuple[list[str], list[str]]:
+    """Codes for resolvable names, and the names that did not resolve."""
+    codes, bad = [], []
+    for name in names:
+        res = resolve(name)
+        (codes.append(res.code) if res.code else bad.append(name))
+    return codes, bad
+
+
+def offence_categories(names: list[str]) -> tuple[list[str], list[str]]:
+    by_lower = {o.lower(): o for o in OFFENCES}
+    good, bad = [], []
+    for name in names:
+        match = by_lower.get(name.strip().lower())
+        (good.append(match) if match else bad.append(name))
+    return good, bad
+
+
+def from_query_params(params: dict[str, str | list[str]]) -> ParsedParams:
+    """Filters from URL query parameters, with a message for each bad one.
+
+    Keys: ``from``, ``to`` (YYYY-MM-DD), ``province`` and ``offence`` (repeatable
+    or comma-separated). A bad value is dropped and reported, never fatal.
+    """
+    def values(key: str) -> list[str]:
+        raw = params.get(key, [])
+        items = raw if isinstance(raw, list) else [raw]
+        return [v.strip() for item in items for v in str(item).split(",") if v.strip()]
+
+    problems: list[str] = []
+    dates: dict[str, date | None] = {}
+    for key in ("from", "to"):
+        vals = values(key)
+        dates[key] = _parse_iso(vals[0]) if vals else None
+        if vals and dates[key] is None:
+            problems.append(f"URL parameter '{key}={vals[0]}' is not a date; use YYYY-MM-DD. It was ignored.")
+    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+        problems.append("URL parameters 'from' is after 'to'; the dates were swapped.")
+        dates["from"], dates["to"] = dates["to"], dates["from"]
+    codes, bad = province_codes(values("province"))
+    problems += [f"URL parameter 'province={b}' is not a known province. It was ignored." for b in bad]
+    offences, bad = offence_categories(values("offence"))
+    problems += [f"URL parameter 'offence={b}' is not an offence category. It was ignored." for b in bad]
+    gaz = load_gazetteer()
+    return ParsedParams(Filters(dates["from"], dates["to"], tuple(sorted(set(codes), key=list(gaz).index)),
+                                tuple(o for o in OFFENCES if o in offences)), problems)

@@ -1,0 +1,1 @@
+"""What leaves the building: the public export, what the public page shows."""

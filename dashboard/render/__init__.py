@@ -1,0 +1,1 @@
+"""Maps, charts and downloads: folium, plotly, offline Leaflet and formula-safe CSV."""

@@ -1,0 +1,231 @@
+"""Folium maps of provinces: coverage and case choropleths, readable offline.
+
+Leaflet loads from the app (``/app/static/vendor/leaflet``), never a CDN, and
+no tile layer is added unless ``DASHBOARD_TILE_URL`` names one: polygons,
+legend and labels carry all the information.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+from dataclasses import dataclass
+
+import folium
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from dashboard import settings
+from dashboard.render import leaflet_assets
+from dashboard.geo.boundaries import Boundaries
+
+CAMBODIA_BOUNDS = [[10.3, 101.3], [14.7, 107.7]]  # extra room west of the coast for the legend
+BORDER = "#51606b"
+NOT_SELECTED = "#eef0f2"
+
+
+@dataclass
+class UnitStyle:
+    """What one map unit shows: fill colour and tooltip lines."""
+
+    fill: str
+    status: str
+    detail: str
+    dashed: bool = False
+
+
+def unit_geojson(boundaries: Boundaries) -> dict:
+    """A fresh copy of the boundary layer's compact GeoJSON, safe to add properties to."""
+    return copy.deepcopy(boundaries.map_geojson)
+
+
+class _Legend(MacroElement):
+    """A Leaflet control holding the legend, so it sits inside the map (and its HTML download)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create("div", "cpu-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+            {{ this._parent.get_name() }}.getContainer().style.background = "#eef3f6";
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+
+
+def _legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> str:
+    rows = "".join(
+        f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
+        f'<span style="width:14px;height:14px;background:{c};border:1px solid {BORDER};display:inline-block"></span>'
+        f"<span>{html.escape(label)}</span></div>" for c, label in entries)
+    note_html = f'<div style="margin-top:4px;max-width:220px;color:#44515c">{html.escape(note)}</div>' if note else ""
+    return (f'<div style="background:rgba(255,255,255,.92);'
+            f'padding:8px 10px;border:1px solid #c9d1d8;border-radius:6px;font:12px/1.3 sans-serif;color:#1d2b36">'
+            f"<b>{html.escape(title)}</b>{rows}{note_html}</div>")
+
+
+def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str,
+              legend: list[tuple[str, str]], note: str = "", selected: tuple[str, ...] = (),
+              height: int = 520) -> folium.Map:
+    """A province map: one clickable path per unit, tooltips in English and Khmer."""
+    config = settings.current()
+    tile_url = config.tile_url
+    fmap = folium.Map(location=[12.6, 104.9], zoom_start=7, tiles=None, control_scale=True,
+                      prefer_canvas=False, zoom_snap=0.25, height=height)
+    fmap.default_js = [("leaflet", leaflet_assets.JS_URL)]
+    fmap.default_css = [("leaflet_css", leaflet_assets.CSS_URL)]
+    if tile_url:
+        folium.TileLayer(tile_url, attr=config.tile_attribution, name="basemap",
+                         opacity=0.6).add_to(fmap)
+    data = unit_geojson(boundaries)
+    for feature in data["features"]:
+        props = feature["properties"]
+        style = styles.get(props["code"], UnitStyle("#ffffff", "no data", ""))
+        props.update({"status": style.status, "detail": style.detail, "fill": style.fill,
+                      "dashed": style.dashed, "selected": props["code"] in selected})
+    folium.GeoJson(
+        data,
+        name="provinces",
+        style_function=_style,
+        highlight_function=lambda f: {"weight": 3, "color": "#0b3d45", "fillOpacity": 0.95},
+        tooltip=folium.GeoJsonTooltip(fields=["name_en", "name_km", "status", "detail"],
+                                      aliases=["", "", "", ""], labels=False, sticky=True),
+    ).add_to(fmap)
+    fmap.fit_bounds(CAMBODIA_BOUNDS)
+    _Legend(_legend_html(legend_title, legend, note)).add_to(fmap)
+    return fmap
+
+
+def _style(feature: dict) -> dict:
+    props = feature["properties"]
+    return {
+        "fillColor": props["fill"],
+        "color": "#0b3d45" if props["selected"] else BORDER,
+        "weight": 3 if props["selected"] else 1,
+        "dashArray": "4 3" if props["dashed"] else None,
+        "fillOpacity": 0.9,
+    }
+
+
+def standalone_html(fmap: folium.Map) -> str:
+    """The map as one HTML file with Leaflet inlined: opens offline, anywhere."""
+    js, css = leaflet_assets.inline_assets()
+    page = fmap.get_root().render()
+    page = page.replace(f'<script src="{leaflet_assets.JS_URL}"></script>', f"<script>{js}</script>")
+    page = page.replace(f'<link rel="stylesheet" href="{leaflet_assets.CSS_URL}"/>', f"<style>{css}</style>")
+    return page
+
+
+def payload_bytes(fmap: folium.Map) -> int:
+    """Size of the HTML and JSON the browser receives for this map (without Leaflet itself)."""
+    return len(fmap.get_root().render().encode("utf-8"))
+
+
+def clicked_code(map_state: dict | None) -> str | None:
+    """The province code of the feature a st_folium click returned, if any."""
+    if not map_state:
+        return None
+    feature = map_state.get("last_active_drawing") or {}
+    code = (feature.get("properties") or {}).get("code")
+    return code if isinstance(code, str) else None
+
+
+def toggle(selected: list[str], code: str) -> list[str]:
+    """Add a province to the selection, or remove it if it was there."""
+    return [c for c in selected if c != code] if code in selected else [*selected, code]
+
+
+# ---------------------------------------------------------------- the two kinds of map
+
+
+def coverage_styles(boundaries: Boundaries, coverage: pd.DataFrame, day) -> tuple[dict[str, UnitStyle], list]:
+    """Covered / not yet covered / never covered on ``day``, with start dates in tooltips."""
+    from dashboard.geo.gazetteer import load_gazetteer
+
+    ts = pd.Timestamp(day)
+    starts = dict(zip(coverage["province_code"], coverage["start_date"]))
+    ends = dict(zip(coverage["province_code"], coverage["end_date"]))
+    gaz = load_gazetteer()
+    styles: dict[str, UnitStyle] = {}
+    colours = {"covered": "#2c8c8a", "not yet covered": "#bfe3dd", "not covered": "#d5d8dc", "ended": "#e8d7a8"}
+    for unit in boundaries.unit_codes:
+        members = [c for c in gaz if boundaries.unit_for(c) == unit]
+        parts, states = [], []
+        for code in members:
+            start, end = starts.get(code), ends.get(code)
+            if start is None or pd.isna(start):
+                state, text = "not covered", "not covered"
+            elif start > ts:
+                state, text = "not yet covered", f"from {start.date().isoformat()}"
+            elif end is not None and not pd.isna(end) and end < ts:
+                state, text = "ended", f"{start.date().isoformat()} to {end.date().isoformat()}"
+            else:
+                state, text = "covered", f"since {start.date().isoformat()}"
+            states.append(state)
+            parts.append(f"{gaz[code].name_en}: {text}" if len(members) > 1 else text)
+        state = next(s for s in ("covered", "not yet covered", "ended", "not covered") if s in states)
+        styles[unit] = UnitStyle(colours[state], state, "; ".join(parts), dashed=state == "not covered")
+    used = {s.status for s in styles.values()}
+    legend = [(c, s) for s, c in colours.items() if s in used]
+    return styles, legend
+
+
+def choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covered_codes: list[str],
+                      measure: str, scheme: str, selection: tuple[str, ...] = ()) -> tuple[dict[str, UnitStyle], list]:
+    """Case counts or rate per 100,000 by unit, classified with mapclassify.
+
+    With a province ``selection``, other units are drawn as 'not selected' and
+    left out of the classes.
+    """
+    from dashboard.measures.classify import classify
+
+    frame = per_province.assign(unit=[boundaries.unit_for(c) for c in per_province["province_code"]])
+    frame = frame[frame["unit"].notna()]
+    selected_units = {boundaries.unit_for(c) for c in selection} - {None}
+    outside = [u for u in boundaries.unit_codes if selected_units and u not in selected_units]
+    frame = frame[~frame["unit"].isin(outside)]
+    grouped = frame.groupby("unit").agg(cases=("cases", "sum"), population=("population", "sum"),
+                                         pop_missing=("population", lambda s: s.isna().any()))
+    covered_units = {boundaries.unit_for(c) for c in covered_codes} - {None}
+    if measure == "rate":
+        values = grouped["cases"] / grouped["population"] * 100_000
+        values[grouped["pop_missing"]] = float("nan")
+        fmt = "{:,.1f}"
+    else:
+        values = grouped["cases"].astype(float)
+        fmt = "{:,.0f}"
+    covered = pd.Series({u: u in covered_units or grouped.loc[u, "cases"] > 0 for u in grouped.index})
+    classes = classify(values, covered, scheme, fmt=fmt)
+    styles = {}
+    for unit in grouped.index:
+        cases = int(grouped.loc[unit, "cases"])
+        value = values[unit]
+        detail = f"{cases:,} case{'s' if cases != 1 else ''}"
+        if measure == "rate":
+            detail += f"; {value:,.2f} per 100,000" if pd.notna(value) else "; no census figure"
+        styles[unit] = UnitStyle(classes.colours[unit], classes.labels[unit], detail,
+                                 dashed=classes.labels[unit] == "not covered")
+    legend = list(classes.legend)
+    for unit in outside:
+        styles[unit] = UnitStyle(NOT_SELECTED, "not selected", "outside the province filter")
+    if outside:
+        legend.append((NOT_SELECTED, "not selected"))
+    return styles, legend
+
+
+def cases_without_polygon(boundaries: Boundaries, per_province: pd.DataFrame) -> list[tuple[str, int]]:
+    """Provinces with cases but no polygon on these boundaries: (name, cases). Never dropped silently."""
+    no_unit = per_province["province_code"].map(lambda c: boundaries.unit_for(c) is None)
+    missing = per_province[(per_province["cases"] > 0) & no_unit]
+    return list(zip(missing["province"], missing["cases"].astype(int)))

@@ -1,0 +1,147 @@
+"""Every environment variable the dashboard reads, declared once: name, default, type, meaning.
+
+Nothing else in the package reads ``os.environ`` for configuration: it asks
+:func:`current` for a validated :class:`Settings`. A bad value is a
+:class:`~dashboard.errors.UserFacingError` that names the variable and what
+it accepts. The README's configuration table is checked against
+:data:`SETTINGS` by a test. Secrets (``.streamlit/secrets.toml``) are listed
+in :data:`SECRETS` for the same reason; Streamlit reads that file itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from dashboard.errors import UserFacingError
+from dashboard.paths import PROJECT_ROOT
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _flag(text: str) -> bool:
+    value = text.strip().lower()
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
+    raise ValueError("it must be 1 or 0")
+
+
+def _choice(*options: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.strip().lower()
+        if value not in options:
+            raise ValueError(f"it must be one of: {', '.join(options)}")
+        return value
+    parse.expects = " or ".join(f"'{o}'" for o in options)  # type: ignore[attr-defined]
+    return parse
+
+
+def _positive_number(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise ValueError("it must be a number above 0")
+    return value
+
+
+def _path(text: str) -> Path:
+    return Path(text).expanduser()
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    field: str
+    parse: Callable[[str], Any]
+    default: Any
+    default_text: str
+    description: str
+
+
+#: The variables the app and the CLI read.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DASHBOARD_DB_URL", "db_url", str, None,
+            "`[connections.cases] url` in `.streamlit/secrets.toml`, else SQLite `var/cases.sqlite3`",
+            "SQLAlchemy URL of the case database (PostgreSQL: `postgresql+psycopg://user:pw@host/db`)"),
+    Setting("DASHBOARD_MODE", "mode", _choice("internal", "public"), "internal", "`internal`",
+            "`internal` (signed-in pages) or `public` (the donor dashboard, read from the public export only)"),
+    Setting("DASHBOARD_PUBLIC_DIR", "public_dir", _path, None, "none",
+            "folder written by `export-public`, which public mode shows"),
+    Setting("DASHBOARD_BOUNDARIES", "boundaries", _path, None,
+            "the Data page's choice, else the shipped default",
+            "boundary file to use instead of the Data page's choice or the default"),
+    Setting("DASHBOARD_OFFENCE_MAP", "offence_map", _path, None, "built-in labels",
+            "JSON file of extra offence labels → categories"),
+    Setting("DASHBOARD_VAR_DIR", "var_dir", _path, PROJECT_ROOT / "var", "`var/`",
+            "local state: the default SQLite file, chosen boundaries, the columnar cache"),
+    Setting("DASHBOARD_SNAPSHOT", "snapshot", _flag, True, "`1` (on)",
+            "`0` turns off the Parquet snapshot that speeds up loading"),
+    Setting("DASHBOARD_TILE_URL", "tile_url", str, None, "none",
+            "optional basemap tiles from a local tile server (`{z}/{x}/{y}` URL template)"),
+    Setting("DASHBOARD_TILE_ATTRIBUTION", "tile_attribution", str, "basemap", "`basemap`",
+            "attribution shown for those tiles"),
+)
+
+#: Variables only the tests and CI read (documented beside the others).
+TEST_SETTINGS: tuple[tuple[str, str], ...] = (
+    ("DASHBOARD_TEST_PG_URL", "PostgreSQL for the storage tests (tests skipped without it)"),
+    ("DASHBOARD_REQUIRE_PG", "`1`: fail, not skip, the PostgreSQL tests when that URL is missing (CI)"),
+    ("DASHBOARD_REQUIRE_BROWSER", "`1`: fail, not skip, the browser tests when chromium is missing (CI)"),
+    ("DASHBOARD_SCREENSHOT_DIR", "where the browser tests save screenshots (default `docs/screenshots/`)"),
+)
+
+#: Keys of `.streamlit/secrets.toml` the app reads.
+SECRETS: tuple[tuple[str, str], ...] = (
+    ("[connections.cases] url", "the case database, when DASHBOARD_DB_URL is not set"),
+    ("[auth]", "OIDC sign-in with st.login (redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url)"),
+    ("[roles]", "signed-in e-mail address → leadership, analyst or admin (OIDC)"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str | None = None
+    mode: str = "internal"
+    public_dir: Path | None = None
+    boundaries: Path | None = None
+    offence_map: Path | None = None
+    var_dir: Path = PROJECT_ROOT / "var"
+    snapshot: bool = True
+    tile_url: str | None = None
+    tile_attribution: str = "basemap"
+
+
+def load(environ: Mapping[str, str]) -> Settings:
+    """Settings from ``environ``: defaults for unset or empty variables; a clear error for a bad value."""
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = (environ.get(setting.env) or "").strip()
+        if not raw:
+            values[setting.field] = setting.default
+            continue
+        try:
+            values[setting.field] = setting.parse(raw)
+        except ValueError as exc:
+            expects = getattr(setting.parse, "expects", "a valid value")
+            raise UserFacingError(f"{setting.env} is '{raw}': {exc}.",
+                                  f"Set it to {expects}, or unset it (default: {setting.default_text}).") from None
+    return Settings(**values)
+
+
+def current() -> Settings:
+    """The settings of this process's environment now (re-read when a variable changes)."""
+    return _load_cached(tuple(os.environ.get(s.env) for s in SETTINGS))
+
+
+@lru_cache(maxsize=16)
+def _load_cached(values: tuple[str | None, ...]) -> Settings:
+    return load({s.env: v for s, v in zip(SETTINGS, values) if v is not None})
+
+
+def declared_names() -> list[str]:
+    """Every variable name, app and tests: what the README's configuration table must list."""
+    return [s.env for s in SETTINGS] + [name for name, _ in TEST_SETTINGS]
