@@ -84,6 +84,8 @@ SETTINGS: tuple[Setting, ...] = (
             "optional basemap tiles from a local tile server (`{z}/{x}/{y}` URL template)"),
     Setting("DASHBOARD_TILE_ATTRIBUTION", "tile_attribution", str, "basemap", "`basemap`",
             "attribution shown for those tiles"),
+    Setting("DASHBOARD_KHMER_DIGITS", "khmer_digits", _flag, False, "`0` (Western digits)",
+            "`1` writes numbers in Khmer numerals (០-៩) when the interface is in Khmer"),
 )
 
 #: Variables only the tests and CI read (documented beside the others).
@@ -113,6 +115,7 @@ class Settings:
     snapshot: bool = True
     tile_url: str | None = None
     tile_attribution: str = "basemap"
+    khmer_digits: bool = False
 
 
 def load(environ: Mapping[str, str]) -> Settings:

@@ -1,0 +1,129 @@
+"""Translations and locale-aware formatting: gettext catalogs through Babel (no Streamlit here).
+
+Mark every user-facing string with :func:`_` (or :func:`N_` where the string
+is defined before a language is known, then translate it with :func:`_` where
+it is shown). Catalogs live in ``dashboard/locale/<lang>/LC_MESSAGES/dashboard.po``
+and are extracted with ``pybabel extract -F babel.cfg``. The language of the
+current script run (or CLI call) is a context variable: the app sets it on
+every run from the URL (``lang=km``) or the session.
+
+Numbers, percentages and dates go through the ``fmt_*`` helpers, which use
+Babel's locale data; ``DASHBOARD_KHMER_DIGITS=1`` writes Khmer numerals
+(០-៩) in Khmer, Western digits being the default that both audiences read.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+
+LANGUAGES: dict[str, str] = {"en": "English", "km": "ខ្មែរ"}
+DEFAULT_LANGUAGE = "en"
+DOMAIN = "dashboard"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+_KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
+_language: contextvars.ContextVar[str] = contextvars.ContextVar("dashboard_language", default=DEFAULT_LANGUAGE)
+
+
+def normalise_language(value: object) -> str | None:
+    """A supported language code for ``value`` ('km', 'KM', 'km_KH', 'khmer'...), or None."""
+    text = str(value or "").strip().lower().replace("-", "_")
+    if text in ("khmer", "ខ្មែរ"):
+        return "km"
+    if text in ("english",):
+        return "en"
+    code = text.split("_")[0]
+    return code if code in LANGUAGES else None
+
+
+def set_language(lang: str) -> None:
+    """Use ``lang`` for the rest of this script run or command (unknown codes fall back to English)."""
+    _language.set(normalise_language(lang) or DEFAULT_LANGUAGE)
+
+
+def get_language() -> str:
+    return _language.get()
+
+
+@contextmanager
+def use_language(lang: str) -> Iterator[None]:
+    """Temporarily render in ``lang`` (e.g. one brief in Khmer while the page is in English)."""
+    token = _language.set(normalise_language(lang) or DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+@lru_cache(maxsize=8)
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalog for ``lang`` (English is the source language: no catalog needed)."""
+    if lang == DEFAULT_LANGUAGE:
+        return NullTranslations()
+    return Translations.load(str(LOCALE_DIR), [lang], DOMAIN)
+
+
+def _(message: str) -> str:
+    """The translation of ``message`` in the current language."""
+    return translations(get_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(get_language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now."""
+    return message
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def _locale() -> Locale:
+    return Locale.parse(get_language())
+
+
+def _digits(text: str) -> str:
+    from dashboard import settings
+
+    if get_language() == "km" and settings.current().khmer_digits:
+        return text.translate(_KHMER_DIGITS)
+    return text
+
+
+def fmt_int(value: int | float) -> str:
+    """12,345 (grouped per locale)."""
+    return _digits(format_decimal(int(round(value)), locale=_locale()))
+
+
+def fmt_decimal(value: float, places: int = 1) -> str:
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return _digits(format_decimal(value, format=pattern, locale=_locale()))
+
+
+def fmt_percent(value: float | None, places: int = 0) -> str:
+    """86% (or '–' for no value)."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * places if places else "") + "%"
+    return _digits(format_percent(value, format=pattern, locale=_locale()))
+
+
+def fmt_date(value: date, style: str = "medium") -> str:
+    """A date per locale: ``style`` is a Babel style (short, medium, long) or a pattern such as 'MMM y'."""
+    return _digits(format_date(value, format=style, locale=_locale()))
+
+
+def fmt_month(value: date) -> str:
+    """Month and year, e.g. 'Jan 2015' / 'មករា 2015'."""
+    return fmt_date(value, "MMM y")
