@@ -130,13 +130,13 @@ def test_failure_during_the_write_rolls_everything_back(engine, tmp_path, monkey
     from dashboard.data import ingest
 
     ingest_file(engine, _write(tmp_path, "a.csv", "A1,2014-01-02,Kep,rape,no\n"))
-    real_bulk = ingest._bulk_insert
+    real_bulk = ingest._bulk_upsert
 
     def bulk_then_fail(*args, **kwargs):
         real_bulk(*args, **kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest, "_bulk_insert", bulk_then_fail)
+    monkeypatch.setattr(ingest, "_bulk_upsert", bulk_then_fail)
     with pytest.raises(RuntimeError):
         ingest_file(engine, _write(tmp_path, "b.csv", "B1,2014-01-02,Kep,rape,no\nB2,2014-01-03,Kampot,homicide,no\n"))
     assert _count(engine) == 1

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard.data.schema import CASE_ID_MAX, DISTRICT_MAX
 from dashboard.errors import DatabaseUnavailable
 from dashboard import settings
 from dashboard.paths import PROJECT_ROOT
@@ -25,10 +26,10 @@ metadata = sa.MetaData()
 
 cases = sa.Table(
     "cases", metadata,
-    sa.Column("case_id", sa.String(64), primary_key=True),
+    sa.Column("case_id", sa.String(CASE_ID_MAX), primary_key=True),
     sa.Column("date_reported", sa.Date, nullable=False, index=True),
     sa.Column("province_code", sa.String(2), nullable=False, index=True),
-    sa.Column("district", sa.String(120)),
+    sa.Column("district", sa.String(DISTRICT_MAX)),
     sa.Column("offence", sa.String(40), nullable=False),
     sa.Column("victim_age", sa.SmallInteger),
     sa.Column("victim_sex", sa.String(1)),
@@ -163,7 +164,8 @@ def open_engine(url: str | None = None) -> Engine:
     """
     url = resolve_url(url)
     try:
-        kwargs = {"pool_pre_ping": True}
+        # hide_parameters: an error message never quotes the values (case records) it was sent
+        kwargs = {"pool_pre_ping": True, "hide_parameters": True}
         if not url.startswith("sqlite"):
             kwargs["connect_args"] = {"connect_timeout": 5} if "psycopg" in url or url.startswith("postgresql") else {}
         engine = sa.create_engine(url, **kwargs)

@@ -2,14 +2,18 @@
 
 A file is validated in full first; only a file with no problems is written,
 in one transaction that upserts by ``case_id`` (cases) or province
-(coverage). Real data never mixes with the synthetic demo: the first real
-ingest removes the demo rows in the same transaction.
+(coverage) with ``INSERT ... ON CONFLICT DO UPDATE``, so two ingests of
+overlapping ids at once both succeed, the later one winning. Real data never
+mixes with the synthetic demo: the first real ingest removes the demo rows in
+the same transaction. A database error rolls everything back and becomes a
+message and a "rejected" line in the ingest log; it never prints case data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.data import db
 from dashboard.data.validation import ValidationOptions, ValidationReport, validate_file
@@ -33,8 +38,11 @@ class IngestResult:
     updated: int = 0
     removed_synthetic: int = 0
     log_id: int | None = None
+    error: str | None = None  # why a valid file could not be written (a database problem)
 
     def to_text(self) -> str:
+        if self.error:
+            return f"{self.report.filename}: nothing was written. {self.error}"
         if not self.written:
             return self.report.to_text()
         text = f"{self.report.filename}: written ({self.added} added, {self.updated} updated)."
@@ -51,14 +59,42 @@ def ingest_file(engine: Engine, source: Path | str | bytes, filename: str | None
     report = validate_file(data, name, kind, options)
     digest = hashlib.sha256(data).hexdigest()
     if not report.ok:
-        with engine.begin() as conn:
-            conn.execute(db.ingest_log.insert().values(
-                at=datetime.now(timezone.utc), kind=kind, file_name=name[:255], sha256=digest,
-                rows_rejected=report.rejected_rows, status="rejected", synthetic=False,
-                note=f"{len(report.problems)} problem(s); nothing written"))
+        _log_rejection(engine, kind, name, digest, report.rejected_rows,
+                       f"{len(report.problems)} problem(s); nothing written")
         log.info("ingest rejected: kind=%s problems=%d", kind, len(report.problems))
         return IngestResult(report, written=False)
     return write_records(engine, report, digest, synthetic=False)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _clean_name(name: str) -> str:
+    """A file name as the ingest log stores it: no control characters, at most 255 characters."""
+    return _CONTROL.sub("?", name)[:255]
+
+
+def _log_rejection(engine: Engine, kind: str, name: str, digest: str, rows: int, note: str) -> None:
+    try:
+        with engine.begin() as conn:
+            conn.execute(db.ingest_log.insert().values(
+                at=datetime.now(timezone.utc), kind=kind, file_name=_clean_name(name), sha256=digest,
+                rows_rejected=rows, status="rejected", synthetic=False, note=note))
+    except SQLAlchemyError as exc:  # the log itself could not be written: say so in the server log, without data
+        log.warning("ingest log not written: %s", type(exc).__name__)
+
+
+def database_error_message(exc: SQLAlchemyError) -> str:
+    """What a database failure means for the person ingesting, without quoting any record."""
+    if isinstance(exc, sa.exc.OperationalError) and "locked" in str(exc.orig).lower():
+        return "The database was busy with another write. Try again in a moment."
+    if isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
+        return "The database could not be reached or stopped during the write. Check that it is running, then try again."
+    if isinstance(exc, sa.exc.IntegrityError):
+        return "The database refused the rows (a constraint was violated). Check the file against docs/data.md."
+    if isinstance(exc, sa.exc.DataError):
+        return "The database refused a value (too long or not allowed). Check the file against docs/data.md."
+    return f"The database refused the write ({type(exc).__name__}). Ask an admin to check the server log."
 
 
 def write_records(engine: Engine, report: ValidationReport, digest: str, synthetic: bool,
@@ -70,10 +106,23 @@ def write_records(engine: Engine, report: ValidationReport, digest: str, synthet
     assert report.ok and report.records is not None
     records = report.records
     result = IngestResult(report, written=True)
+    try:
+        _write(engine, report, records, digest, synthetic, replace, result)
+    except SQLAlchemyError as exc:  # rolled back: nothing was written
+        message = database_error_message(exc)
+        _log_rejection(engine, report.kind, report.filename, digest, 0, f"database error: {type(exc).__name__}")
+        log.warning("ingest failed: kind=%s error=%s", report.kind, type(exc).__name__)
+        return IngestResult(report, written=False, error=message)
+    log.info("ingest written: kind=%s added=%d updated=%d", report.kind, result.added, result.updated)
+    return result
+
+
+def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, digest: str, synthetic: bool,
+           replace: bool, result: IngestResult) -> None:
     with engine.begin() as conn:
         # the log row comes first so every written case carries its ingest id
         result.log_id = conn.execute(db.ingest_log.insert().values(
-            at=datetime.now(timezone.utc), kind=report.kind, file_name=report.filename[:255], sha256=digest,
+            at=datetime.now(timezone.utc), kind=report.kind, file_name=_clean_name(report.filename), sha256=digest,
             status="ok", synthetic=synthetic, note=("SYNTHETIC demo data" if synthetic else None),
         )).inserted_primary_key[0]
         if not synthetic:
@@ -87,8 +136,6 @@ def write_records(engine: Engine, report: ValidationReport, digest: str, synthet
             result.added, result.updated = _upsert(conn, db.coverage, "province_code", records, synthetic)
         conn.execute(db.ingest_log.update().where(db.ingest_log.c.id == result.log_id)
                      .values(rows_added=result.added, rows_updated=result.updated))
-    log.info("ingest written: kind=%s added=%d updated=%d", report.kind, result.added, result.updated)
-    return result
 
 
 def _remove_synthetic(conn: sa.Connection) -> int:
@@ -124,40 +171,39 @@ def _placeholders(dialect_paramstyle: str, count: int) -> str:
     return ", ".join(["%s"] * count)  # format / pyformat (psycopg)
 
 
-def _bulk_insert(conn: sa.Connection, table: sa.Table, columns: dict[str, list], rows: list[int]) -> None:
-    """Insert the given row positions with the driver's executemany, inside this transaction.
+def _bulk_upsert(conn: sa.Connection, table: sa.Table, key: str, columns: dict[str, list]) -> None:
+    """``INSERT ... ON CONFLICT (key) DO UPDATE`` every row with the driver's executemany, inside this transaction.
 
     SQLAlchemy Core's per-row parameter processing costs ~20 s per million
     rows; the values are already typed, so they go straight to the driver.
+    SQLite (3.24+) and PostgreSQL share this syntax; a concurrent ingest of
+    the same ids waits for this one and then updates instead of failing.
     """
     names = list(columns)
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != key)
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
-           f"VALUES ({_placeholders(conn.dialect.paramstyle, len(names))})")
+           f"VALUES ({_placeholders(conn.dialect.paramstyle, len(names))}) "
+           f"ON CONFLICT ({key}) DO UPDATE SET {updates}")
     cursor = conn.connection.driver_connection.cursor()
+    rows = len(columns[key])
+    dbapi_error = conn.dialect.loaded_dbapi.Error
     try:
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start:start + CHUNK]
-            cursor.executemany(sql, [tuple(columns[n][i] for n in names) for i in chunk])
+        for start in range(0, rows, CHUNK):
+            cursor.executemany(sql, [tuple(columns[n][i] for n in names) for i in range(start, min(start + CHUNK, rows))])
+    except dbapi_error as exc:  # the raw driver's error, wrapped like SQLAlchemy's own (and with no values quoted)
+        raise sa.exc.DBAPIError.instance(sql, None, exc, dbapi_error, hide_parameters=True,
+                                         dialect=conn.dialect) from None
     finally:
         cursor.close()
 
 
 def _upsert(conn: sa.Connection, table: sa.Table, key: str, records: pd.DataFrame, synthetic: bool) -> tuple[int, int]:
+    """Write every record; returns (added, updated) as the table stood when this transaction began."""
     existing = set(conn.execute(sa.select(table.c[key])).scalars())
     columns = _columns(records, synthetic, conn.dialect.name)
-    keys = columns[key]
-    new = [i for i, k in enumerate(keys) if k not in existing]
-    old = [i for i, k in enumerate(keys) if k in existing]
-    if new:
-        _bulk_insert(conn, table, columns, new)
-    if old:
-        others = [c for c in columns if c != key]
-        stmt = (table.update().where(table.c[key] == sa.bindparam("_key"))
-                .values({c: sa.bindparam(f"v_{c}") for c in others}))
-        typed = _columns(records, synthetic, "generic")  # Core handles the types here
-        for start in range(0, len(old), CHUNK):
-            conn.execute(stmt, [{"_key": keys[i], **{f"v_{c}": typed[c][i] for c in others}} for i in old[start:start + CHUNK]])
-    return len(new), len(old)
+    updated = sum(1 for k in columns[key] if k in existing)
+    _bulk_upsert(conn, table, key, columns)
+    return len(records) - updated, updated
 
 
 def ingest_log_frame(engine: Engine) -> pd.DataFrame:

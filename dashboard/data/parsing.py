@@ -16,6 +16,8 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+#: A well-formed multi-byte UTF-8 sequence; plain Windows-1252 text practically never contains one.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 TRUE_WORDS = {"yes", "y", "true", "t", "1", "1.0", "បាទ", "ចាស", "មាន"}
 FALSE_WORDS = {"no", "n", "false", "f", "0", "0.0", "ទេ", "គ្មាន", "អត់"}
@@ -29,8 +31,13 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-16"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad_at = exc.start
+    if _UTF8_MULTIBYTE.search(data):  # real UTF-8 text with some Windows-1252 bytes: refuse, never guess
+        line = data[:bad_at].count(b"\n") + 1
+        raise DataFileError(
+            f"Line {line} is not valid UTF-8, but other parts of the file are: it mixes two text encodings.",
+            "Open it in a spreadsheet program and save it again as 'CSV UTF-8' (or as .xlsx), then upload again.")
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:

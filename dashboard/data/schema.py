@@ -21,6 +21,10 @@ CASE_REQUIRED = ("case_id", "date_reported", "province", "offence", "arrest_made
 CASE_OPTIONAL = ("district", "victim_age", "victim_sex", "arrest_date")
 CASE_COLUMNS = CASE_REQUIRED + CASE_OPTIONAL
 
+#: Longest stored text, the same for SQLite and PostgreSQL (validation enforces them; db.py uses them).
+CASE_ID_MAX = 64
+DISTRICT_MAX = 120
+
 COVERAGE_REQUIRED = ("province", "start_date")
 COVERAGE_COLUMNS = COVERAGE_REQUIRED + ("end_date",)
 

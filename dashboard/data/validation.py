@@ -7,6 +7,7 @@ so a million-row file with a few thousand distinct dates stays fast.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,14 +19,16 @@ import pandas as pd
 from dashboard.data.parsing import cell_text, is_blank, parse_bool, parse_date, read_table
 from dashboard.geo.resolve import resolve
 from dashboard.data.schema import (
-    CASE_COLUMNS, CASE_REQUIRED, COVERAGE_COLUMNS, COVERAGE_REQUIRED, OFFENCES, PROGRAMME_START,
-    canonical_header, load_offence_map, offence_key,
+    CASE_COLUMNS, CASE_ID_MAX, CASE_REQUIRED, COVERAGE_COLUMNS, COVERAGE_REQUIRED, DISTRICT_MAX, OFFENCES,
+    PROGRAMME_START, canonical_header, load_offence_map, offence_key,
 )
 
 FIRST_DATA_ROW = 2  # the header is spreadsheet row 1
 SEX_WORDS = {"f": "F", "female": "F", "girl": "F", "ស្រី": "F", "m": "M", "male": "M", "boy": "M", "ប្រុស": "M",
              "other": "X", "x": "X", "unknown": "U", "u": "U"}
 MAX_CHILD_AGE = 17
+#: Control characters (C0, DEL, C1): never part of an id or a place name; NUL breaks PostgreSQL.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def _add(report: ValidationReport, frame: pd.DataFrame, mask: pd.Series | np.nda
          problem: str | Callable[[object], str], hint: str | Callable[[object], str]) -> None:
     for idx in np.flatnonzero(np.asarray(mask)):
         raw = frame[column].iat[idx]
-        report.problems.append(Problem(int(idx) + FIRST_DATA_ROW, column, cell_text(raw),
+        report.problems.append(Problem(int(idx) + FIRST_DATA_ROW, column, _shown(cell_text(raw)),
                                        problem(raw) if callable(problem) else problem,
                                        hint(raw) if callable(hint) else hint))
 
@@ -163,6 +166,10 @@ def _start(kind: str, frame: pd.DataFrame, filename: str, how_read: str, columns
            required: tuple[str, ...]) -> tuple[ValidationReport, pd.DataFrame | None]:
     """A report, and the frame with canonical headers (None when the headers are unusable)."""
     report = ValidationReport(kind, filename, how_read, len(frame))
+    if len(frame) == 0:
+        report.problems.append(Problem(None, "file", "", "The file has a header row but no data rows.",
+                                       "Add at least one row below the header; nothing was written."))
+        return report, None
     frame = _map_headers(frame, columns, report)
     if not _require_columns(frame, required, report) or report.problems:
         return report, None
@@ -188,6 +195,7 @@ def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str 
 
     ids = _parse_unique(frame["case_id"], cell_text)
     _add(report, frame, ids == "", "case_id", "The case_id is missing.", "Give every case a unique id.")
+    _check_text(report, frame, ids, "case_id", CASE_ID_MAX)
     dup = (ids != "") & ids.duplicated(keep=False)
     first_row = {cid: int(i) + FIRST_DATA_ROW for i, cid in ids[dup].drop_duplicates().items()}
     later = (ids != "") & ids.duplicated(keep="first")
@@ -233,13 +241,19 @@ def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str 
         bad_sex = ~_blank_mask(frame["victim_sex"]) & sexes.isna()
         _add(report, frame, bad_sex, "victim_sex", "This sex value is not recognised.", "Use F, M, X (other) or U (unknown).")
 
+    districts = None
+    if "district" in frame:
+        districts = _parse_unique(frame["district"], cell_text)
+        _check_text(report, frame, districts, "district", DISTRICT_MAX)
+        districts = districts.replace("", None)
+
     report.problems.sort(key=lambda p: (p.row or 0, CASE_COLUMNS.index(p.column) if p.column in CASE_COLUMNS else 99))
     if report.ok:
         report.records = pd.DataFrame({
             "case_id": ids,
             "date_reported": reported,
             "province_code": codes,
-            "district": _parse_unique(frame["district"], cell_text).replace("", None) if "district" in frame else None,
+            "district": districts,
             "offence": offences,
             "victim_age": ages,
             "victim_sex": sexes,
@@ -249,9 +263,25 @@ def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str 
     return report
 
 
+def _shown(text: str, limit: int = 80) -> str:
+    """A cell as it is quoted in a problem: control characters made visible, long values cut."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _check_text(report: ValidationReport, frame: pd.DataFrame, texts: pd.Series, column: str, limit: int) -> None:
+    """Free text that is stored: at most ``limit`` characters, no control characters (same rule on every database)."""
+    too_long = texts.map(len) > limit
+    _add(report, frame, too_long, column, f"This is longer than {limit} characters.",
+         f"Shorten it to {limit} characters or fewer.")
+    control = ~too_long & texts.map(lambda t: bool(_CONTROL.search(t)))
+    _add(report, frame, control, column, "This contains a control character (for example a NUL byte or a line break).",
+         "Remove the hidden character; re-type the value if unsure.")
+
+
 def _parse_age(value: object) -> int | None:
     text = cell_text(value)
-    if not text.isdigit():
+    if not (text.isascii() and text.isdecimal()):  # "²" and "٣" pass isdigit() but are not ages
         return None
     age = int(text)
     return age if 0 <= age <= MAX_CHILD_AGE else None
