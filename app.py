@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard.access import modes
 from dashboard.access import auth
 from dashboard.errors import UserFacingError
+from dashboard.render.markup import escape_markdown
 from dashboard.ui import cache, gate, sidebar
 from dashboard.ui.context import Context, running_pages, set_context
 
@@ -43,7 +44,7 @@ def run_internal() -> None:
         dataset, data_key = cache.current_dataset()
         engine = cache.current_engine()
     except UserFacingError as err:  # e.g. the configured database cannot be reached
-        st.error(err.message)
+        st.error(escape_markdown(err.message))
         st.stop()
     who = gate.viewer(engine)
     if who.role is None:
@@ -74,6 +75,6 @@ def run_gate_pages(pages: list) -> None:
 try:
     mode = modes.app_mode()
 except UserFacingError as err:
-    st.error(err.message)
+    st.error(escape_markdown(err.message))
     st.stop()
 run_public() if mode == "public" else run_internal()

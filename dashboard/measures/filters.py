@@ -27,6 +27,12 @@ class Filters:
         return "; ".join(parts)
 
 
+#: A link carries at most this many values per key (25 provinces in a few spellings fit easily) ...
+MAX_URL_VALUES = 60
+#: ... and no value longer than this (no province or offence name comes near it).
+MAX_URL_VALUE_LENGTH = 80
+
+
 @dataclass
 class ParsedParams:
     filters: Filters
@@ -64,12 +70,19 @@ def from_query_params(params: dict[str, str | list[str]]) -> ParsedParams:
     Keys: ``from``, ``to`` (YYYY-MM-DD), ``province`` and ``offence`` (repeatable
     or comma-separated). A bad value is dropped and reported, never fatal.
     """
+    problems: list[str] = []
+
     def values(key: str) -> list[str]:
         raw = params.get(key, [])
         items = raw if isinstance(raw, list) else [raw]
-        return [v.strip() for item in items for v in str(item).split(",") if v.strip()]
+        found = [v.strip() for item in items for v in str(item).split(",") if v.strip()]
+        if len(found) > MAX_URL_VALUES:
+            problems.append(f"URL parameter '{key}' has {len(found)} values; only the first {MAX_URL_VALUES} were read.")
+            found = found[:MAX_URL_VALUES]
+        long = [v for v in found if len(v) > MAX_URL_VALUE_LENGTH]
+        problems.extend(f"URL parameter '{key}={v[:40]}…' is too long to be a {key}. It was ignored." for v in long)
+        return [v for v in found if len(v) <= MAX_URL_VALUE_LENGTH]
 
-    problems: list[str] = []
     dates: dict[str, date | None] = {}
     for key in ("from", "to"):
         vals = values(key)
@@ -86,3 +99,10 @@ def from_query_params(params: dict[str, str | list[str]]) -> ParsedParams:
     gaz = load_gazetteer()
     return ParsedParams(Filters(dates["from"], dates["to"], tuple(sorted(set(codes), key=list(gaz).index)),
                                 tuple(o for o in OFFENCES if o in offences)), problems)
+
+
+def choice_problems(key: str, values: list[str], options: list[str]) -> list[str]:
+    """Messages for URL values of ``key`` that are not among ``options`` (what a URL-bound widget would drop)."""
+    bad = [v for v in values if v not in options]
+    return [f"URL parameter '{key}={v[:MAX_URL_VALUE_LENGTH]}' is not one of: {', '.join(options)}. It was ignored."
+            for v in bad[:3]]

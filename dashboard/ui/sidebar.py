@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.measures.filters import Filters, from_query_params
 from dashboard.measures.metrics import period_end
+from dashboard.render.markup import escape_markdown
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.data.schema import OFFENCES, PROGRAMME_START
 from dashboard.data.dataset import Dataset
@@ -75,7 +76,7 @@ def render(dataset: Dataset) -> Filters:
         st.button("Reset filters", width="stretch", key="reset_filters", on_click=_reset, args=(first, last))
         st.caption("The page address holds these filters: copy it to share this view.")
     for problem in st.session_state.pop("_cpu_url_problems", []):
-        st.warning(problem, icon=":material/warning:")
+        st.warning(escape_markdown(problem), icon=":material/warning:")  # problems quote URL values
     if start and end and start > end:
         st.warning("'From' is after 'To'; the two dates were swapped.", icon=":material/warning:")
         start, end = end, start

@@ -11,20 +11,24 @@ from dashboard.measures.classify import SCHEMES
 from dashboard.ui import components as ui
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import context
+from dashboard.ui.urlparams import check_choices
 
+MEASURES = ["case count", "rate per 100,000"]
+CENSUSES = ["2008", "2019"]
 PROVINCE_COLUMNS = ["province_code", "province", "province_km", "cases", "arrests", "arrest_rate", "population", "per_100k"]
 
 
 def render() -> None:
     ctx = context("cases")
     ui.page_header(ctx, "Cases", "Serious cases of child abuse, child rape and homicide investigated")
+    check_choices({"measure": MEASURES, "classes": list(SCHEMES), "census": CENSUSES})
     c1, c2, c3 = st.columns(3)
     # bound to the URL too, so a shared link reopens the same map
-    measure = c1.segmented_control("Show", ["case count", "rate per 100,000"], default="case count", key="measure",
-                                   bind="query-params") or "case count"
+    measure = c1.segmented_control("Show", MEASURES, default=MEASURES[0], key="measure",
+                                   bind="query-params") or MEASURES[0]
     scheme = c2.selectbox("Classes", list(SCHEMES), key="classes", bind="query-params",
                           help="How values are grouped into the legend's colours (mapclassify).")
-    census = c3.selectbox("Census for rates", ["2008", "2019"], key="census", bind="query-params",
+    census = c3.selectbox("Census for rates", CENSUSES, key="census", bind="query-params",
                           help="2008 is complete and nearest the programme's start; 2019 lacks Preah Sihanouk.")
     per_province = metric(ctx, metrics.by_province, census=census)
     covered = coverage_metric(ctx, metrics.active_provinces, metrics.period_end(ctx.filters, ctx.dataset.as_of))

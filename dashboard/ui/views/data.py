@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.geo.boundaries import active_source, clear_active, join_boundaries, read_boundary_file, save_active
 from dashboard.errors import UserFacingError
+from dashboard.render.markup import escape_markdown
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.data.ingest import ingest_file, ingest_log_frame, write_records
 from dashboard.data.validation import validate_file
@@ -44,22 +45,22 @@ def _upload(eng) -> None:
     try:
         report = validate_file(data, upload.name, kind)
     except UserFacingError as err:
-        st.error(err.message)
+        st.error(escape_markdown(err.message))
         return
     if not report.ok:
         st.error(f"{len(report.problems)} problem(s) in {report.rejected_rows} row(s) of {report.rows}. "
                  "Nothing was written. Fix these and upload again.")
         st.dataframe(report.to_frame(), hide_index=True, width="stretch")
         return
-    st.success(f"{upload.name}: {report.rows} valid rows ({report.how_read}).")
+    st.success(escape_markdown(f"{upload.name}: {report.rows} valid rows ({report.how_read})."))
     if report.ignored_columns:
-        st.caption(f"Ignored columns: {', '.join(report.ignored_columns)}")
+        st.caption(escape_markdown(f"Ignored columns: {', '.join(report.ignored_columns)}"))
     if st.button(f"Ingest {report.rows} rows", type="primary", key="ingest_button"):
         result = ingest_file(eng, data, upload.name, kind)
         if result.written:
-            st.success(result.to_text())
+            st.success(escape_markdown(result.to_text()))
         else:
-            st.error(result.to_text())
+            st.error(escape_markdown(result.to_text()))
 
 
 def _coverage_editor(eng, ctx) -> None:
@@ -81,7 +82,7 @@ def _coverage_editor(eng, ctx) -> None:
         rows = edited[edited["start_date"].notna()][["province", "start_date", "end_date"]]
         report = validate_coverage(rows.astype(object).where(rows.notna(), ""), "coverage editor", "editor")
         if not report.ok:
-            st.error("Not saved. " + report.to_text())
+            st.error(escape_markdown("Not saved. " + report.to_text()))
             return
         import hashlib
 
@@ -92,7 +93,7 @@ def _coverage_editor(eng, ctx) -> None:
 
 def _boundaries() -> None:
     current, _ = active_source()
-    st.write(f"In use: **{current.name if current else 'the shipped default'}**")
+    st.write(f"In use: **{escape_markdown(current.name) if current else 'the shipped default'}**")
     upload = st.file_uploader("Boundary file: zipped shapefile, GeoJSON or GeoPackage", type=["zip", "geojson", "json", "gpkg"],
                               key="boundary_file")
     if current and st.button("Go back to the default boundaries", key="boundary_default"):
@@ -109,7 +110,7 @@ def _boundaries() -> None:
             choice = st.selectbox("Join column", ["(detect automatically)", *columns], key="boundary_column")
             joined = join_boundaries(gdf, upload.name, None if choice.startswith("(") else choice)
         except UserFacingError as err:
-            st.error(err.message)
+            st.error(escape_markdown(err.message))
             return
         st.code(joined.report.to_text(), language=None)
         st.info(joined.vintage_note())

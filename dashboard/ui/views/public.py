@@ -12,6 +12,7 @@ from dashboard.render import charts
 from dashboard.render import maps
 from dashboard.publish import public_view
 from dashboard.errors import UserFacingError
+from dashboard.render.markup import escape_markdown
 from dashboard.publish.public_export import FILES, PublicData, quarter_end, read_export
 from dashboard.ui import components as ui
 from dashboard.ui.cache import boundaries
@@ -37,7 +38,7 @@ def render() -> None:
             st.stop()
         data = load()
     except UserFacingError as err:
-        st.error(err.message)
+        st.error(escape_markdown(err.message))
         return
     k = data.k
     st.title("Child Protection Unit: public dashboard")
