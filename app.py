@@ -13,10 +13,14 @@ from dashboard.access import modes
 from dashboard.access import auth
 from dashboard.errors import UserFacingError
 from dashboard.render.markup import escape_markdown
-from dashboard.ui import cache, gate, sidebar
+from dashboard.render import fonts
+from dashboard.ui import cache, gate, language, sidebar
 from dashboard.ui.context import Context, running_pages, set_context
 
 st.set_page_config(page_title="Child Protection Unit dashboard", page_icon="🛡️", layout="wide")
+language.apply()  # before anything is drawn, so every string of this run is in the chosen language
+fonts.ensure_installed()  # the Khmer web font the theme (config.toml) serves from /app/static
+language.switch()
 
 PAGE_SPECS = {  # name -> (file, title, icon)
     "overview": ("pages/overview.py", "Overview", ":material/space_dashboard:"),

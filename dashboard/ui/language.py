@@ -1,0 +1,41 @@
+"""The language switch (English | ខ្មែរ): bound to the URL (``lang=km``), so a shared link opens in the
+sender's language, and kept for the session while the user moves between pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import i18n
+from dashboard.i18n import _
+from dashboard.render.markup import escape_markdown
+
+KEY = "lang"
+_PROBLEM_KEY = "_cpu_lang_problem"
+
+
+def apply() -> str:
+    """Set this run's language before anything is drawn: the switch's state, else ``lang=`` in the URL."""
+    chosen = st.session_state.get(KEY)
+    if chosen is None and KEY in st.query_params:
+        raw = st.query_params.get(KEY)
+        chosen = i18n.normalise_language(raw)
+        if chosen is None:
+            st.session_state[_PROBLEM_KEY] = raw
+            del st.query_params[KEY]
+        else:
+            st.session_state[KEY] = chosen  # the widget starts from the link's language
+    lang = i18n.normalise_language(chosen) or i18n.DEFAULT_LANGUAGE
+    i18n.set_language(lang)
+    return lang
+
+
+def switch() -> None:
+    """Draw the switch in the sidebar (app.py calls this first, so it sits at the top)."""
+    with st.sidebar:
+        st.segmented_control(_("Language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=KEY,
+                             default=i18n.DEFAULT_LANGUAGE, required=True, bind="query-params",
+                             label_visibility="collapsed")
+    bad = st.session_state.pop(_PROBLEM_KEY, None)
+    if bad is not None:
+        st.warning(escape_markdown(_("URL parameter 'lang={value}' is not a language here; use en or km. "
+                                     "English is shown.").format(value=str(bad)[:40])), icon=":material/warning:")
