@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -37,6 +38,11 @@ def cli_summary(capsys, url: str, *args: str) -> dict:
     capsys.readouterr()
     assert main(["summary", "--db", url, "--json", *args]) == 0
     return json.loads(capsys.readouterr().out)
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown text that went through escape_markdown (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def no_errors(at: AppTest) -> None:

@@ -11,7 +11,7 @@ from dashboard.data import demo
 from dashboard.cli import main
 from dashboard.publish.public_export import DEFAULT_K, build_export, write_export
 from dashboard.data.dataset import Dataset, build_dataset
-from tests.apphelpers import INTERNAL_PAGES, app, no_errors
+from tests.apphelpers import INTERNAL_PAGES, app, no_errors, shown
 
 
 def _dataset(seed: int, scale: int = 1, thin: float = 1.0) -> Dataset:
@@ -187,7 +187,7 @@ def test_public_mode_with_missing_export_explains(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_PUBLIC_DIR", str(tmp_path / "nothing"))
     at = app()
     no_errors(at)
-    assert any("missing" in e.value and "export-public" in e.value for e in at.error)
+    assert any("missing" in shown(e.value) and "export-public" in shown(e.value) for e in at.error)
 
 
 def test_public_view_tables_show_suppressed_counts_as_below_k(tmp_path, demo_dataset):
