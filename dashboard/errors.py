@@ -17,9 +17,11 @@ class UserFacingError(Exception):
 
     @property
     def message(self) -> str:
+        from dashboard.i18n import _
+
         parts = [f"{self.where}: {self.problem}" if self.where else self.problem]
         if self.hint:
-            parts.append(f"What to do: {self.hint}")
+            parts.append(_("What to do: {hint}").format(hint=self.hint))
         return " ".join(parts)
 
 

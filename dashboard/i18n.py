@@ -45,6 +45,13 @@ def normalise_language(value: object) -> str | None:
     return code if code in LANGUAGES else None
 
 
+def environment_language() -> str:
+    """The language the CLI speaks: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG (``LANG=km_KH.UTF-8``), else English."""
+    from babel.core import default_locale
+
+    return normalise_language(default_locale(("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"))) or DEFAULT_LANGUAGE
+
+
 def set_language(lang: str) -> None:
     """Use ``lang`` for the rest of this script run or command (unknown codes fall back to English)."""
     _language.set(normalise_language(lang) or DEFAULT_LANGUAGE)
@@ -84,6 +91,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now."""
     return message
+
+
+def localized_file(path: Path) -> Path:
+    """``about.km.md`` beside ``about.md`` in Khmer, when it exists: long texts are translated as whole files."""
+    lang = get_language()
+    if lang != DEFAULT_LANGUAGE:
+        candidate = path.with_name(f"{path.stem}.{lang}{path.suffix}")
+        if candidate.exists():
+            return candidate
+    return path
 
 
 # ---------------------------------------------------------------- formatting

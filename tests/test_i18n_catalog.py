@@ -52,7 +52,7 @@ def test_glossary_terms_are_translated_the_same_way_everywhere():
     for english, khmer in terms:
         pattern = re.compile(rf"(?<![\w/]){re.escape(english)}s?(?![\w])", re.IGNORECASE)
         for m in _messages():
-            if m.string and pattern.search(m.id):
+            if m.string and pattern.search(re.sub(r"\{\w*\}", "", m.id)):  # placeholders are not words
                 assert khmer in m.string or khmer.split(" / ")[0] in m.string, (english, m.id, m.string)
 
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from dashboard.cli import data, geo, publish, translations, users
+from dashboard import i18n
 from dashboard.errors import UserFacingError
 
 Command = Callable[[argparse.Namespace], int]
@@ -28,11 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    i18n.set_language(i18n.environment_language())  # user messages in Khmer under LANG=km_KH.UTF-8; JSON/TSV stay as they are
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Command = args.func
     try:
         return func(args)
     except UserFacingError as err:
-        print(f"error: {err.message}", file=sys.stderr)
+        print(i18n._("error: {message}").format(message=err.message), file=sys.stderr)
         return 2

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.data import db
+from dashboard.i18n import _
 from dashboard.data.validation import ValidationOptions, ValidationReport, validate_file
 
 log = logging.getLogger(__name__)
@@ -42,12 +43,14 @@ class IngestResult:
 
     def to_text(self) -> str:
         if self.error:
-            return f"{self.report.filename}: nothing was written. {self.error}"
+            return _("{name}: nothing was written. {error}").format(name=self.report.filename, error=self.error)
         if not self.written:
             return self.report.to_text()
-        text = f"{self.report.filename}: written ({self.added} added, {self.updated} updated)."
+        text = _("{name}: written ({added} added, {updated} updated).").format(
+            name=self.report.filename, added=self.added, updated=self.updated)
         if self.removed_synthetic:
-            text += f" Removed {self.removed_synthetic} synthetic demo rows, which never mix with real data."
+            text += " " + _("Removed {count} synthetic demo rows, which never mix with real data.").format(
+                count=self.removed_synthetic)
         return text
 
 
@@ -87,14 +90,15 @@ def _log_rejection(engine: Engine, kind: str, name: str, digest: str, rows: int,
 def database_error_message(exc: SQLAlchemyError) -> str:
     """What a database failure means for the person ingesting, without quoting any record."""
     if isinstance(exc, sa.exc.OperationalError) and "locked" in str(exc.orig).lower():
-        return "The database was busy with another write. Try again in a moment."
+        return _("The database was busy with another write. Try again in a moment.")
     if isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
-        return "The database could not be reached or stopped during the write. Check that it is running, then try again."
+        return _("The database could not be reached or stopped during the write. Check that it is running, then try again.")
     if isinstance(exc, sa.exc.IntegrityError):
-        return "The database refused the rows (a constraint was violated). Check the file against docs/data.md."
+        return _("The database refused the rows (a constraint was violated). Check the file against docs/data.md.")
     if isinstance(exc, sa.exc.DataError):
-        return "The database refused a value (too long or not allowed). Check the file against docs/data.md."
-    return f"The database refused the write ({type(exc).__name__}). Ask an admin to check the server log."
+        return _("The database refused a value (too long or not allowed). Check the file against docs/data.md.")
+    return _("The database refused the write ({reason}). Ask an admin to check the server log.").format(
+        reason=type(exc).__name__)
 
 
 def write_records(engine: Engine, report: ValidationReport, digest: str, synthetic: bool,

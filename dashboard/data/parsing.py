@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.i18n import _
 from dashboard.errors import DataFileError
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -36,13 +37,14 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     if _UTF8_MULTIBYTE.search(data):  # real UTF-8 text with some Windows-1252 bytes: refuse, never guess
         line = data[:bad_at].count(b"\n") + 1
         raise DataFileError(
-            f"Line {line} is not valid UTF-8, but other parts of the file are: it mixes two text encodings.",
-            "Open it in a spreadsheet program and save it again as 'CSV UTF-8' (or as .xlsx), then upload again.")
+            _("Line {line} is not valid UTF-8, but other parts of the file are: it mixes two text encodings.")
+            .format(line=line),
+            _("Open it in a spreadsheet program and save it again as 'CSV UTF-8' (or as .xlsx), then upload again."))
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
-        raise DataFileError("The file is not text in UTF-8, UTF-16 or Windows-1252.",
-                            "Save it from Excel as 'CSV UTF-8' or as .xlsx and upload again.") from None
+        raise DataFileError(_("The file is not text in UTF-8, UTF-16 or Windows-1252."),
+                            _("Save it from Excel as 'CSV UTF-8' or as .xlsx and upload again.")) from None
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -65,21 +67,25 @@ def read_table(source: Path | str | bytes, filename: str | None = None) -> tuple
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise DataFileError(f"'{path}' could not be opened ({exc.strerror}).", "Check the path.") from None
+            raise DataFileError(_("'{path}' could not be opened ({reason}).").format(path=path, reason=exc.strerror),
+                                _("Check the path.")) from None
     else:
         data = source
     name = (filename or "upload").lower()
     if not data.strip():
-        raise DataFileError(f"'{filename}' is empty.", "Upload a file with a header row and at least one case.")
+        raise DataFileError(_("'{name}' is empty.").format(name=filename),
+                            _("Upload a file with a header row and at least one case."))
     if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
         try:
             frame = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many types for damaged workbooks
-            raise DataFileError(f"'{filename}' could not be read as an Excel workbook ({type(exc).__name__}).",
-                                "Open it in Excel, save as .xlsx or CSV UTF-8, and upload again.") from None
-        how = "xlsx (first sheet)"
+            raise DataFileError(_("'{name}' could not be read as an Excel workbook ({reason}).")
+                                .format(name=filename, reason=type(exc).__name__),
+                                _("Open it in Excel, save as .xlsx or CSV UTF-8, and upload again.")) from None
+        how = _("xlsx (first sheet)")
     elif name.endswith(".xls"):
-        raise DataFileError(f"'{filename}' is an old Excel .xls file.", "Save it as .xlsx or CSV UTF-8 and upload again.")
+        raise DataFileError(_("'{name}' is an old Excel .xls file.").format(name=filename),
+                            _("Save it as .xlsx or CSV UTF-8 and upload again."))
     else:
         text, encoding = decode_csv_bytes(data)
         delimiter = _sniff_delimiter(text)
@@ -87,9 +93,10 @@ def read_table(source: Path | str | bytes, filename: str | None = None) -> tuple
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter,
                                 skip_blank_lines=True)
         except (pd.errors.ParserError, csv.Error) as exc:
-            raise DataFileError(f"'{filename}' is not a readable CSV table ({str(exc).splitlines()[0]}).",
-                                "Check that every row has the same number of columns.") from None
-        how = f"csv ({encoding}, delimiter {delimiter!r})"
+            raise DataFileError(_("'{name}' is not a readable CSV table ({reason}).")
+                                .format(name=filename, reason=str(exc).splitlines()[0]),
+                                _("Check that every row has the same number of columns.")) from None
+        how = _("csv ({encoding}, delimiter {delimiter})").format(encoding=encoding, delimiter=repr(delimiter))
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.dropna(how="all")
     return frame.reset_index(drop=True), how

@@ -7,15 +7,23 @@ import re
 from datetime import date
 from pathlib import Path
 
+from dashboard.i18n import N_, _
+
 PROGRAMME_START = date(2013, 7, 1)
 
+#: Offence categories: stored and exported in English; shown through offence_label().
 OFFENCES: tuple[str, ...] = (
-    "child rape / sexual abuse",
-    "physical abuse",
-    "homicide",
-    "sexual exploitation / trafficking",
-    "other",
+    N_("child rape / sexual abuse"),
+    N_("physical abuse"),
+    N_("homicide"),
+    N_("sexual exploitation / trafficking"),
+    N_("other"),
 )
+
+
+def offence_label(category: str) -> str:
+    """An offence category in the interface language."""
+    return _(category)
 
 CASE_REQUIRED = ("case_id", "date_reported", "province", "offence", "arrest_made")
 CASE_OPTIONAL = ("district", "victim_age", "victim_sex", "arrest_date")

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dashboard.i18n import _
 from dashboard.data.parsing import cell_text, is_blank, parse_bool, parse_date, read_table
 from dashboard.geo.resolve import resolve
 from dashboard.data.schema import (
@@ -40,9 +41,10 @@ class Problem:
     hint: str
 
     def to_text(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
-        value = f" value {self.value!r}" if self.value else ""
-        return f"{where}, column {self.column}:{value} {self.problem} Fix: {self.hint}"
+        where = _("row {row}").format(row=self.row) if self.row else _("file")
+        value = " " + _("value {value}").format(value=repr(self.value)) if self.value else ""
+        return _("{where}, column {column}:{value} {problem} Fix: {hint}").format(
+            where=where, column=self.column, value=value, problem=self.problem, hint=self.hint)
 
 
 @dataclass
@@ -75,15 +77,16 @@ class ValidationReport:
         return pd.DataFrame([p.__dict__ for p in self.problems], columns=["row", "column", "value", "problem", "hint"])
 
     def to_text(self, limit: int = 200) -> str:
-        head = f"{self.filename}: {self.rows} rows, read as {self.how_read}."
+        head = _("{name}: {rows} rows, read as {how}.").format(name=self.filename, rows=self.rows, how=self.how_read)
         if self.ignored_columns:
-            head += f" Ignored columns: {', '.join(self.ignored_columns)}."
+            head += " " + _("Ignored columns: {columns}.").format(columns=", ".join(self.ignored_columns))
         if self.ok:
-            return head + f" Valid: no problems found in {self.kind}."
-        lines = [head, f"{len(self.problems)} problem(s) in {self.rejected_rows} row(s); nothing was written."]
+            return head + " " + _("Valid: no problems found.")
+        lines = [head, _("{problems} problem(s) in {rows} row(s); nothing was written.").format(
+            problems=len(self.problems), rows=self.rejected_rows)]
         lines += [p.to_text() for p in self.problems[:limit]]
         if len(self.problems) > limit:
-            lines.append(f"... and {len(self.problems) - limit} more.")
+            lines.append(_("... and {count} more.").format(count=len(self.problems) - limit))
         return "\n".join(lines)
 
 
@@ -96,8 +99,8 @@ def _map_headers(frame: pd.DataFrame, allowed: tuple[str, ...], report: Validati
             continue
         if canonical in rename.values():
             first = next(k for k, v in rename.items() if v == canonical)
-            report.problems.append(Problem(None, str(original), "", f"Both '{first}' and '{original}' mean {canonical}.",
-                                           "Keep one of the two columns."))
+            report.problems.append(Problem(None, str(original), "", _("Both '{first}' and '{second}' mean {column}.").format(first=first, second=original, column=canonical),
+                                           _("Keep one of the two columns.")))
             continue
         rename[original] = canonical
     report.header_map = {str(k): v for k, v in rename.items()}
@@ -107,8 +110,9 @@ def _map_headers(frame: pd.DataFrame, allowed: tuple[str, ...], report: Validati
 def _require_columns(frame: pd.DataFrame, required: tuple[str, ...], report: ValidationReport) -> bool:
     missing = [c for c in required if c not in frame.columns]
     for column in missing:
-        report.problems.append(Problem(None, column, "", "This required column is missing.",
-                                       f"Add a '{column}' column (see docs/data.md for accepted header names)."))
+        report.problems.append(Problem(None, column, "", _("This required column is missing."),
+                                       _("Add a '{column}' column (see docs/data.md for accepted header names).")
+                                       .format(column=column)))
     return not missing
 
 
@@ -142,24 +146,24 @@ def _check_dates(report: ValidationReport, frame: pd.DataFrame, column: str, req
     blank = _blank_mask(frame[column])
     parsed = _parse_unique(frame[column], parse_date)
     if required:
-        _add(report, frame, blank, column, "The date is missing.", "Enter the date as YYYY-MM-DD or DD/MM/YYYY.")
-    _add(report, frame, ~blank & parsed.isna(), column, "This is not a real date.",
-         "Write dates as YYYY-MM-DD or day first as DD/MM/YYYY (e.g. 31/12/2014).")
+        _add(report, frame, blank, column, _("The date is missing."), _("Enter the date as YYYY-MM-DD or DD/MM/YYYY."))
+    _add(report, frame, ~blank & parsed.isna(), column, _("This is not a real date."),
+         _("Write dates as YYYY-MM-DD or day first as DD/MM/YYYY (e.g. 31/12/2014)."))
     ok = parsed.notna()
     future = ok & parsed.map(lambda d: d is not None and d > options.today)
     early = ok & parsed.map(lambda d: d is not None and d < options.earliest)
-    _add(report, frame, future, column, f"The date is in the future (after {options.today.isoformat()}).",
-         "Check the year, and that the date is day first (DD/MM/YYYY).")
-    _add(report, frame, early, column, f"The date is before the programme began ({options.earliest.isoformat()}).",
-         "Check the year, or set a different earliest date if the records are older.")
+    _add(report, frame, future, column, _("The date is in the future (after {day}).").format(day=options.today.isoformat()),
+         _("Check the year, and that the date is day first (DD/MM/YYYY)."))
+    _add(report, frame, early, column, _("The date is before the programme began ({day}).").format(day=options.earliest.isoformat()),
+         _("Check the year, or set a different earliest date if the records are older."))
     return parsed
 
 
 def _suggest_province(raw: object) -> str:
     res = resolve(cell_text(raw))
     if res.suggestions:
-        return "Did you mean " + " or ".join(s.name for s in res.suggestions) + "?"
-    return "Use a Cambodian province name (English or Khmer) or its code 01-25."
+        return _("Did you mean {names}?").format(names=_(" or ").join(s.name for s in res.suggestions))
+    return _("Use a Cambodian province name (English or Khmer) or its code 01-25.")
 
 
 def _start(kind: str, frame: pd.DataFrame, filename: str, how_read: str, columns: tuple[str, ...],
@@ -167,8 +171,8 @@ def _start(kind: str, frame: pd.DataFrame, filename: str, how_read: str, columns
     """A report, and the frame with canonical headers (None when the headers are unusable)."""
     report = ValidationReport(kind, filename, how_read, len(frame))
     if len(frame) == 0:
-        report.problems.append(Problem(None, "file", "", "The file has a header row but no data rows.",
-                                       "Add at least one row below the header; nothing was written."))
+        report.problems.append(Problem(None, "file", "", _("The file has a header row but no data rows."),
+                                       _("Add at least one row below the header; nothing was written.")))
         return report, None
     frame = _map_headers(frame, columns, report)
     if not _require_columns(frame, required, report) or report.problems:
@@ -180,8 +184,8 @@ def _check_provinces(report: ValidationReport, frame: pd.DataFrame) -> pd.Series
     """Province codes per row (None where missing or unknown, each reported with suggestions)."""
     blank = _blank_mask(frame["province"])
     codes = _parse_unique(frame["province"], lambda v: resolve(cell_text(v)).code)
-    _add(report, frame, blank, "province", "The province is missing.", "Enter the province name or code.")
-    _add(report, frame, ~blank & codes.isna(), "province", "This province is not recognised.", _suggest_province)
+    _add(report, frame, blank, "province", _("The province is missing."), _("Enter the province name or code."))
+    _add(report, frame, ~blank & codes.isna(), "province", _("This province is not recognised."), _suggest_province)
     return codes
 
 
@@ -194,13 +198,13 @@ def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str 
         return report
 
     ids = _parse_unique(frame["case_id"], cell_text)
-    _add(report, frame, ids == "", "case_id", "The case_id is missing.", "Give every case a unique id.")
+    _add(report, frame, ids == "", "case_id", _("The case_id is missing."), _("Give every case a unique id."))
     _check_text(report, frame, ids, "case_id", CASE_ID_MAX)
     dup = (ids != "") & ids.duplicated(keep=False)
     first_row = {cid: int(i) + FIRST_DATA_ROW for i, cid in ids[dup].drop_duplicates().items()}
     later = (ids != "") & ids.duplicated(keep="first")
-    _add(report, frame, later, "case_id", lambda raw: f"This case_id is already used in row {first_row[cell_text(raw)]}.",
-         "Give each case its own id, or remove the repeated row.")
+    _add(report, frame, later, "case_id", lambda raw: _("This case_id is already used in row {row}.").format(row=first_row[cell_text(raw)]),
+         _("Give each case its own id, or remove the repeated row."))
 
     reported = _check_dates(report, frame, "date_reported", True, options)
 
@@ -208,38 +212,39 @@ def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str 
 
     off_blank = _blank_mask(frame["offence"])
     offences = _parse_unique(frame["offence"], lambda v: options.offence_map.get(offence_key(cell_text(v))))
-    _add(report, frame, off_blank, "offence", "The offence is missing.", f"Use one of: {', '.join(OFFENCES)}.")
-    _add(report, frame, ~off_blank & offences.isna(), "offence", "This offence label is not in the offence map.",
-         f"Use one of: {', '.join(OFFENCES)}; or add the label to the offence map (DASHBOARD_OFFENCE_MAP).")
+    _add(report, frame, off_blank, "offence", _("The offence is missing."), _("Use one of: {options}.").format(options=", ".join(OFFENCES)))
+    _add(report, frame, ~off_blank & offences.isna(), "offence", _("This offence label is not a known one."),
+         _("Use one of: {options}; or add the label to the offence list in DASHBOARD_OFFENCE_MAP.")
+         .format(options=", ".join(OFFENCES)))
 
     arrests = _parse_unique(frame["arrest_made"], parse_bool)
     arrest_blank = _blank_mask(frame["arrest_made"])
-    _add(report, frame, arrest_blank, "arrest_made", "arrest_made is missing.", "Enter yes or no.")
-    _add(report, frame, ~arrest_blank & arrests.isna(), "arrest_made", "This is not a yes/no value.",
-         "Use yes/no, true/false, 1/0, or បាទ/ចាស/ទេ.")
+    _add(report, frame, arrest_blank, "arrest_made", _("arrest_made is missing."), _("Enter yes or no."))
+    _add(report, frame, ~arrest_blank & arrests.isna(), "arrest_made", _("This is not a yes/no value."),
+         _("Use yes/no, true/false, 1/0, or បាទ/ចាស/ទេ."))
 
     arrest_dates = pd.Series([None] * len(frame), dtype=object)
     if "arrest_date" in frame:
         arrest_dates = _check_dates(report, frame, "arrest_date", False, options)
         before = reported.notna() & arrest_dates.notna() & pd.Series(
             [a is not None and r is not None and a < r for a, r in zip(arrest_dates, reported)])
-        _add(report, frame, before, "arrest_date", "The arrest date is before the date the case was reported.",
-             "Check both dates; the arrest cannot come before the report.")
+        _add(report, frame, before, "arrest_date", _("The arrest date is before the date the case was reported."),
+             _("Check both dates; the arrest cannot come before the report."))
         no_arrest = arrest_dates.notna() & (arrests == False)  # noqa: E712 - element-wise
-        _add(report, frame, no_arrest, "arrest_date", "An arrest date is given but arrest_made is no.",
-             "Set arrest_made to yes, or clear the arrest date.")
+        _add(report, frame, no_arrest, "arrest_date", _("An arrest date is given but arrest_made is no."),
+             _("Set arrest_made to yes, or clear the arrest date."))
 
     ages = pd.Series([None] * len(frame), dtype=object)
     if "victim_age" in frame:
         ages = _parse_unique(frame["victim_age"], _parse_age)
         bad_age = ~_blank_mask(frame["victim_age"]) & ages.isna()
-        _add(report, frame, bad_age, "victim_age", f"The age must be a whole number from 0 to {MAX_CHILD_AGE}.",
-             "Enter the child's age in years, or leave it blank if unknown.")
+        _add(report, frame, bad_age, "victim_age", _("The age must be a whole number from 0 to {max}.").format(max=MAX_CHILD_AGE),
+             _("Enter the child's age in years, or leave it blank if unknown."))
     sexes = pd.Series([None] * len(frame), dtype=object)
     if "victim_sex" in frame:
         sexes = _parse_unique(frame["victim_sex"], lambda v: SEX_WORDS.get(cell_text(v).lower()))
         bad_sex = ~_blank_mask(frame["victim_sex"]) & sexes.isna()
-        _add(report, frame, bad_sex, "victim_sex", "This sex value is not recognised.", "Use F, M, X (other) or U (unknown).")
+        _add(report, frame, bad_sex, "victim_sex", _("This sex value is not recognised."), _("Use F, M, X (other) or U (unknown)."))
 
     districts = None
     if "district" in frame:
@@ -272,11 +277,11 @@ def _shown(text: str, limit: int = 80) -> str:
 def _check_text(report: ValidationReport, frame: pd.DataFrame, texts: pd.Series, column: str, limit: int) -> None:
     """Free text that is stored: at most ``limit`` characters, no control characters (same rule on every database)."""
     too_long = texts.map(len) > limit
-    _add(report, frame, too_long, column, f"This is longer than {limit} characters.",
-         f"Shorten it to {limit} characters or fewer.")
+    _add(report, frame, too_long, column, _("This is longer than {limit} characters.").format(limit=limit),
+         _("Shorten it to {limit} characters or fewer.").format(limit=limit))
     control = ~too_long & texts.map(lambda t: bool(_CONTROL.search(t)))
-    _add(report, frame, control, column, "This contains a control character (for example a NUL byte or a line break).",
-         "Remove the hidden character; re-type the value if unsure.")
+    _add(report, frame, control, column, _("This contains a control character (for example a NUL byte or a line break)."),
+         _("Remove the hidden character; re-type the value if unsure."))
 
 
 def _parse_age(value: object) -> int | None:
@@ -296,13 +301,13 @@ def validate_coverage(frame: pd.DataFrame, filename: str = "upload", how_read: s
         return report
     codes = _check_provinces(report, frame)
     later = codes.notna() & codes.duplicated(keep="first")
-    _add(report, frame, later, "province", "This province is listed twice.", "Keep one row per province.")
+    _add(report, frame, later, "province", _("This province is listed twice."), _("Keep one row per province."))
     starts = _check_dates(report, frame, "start_date", True, options)
     ends = pd.Series([None] * len(frame), dtype=object)
     if "end_date" in frame:
         ends = _check_dates(report, frame, "end_date", False, options)
         bad = pd.Series([e is not None and s is not None and e < s for s, e in zip(starts, ends)])
-        _add(report, frame, bad, "end_date", "The end date is before the start date.", "Check both dates.")
+        _add(report, frame, bad, "end_date", _("The end date is before the start date."), _("Check both dates."))
     report.problems.sort(key=lambda p: (p.row or 0, COVERAGE_COLUMNS.index(p.column) if p.column in COVERAGE_COLUMNS else 99))
     if report.ok:
         report.records = pd.DataFrame({"province_code": codes, "start_date": starts, "end_date": ends})

@@ -52,3 +52,11 @@ def load_gazetteer(path: Path = GAZETTEER_CSV) -> dict[str, Province]:
 
 def name_en(code: str) -> str:
     return load_gazetteer()[code].name_en
+
+
+def display_name(code: str) -> str:
+    """The province's name in the interface language (Khmer names come from the gazetteer, not the catalog)."""
+    from dashboard.i18n import get_language
+
+    province = load_gazetteer()[code]
+    return province.name_km if get_language() == "km" else province.name_en

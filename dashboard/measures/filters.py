@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from dashboard.geo.gazetteer import load_gazetteer
+from dashboard.geo.gazetteer import display_name, load_gazetteer
+from dashboard.i18n import _, fmt_date
 from dashboard.geo.resolve import resolve
-from dashboard.data.schema import OFFENCES
+from dashboard.data.schema import OFFENCES, offence_label
 
 
 @dataclass(frozen=True)
@@ -18,12 +19,12 @@ class Filters:
     offences: tuple[str, ...] = ()  # categories; empty = all
 
     def describe(self) -> str:
-        parts = [f"{self.start or 'start'} to {self.end or 'latest'}"]
-        gaz = load_gazetteer()
+        parts = [_("{start} to {end}").format(start=fmt_date(self.start) if self.start else _("start"),
+                                               end=fmt_date(self.end) if self.end else _("latest"))]
         if self.provinces:
-            parts.append(", ".join(gaz[c].name_en for c in self.provinces))
+            parts.append(", ".join(display_name(c) for c in self.provinces))
         if self.offences:
-            parts.append(", ".join(self.offences))
+            parts.append(", ".join(offence_label(o) for o in self.offences))
         return "; ".join(parts)
 
 
@@ -77,10 +78,12 @@ def from_query_params(params: dict[str, str | list[str]]) -> ParsedParams:
         items = raw if isinstance(raw, list) else [raw]
         found = [v.strip() for item in items for v in str(item).split(",") if v.strip()]
         if len(found) > MAX_URL_VALUES:
-            problems.append(f"URL parameter '{key}' has {len(found)} values; only the first {MAX_URL_VALUES} were read.")
+            problems.append(_("URL parameter '{key}' has {count} values; only the first {max} were read.").format(
+                key=key, count=len(found), max=MAX_URL_VALUES))
             found = found[:MAX_URL_VALUES]
         long = [v for v in found if len(v) > MAX_URL_VALUE_LENGTH]
-        problems.extend(f"URL parameter '{key}={v[:40]}…' is too long to be a {key}. It was ignored." for v in long)
+        problems.extend(_("URL parameter '{key}={value}…' is too long. It was ignored.").format(key=key, value=v[:40])
+                        for v in long)
         return [v for v in found if len(v) <= MAX_URL_VALUE_LENGTH]
 
     dates: dict[str, date | None] = {}
@@ -88,14 +91,17 @@ def from_query_params(params: dict[str, str | list[str]]) -> ParsedParams:
         vals = values(key)
         dates[key] = _parse_iso(vals[0]) if vals else None
         if vals and dates[key] is None:
-            problems.append(f"URL parameter '{key}={vals[0]}' is not a date; use YYYY-MM-DD. It was ignored.")
+            problems.append(_("URL parameter '{key}={value}' is not a date; use YYYY-MM-DD. It was ignored.").format(
+                key=key, value=vals[0]))
     if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
-        problems.append("URL parameters 'from' is after 'to'; the dates were swapped.")
+        problems.append(_("URL parameter 'from' is after 'to'; the dates were swapped."))
         dates["from"], dates["to"] = dates["to"], dates["from"]
     codes, bad = province_codes(values("province"))
-    problems += [f"URL parameter 'province={b}' is not a known province. It was ignored." for b in bad]
+    problems += [_("URL parameter 'province={value}' is not a known province. It was ignored.").format(value=b)
+                 for b in bad]
     offences, bad = offence_categories(values("offence"))
-    problems += [f"URL parameter 'offence={b}' is not an offence category. It was ignored." for b in bad]
+    problems += [_("URL parameter 'offence={value}' is not an offence category. It was ignored.").format(value=b)
+                 for b in bad]
     gaz = load_gazetteer()
     return ParsedParams(Filters(dates["from"], dates["to"], tuple(sorted(set(codes), key=list(gaz).index)),
                                 tuple(o for o in OFFENCES if o in offences)), problems)
@@ -104,5 +110,5 @@ def from_query_params(params: dict[str, str | list[str]]) -> ParsedParams:
 def choice_problems(key: str, values: list[str], options: list[str]) -> list[str]:
     """Messages for URL values of ``key`` that are not among ``options`` (what a URL-bound widget would drop)."""
     bad = [v for v in values if v not in options]
-    return [f"URL parameter '{key}={v[:MAX_URL_VALUE_LENGTH]}' is not one of: {', '.join(options)}. It was ignored."
-            for v in bad[:3]]
+    return [_("URL parameter '{key}={value}' is not one of: {options}. It was ignored.").format(
+        key=key, value=v[:MAX_URL_VALUE_LENGTH], options=", ".join(options)) for v in bad[:3]]

@@ -16,12 +16,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dashboard.i18n import N_
 from dashboard.measures.filters import Filters
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.data.schema import OFFENCES
 from dashboard.measures.stats import wilson_interval
 
-CENSUS_NOTE = {"2008": "2008 General Population Census (NIS)", "2019": "2019 General Population Census (NIS)"}
+CENSUS_NOTE = {"2008": N_("2008 General Population Census (NIS)"), "2019": N_("2019 General Population Census (NIS)")}
 MIN_CASES_TO_RANK = 10
 
 

@@ -9,6 +9,7 @@ from streamlit_folium import st_folium
 from dashboard.render import leaflet_assets
 from dashboard.render import maps
 from dashboard.geo.gazetteer import load_gazetteer
+from dashboard.i18n import fmt_percent
 from dashboard.render.safe_csv import to_safe_csv
 from dashboard.ui import sidebar
 from dashboard.ui.context import Context
@@ -97,4 +98,4 @@ def kpi_row(items: list[tuple[str, str, str | None]]) -> None:
 
 
 def fmt_share(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
+    return fmt_percent(value)

@@ -9,8 +9,9 @@ import streamlit as st
 from dashboard.measures.filters import Filters, from_query_params
 from dashboard.measures.metrics import period_end
 from dashboard.render.markup import escape_markdown
-from dashboard.geo.gazetteer import load_gazetteer
-from dashboard.data.schema import OFFENCES, PROGRAMME_START
+from dashboard.geo.gazetteer import display_name, load_gazetteer
+from dashboard.i18n import _
+from dashboard.data.schema import OFFENCES, PROGRAMME_START, offence_label
 from dashboard.data.dataset import Dataset
 
 KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE = "from", "to", "province", "offence"
@@ -60,25 +61,28 @@ def render(dataset: Dataset) -> Filters:
         value = st.session_state.get(key)
         if isinstance(value, date) and not first <= value <= max(last, first):
             st.session_state.setdefault("_cpu_url_problems", []).append(
-                f"The date {value.isoformat()} is outside the data ({first} to {last}); it was reset.")
+                _("The date {day} is outside the data ({first} to {last}); it was reset.").format(
+                    day=value.isoformat(), first=first.isoformat(), last=last.isoformat()))
             st.session_state[key] = default
     with st.sidebar:
-        st.markdown("### Filters")
-        start = st.date_input("From", value=first, min_value=first, max_value=last, key=KEY_FROM,
+        st.markdown("### " + _("Filters"))
+        start = st.date_input(_("From"), value=first, min_value=first, max_value=last, key=KEY_FROM,
                               bind="query-params", format="YYYY-MM-DD")
-        end = st.date_input("To", value=last, min_value=first, max_value=last, key=KEY_TO,
+        end = st.date_input(_("To"), value=last, min_value=first, max_value=last, key=KEY_TO,
                             bind="query-params", format="YYYY-MM-DD")
-        names = st.multiselect("Provinces", [p.name_en for p in gaz.values()], key=KEY_PROVINCE,
-                               bind="query-params", placeholder="All provinces",
-                               help="Click a province on any map to add or remove it.")
-        offences = st.multiselect("Offences", list(OFFENCES), key=KEY_OFFENCE, bind="query-params",
-                                  placeholder="All offences")
-        st.button("Reset filters", width="stretch", key="reset_filters", on_click=_reset, args=(first, last))
-        st.caption("The page address holds these filters: copy it to share this view.")
+        # the options (and the URL) stay English names, so a link works in either language
+        by_name = {p.name_en: p.code for p in gaz.values()}
+        names = st.multiselect(_("Provinces"), list(by_name), key=KEY_PROVINCE, bind="query-params",
+                               format_func=lambda name: display_name(by_name[name]),
+                               placeholder=_("All provinces"), help=_("Click a province on any map to add or remove it."))
+        offences = st.multiselect(_("Offences"), list(OFFENCES), key=KEY_OFFENCE, bind="query-params",
+                                  format_func=offence_label, placeholder=_("All offences"))
+        st.button(_("Reset filters"), width="stretch", key="reset_filters", on_click=_reset, args=(first, last))
+        st.caption(_("The page address holds these filters: copy it to share this view."))
     for problem in st.session_state.pop("_cpu_url_problems", []):
         st.warning(escape_markdown(problem), icon=":material/warning:")  # problems quote URL values
     if start and end and start > end:
-        st.warning("'From' is after 'To'; the two dates were swapped.", icon=":material/warning:")
+        st.warning(_("'From' is after 'To'; the two dates were swapped."), icon=":material/warning:")
         start, end = end, start
     return Filters(start if start != first else None, end if end != last else None,
                    _names_to_codes(names), tuple(o for o in OFFENCES if o in offences))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from dashboard.render import charts
 from dashboard.render import maps
+from dashboard.i18n import _, fmt_date, fmt_int, fmt_percent
 from dashboard.measures import metrics
 from dashboard.ui import components as ui
 from dashboard.ui.cache import boundaries, coverage_metric, metric
@@ -16,35 +19,38 @@ def headline(ctx) -> dict:
     s = metric(ctx, metrics.summary)
     ci = s["arrest_rate_ci95"]
     ui.kpi_row([
-        ("Cases", f"{s['cases']:,}", "Cases reported in the selected period, provinces and offences."),
-        (f"Cases in {s['year']}" if s["year"] else "Cases this year", f"{s['cases_this_year']:,}",
-         "Cases in the calendar year of the period's end."),
-        ("Arrests", f"{s['arrests']:,}", "Cases in which an arrest was made."),
+        (_("Cases"), fmt_int(s["cases"]), _("Cases reported in the selected period, provinces and offences.")),
+        (_("Cases in {year}").format(year=s["year"]), fmt_int(s["cases_this_year"]),
+         _("Cases in the calendar year of the period's end.")),
+        (_("Arrests"), fmt_int(s["arrests"]), _("Cases in which an arrest was made.")),
     ])
     ui.kpi_row([
-        ("Arrest rate", ui.fmt_share(s["arrest_rate"]),
-         f"95% interval (Wilson): {ci[0]:.0%}–{ci[1]:.0%}" if ci else "No cases."),
-        ("Provinces covered", f"{s['provinces_covered']} of {s['provinces_total']}",
-         f"Provinces where the programme operated on {s['period_end']}."),
-        ("Population covered", ui.fmt_share(s["population_covered_share"]),
-         f"Share of people living in covered provinces ({s['census']})."),
+        (_("Arrest rate"), fmt_percent(s["arrest_rate"]),
+         _("95% confidence interval (Wilson): {low} to {high}").format(low=fmt_percent(ci[0]), high=fmt_percent(ci[1]))
+         if ci else _("No cases.")),
+        (_("Provinces covered"), _("{covered} of {total}").format(covered=fmt_int(s["provinces_covered"]),
+                                                                  total=fmt_int(s["provinces_total"])),
+         _("Provinces where the programme operated on {day}.").format(day=fmt_date(date.fromisoformat(s["period_end"])))),
+        (_("Population covered"), fmt_percent(s["population_covered_share"]),
+         _("Share of people living in covered provinces ({census}).").format(census=_(s["census"]))),
     ])
     if ci:
-        st.caption(f"Arrest rate {s['arrest_rate']:.1%}, 95% interval {ci[0]:.1%} to {ci[1]:.1%} (Wilson score).")
+        st.caption(_("Arrest rate {rate}, 95% confidence interval {low} to {high} (Wilson score).").format(
+            rate=fmt_percent(s["arrest_rate"], 1), low=fmt_percent(ci[0], 1), high=fmt_percent(ci[1], 1)))
     return s
 
 
 def render() -> None:
     ctx = context("overview")
-    ui.page_header(ctx, "Overview", "Child Protection Unit (J646): cases investigated with the Cambodian National Police")
+    ui.page_header(ctx, _("Overview"), _("Child Protection Unit (J646): cases investigated with the Cambodian National Police"))
     s = headline(ctx)
     left, right = st.columns([2, 3])
     with left:
-        st.subheader("Where the programme operates")
+        st.subheader(_("Where the programme operates"))
         b = boundaries()
         day = metrics.period_end(ctx.filters, ctx.dataset.as_of)
         styles, legend = maps.coverage_styles(b, ctx.dataset.coverage, day)
-        fmap = maps.build_map(b, styles, f"Coverage on {day}", legend, selected=ctx.filters.provinces, height=380)
+        fmap = maps.build_map(b, styles, _("Coverage on {day}").format(day=fmt_date(day)), legend, selected=ctx.filters.provinces, height=380)
         ui.province_map(fmap, key="map_overview", name="coverage_overview", height=380)
         ui.data_table(coverage_metric(ctx, metrics.coverage_table, day), f"coverage_{day.isoformat()}", "overview_coverage")
     with right:
