@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.errors import UserFacingError
-from dashboard.paths import PROJECT_ROOT
+from dashboard.paths import PROJECT_ROOT, SHIPPED_BOUNDARIES
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -52,6 +52,11 @@ def _path(text: str) -> Path:
     return Path(text).expanduser()
 
 
+def _boundary_file(text: str) -> Path:
+    """A shipped layer's name (``geoboundaries``, ``naturalearth``) or a path to a boundary file."""
+    return SHIPPED_BOUNDARIES.get(text.strip().lower()) or _path(text)
+
+
 @dataclass(frozen=True)
 class Setting:
     env: str
@@ -71,9 +76,10 @@ SETTINGS: tuple[Setting, ...] = (
             "`internal` (signed-in pages) or `public` (the donor dashboard, read from the public export only)"),
     Setting("DASHBOARD_PUBLIC_DIR", "public_dir", _path, None, "none",
             "folder written by `export-public`, which public mode shows"),
-    Setting("DASHBOARD_BOUNDARIES", "boundaries", _path, None,
+    Setting("DASHBOARD_BOUNDARIES", "boundaries", _boundary_file, None,
             "the Data page's choice, else the shipped default",
-            "boundary file to use instead of the Data page's choice or the default"),
+            "boundary file to use instead of the Data page's choice or the default; `naturalearth` picks the "
+            "shipped 24-unit layer from before the 2013 split, `geoboundaries` the 25-unit default"),
     Setting("DASHBOARD_OFFENCE_MAP", "offence_map", _path, None, "built-in labels",
             "JSON file of extra offence labels → categories"),
     Setting("DASHBOARD_VAR_DIR", "var_dir", _path, PROJECT_ROOT / "var", "`var/`",

@@ -35,6 +35,7 @@ def app_db():
 
 @pytest.fixture()
 def default_gdf():
+    """The shipped default layer: geoBoundaries, 25 provinces."""
     import geopandas as gpd
 
     from dashboard.paths import DEFAULT_BOUNDARIES
@@ -43,23 +44,13 @@ def default_gdf():
 
 
 @pytest.fixture()
-def gdf_25(default_gdf):
-    """A 25-unit layer: Kampong Cham split along a line near the Mekong."""
+def ne_gdf():
+    """The shipped 24-unit vintage: Natural Earth, Tboung Khmum inside Kampong Cham."""
     import geopandas as gpd
-    from shapely.geometry import LineString
-    from shapely.ops import split
 
-    gdf = default_gdf.copy()
-    kc = gdf.index[gdf["code"] == "03"][0]
-    parts = sorted(split(gdf.geometry[kc], LineString([(105.47, 10.5), (105.47, 13.0)])).geoms,
-                   key=lambda g: g.centroid.x)
-    west, east = parts[0], parts[-1]
-    gdf.loc[kc, "geometry"] = west
-    extra = gpd.GeoDataFrame([{"code": "25", "iso_3166_2": "KH-25", "name_en": "Tboung Khmum",
-                               "name_ne": "", "geometry": east}], crs=4326)
-    import pandas as pd
+    from dashboard.paths import NATURAL_EARTH_BOUNDARIES
 
-    return gpd.GeoDataFrame(pd.concat([gdf, extra], ignore_index=True), crs=4326)
+    return gpd.read_file(NATURAL_EARTH_BOUNDARIES)
 
 
 PG_URL = os.environ.get("DASHBOARD_TEST_PG_URL")

@@ -59,33 +59,63 @@ def test_unreadable_upload_gets_a_message(admin_app):
     assert any("could not be read as an Excel workbook" in shown(e.value) for e in at.error)
 
 
+def _boundary_upload(at, name: str, data: bytes, mime: str):
+    at.radio(key="boundary_layer").set_value("upload").run()
+    return at.file_uploader(key="boundary_file").set_value((name, data, mime)).run()
+
+
 def test_bad_boundary_upload_gets_a_message(admin_app):
     at, _ = admin_app
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("notes.txt", "nothing")
-    at.file_uploader(key="boundary_file").set_value(("b.zip", buf.getvalue(), "application/zip")).run()
+    _boundary_upload(at, "b.zip", buf.getvalue(), "application/zip")
     no_errors(at)
     assert any("contains no .shp" in shown(e.value) for e in at.error)
 
 
-def test_boundary_upload_shows_join_report_and_can_be_used(admin_app, gdf_25):
+def test_boundary_upload_shows_join_report_and_can_be_used(admin_app, ne_gdf):
     at, _ = admin_app
-    data = gdf_25[["name_en", "geometry"]].to_json().encode()
-    at.file_uploader(key="boundary_file").set_value(("official.geojson", data, "application/geo+json")).run()
+    data = ne_gdf[["name_en", "geometry"]].to_json().encode()
+    _boundary_upload(at, "older.geojson", data, "application/geo+json")
     no_errors(at)
-    assert any("Units: 25" in c.value for c in at.code)
+    assert any("Units: 24" in c.value for c in at.code)
     at.switch_page("pages/cases.py").run()
-    assert any("predate the 2013 split" in c.value for c in at.caption)  # the shipped 24-unit default
+    assert not any("predate the 2013 split" in c.value for c in at.caption)  # the shipped 25-unit default
     at.switch_page("pages/data.py").run()
-    at.file_uploader(key="boundary_file").set_value(("official.geojson", data, "application/geo+json")).run()
+    _boundary_upload(at, "older.geojson", data, "application/geo+json")
+    at.text_input(key="boundary_attribution").input("Survey Dept. <b>2012</b>").run()
     at.button(key="boundary_use").click().run()
     no_errors(at)
-    from dashboard.geo.boundaries import active_source
+    from dashboard.geo.boundaries import active_boundaries, active_source
 
     assert active_source()[0] is not None
+    assert active_boundaries().attribution == "Survey Dept. <b>2012</b>"  # kept as text; maps escape it
     at.switch_page("pages/cases.py").run()
     no_errors(at)
+    assert any("predate the 2013 split" in c.value for c in at.caption)
+
+
+def test_natural_earth_vintage_is_chosen_on_the_data_page_and_back(admin_app):
+    from dashboard.geo.boundaries import active_boundaries
+
+    at, _ = admin_app
+    assert any("In use: geoBoundaries KHM ADM1 (25 provinces)" in t.value for t in at.text)
+    at.radio(key="boundary_layer").set_value("naturalearth").run()
+    at.button(key="boundary_switch").click().run()
+    no_errors(at)
+    assert active_boundaries().report.unit_count == 24
+    assert any("In use: Natural Earth" in t.value for t in at.text)
+    at.switch_page("pages/coverage.py").run()
+    no_errors(at)
+    assert any("predate the 2013 split" in c.value for c in at.caption)
+    at.switch_page("pages/data.py").run()
+    assert at.radio(key="boundary_layer").value == "naturalearth"
+    at.radio(key="boundary_layer").set_value("geoboundaries").run()
+    at.button(key="boundary_switch").click().run()
+    no_errors(at)
+    assert active_boundaries().report.unit_count == 25
+    at.switch_page("pages/coverage.py").run()
     assert not any("predate the 2013 split" in c.value for c in at.caption)
 
 

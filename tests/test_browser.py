@@ -25,6 +25,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = Path(os.environ.get("DASHBOARD_SCREENSHOT_DIR", ROOT / "docs" / "screenshots"))
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 MAP_FRAME = '[data-testid="stCustomComponentV1"]'
+#: The default map: 25 provinces (geoBoundaries), credited in Leaflet's attribution control.
+UNITS = 25
+BOUNDARY_CREDIT = "© OpenStreetMap contributors, ODbL 1.0; geoBoundaries"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
@@ -130,23 +133,25 @@ def test_pages_render_offline_with_one_path_per_unit(server, page, path, name, h
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator("[data-testid=stMarkdownContainer] code", has_text="None").count() == 0  # no stray magic output
     if has_map:
-        paths = _map_paths(page, 24)
-        assert paths.count() == 24
+        paths = _map_paths(page, UNITS)
+        assert paths.count() == UNITS
         page.frame_locator(MAP_FRAME).first.locator(".leaflet-control").first.wait_for()
+        credit = page.frame_locator(MAP_FRAME).first.locator(".leaflet-control-attribution")
+        sync_api.expect(credit).to_contain_text(BOUNDARY_CREDIT)
     _shot(page, name)
     assert page.outside_requests == []
 
 
 def test_clicking_a_province_toggles_the_filter(server, page):
     _open(page, server + "/cases")
-    paths = _map_paths(page, 24)
+    paths = _map_paths(page, UNITS)
     siem_reap = paths.nth(16)  # features are in code order; 17 = Siem Reap
     siem_reap.dispatch_event("click")
     page.wait_for_function("() => decodeURIComponent(location.search).includes('province=Siem')", timeout=30_000)
     expect = sync_api.expect
     expect(_province_chip(page, "Siem Reap")).to_have_count(1, timeout=30_000)
     expect(page.get_by_text("Data as of").first).to_contain_text("Siem Reap", timeout=30_000)
-    _map_paths(page, 24).nth(16).dispatch_event("click")  # click again: removed
+    _map_paths(page, UNITS).nth(16).dispatch_event("click")  # click again: removed
     page.wait_for_function("() => !decodeURIComponent(location.search).includes('province=Siem')", timeout=30_000)
     expect(_province_chip(page, "Siem Reap")).to_have_count(0, timeout=30_000)
 
@@ -189,8 +194,27 @@ def test_public_mode_screenshot(tmp_path, browser):
         pg = context.new_page()
         _open(pg, base + "/")
         assert pg.locator('[data-testid="stException"]').count() == 0
-        _map_paths(pg, 24)
+        _map_paths(pg, UNITS)
+        sync_api.expect(pg.frame_locator(MAP_FRAME).first.locator(".leaflet-control-attribution")).to_contain_text(
+            BOUNDARY_CREDIT)
         _shot(pg, "public")
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_natural_earth_vintage_draws_24_units_with_the_note(tmp_path, browser):
+    proc, base = _start(tmp_path, {"DASHBOARD_BOUNDARIES": "naturalearth"})
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        _open(pg, base + "/coverage")
+        assert pg.locator('[data-testid="stException"]').count() == 0
+        assert _map_paths(pg, 24).count() == 24
+        sync_api.expect(pg.get_by_text("predate the 2013 split").first).to_be_visible()
+        sync_api.expect(pg.frame_locator(MAP_FRAME).first.locator(".leaflet-control-attribution")).to_contain_text(
+            "Natural Earth (public domain)")
         context.close()
     finally:
         proc.terminate()

@@ -54,18 +54,32 @@ def test_leaflet_is_copied_from_installed_package(tmp_path):
 
 def test_one_feature_per_unit_with_names_and_codes(boundaries):
     data = maps.unit_geojson(boundaries)
-    assert len(data["features"]) == 24
+    assert len(data["features"]) == 25
     props = data["features"][0]["properties"]
     assert set(props) >= {"code", "name_en", "name_km"}
 
 
-def test_coverage_states_and_tboung_khmum_in_kampong_cham(boundaries, demo_dataset):
+def test_map_credits_the_boundaries_in_leaflets_attribution_control(boundaries, demo_dataset):
+    for fmap in _maps(boundaries, demo_dataset):
+        page = fmap.get_root().render()
+        assert '"attribution": "\\u00a9 OpenStreetMap contributors, ODbL 1.0; geoBoundaries"' in page
+
+
+def test_coverage_states_on_25_units(boundaries, demo_dataset):
     styles, legend = maps.coverage_styles(boundaries, demo_dataset.coverage, date(2015, 4, 1))
     assert styles["12"].status == "covered" and "since 2013-07-01" in styles["12"].detail
     assert styles["16"].status == "not covered" and styles["16"].dashed
-    assert "Tboung Khmum: since 2015-03-01" in styles["03"].detail
+    assert styles["25"].status == "covered" and styles["25"].detail == "since 2015-03-01"
+    assert "Tboung Khmum" not in styles["03"].detail
     early, _ = maps.coverage_styles(boundaries, demo_dataset.coverage, date(2013, 8, 1))
     assert early["02"].status == "not yet covered" and "from 2013-10-01" in early["02"].detail
+
+
+def test_coverage_on_the_24_unit_vintage_puts_tboung_khmum_in_kampong_cham(demo_dataset):
+    from dashboard.geo.boundaries import shipped_layer
+
+    styles, _ = maps.coverage_styles(shipped_layer("naturalearth"), demo_dataset.coverage, date(2015, 4, 1))
+    assert "25" not in styles and "Tboung Khmum: since 2015-03-01" in styles["03"].detail
 
 
 def test_choropleth_distinguishes_no_cases_not_covered_and_no_data(boundaries, demo_dataset):
@@ -80,12 +94,22 @@ def test_choropleth_distinguishes_no_cases_not_covered_and_no_data(boundaries, d
     assert {label for _, label in legend} >= {"no data", "not covered"}
 
 
-def test_choropleth_on_25_units_draws_tboung_khmum(gdf_25, demo_dataset):
-    b25 = join_boundaries(gdf_25, "split")
+def test_choropleth_on_25_units_draws_tboung_khmum(boundaries, demo_dataset):
     per = by_province(demo_dataset.cases)
-    styles, _ = maps.choropleth_styles(b25, per, active_provinces(demo_dataset.coverage, date(2015, 4, 30)), "count",
-                                       "equal intervals")
+    styles, _ = maps.choropleth_styles(boundaries, per, active_provinces(demo_dataset.coverage, date(2015, 4, 30)),
+                                       "count", "equal intervals")
     assert "25" in styles and len(styles) == 25
+
+
+def test_choropleth_on_24_units_adds_tboung_khmum_to_kampong_cham(demo_dataset):
+    from dashboard.geo.boundaries import shipped_layer
+
+    per = by_province(demo_dataset.cases).set_index("province_code")
+    styles, _ = maps.choropleth_styles(shipped_layer("naturalearth"), per.reset_index(),
+                                       active_provinces(demo_dataset.coverage, date(2015, 4, 30)), "count", "quantiles")
+    assert len(styles) == 24 and "25" not in styles
+    both = int(per.loc["03", "cases"] + per.loc["25", "cases"])
+    assert styles["03"].detail == f"{both:,} case{'s' if both != 1 else ''}"
 
 
 @pytest.mark.parametrize("scheme", ["quantiles", "natural breaks", "equal intervals"])
@@ -111,7 +135,11 @@ def test_cases_without_polygon_are_reported(default_gdf, demo_dataset):
     per = by_province(demo_dataset.cases)
     missing = dict(maps.cases_without_polygon(partial, per))
     assert missing == {"Phnom Penh": int(per.set_index("province_code").loc["12", "cases"])}
-    assert maps.cases_without_polygon(load_boundaries(), per) == []  # Tboung Khmum goes into Kampong Cham
+    assert maps.cases_without_polygon(load_boundaries(), per) == []
+
+    from dashboard.geo.boundaries import shipped_layer
+
+    assert maps.cases_without_polygon(shipped_layer("naturalearth"), per) == []  # Tboung Khmum goes into Kampong Cham
 
 
 def test_map_click_toggles_province():
@@ -122,3 +150,13 @@ def test_map_click_toggles_province():
     assert clicked_code({"last_active_drawing": None}) is None and clicked_code(None) is None
     assert toggle(["Kep"], "Siem Reap") == ["Kep", "Siem Reap"]
     assert toggle(["Kep", "Siem Reap"], "Siem Reap") == ["Kep"]
+
+
+def test_an_uploaded_layers_credit_is_escaped_in_the_map(demo_dataset):
+    from dashboard.geo.boundaries import Boundaries
+
+    b = load_boundaries()
+    evil = Boundaries(b.gdf, b.report, {"attribution": '<img src=x onerror="alert(1)">'})
+    page = maps.build_map(evil, {}, "Cases", []).get_root().render()
+    assert "<img src=x" not in page  # Leaflet sets the credit as HTML: it must arrive escaped
+    assert "\\u0026lt;img src=x onerror=\\u0026quot;" in page

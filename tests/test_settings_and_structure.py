@@ -25,32 +25,41 @@ CASE_HEADER = "case_id,date_reported,province,offence,arrest_made\n"
 # ---------------------------------------------------------------- one boundary rule
 
 
-def test_cli_and_core_use_the_saved_boundaries(gdf_25, capsys):
-    save_active(join_boundaries(gdf_25, "official.geojson"))
-    assert active_boundaries().report.unit_count == 25
-    assert main(["boundaries", "check"]) == 0
-    assert "Units: 25" in capsys.readouterr().out
-    clear_active()
+def test_cli_and_core_use_the_saved_boundaries(ne_gdf, capsys):
+    save_active(join_boundaries(ne_gdf, "older.geojson"))
     assert active_boundaries().report.unit_count == 24
+    assert main(["boundaries", "check"]) == 0
+    assert "Units: 24" in capsys.readouterr().out
+    clear_active()
+    assert active_boundaries().report.unit_count == 25
 
 
-def test_public_page_uses_the_saved_boundaries(gdf_25, tmp_path, monkeypatch, demo_dataset):
+def test_public_page_uses_the_saved_boundaries(ne_gdf, tmp_path, monkeypatch, demo_dataset):
     from dashboard.publish.public_export import write_export
 
     write_export(demo_dataset, tmp_path / "export")
     monkeypatch.setenv("DASHBOARD_MODE", "public")
     monkeypatch.setenv("DASHBOARD_PUBLIC_DIR", str(tmp_path / "export"))
     at = app()
-    assert any("predate the 2013 split" in c.value for c in at.caption)  # the 24-unit default
-    save_active(join_boundaries(gdf_25, "official.geojson"))
+    no_errors(at)
+    assert not any("predate the 2013 split" in c.value for c in at.caption)  # the 25-unit default
+    save_active(join_boundaries(ne_gdf, "older.geojson"))
     at = app()
     no_errors(at)
-    assert not any("predate the 2013 split" in c.value for c in at.caption)
+    assert any("predate the 2013 split" in c.value for c in at.caption)
 
 
-def test_boundaries_env_setting_wins(gdf_25, tmp_path, monkeypatch):
-    gdf_25.to_file(tmp_path / "mine.geojson", driver="GeoJSON")
+def test_boundaries_env_setting_wins(ne_gdf, tmp_path, monkeypatch):
+    ne_gdf.to_file(tmp_path / "mine.geojson", driver="GeoJSON")
     monkeypatch.setenv("DASHBOARD_BOUNDARIES", str(tmp_path / "mine.geojson"))
+    assert active_boundaries().report.unit_count == 24
+
+
+def test_boundaries_env_setting_names_a_shipped_layer(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_BOUNDARIES", "naturalearth")
+    b = active_boundaries()
+    assert b.report.unit_count == 24 and "predate the 2013 split" in b.map_note()
+    monkeypatch.setenv("DASHBOARD_BOUNDARIES", "geoboundaries")
     assert active_boundaries().report.unit_count == 25
 
 

@@ -154,7 +154,7 @@ def test_only_the_boundary_members_are_unpacked(tmp_path, default_gdf):
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setattr(boundaries, "MAX_EXTRACTED_BYTES", 1024 * 1024)
     try:
-        assert len(read_boundary_file(zpath)) == 24
+        assert len(read_boundary_file(zpath)) == 25
     finally:
         monkeypatch.undo()
 

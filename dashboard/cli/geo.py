@@ -23,10 +23,15 @@ def _provinces_resolve(args: argparse.Namespace) -> int:
 
 def _boundaries_check(args: argparse.Namespace) -> int:
     from dashboard.geo.boundaries import active_boundaries, load_boundaries
+    from dashboard.paths import SHIPPED_BOUNDARIES
 
-    boundaries = load_boundaries(args.path, args.join_column) if args.path else active_boundaries()
+    path = SHIPPED_BOUNDARIES.get(args.path, args.path)
+    boundaries = load_boundaries(path, args.join_column) if path else active_boundaries()
     print(boundaries.report.to_text())
-    print(boundaries.vintage_note())
+    if boundaries.attribution:
+        print(f"Attribution: {boundaries.attribution}")
+    if boundaries.map_note():  # only a 24-unit layer needs the Tboung Khmum note
+        print(boundaries.map_note())
     return 0 if boundaries.report.all_matched else 1
 
 
@@ -39,6 +44,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     boundaries = commands.add_parser("boundaries", help="boundary file tools").add_subparsers(dest="action", required=True)
     check = boundaries.add_parser("check", help="report how a boundary file joins to the provinces")
     check.add_argument("path", nargs="?",
-                       help="boundary file (.zip, .shp, .geojson, .gpkg); default: the boundaries in use")
+                       help="boundary file (.zip, .shp, .geojson, .gpkg) or a shipped layer (geoboundaries, "
+                            "naturalearth); default: the boundaries in use")
     check.add_argument("--join-column", help="attribute column to join on (default: detected)")
     check.set_defaults(func=_boundaries_check)

@@ -9,6 +9,7 @@ traceback.
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 import warnings
 import zipfile
@@ -17,14 +18,18 @@ from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
 from dashboard.errors import BoundaryFileError
 from dashboard.geo.gdal_guard import check_hardened
 from dashboard.geo.gazetteer import KAMPONG_CHAM, TBOUNG_KHMUM, load_gazetteer
-from dashboard.paths import DEFAULT_BOUNDARIES
 from dashboard.geo.resolve import Resolution, resolve
+from dashboard.geo import simplify
+from dashboard.geo.simplify import MAP_VERTEX_BUDGET, simplify_for_map, vertex_count
+from dashboard.i18n import _
+from dashboard.paths import DEFAULT_BOUNDARIES, SHIPPED_BOUNDARIES
 
 SUPPORTED = ".zip, .shp (with .shx, .dbf and .prj beside it), .geojson/.json or .gpkg"
 #: A repair may change a polygon's area by at most this share to count as safe.
@@ -33,6 +38,11 @@ SAFE_REPAIR_AREA_CHANGE = 0.01
 MAP_COORD_DECIMALS = 4
 #: A column is a join candidate when at least this share of its values resolve.
 MIN_JOIN_SHARE = 0.5
+#: Every polygon must lie in this box (lon min, lat min, lon max, lat max): Cambodia
+#: (lon 102.3-107.7, lat 9.9-14.7) with about 100 km to spare on each side.
+CAMBODIA_BOX = (101.3, 8.9, 108.7, 15.7)
+#: The ``metadata`` member of a GeoJSON file is read only from files up to this size.
+MAX_METADATA_FILE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -46,6 +56,8 @@ class JoinReport:
     duplicate_units: list[dict] = field(default_factory=list)
     missing_provinces: list[dict] = field(default_factory=list)  # {code, name, handling}
     repaired_rows: list[int] = field(default_factory=list)
+    #: (tolerance in degrees, vertices before, vertices after) when the layer was simplified for the map
+    simplified: tuple[float, int, int] | None = None
 
     @property
     def unit_count(self) -> int:
@@ -65,6 +77,10 @@ class JoinReport:
         lines = [f"Boundaries: {self.source}", f"Units: {self.unit_count} (join column: {self.join_column})"]
         if self.repaired_rows:
             lines.append(f"Repaired invalid geometries (make_valid) in rows: {', '.join(map(str, self.repaired_rows))}")
+        if self.simplified:
+            tolerance, before, after = self.simplified
+            lines.append(f"Simplified for the map with shared borders kept: {before:,} -> {after:,} vertices "
+                         f"(tolerance {tolerance:g} degrees)")
         lines.append("Matched units:")
         for unit in self.units:
             lines.append(f"  row {unit['row']}: {unit['value']!s} -> {unit['code']} {unit['name']} ({unit['method']})")
@@ -84,8 +100,24 @@ class JoinReport:
 class Boundaries:
     """Polygons keyed by unit code, plus how provinces map onto units."""
 
-    gdf: gpd.GeoDataFrame  # columns: code, name_en, geometry (WGS84), one row per unit
+    gdf: gpd.GeoDataFrame  # columns: code, name_en, name_km, geometry (WGS84), one row per unit
     report: JoinReport
+    #: The layer's own ``metadata`` (title, attribution, licence): set for the shipped layers and saved choices.
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return str(self.metadata.get("title") or self.report.source)
+
+    @property
+    def attribution(self) -> str:
+        """The credit the layer's licence requires, as plain text ("" when none is recorded).
+
+        The one source of the boundary credit for maps, the About page, the public
+        site and the donor brief: the shipped file's ``metadata.attribution``, e.g.
+        "© OpenStreetMap contributors, ODbL 1.0; geoBoundaries" for the default.
+        """
+        return str(self.metadata.get("attribution") or "")
 
     @property
     def unit_codes(self) -> list[str]:
@@ -118,10 +150,10 @@ class Boundaries:
 
     def vintage_note(self) -> str:
         if self.report.vintage == 24:
-            return ("These boundaries predate the 2013 split of Kampong Cham: Tboung Khmum "
-                    "(created 31 Dec 2013) is drawn inside Kampong Cham, and its figures are "
-                    "added to that polygon.")
-        return "These boundaries show all 25 provinces, Tboung Khmum included."
+            return _("These boundaries predate the 2013 split of Kampong Cham: Tboung Khmum "
+                     "(created 31 Dec 2013) is drawn inside Kampong Cham, and its figures are "
+                     "added to that polygon.")
+        return _("These boundaries show all 25 provinces, Tboung Khmum included.")
 
 
 def round_coordinates(data: dict, decimals: int) -> dict:
@@ -299,13 +331,86 @@ def _check_layer(gdf: gpd.GeoDataFrame, name: str, geojson: bool) -> gpd.GeoData
         raise BoundaryFileError(
             f"The layer in '{name}' holds {', '.join(sorted(kinds))} geometries; province boundaries must be polygons.",
             "Upload the province polygon layer, not points or lines.")
+    stated_crs, stated_bounds = gdf.crs, gdf.total_bounds
     if gdf.crs is None:
         if not geojson:
             raise BoundaryFileError(f"'{name}' does not say which coordinate system it uses.",
                                     "Re-export it with its coordinate system (CRS) set.")
         gdf = gdf.set_crs(4326)
-    gdf = gdf.to_crs(4326)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gdf = gdf.to_crs(4326)
+    except Exception as exc:  # pyproj raises several types for impossible coordinates
+        raise BoundaryFileError(f"The coordinates in '{name}' could not be converted to longitude and latitude "
+                                f"({type(exc).__name__}).",
+                                "Check the file's coordinate system (CRS) and re-export it.") from None
+    _check_extent(gdf, name, stated_crs, stated_bounds, geojson)
     return gdf.reset_index(drop=True)
+
+
+def _check_extent(gdf: gpd.GeoDataFrame, name: str, stated_crs, stated_bounds: np.ndarray, geojson: bool) -> None:
+    """Refuse coordinates that are not finite or not in Cambodia, naming the likely cause.
+
+    Checked after reprojection to WGS84: metres read as degrees (no CRS, or a .prj
+    that claims WGS84), degrees under a projected CRS, latitude and longitude
+    swapped, a layer of another country, or a 1e308 that would otherwise pass as
+    "all matched" and break the map. ``stated_bounds`` are the file's own numbers.
+    """
+    rows = gdf.index.to_numpy() + 1  # 1-based rows of the file (empty features were dropped, not renumbered)
+    coords = [shapely.get_coordinates(g) for g in gdf.geometry.values]
+    bad = [int(r) for r, c in zip(rows, coords) if not np.isfinite(c).all()]
+    if bad:
+        raise BoundaryFileError(
+            _("Row {row} of '{name}' has a coordinate that is not a finite number "
+              "(or that no map projection can convert).").format(row=bad[0], name=name),
+            _("Fix or remove that feature in a GIS tool and upload again."))
+    bounds = np.array([(c[:, 0].min(), c[:, 1].min(), c[:, 0].max(), c[:, 1].max()) for c in coords])
+    inside = _in_box(bounds)
+    if inside.all():
+        return
+    lon_min, lat_min = bounds[:, 0].min(), bounds[:, 1].min()
+    lon_max, lat_max = bounds[:, 2].max(), bounds[:, 3].max()
+    largest = float(np.abs(bounds).max())
+    if _in_box(bounds[:, [1, 0, 3, 2]]).all():
+        problem = _("latitude and longitude look swapped (axis order)")
+        fix = _("Export the layer again with longitude first (x = longitude, y = latitude), as GeoJSON requires.")
+    elif largest > 1e8:
+        problem = _("it has coordinates far beyond any map (up to {value})").format(value=f"{largest:.3g}")
+        fix = _("Fix or remove the features with broken coordinates in a GIS tool and upload again.")
+    elif (stated_crs is None or stated_crs.is_geographic) and largest > 180:
+        if stated_crs is None:
+            said = _("it gives no coordinate system, so WGS 84 degrees were assumed")
+        elif geojson:
+            said = _("a GeoJSON file is read as WGS 84 degrees unless it names another coordinate system")
+        else:
+            said = _("its coordinate system says degrees ({crs})").format(crs=stated_crs.name)
+        problem = _("the numbers look like metres of a projected system, but {said}").format(said=said)
+        fix = _("Re-export the layer with its real coordinate system set (Cambodian government data is often "
+                "UTM zone 48N, EPSG:32648), or reproject it to WGS84 (EPSG:4326).")
+    elif stated_crs is not None and not stated_crs.is_geographic and _in_box(stated_bounds[None, :]).all():
+        problem = _("the numbers look like longitude and latitude, but its coordinate system says {crs}").format(
+            crs=stated_crs.name)
+        fix = _("Re-export the layer with the coordinate system WGS84 (EPSG:4326).")
+    else:
+        problem = _("it lies outside Cambodia")
+        fix = _("Upload Cambodia's province layer, and check its coordinate system (CRS).")
+    outside = [int(r) for r, ok in zip(rows, inside) if not ok]
+    raise BoundaryFileError(
+        _("'{name}' is not a Cambodian province layer: {problem}. Its coordinates span longitude {w} to {e} and "
+          "latitude {s} to {n}; rows outside Cambodia: {rows}.").format(
+            name=name, problem=problem, w=_short(lon_min), e=_short(lon_max), s=_short(lat_min), n=_short(lat_max),
+            rows=", ".join(map(str, outside[:5])) + (" …" if len(outside) > 5 else "")), fix)
+
+
+def _in_box(bounds: np.ndarray) -> np.ndarray:
+    """Which (minx, miny, maxx, maxy) rows lie inside CAMBODIA_BOX."""
+    west, south, east, north = CAMBODIA_BOX
+    return (bounds[:, 0] >= west) & (bounds[:, 2] <= east) & (bounds[:, 1] >= south) & (bounds[:, 3] <= north)
+
+
+def _short(value: float) -> str:
+    return f"{value:.6g}" if math.isfinite(value) else str(value)
 
 
 def repair_geometries(gdf: gpd.GeoDataFrame, name: str = "boundaries") -> tuple[gpd.GeoDataFrame, list[int]]:
@@ -401,13 +506,46 @@ def join_boundaries(gdf: gpd.GeoDataFrame, source: str, join_column: str | None 
     rows = [{"code": c, "name_en": gazetteer[c].name_en, "name_km": gazetteer[c].name_km,
              "geometry": shapely.union_all(g) if len(g) > 1 else g[0]} for c, g in sorted(geoms.items())]
     joined = gpd.GeoDataFrame(rows, columns=["code", "name_en", "name_km", "geometry"], geometry="geometry", crs=4326)
+    joined, report.simplified = _simplify(joined, source)
     return Boundaries(joined, report)
 
 
+def _simplify(joined: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataFrame, tuple[float, int, int] | None]:
+    """The joined units within the map's vertex budget, simplified as the shipped layers are."""
+    before = vertex_count(joined)
+    try:
+        simple, tolerance = simplify_for_map(joined, MAP_VERTEX_BUDGET)
+    except ValueError:
+        raise BoundaryFileError(
+            _("'{name}' is too detailed to draw: even simplified at {tol} degrees it keeps more than "
+              "{budget} vertices.").format(name=source, tol=simplify.MAX_TOLERANCE_DEG,
+                                           budget=f"{MAP_VERTEX_BUDGET:,}"),
+            _("Upload a generalised province layer (for example simplified in QGIS), without thousands of tiny "
+              "islands.")) from None
+    return (simple, None) if tolerance is None else (simple, (tolerance, before, vertex_count(simple)))
+
+
+def read_metadata(path: Path) -> dict:
+    """The ``metadata`` object at the top of a GeoJSON file (title, attribution, licence), or {}."""
+    if path.suffix.lower() not in (".geojson", ".json") or not path.is_file():
+        return {}
+    if path.stat().st_size > MAX_METADATA_FILE_BYTES:
+        return {}
+    try:
+        meta = json.loads(path.read_bytes()).get("metadata")
+    except Exception:  # not JSON, not an object, too deeply nested: the layer simply has no metadata
+        return {}
+    if not isinstance(meta, dict):
+        return {}
+    return {str(k): v for k, v in meta.items() if isinstance(v, (str, int, float))}
+
+
 def load_boundaries(path: Path | str | None = None, join_column: str | None = None) -> Boundaries:
-    """Read and join a boundary file; the shipped Natural Earth file by default."""
+    """Read and join a boundary file; the shipped 25-unit geoBoundaries file by default."""
     path = Path(path) if path else DEFAULT_BOUNDARIES
-    return join_boundaries(read_boundary_file(path), path.name, join_column)
+    boundaries = join_boundaries(read_boundary_file(path), path.name, join_column)
+    boundaries.metadata = read_metadata(path)
+    return boundaries
 
 
 # ---------------------------------------------------------------- which boundaries are in use
@@ -441,15 +579,24 @@ def active_boundaries() -> Boundaries:
 
 
 def save_active(joined: Boundaries) -> Path:
-    """Make a joined layer the one every map uses; written to a temporary file, then moved into place."""
+    """Make a joined layer the one every map uses; written to a temporary file, then moved into place.
+
+    The layer's metadata (title, attribution) goes with it, so its credit stays on every map.
+    """
     folder = active_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / ACTIVE_FILE
     tmp = folder / f".{ACTIVE_FILE}.tmp"
-    tmp.unlink(missing_ok=True)
-    joined.gdf.to_file(tmp, driver="GeoJSON")
+    data = json.loads(joined.gdf.to_json(drop_id=True, to_wgs84=True))
+    data = {"type": data["type"], "metadata": joined.metadata, "features": data["features"]}
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     tmp.replace(target)
     return target
+
+
+def shipped_layer(name: str) -> Boundaries:
+    """One of the shipped layers by name (see paths.SHIPPED_BOUNDARIES): 'geoboundaries' or 'naturalearth'."""
+    return load_boundaries(SHIPPED_BOUNDARIES[name])
 
 
 def clear_active() -> None:

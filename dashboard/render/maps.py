@@ -97,6 +97,7 @@ def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title
     folium.GeoJson(
         data,
         name="provinces",
+        attribution=html.escape(boundaries.attribution),  # the licence's credit, in Leaflet's attribution control
         style_function=_style,
         highlight_function=lambda f: {"weight": 3, "color": "#0b3d45", "fillOpacity": 0.95},
         tooltip=folium.GeoJsonTooltip(fields=["name_en", "name_km", "status", "detail"],

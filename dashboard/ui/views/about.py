@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.i18n import _, localized_file
 from dashboard.paths import PROJECT_ROOT
+from dashboard.ui.cache import boundaries
 from dashboard.ui.context import ensure_shell
 
 
@@ -13,6 +14,11 @@ def render() -> None:
     ensure_shell()
     st.title(_("About"))
     st.markdown(localized_file(PROJECT_ROOT / "docs" / "about.md").read_text(encoding="utf-8"))
+    in_use = boundaries()
+    credit = _("Boundaries in use: {title}.").format(title=in_use.title)
+    if in_use.attribution:
+        credit += " " + _("Credit: {attribution}").format(attribution=in_use.attribution)
+    st.text(credit)  # plain text: an uploaded layer's title and credit are never read as Markdown
     notice = PROJECT_ROOT / "geodata" / "NOTICE"
     if notice.exists():
         with st.expander(_("Data licences (geodata/NOTICE)")):

@@ -8,12 +8,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.geo.boundaries import active_source, clear_active, join_boundaries, read_boundary_file, save_active
+from dashboard.geo.boundaries import (active_source, clear_active, join_boundaries, read_boundary_file, read_metadata,
+                                     save_active, shipped_layer)
 from dashboard.errors import UserFacingError
 from dashboard.render.markup import escape_markdown
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.data.ingest import ingest_file, ingest_log_frame, write_records
 from dashboard.data.validation import validate_file
+from dashboard.i18n import N_, _
 from dashboard.ui import components as ui
 from dashboard.ui.cache import current_engine
 from dashboard.ui.context import context
@@ -91,14 +93,57 @@ def _coverage_editor(eng, ctx) -> None:
         st.success(f"Coverage saved: {result.added} added, {result.updated} updated.")
 
 
+#: The layers an admin can choose; "upload" is a file of their own.
+BOUNDARY_LAYERS = {
+    "geoboundaries": N_("25 provinces: geoBoundaries, from OpenStreetMap (default)"),
+    "naturalearth": N_("24 units: Natural Earth, before the 2013 split of Kampong Cham"),
+    "upload": N_("A boundary file of your own"),
+}
+
+
 def _boundaries() -> None:
-    current, _ = active_source()
-    st.write(f"In use: **{escape_markdown(current.name) if current else 'the shipped default'}**")
-    upload = st.file_uploader("Boundary file: zipped shapefile, GeoJSON or GeoPackage", type=["zip", "geojson", "json", "gpkg"],
-                              key="boundary_file")
-    if current and st.button("Go back to the default boundaries", key="boundary_default"):
-        clear_active()
-        st.rerun()
+    from dashboard import settings
+    from dashboard.ui.cache import boundaries
+
+    in_use = boundaries()
+    st.text(_("In use: {title}").format(title=in_use.title))  # plain text: titles come from files
+    if in_use.attribution:
+        st.text(_("Credit shown on every map: {credit}").format(credit=in_use.attribution))
+    configured = settings.current().boundaries
+    if configured:
+        st.info(_("DASHBOARD_BOUNDARIES is set ({path}), so it is used whatever is chosen here.").format(
+            path=configured))
+    current = _current_layer()
+    choice = st.radio(_("Boundaries"), list(BOUNDARY_LAYERS), index=list(BOUNDARY_LAYERS).index(current),
+                      format_func=lambda key: _(BOUNDARY_LAYERS[key]), key="boundary_layer")
+    if choice == "naturalearth":
+        st.caption(_("For data that predates 31 December 2013: Tboung Khmum is drawn inside Kampong Cham, and "
+                     "every map says so. Records keep the province written in them; nothing is reassigned."))
+    if choice != "upload":
+        if choice != current and st.button(_("Use this layer"), type="primary", key="boundary_switch"):
+            if choice == "geoboundaries":
+                clear_active()
+            else:
+                save_active(shipped_layer(choice))
+            st.rerun()
+        return
+    _boundary_upload()
+
+
+def _current_layer() -> str:
+    """Which of BOUNDARY_LAYERS the Data page's saved choice is."""
+    path, _column = active_source()
+    if path is None:
+        return "geoboundaries"
+    layer = read_metadata(path).get("layer")
+    return layer if layer in BOUNDARY_LAYERS else "upload"
+
+
+def _boundary_upload() -> None:
+    upload = st.file_uploader(_("Boundary file: zipped shapefile, GeoJSON or GeoPackage"),
+                              type=["zip", "geojson", "json", "gpkg"], key="boundary_file")
+    credit = st.text_input(_("Credit the file's licence requires, shown on every map (e.g. © OpenStreetMap "
+                             "contributors, ODbL 1.0)"), max_chars=300, key="boundary_attribution")
     if upload is None:
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,5 +162,6 @@ def _boundaries() -> None:
         if not joined.report.all_matched:
             st.warning("Some polygons match no province (listed above). They will not be drawn.")
         if st.button("Use these boundaries", type="primary", key="boundary_use"):
+            joined.metadata = {"title": upload.name, "layer": "upload", "attribution": credit.strip()}
             save_active(joined)  # the joined layer (province codes attached), so every later load is exact
             st.success("Boundaries saved; every map now uses them.")
