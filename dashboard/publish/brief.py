@@ -1,0 +1,151 @@
+"""The donor brief: one A4 page, rendered server-side with WeasyPrint (Pango and HarfBuzz shape Khmer),
+from the public export only, never from case data.
+
+It holds the headline figures with their intervals, the map with its legend, the quarterly trend,
+what is hidden and why, the data-as-of date, the SYNTHETIC label where it applies, and the credits.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from dashboard.geo.boundaries import Boundaries, attribution
+from dashboard.i18n import _, fmt_date, use_language
+from dashboard.publish import public_figures, public_view
+from dashboard.publish.public_export import PublicData, read_export
+from dashboard.render import fonts
+
+PAGE_CSS = """
+@page { size: A4; margin: 11mm 12mm 10mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: 'Noto Sans Khmer', sans-serif; color: #1d2b36; font-size: 8.6pt; line-height: 1.4; margin: 0; }
+h1 { font-size: 15pt; margin: 0 0 1mm 0; color: #253494; }
+h2 { font-size: 10pt; margin: 3mm 0 1.2mm 0; color: #253494; }
+p { margin: 0 0 1.5mm 0; }
+.sub { color: #5b6770; margin-bottom: 2mm; }
+.synthetic { border: 1.2pt solid #b35806; color: #7f3b08; padding: 1.2mm 2.5mm; margin: 1.5mm 0 2mm 0;
+             font-weight: 700; }
+.cards { display: flex; gap: 3mm; margin: 2mm 0 1mm 0; }
+.card { flex: 1; border: 0.8pt solid #c9d1d8; border-radius: 2mm; padding: 2mm 3mm; }
+.card .label { color: #5b6770; font-size: 8pt; }
+.card .value { font-size: 19pt; font-weight: 700; color: #253494; line-height: 1.2; }
+.card .detail { font-size: 7.6pt; }
+.card .period { font-size: 7.6pt; color: #5b6770; }
+.row { display: flex; gap: 4mm; }
+.map { flex: 0 0 96mm; }
+.map svg { width: 96mm; height: auto; }
+.side { flex: 1; }
+.side svg { width: 100%; height: auto; }
+.legend ul { list-style: none; padding: 0; margin: 1mm 0 0 0; }
+.legend li { display: flex; align-items: center; gap: 1.5mm; margin: 0.5mm 0; font-size: 7.6pt; }
+.legend .swatch { width: 3.2mm; height: 3.2mm; flex: none; }
+table.provinces { width: 100%; border-collapse: collapse; font-size: 7.4pt; }
+table.provinces th { text-align: right; color: #5b6770; font-weight: 600; border-bottom: 0.5pt solid #c9d1d8; }
+table.provinces th:first-child, table.provinces td:first-child { text-align: left; }
+table.provinces td { text-align: right; padding: 0.2mm 1mm; }
+table.provinces tr:nth-child(even) td { background: #f5f7f8; }
+.cols { display: flex; gap: 4mm; }
+.cols > div { flex: 1; }
+.note { font-size: 7.8pt; }
+.foot { position: absolute; bottom: 0; left: 0; right: 0; font-size: 6.8pt; color: #5b6770;
+        border-top: 0.5pt solid #c9d1d8; padding-top: 1mm; }
+"""
+
+
+def brief_html(data: PublicData, boundaries: Boundaries, font_url: str) -> str:
+    """The brief as HTML, in the language in use (wrap the call in ``i18n.use_language``)."""
+    esc = html.escape
+    cards = public_view.headline(data)
+    as_of = public_view.data_as_of(data)
+    year = public_view.map_year(data)
+    map_svg, legend = public_figures.map_figure(data, boundaries, year, width=420) if year else ("", "")
+    trend = public_figures.quarter_figure(data, width=440, height=250)
+    cards_html = "".join(
+        f'<div class="card"><div class="label">{esc(c.label)}</div><div class="value">{esc(c.value)}</div>'
+        f'<div class="detail">{esc(c.detail)}</div><div class="period">{esc(c.period)}</div></div>' for c in cards)
+    synthetic = (f'<div class="synthetic">{esc(synthetic_text())}</div>' if data.metadata.get("synthetic") else "")
+    as_of_text = _("Data as of {date}").format(date=fmt_date(as_of, "long")) if as_of else ""
+    generated = str(data.metadata.get("generated", ""))[:10]
+    credits = " · ".join([
+        attribution(boundaries),
+        _("Font: {family} ({licence})").format(family=fonts.FAMILY, licence=fonts.LICENCE),
+        _("Published {date}").format(date=generated),
+    ])
+    return f"""<!doctype html>
+<html lang="{esc(_lang())}"><head><meta charset="utf-8"><title>{esc(title())}</title>
+<style>{fonts.font_face_css(font_url)}{PAGE_CSS}</style></head>
+<body>
+<h1>{esc(title())}</h1>
+<div class="sub">{esc(_("Cases investigated with the Cambodian National Police"))} · {esc(as_of_text)}</div>
+{synthetic}
+<div class="cards">{cards_html}</div>
+<div class="row">
+  <div class="map"><h2>{esc(_("Where the programme works"))}</h2>{map_svg}{legend}{map_note(boundaries)}</div>
+  <div class="side">
+    <h2>{esc(_("National cases by quarter"))}</h2>{trend}
+    <h2>{esc(_("What is hidden, and why"))}</h2><p class="note">{esc(public_view.suppression_note(data))}</p>
+    <h2>{esc(_("Method"))}</h2><p class="note">{esc(public_view.method_text())}</p>
+  </div>
+</div>
+<h2>{esc(_("Cases by province and year"))}</h2>
+<div class="cols">{province_tables(data)}</div>
+<div class="foot">{esc(credits)}</div>
+</body></html>"""
+
+
+def map_note(boundaries: Boundaries) -> str:
+    note = boundaries.map_note()
+    return f'<p class="note">{html.escape(_(note))}</p>' if note else ""
+
+
+def province_tables(data: PublicData, columns: int = 2) -> str:
+    """Province counts by year as two side-by-side tables; names in the page's language and in Khmer."""
+    esc = html.escape
+    rows = public_view.province_rows(data)
+    years = public_view.map_years(data)
+    head = f"<tr><th>{esc(_('province'))}</th>" + "".join(f"<th>{y}</th>" for y in years) + "</tr>"
+    per = -(-len(rows) // columns)
+    out = []
+    for start in range(0, len(rows), per):
+        body = "".join(f"<tr><td>{esc(r.name)}</td>" + "".join(f"<td>{esc(r.counts[y])}</td>" for y in years) + "</tr>"
+                       for r in rows[start:start + per])
+        out.append(f'<div><table class="provinces">{head}{body}</table></div>')
+    return "".join(out)
+
+
+def synthetic_text() -> str:
+    return _("SYNTHETIC demo data: invented records that reproduce the programme’s published figures. Not real cases.")
+
+
+def title() -> str:
+    return _("Child Protection Unit (J646): summary for donors")
+
+
+def _lang() -> str:
+    from dashboard.i18n import get_language
+
+    return get_language()
+
+
+def render_pdf(data: PublicData, boundaries: Boundaries, lang: str) -> bytes:
+    """The one-page PDF in ``lang``."""
+    from weasyprint import HTML
+
+    with use_language(lang):
+        page = brief_html(data, boundaries, fonts.font_file().as_uri())
+    return HTML(string=page, base_url=str(fonts.font_file().parent)).write_pdf()
+
+
+def write_brief(public_dir: Path | str, out: Path | str, lang: str, boundaries: Boundaries | None = None) -> Path:
+    """Read the export in ``public_dir`` and write the brief to ``out`` (temporary name, then moved)."""
+    from dashboard.geo.boundaries import active_boundaries
+
+    data = read_export(public_dir)
+    pdf = render_pdf(data, boundaries or active_boundaries(), lang)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(pdf)
+    tmp.replace(out)
+    return out
