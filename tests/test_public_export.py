@@ -273,12 +273,24 @@ def test_public_mode_runs_without_a_database(public_env, tmp_path):
     at = app()
     no_errors(at)
     assert not at.error, [e.value for e in at.error]
-    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
-    assert "<11" in text and "suppressed" in text.lower()
+    text = " ".join(shown(m.value) for m in at.markdown) + " ".join(shown(c.value) for c in at.caption)
+    assert "hidden" in text and "fewer" not in text.split("Counts from")[0]  # the note explains; no false "<11"
     assert any(d.label == "national_quarter.csv" for d in at.get("download_button"))
     for page in INTERNAL_PAGES:
         with pytest.raises(ValueError):
             at.switch_page(page)
+
+
+def test_public_headline_shows_the_arrest_rate_with_its_interval_and_periods(public_env):
+    """Issue 10: the demo's headline is 86% with its interval, and every card names its period."""
+    at = app()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Cases"] == "369" and metrics["Arrest rate"] == "86%" and metrics["Provinces covered"] == "21 of 25"
+    captions = [shown(c.value) for c in at.caption]
+    assert any("317 arrests in 369 cases" in c and "95% interval 82%–89%" in c for c in captions)
+    assert sum("Q3 2013 to Q2 2015" in c for c in captions) >= 2 and any("at the end of Q2 2015" in c for c in captions)
+    labels = [d.label for d in at.get("download_button")]
+    assert "Summary for donors (PDF, English)" in labels and "Summary for donors (PDF, ខ្មែរ)" in labels
 
 
 def test_public_mode_never_shows_case_rows(public_env):
@@ -296,23 +308,50 @@ def test_public_mode_with_missing_export_explains(tmp_path, monkeypatch):
     assert any("missing" in shown(e.value) and "export-public" in shown(e.value) for e in at.error)
 
 
-def test_public_view_tables_show_suppressed_counts_as_below_k(tmp_path, demo_dataset):
+def test_public_view_tables_show_hidden_counts_and_safe_rates(tmp_path, demo_dataset):
     from dashboard.publish import public_view
     from dashboard.publish.public_export import read_export
 
     write_export(demo_dataset, tmp_path / "pub")
     data = read_export(tmp_path / "pub")
-    head = public_view.headline(data)
-    assert head["cases"] == "369" and head["provinces"] == "21 of 25" and head["arrest_rate"] == "suppressed"
+    cards = {c.key: c for c in public_view.headline(data)}
+    assert (cards["cases"].value, cards["provinces"].value, cards["arrest_rate"].value) == ("369", "21 of 25", "86%")
     wide = public_view.province_year_wide(data)
     assert list(wide.columns) == ["province_code", "province", "province_km", "2013", "2014", "2015"]
     assert wide.set_index("province_code").loc["17", "province_km"] == "សៀមរាប"
     cells = wide[["2013", "2014", "2015"]].to_numpy().ravel()
-    assert "<11" in cells and all(c == "<11" or c == "0" or int(c.replace(",", "")) >= 11 for c in cells)
+    assert "hidden" in cells and all(c == "hidden" or c == "0" or int(c.replace(",", "")) >= 11 for c in cells)
     rates = public_view.allowed_arrest_rates(data)
-    assert (rates["arrests"] >= 11).all() and ((rates["cases"] - rates["arrests"]) >= 11).all()
+    shown_counts = rates[rates["arrests"] != "hidden"]
+    assert len(rates) > len(shown_counts)  # banded rates where the counts are hidden
+    assert all(r.endswith("%") for r in rates["arrest rate"])
     quarters = public_view.quarter_table(data)
-    assert (quarters["arrest_rate"] == "–").sum() == (quarters["arrests"] == "<11").sum()
+    assert (quarters["arrest rate"] == "hidden").sum() <= (quarters["arrests"] == "hidden").sum()
+
+
+def test_public_map_names_every_state(tmp_path, demo_dataset):
+    from dashboard.geo.boundaries import load_boundaries
+    from dashboard.measures.classify import HATCH
+    from dashboard.publish import public_view
+    from dashboard.publish.public_export import read_export
+    from dashboard.render import public_map
+
+    write_export(demo_dataset, tmp_path / "pub")
+    data = read_export(tmp_path / "pub")
+    b = load_boundaries()
+    states = public_view.unit_states(data, b, 2015)
+    look = public_map.public_styles(states, data.k)
+    labels = [label for _, label in look.legend]
+    assert "hidden: fewer than 11 cases, or hidden to protect such a count" in labels
+    assert {"not covered", "no data", "no cases"} <= set(labels)
+    hidden = [u for u, s in states.items() if s.state == public_view.SUPPRESSED]
+    assert hidden and all(look.styles[u].fill == HATCH for u in hidden)
+    py = data.province_year[data.province_year["year"] == 2015].set_index("province_code")
+    for unit, state in states.items():
+        members = py.loc[state.members]
+        assert (state.state == public_view.SUPPRESSED) == bool(members["cases"].isna().any())
+        if state.state == public_view.COUNT:
+            assert state.cases == members["cases"].sum()
 
 
 def test_metadata_dates_no_single_case_across_two_releases(tmp_path):

@@ -74,7 +74,7 @@ def brief_html(data: PublicData, boundaries: Boundaries, font_url: str) -> str:
     ])
     return f"""<!doctype html>
 <html lang="{esc(_lang())}"><head><meta charset="utf-8"><title>{esc(title())}</title>
-<style>{fonts.font_face_css(font_url)}{PAGE_CSS}</style></head>
+<style>{fonts.font_face_css(font_url).replace("font-weight:100 900;", "")}{PAGE_CSS}</style></head>
 <body>
 <h1>{esc(title())}</h1>
 <div class="sub">{esc(_("Cases investigated with the Cambodian National Police"))} · {esc(as_of_text)}</div>
@@ -128,10 +128,40 @@ def _lang() -> str:
     return get_language()
 
 
+def _with_actual_text() -> None:
+    """Make Khmer text in WeasyPrint's PDFs extract as written (search, copy, screen readers, pdftotext).
+
+    WeasyPrint maps each glyph to text once per font, but a shaped Khmer cluster reorders and
+    combines glyphs, so that mapping alone reads back garbled. PDF's remedy is ActualText: each
+    text run that holds Khmer is wrapped in a marked-content span carrying its logical text.
+    Installed once, around WeasyPrint's own text drawing function.
+    """
+    import pydyf
+    from weasyprint import draw
+
+    if getattr(draw.draw_text, "actual_text", False):
+        return
+    original = draw.draw_text
+
+    def draw_text(stream, textbox, *args, **kwargs):
+        text = getattr(textbox, "text", "")
+        if not any("\u1780" <= ch <= "\u17ff" for ch in text):
+            return original(stream, textbox, *args, **kwargs)
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+        try:
+            return original(stream, textbox, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+
+    draw_text.actual_text = True
+    draw.draw_text = draw_text
+
+
 def render_pdf(data: PublicData, boundaries: Boundaries, lang: str) -> bytes:
     """The one-page PDF in ``lang``."""
     from weasyprint import HTML
 
+    _with_actual_text()
     with use_language(lang):
         page = brief_html(data, boundaries, fonts.font_file().as_uri())
     return HTML(string=page, base_url=str(fonts.font_file().parent)).write_pdf()
