@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import pandas as pd
+
 from dashboard.geo.boundaries import Boundaries, attribution
 from dashboard.i18n import _, fmt_date, use_language
 from dashboard.publish import public_figures, public_view
@@ -48,6 +50,18 @@ table.provinces tr:nth-child(even) td { background: #f5f7f8; }
 .cols { display: flex; gap: 4mm; }
 .cols > div { flex: 1; }
 .note { font-size: 7.8pt; }
+.qlegend { font-size: 7.4pt; display: flex; gap: 3mm; margin-bottom: 1mm; }
+.qlegend .swatch { width: 2.8mm; height: 2.8mm; vertical-align: -0.4mm; }
+.qchart { display: flex; gap: 1.5mm; align-items: flex-end; border-bottom: 0.6pt solid #5b6770; }
+.qchart .q { flex: 1; text-align: center; }
+.qchart .bars { height: 34mm; display: flex; align-items: flex-end; justify-content: center; }
+.qchart .cas { width: 80%; background: #7fcdbb; display: flex; align-items: flex-end; justify-content: center; }
+.qchart .arr { width: 60%; background: #2c7fb8; }
+.qchart .stub { width: 60%; height: 1.8mm; }
+.qchart .stub svg { display: block; }
+.qchart .n { font-size: 6.8pt; color: #5b6770; }
+.qchart .x { font-size: 6.6pt; color: #5b6770; line-height: 1.2; height: 0; overflow: visible; }
+.qwrap { padding-bottom: 7mm; }
 .foot { position: absolute; bottom: 0; left: 0; right: 0; font-size: 6.8pt; color: #5b6770;
         border-top: 0.5pt solid #c9d1d8; padding-top: 1mm; }
 """
@@ -56,11 +70,12 @@ table.provinces tr:nth-child(even) td { background: #f5f7f8; }
 def brief_html(data: PublicData, boundaries: Boundaries, font_url: str) -> str:
     """The brief as HTML, in the language in use (wrap the call in ``i18n.use_language``)."""
     esc = html.escape
+    h = public_view.headings()
     cards = public_view.headline(data)
     as_of = public_view.data_as_of(data)
     year = public_view.map_year(data)
     map_svg, legend = public_figures.map_figure(data, boundaries, year, width=420) if year else ("", "")
-    trend = public_figures.quarter_figure(data, width=440, height=250)
+    trend = quarter_bars_html(data)
     cards_html = "".join(
         f'<div class="card"><div class="label">{esc(c.label)}</div><div class="value">{esc(c.value)}</div>'
         f'<div class="detail">{esc(c.detail)}</div><div class="period">{esc(c.period)}</div></div>' for c in cards)
@@ -77,21 +92,49 @@ def brief_html(data: PublicData, boundaries: Boundaries, font_url: str) -> str:
 <style>{fonts.font_face_css(font_url).replace("font-weight:100 900;", "")}{PAGE_CSS}</style></head>
 <body>
 <h1>{esc(title())}</h1>
-<div class="sub">{esc(_("Cases investigated with the Cambodian National Police"))} · {esc(as_of_text)}</div>
+<div class="sub">{esc(h["subtitle"])} · {esc(as_of_text)}</div>
 {synthetic}
 <div class="cards">{cards_html}</div>
 <div class="row">
-  <div class="map"><h2>{esc(_("Where the programme works"))}</h2>{map_svg}{legend}{map_note(boundaries)}</div>
+  <div class="map"><h2>{esc(h["map"])}</h2>{map_svg}{legend}{map_note(boundaries)}</div>
   <div class="side">
-    <h2>{esc(_("National cases by quarter"))}</h2>{trend}
-    <h2>{esc(_("What is hidden, and why"))}</h2><p class="note">{esc(public_view.suppression_note(data))}</p>
-    <h2>{esc(_("Method"))}</h2><p class="note">{esc(public_view.method_text())}</p>
+    <h2>{esc(h["quarters"])}</h2><div class="qwrap">{trend}</div>
+    <h2>{esc(h["hidden"])}</h2><p class="note">{esc(public_view.suppression_note(data))}</p>
+    <h2>{esc(h["method"])}</h2><p class="note">{esc(public_view.method_text())}</p>
   </div>
 </div>
-<h2>{esc(_("Cases by province and year"))}</h2>
+<h2>{esc(h["by_province"])}</h2>
 <div class="cols">{province_tables(data)}</div>
 <div class="foot">{esc(credits)}</div>
 </body></html>"""
+
+
+def quarter_bars_html(data: PublicData) -> str:
+    """National cases by quarter as HTML bars: WeasyPrint shapes Khmer in HTML text, not in SVG text."""
+    from dashboard.i18n import fmt_int
+    from dashboard.measures.classify import HATCH
+    from dashboard.render import svg
+
+    esc = html.escape
+    nq = data.national_quarter
+    shown = [int(v) for v in nq["cases"].dropna()]
+    top = max(shown) if shown else 1
+    cols = []
+    for q, c, a in zip(nq["quarter"], nq["cases"], nq["arrests"]):
+        quarter, _sep, year = public_view.fmt_quarter(q).rpartition(" ")
+        if c is pd.NA or pd.isna(c):
+            bar = f'<div class="stub">{svg.hatch_strip()}</div>'
+            value = public_view.hidden_text()
+        else:
+            inner = (f'<div class="arr" style="height:{100 * int(a) / top:.1f}%"></div>' if pd.notna(a)
+                     else f'<div class="stub">{svg.hatch_strip()}</div>' if int(c) else "")
+            bar = f'<div class="cas" style="height:{100 * int(c) / top:.1f}%">{inner}</div>'
+            value = fmt_int(c)
+        cols.append(f'<div class="q"><div class="n">{esc(value)}</div><div class="bars">{bar}</div>'
+                    f'<div class="x">{esc(quarter)}<br>{esc(year)}</div></div>')
+    legend = "".join(f'<span>{svg.swatch(colour, 10)} {esc(text)}</span>' for colour, text in (
+        (svg.CASES, _("cases")), (svg.ARRESTS, _("arrests (where shown)")), (HATCH, _("hidden"))))
+    return f'<div class="qlegend">{legend}</div><div class="qchart">{"".join(cols)}</div>'
 
 
 def map_note(boundaries: Boundaries) -> str:
@@ -104,7 +147,7 @@ def province_tables(data: PublicData, columns: int = 2) -> str:
     esc = html.escape
     rows = public_view.province_rows(data)
     years = public_view.map_years(data)
-    head = f"<tr><th>{esc(_('province'))}</th>" + "".join(f"<th>{y}</th>" for y in years) + "</tr>"
+    head = f"<tr><th>{esc(public_view.headings()['province'])}</th>" + "".join(f"<th>{y}</th>" for y in years) + "</tr>"
     per = -(-len(rows) // columns)
     out = []
     for start in range(0, len(rows), per):
@@ -119,7 +162,7 @@ def synthetic_text() -> str:
 
 
 def title() -> str:
-    return _("Child Protection Unit (J646): summary for donors")
+    return public_view.headings()["brief_title"]
 
 
 def _lang() -> str:

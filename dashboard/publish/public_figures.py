@@ -34,8 +34,8 @@ def quarter_figure(data: PublicData, width: int = 560, height: int = 230) -> str
         "cases": _("cases"), "arrests": _("arrests (where shown)"), "hidden": _("hidden"),
         "tick": lambda v: fmt_int(v),
         "x": [public_view.fmt_quarter(q) for q in nq["quarter"]],
-        "cases_of": lambda q, v: _("{quarter}: {n} cases").format(quarter=public_view.fmt_quarter(q), n=fmt_int(v)),
-        "arrests_of": lambda q, v: _("{quarter}: {n} arrests").format(quarter=public_view.fmt_quarter(q), n=fmt_int(v)),
+        "cases_of": lambda q, v: _("{q}: {n} cases").format(q=public_view.fmt_quarter(q), n=fmt_int(v)),
+        "arrests_of": lambda q, v: _("{q}: {n} arrests").format(q=public_view.fmt_quarter(q), n=fmt_int(v)),
     }
     return svg.quarter_bars_svg(list(nq["quarter"]), list(nq["cases"]), list(nq["arrests"]), labels, width, height)
 

@@ -103,7 +103,7 @@ def headline(data: PublicData) -> list[Card]:
     cards.append(Card("provinces", _("Provinces covered"),
                       _("{covered} of {total}").format(covered=fmt_int(len(covered)), total=fmt_int(len(load_gazetteer()))),
                       _("provinces where the programme operates"),
-                      _("at the end of {quarter}").format(quarter=fmt_quarter(period["to"])) if period.get("to") else ""))
+                      _("at the end of {when}").format(when=fmt_quarter(period["to"])) if period.get("to") else ""))
     return cards
 
 
@@ -189,6 +189,29 @@ def province_name(code: str) -> str:
 
     prov = load_gazetteer()[code]
     return prov.name_km if get_language() == "km" else prov.name_en
+
+
+def headings() -> dict[str, str]:
+    """Titles and headings of the public pages and the brief, translated (kept out of f-strings so that
+    Babel's extractor sees them)."""
+    return {
+        "title": _("Child Protection Unit: public dashboard"),
+        "brief_title": _("Child Protection Unit (J646): summary for donors"),
+        "subtitle": _("Cases investigated with the Cambodian National Police"),
+        "subtitle_period": _("Cases investigated with the Cambodian National Police, {period}."),
+        "map": _("Where the programme works"),
+        "year": _("year"),
+        "map_label": _("Map of cases by province"),
+        "quarters": _("National cases by quarter"),
+        "totals": _("National totals"),
+        "provinces": _("Province totals by year"),
+        "by_province": _("Cases by province and year"),
+        "hidden": _("What is hidden, and why"),
+        "method": _("Method"),
+        "download": _("Download the data"),
+        "province": _("province"),
+        "brief_link": _("Summary for donors (PDF, {language})"),
+    }
 
 
 def suppression_note(data: PublicData) -> str:

@@ -91,6 +91,7 @@ def _table(frame: pd.DataFrame) -> str:
 def page_html(data: PublicData, boundaries: Boundaries) -> str:
     """One page of the site in the language in use."""
     esc = html.escape
+    h = public_view.headings()
     lang = get_language()
     up = page_prefix(lang)
     payload = json.dumps(site_data(data, boundaries), ensure_ascii=False).replace("</", "<\\/")
@@ -114,9 +115,10 @@ def page_html(data: PublicData, boundaries: Boundaries) -> str:
 
     as_of_text = _("Data as of {date}").format(date=fmt_date(as_of, "long")) if as_of else ""
     files = "".join(f'<li><a href="{up}data/{name}">{esc(name)}</a></li>' for name in FILES)
-    briefs = "".join(f'<li><a href="{up}brief_{code}.pdf">{esc(_("Summary for donors (PDF, {language})").format(language=name))}</a></li>'
+    briefs = "".join(f'<li><a href="{up}brief_{code}.pdf">{esc(h["brief_link"].format(language=name))}</a></li>'
                      for code, name in LANGUAGES.items())
     note = boundaries.map_note()
+    note_text = _(note) if note else ""
     credits = " · ".join([
         attribution(boundaries),
         _("Map drawn with Leaflet (BSD 2-Clause licence)"),
@@ -127,7 +129,7 @@ def page_html(data: PublicData, boundaries: Boundaries) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(_("Child Protection Unit: public dashboard"))}</title>
+<title>{esc(h["title"])}</title>
 <link rel="stylesheet" href="{up}assets/leaflet.css">
 <style>{fonts.font_face_css(f"{up}assets/fonts/{FONT_NAME}").replace("format('truetype')", "format('woff2')")}</style>
 <link rel="stylesheet" href="{up}assets/site.css">
@@ -135,34 +137,34 @@ def page_html(data: PublicData, boundaries: Boundaries) -> str:
 <body>
 <header>
 <div class="lang"><a href="{other_href}" hreflang="{other}">{esc(LANGUAGES[other])}</a></div>
-<h1>{esc(_("Child Protection Unit: public dashboard"))}</h1>
-<p class="sub">{esc(_("Cases investigated with the Cambodian National Police, {period}.").format(period=span))} {esc(as_of_text)}</p>
+<h1>{esc(h["title"])}</h1>
+<p class="sub">{esc(h["subtitle_period"].format(period=span))} {esc(as_of_text)}</p>
 {synthetic}
 </header>
 <main>
 <div class="cards">{cards}</div>
 
-<h2>{esc(_("Where the programme works"))}</h2>
-<div class="years" role="group" aria-label="{esc(_("year"))}">{buttons}</div>
-<div class="mapbox"><div id="map" role="img" aria-label="{esc(_("Map of cases by province"))}"></div>
-<div>{legends}<p class="note">{esc(_(note)) if note else ""}</p></div></div>
+<h2>{esc(h["map"])}</h2>
+<div class="years" role="group" aria-label="{esc(h["year"])}">{buttons}</div>
+<div class="mapbox"><div id="map" role="img" aria-label="{esc(h["map_label"])}"></div>
+<div>{legends}<p class="note">{esc(note_text)}</p></div></div>
 
-<h2>{esc(_("National cases by quarter"))}</h2>
+<h2>{esc(h["quarters"])}</h2>
 <figure>{public_figures.quarter_figure(data, width=960, height=270)}</figure>
 {_table(public_view.quarter_table(data))}
 
-<h2>{esc(_("National totals"))}</h2>
+<h2>{esc(h["totals"])}</h2>
 {_table(public_view.totals_table(data))}
 
-<h2>{esc(_("Province totals by year"))}</h2>
+<h2>{esc(h["provinces"])}</h2>
 <figure>{public_figures.province_figure(data, width=960)}</figure>
 
-<h2>{esc(_("What is hidden, and why"))}</h2>
+<h2>{esc(h["hidden"])}</h2>
 <p>{esc(public_view.suppression_note(data))}</p>
-<h2>{esc(_("Method"))}</h2>
+<h2>{esc(h["method"])}</h2>
 <p>{esc(public_view.method_text())}</p>
 
-<h2>{esc(_("Download the data"))}</h2>
+<h2>{esc(h["download"])}</h2>
 <ul class="files">{files}{briefs}</ul>
 </main>
 <footer>{esc(credits)} · <a href="{up}assets/fonts/OFL.txt">OFL</a></footer>

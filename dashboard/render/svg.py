@@ -91,6 +91,16 @@ def swatch(colour: str, size: int = 12) -> str:
             f'stroke-width="1"/></svg>')
 
 
+def hatch_strip(width: int = 24, height: int = 5) -> str:
+    """A small hatched bar (a hidden count in an HTML chart), drawn as lines so any renderer shows it."""
+    lines = "".join(f'<line x1="{x}" y1="{height}" x2="{x + height}" y2="0" stroke="{HATCH_COLOUR}" stroke-width="1"/>'
+                    for x in range(-height, width, 3))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
+            f'width="100%" height="100%"><rect width="{width}" height="{height}" fill="#ffffff"/>{lines}'
+            f'<rect x="0.25" y="0.25" width="{width - 0.5}" height="{height - 0.5}" fill="none" stroke="{BORDER}" '
+            f'stroke-width="0.5"/></svg>')
+
+
 def legend_html(title: str, entries: list[tuple[str, str]]) -> str:
     """The map legend as HTML (swatch and words for every state)."""
     rows = "".join(f"<li>{swatch(c)}<span>{_esc(label)}</span></li>" for c, label in entries)
