@@ -75,7 +75,9 @@ class Variable:
 
 @dataclass
 class AuditResult:
-    ranges: dict[Variable, tuple[float, float]]  # whole-number range an attacker can derive
+    #: whole-number range an attacker can derive; where it is at least k wide it may be a witnessed
+    #: sub-range (see :func:`_solve_ranges`), which is all the protection rule needs
+    ranges: dict[Variable, tuple[float, float]]
     k: int
 
     @property
@@ -99,7 +101,8 @@ def audit(releases: Sequence[pd.DataFrame], k: int, exact: bool = False) -> Audi
     """The range of every hidden count given everything published in ``releases`` (oldest first).
 
     Only the last release needs its true values (to check that counts did not go down); earlier
-    ones are read as published. ``exact`` solves integer programmes instead of linear ones.
+    ones are read as published. With ``exact``, a bound whose linear optimum is not a whole-number
+    table is solved again as an integer programme, as an attacker who knows counts are whole would.
     """
     variables: list[Variable] = []
     col: dict[Variable, int] = {}

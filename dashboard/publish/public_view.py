@@ -22,7 +22,7 @@ def hidden_text() -> str:
     return _("hidden")
 
 
-def shown(value: object, k: int | None = None) -> str:
+def shown(value: object) -> str:
     """A published count as text; 'hidden' where it is suppressed."""
     return hidden_text() if pd.isna(value) else fmt_int(int(value))
 
