@@ -195,8 +195,11 @@ def test_public_mode_screenshot(tmp_path, browser):
         _open(pg, base + "/")
         assert pg.locator('[data-testid="stException"]').count() == 0
         _map_paths(pg, UNITS)
-        sync_api.expect(pg.frame_locator(MAP_FRAME).first.locator(".leaflet-control-attribution")).to_contain_text(
-            BOUNDARY_CREDIT)
+        frame = pg.frame_locator(MAP_FRAME).first
+        sync_api.expect(frame.locator(".leaflet-control-attribution")).to_contain_text(BOUNDARY_CREDIT)
+        assert frame.locator('path[fill="url(#cpu-hatch)"]').count() > 0  # hidden counts are hatched
+        sync_api.expect(frame.locator(".cpu-legend")).to_contain_text("fewer than 11")
+        sync_api.expect(pg.get_by_text("86%").first).to_be_visible()
         _shot(pg, "public")
         context.close()
     finally:
@@ -219,3 +222,58 @@ def test_natural_earth_vintage_draws_24_units_with_the_note(tmp_path, browser):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def static_site(tmp_path_factory):
+    """The static site built from the demo, served from its own folder on loopback only."""
+    import functools
+    import http.server
+    import threading
+
+    from dashboard.cli import main
+    from dashboard.data.demo import write_demo
+
+    base = tmp_path_factory.mktemp("static")
+    write_demo(base / "demo")
+    assert main(["export-public", "--data", str(base / "demo"), "--site", str(base / "site")]) == 0
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(base / "site")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(("path", "name"), [("/index.html", "site_en"), ("/km/index.html", "site_km")])
+def test_static_site_draws_its_map_with_nothing_from_outside(static_site, page, path, name):
+    from dashboard.geo.boundaries import active_boundaries
+
+    requested = []
+    page.on("request", lambda req: requested.append(req.url))
+    page.goto(static_site + path)
+    page.wait_for_selector("#map[data-ready=true]", timeout=30_000)
+    units = len(active_boundaries().unit_codes)
+    assert page.locator("#map path.leaflet-interactive").count() == units
+    # suppressed units are hatched, and the legend names every state
+    assert page.locator('#map path[fill="url(#cpu-hatch)"]').count() > 0
+    legend = page.locator("[data-legend-year]:not([hidden])")
+    for words in ("not covered", "no data", "fewer than 11") if name == "site_en" else ():
+        sync_api.expect(legend).to_contain_text(words)
+    before = page.locator('#map path[fill="url(#cpu-hatch)"]').count()
+    page.locator('[data-year-button="2015"]').click()
+    page.wait_for_function("() => document.querySelector('[data-year-button=\"2015\"]').getAttribute('aria-pressed') === 'true'")
+    assert page.locator('#map path[fill="url(#cpu-hatch)"]').count() != before  # 2015 hides more provinces
+    page.locator('[data-year-button="2014"]').click()
+    page.evaluate("document.fonts.ready")
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.fonts.check(\"16px 'Noto Sans Khmer'\", 'ខ្មែរ')")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+    assert page.outside_requests == []
+    assert requested and all(url.startswith(static_site) for url in requested), requested

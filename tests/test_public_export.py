@@ -5,12 +5,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.optimize import linprog
 
 from dashboard.data import demo
 from dashboard.cli import main
 from dashboard.publish.public_export import DEFAULT_K, build_export, write_export
 from dashboard.data.dataset import Dataset, build_dataset
+from tests import attack
 from tests.apphelpers import INTERNAL_PAGES, app, no_errors, shown
 
 
@@ -31,11 +31,22 @@ def _published(export):
     return export["national_quarter.csv"], export["province_year.csv"]
 
 
+def _release(export, tmp_path, name="r") -> list[dict]:
+    """Write an in-memory export's CSVs and read them back as the attacker does."""
+    folder = tmp_path / name
+    folder.mkdir(exist_ok=True)
+    for file, frame in export.items():
+        if file.endswith(".csv"):
+            frame.to_csv(folder / file, index=False)
+    return attack.read_release(folder)
+
+
 @pytest.mark.parametrize(("seed", "scale", "thin"), DATASETS)
 @pytest.mark.parametrize("k", [DEFAULT_K, 5])
 def test_no_published_count_is_below_k(seed, scale, thin, k):
-    nq, py = _published(build_export(_dataset(seed, scale, thin), k))
-    for table in (nq, py):
+    export = build_export(_dataset(seed, scale, thin), k)
+    totals = export["national_totals.csv"]
+    for table in (*_published(export), totals):
         for column in ("cases", "arrests"):
             shown = table[column].dropna()
             assert not ((shown > 0) & (shown < k)).any(), (column, shown[(shown > 0) & (shown < k)])
@@ -43,86 +54,97 @@ def test_no_published_count_is_below_k(seed, scale, thin, k):
         non_arrests = both["cases"] - both["arrests"]
         assert not ((both["cases"] > 0) & (non_arrests < k)).any()
         assert not ((both["cases"] > 0) & (both["arrests"] < k)).any()
-
-
-def recovery_ranges(nq: pd.DataFrame, py: pd.DataFrame) -> dict:
-    """Attack: bound every suppressed cell from all published numbers by linear programming.
-
-    Facts an attacker has: each year's quarters add up to that year's provinces
-    (cases and arrests), arrests <= cases in every cell, counts are whole and
-    not negative, and a suppressed case count is not zero (zeros are shown).
-    """
-    cells = []
-    for _, r in nq.iterrows():
-        cells.append(("q", r["quarter"], int(r["quarter"][:4]), -1.0, r["cases"], r["arrests"]))
-    for _, r in py.iterrows():
-        cells.append(("p", r["province_code"], int(r["year"]), 1.0, r["cases"], r["arrests"]))
-    variables = []
-    for i, (_, _, _, _, c, a) in enumerate(cells):
-        if pd.isna(c):
-            variables.append((i, "cases"))
-        if pd.isna(a):
-            variables.append((i, "arrests"))
-    col = {v: j for j, v in enumerate(variables)}
-    eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
-    for year in sorted({c[2] for c in cells}):
-        for m, pos in (("cases", 4), ("arrests", 5)):
-            row, rhs = np.zeros(len(variables)), 0.0
-            for i, cell in enumerate(cells):
-                if cell[2] != year:
-                    continue
-                if (i, m) in col:
-                    row[col[(i, m)]] += cell[3]
-                else:
-                    rhs -= cell[3] * cell[pos]
-            eq_rows.append(row)
-            eq_rhs.append(rhs)
-    for i, cell in enumerate(cells):
-        if (i, "arrests") in col:
-            row, rhs = np.zeros(len(variables)), 0.0
-            row[col[(i, "arrests")]] = 1
-            if (i, "cases") in col:
-                row[col[(i, "cases")]] = -1
-            else:
-                rhs = cell[4]
-            ub_rows.append(row)
-            ub_rhs.append(rhs)
-    bounds = [(1, None) if m == "cases" else (0, None) for _, m in variables]
-    ranges = {}
-    for v, j in col.items():
-        lo_hi = []
-        for sign in (1, -1):
-            c = np.zeros(len(variables))
-            c[j] = sign
-            res = linprog(c, A_ub=np.array(ub_rows) if ub_rows else None, b_ub=ub_rhs or None,
-                          A_eq=np.array(eq_rows), b_eq=eq_rhs, bounds=bounds, method="highs")
-            lo_hi.append(np.inf if res.status == 3 else sign * res.fun)
-        ranges[(cells[v[0]][0], cells[v[0]][1], cells[v[0]][2], v[1])] = (lo_hi[0], lo_hi[1])
-    return ranges
+    # an interval exactly where both arrests and cases - arrests are shown (so both are >= k)
+    assert (totals["ci_low"].notna() == totals["arrests"].notna()).all()
 
 
 @pytest.mark.parametrize(("seed", "scale", "thin"), DATASETS)
-def test_recovery_attack_pins_no_suppressed_cell(seed, scale, thin):
-    nq, py = _published(build_export(_dataset(seed, scale, thin)))
-    ranges = recovery_ranges(nq, py)
+@pytest.mark.parametrize("k", [DEFAULT_K, 5])
+def test_every_hidden_count_keeps_a_range_at_least_k_wide(seed, scale, thin, k, tmp_path):
+    """The protection interval, attacked with linear programmes over every published table and band."""
+    ranges = attack.recovery_ranges([_release(build_export(_dataset(seed, scale, thin), k), tmp_path)])
     assert ranges, "expected some suppression in small data"
-    pinned = {cell: r for cell, r in ranges.items() if r[1] - r[0] < 1}
-    assert not pinned
+    assert attack.narrow(ranges, k) == {}
 
 
-def test_attack_would_catch_a_lone_suppression(demo_dataset):
+def test_the_demo_resists_an_integer_programming_attack(demo_dataset, tmp_path):
+    """Whole-number attacks can be tighter than linear ones; the demo release resists them too."""
+    ranges = attack.recovery_ranges([_release(build_export(demo_dataset), tmp_path)], exact=True)
+    assert attack.narrow(ranges, DEFAULT_K) == {}
+    assert min(hi - lo for lo, hi in ranges.values()) >= DEFAULT_K
+
+
+def test_the_demo_headline_is_published_with_its_interval(demo_dataset):
+    from dashboard.measures.stats import wilson_interval
+
+    totals = build_export(demo_dataset)["national_totals.csv"].set_index("period")
+    whole = totals.loc["all"]
+    assert (whole["cases"], whole["arrests"]) == (369, 317)
+    assert (whole["from"], whole["to"]) == ("2013-Q3", "2015-Q2")
+    low, high = wilson_interval(317, 369)
+    assert whole["arrest_rate"] == round(317 / 369, 4) and (whole["ci_low"], whole["ci_high"]) == (round(low, 4), round(high, 4))
+    assert list(totals.index) == ["2013", "2014", "2015", "all"]
+    assert totals.loc[["2013", "2014", "2015"], "cases"].sum() == 369
+
+
+def test_attack_would_catch_a_lone_suppression(demo_dataset, tmp_path):
     """The attack itself works: un-hide complementary cells and it pins the primary one."""
-    nq, py = _published(build_export(demo_dataset))
-    py = py.copy()
+    export = build_export(demo_dataset)
+    py = export["province_year.csv"]
     year = 2013
     hidden = py[(py["year"] == year) & py["cases"].isna()].index
     assert len(hidden) >= 2
     truth = demo_dataset.cases[demo_dataset.cases["date"].dt.year == year]["province_code"].astype(str).value_counts()
     for idx in hidden[1:]:
         py.loc[idx, "cases"] = truth.get(py.loc[idx, "province_code"], 0)
-    ranges = recovery_ranges(nq, py)
-    lone = ("p", py.loc[hidden[0], "province_code"], year, "cases")
+    ranges = attack.recovery_ranges([_release(export, tmp_path)])
+    lone = (0, "province_year", py.loc[hidden[0], "province_code"], year, "cases")
     assert ranges[lone][1] - ranges[lone][0] < 1
+
+
+def test_attack_uses_the_new_margins(demo_dataset, tmp_path):
+    """Control: show a year's arrests that complementary suppression hid, and the whole-period total gives
+    another year's hidden arrests away. The national totals are margins the audit must cover."""
+    export = build_export(demo_dataset)
+    totals = export["national_totals.csv"]
+    years = totals[(totals["period"] != "all") & totals["arrests"].isna()]
+    assert len(years) >= 2 and totals.set_index("period").loc["all", "arrests"] == 317
+    truth = demo_dataset.cases.groupby(demo_dataset.cases["date"].dt.year)["arrest"].sum()
+    for idx in years.index[1:]:
+        totals.loc[idx, "arrests"] = truth[int(totals.loc[idx, "period"])]
+        totals.loc[idx, "arrest_rate_band"] = ""
+    narrow = attack.narrow(attack.recovery_ranges([_release(export, tmp_path)]), DEFAULT_K)
+    assert (0, "national_year", years.iloc[0]["period"], int(years.iloc[0]["period"]), "arrests") in narrow
+
+
+def _quarter_rates(dataset) -> pd.Series:
+    from dashboard.publish.public_export import quarter_label
+
+    cases = dataset.cases
+    return cases.groupby(cases["date"].map(quarter_label))["arrest"].mean()
+
+
+def test_attack_catches_a_band_that_is_too_narrow(demo_dataset, tmp_path):
+    """Control: a 10-point band on a small hidden arrest count narrows it below k, and the attack sees it."""
+    export = build_export(demo_dataset)
+    nq = export["national_quarter.csv"]
+    row = nq[nq["arrests"].isna() & nq["cases"].notna()].sort_values("cases").index[0]
+    rate = _quarter_rates(demo_dataset)[nq.loc[row, "quarter"]]
+    low = int(rate * 10) * 10
+    nq.loc[row, "arrest_rate_band"] = f"{low}-{low + 10}%"
+    narrow = attack.narrow(attack.recovery_ranges([_release(export, tmp_path)]), DEFAULT_K)
+    assert (0, "national_quarter", nq.loc[row, "quarter"], int(nq.loc[row, "quarter"][:4]), "arrests") in narrow
+
+
+def test_published_bands_hold_the_true_rate(demo_dataset):
+    export = build_export(demo_dataset)
+    nq = export["national_quarter.csv"]
+    rates = _quarter_rates(demo_dataset)
+    banded = nq[nq["arrest_rate_band"] != ""]
+    assert len(banded) and banded["arrests"].isna().all()
+    for _, r in banded.iterrows():
+        lo, hi = (int(x) for x in r["arrest_rate_band"].rstrip("%").split("-"))
+        assert lo / 100 <= rates[r["quarter"]] <= hi / 100
 
 
 def test_export_files_hold_no_case_level_fields(tmp_path, demo_dir, capsys):
@@ -131,15 +153,99 @@ def test_export_files_hold_no_case_level_fields(tmp_path, demo_dir, capsys):
     nq = pd.read_csv(out / "national_quarter.csv")
     py = pd.read_csv(out / "province_year.csv")
     cov = pd.read_csv(out / "coverage.csv")
-    assert list(nq.columns) == ["quarter", "cases", "arrests", "suppressed"]
-    assert list(py.columns) == ["province_code", "province", "year", "cases", "arrests", "suppressed"]
+    totals = pd.read_csv(out / "national_totals.csv")
+    assert list(nq.columns) == ["quarter", "cases", "arrests", "suppressed", "arrest_rate_band"]
+    assert list(py.columns) == ["province_code", "province", "year", "cases", "arrests", "suppressed",
+                                "arrest_rate_band"]
     assert list(cov.columns) == ["province_code", "province", "start_date"]
+    assert list(totals.columns) == ["period", "from", "to", "cases", "arrests", "arrest_rate", "ci_low", "ci_high",
+                                    "arrest_rate_band", "suppressed"]
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["k"] == 11 and meta["period"]["from"] and "suppress" in meta["method"]
-    text = "".join((out / f).read_text() for f in ("national_quarter.csv", "province_year.csv"))
+    text = "".join((out / f).read_text() for f in ("national_quarter.csv", "province_year.csv", "national_totals.csv",
+                                                   "release_ledger.json"))
     for forbidden in ("SYN-", "victim", "district", "case_id", "-01-", "-02-"):
         assert forbidden not in text
     assert nq["quarter"].str.fullmatch(r"\d{4}-Q[1-4]").all()
+
+
+# ---------------------------------------------------------------- successive releases
+
+
+def _more_cases(demo_dir, out_csv):
+    """Late reports and a new quarter: several 2015 province counts hidden in release 1 reach exactly k,
+    so a release audited on its own would show them and give release 1's hidden counts away."""
+    base = pd.read_csv(next(demo_dir.glob("cases*.csv")))
+    dates = pd.to_datetime(base["date_reported"])
+    in_2015 = base[dates.dt.year == 2015]
+    counts = in_2015["province"].value_counts()
+    rows = []
+    template = in_2015.iloc[0]
+    for province, n in counts.items():
+        if n < DEFAULT_K:
+            for _ in range(DEFAULT_K - n):
+                rows.append({**template.to_dict(), "province": province, "date_reported": "2015-06-20",
+                             "arrest_made": "yes", "arrest_date": "2015-06-25"})
+    for i in range(30):  # the next quarter
+        province = counts.index[i % 6]
+        arrest = i % 7 != 0
+        rows.append({**template.to_dict(), "province": province, "date_reported": f"2015-{7 + i % 3:02d}-{1 + i % 27:02d}",
+                     "arrest_made": "yes" if arrest else "no",
+                     "arrest_date": f"2015-{7 + i % 3:02d}-28" if arrest else ""})
+    extra = pd.DataFrame(rows)
+    extra["case_id"] = [f"SYN-2015-9{i:03d}" for i in range(len(extra))]
+    extra.to_csv(out_csv, index=False)
+    return len(extra)
+
+
+def test_two_releases_attacked_together_recover_nothing(tmp_path, demo_dir, capsys):
+    """Ingest, export; ingest more cases, export again to the same folder; attack both releases at once."""
+    import shutil
+
+    db = f"sqlite:///{tmp_path / 'cases.sqlite3'}"
+    out = tmp_path / "public"
+    assert main(["ingest", str(next(demo_dir.glob("cases*.csv"))), "--db", db]) == 0
+    assert main(["ingest", str(next(demo_dir.glob("coverage*.csv"))), "--kind", "coverage", "--db", db]) == 0
+    assert main(["export-public", "--db", db, "--out", str(out)]) == 0
+    shutil.copytree(out, tmp_path / "release1")
+    added = _more_cases(demo_dir, tmp_path / "more.csv")
+    assert main(["ingest", str(tmp_path / "more.csv"), "--db", db]) == 0
+    assert main(["export-public", "--db", db, "--out", str(out)]) == 0
+    first, second = attack.read_release(tmp_path / "release1"), attack.read_release(out)
+    assert sum(c["cases"] or 0 for c in second if c["table"] == "national_total") == 369 + added
+    ledger = json.loads((out / "release_ledger.json").read_text())
+    assert [r["release"] for r in ledger["releases"]] == [1, 2]
+    narrow = attack.narrow(attack.recovery_ranges([first, second]), DEFAULT_K)
+    assert narrow == {}
+    exact = attack.narrow(attack.recovery_ranges([first, second], exact=True), DEFAULT_K)
+    assert exact == {}
+
+    # control: the same second release audited on its own (no ledger) is broken by differencing
+    alone = tmp_path / "alone"
+    assert main(["export-public", "--db", db, "--out", str(alone)]) == 0
+    assert attack.narrow(attack.recovery_ranges([first]), DEFAULT_K) == {}
+    assert attack.narrow(attack.recovery_ranges([attack.read_release(alone)]), DEFAULT_K) == {}
+    broken = attack.narrow(attack.recovery_ranges([first, attack.read_release(alone)]), DEFAULT_K)
+    assert broken, "without the ledger the second release should unlock a count the first one hid"
+
+
+def test_exporting_the_same_data_again_adds_no_release(tmp_path, demo_dataset):
+    out = tmp_path / "public"
+    write_export(demo_dataset, out)
+    first = (out / "province_year.csv").read_text()
+    write_export(demo_dataset, out)
+    assert (out / "province_year.csv").read_text() == first
+    assert len(json.loads((out / "release_ledger.json").read_text())["releases"]) == 1
+
+
+def test_a_damaged_ledger_stops_the_export_with_a_fix(tmp_path, demo_dir, capsys):
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "release_ledger.json").write_text("{not json")
+    assert main(["export-public", "--data", str(demo_dir), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "release_ledger.json" in err and "Traceback" not in err
+    assert not (out / "national_totals.csv").exists()
 
 
 def test_k_is_configurable_and_validated(tmp_path, demo_dir, capsys):
@@ -167,12 +273,24 @@ def test_public_mode_runs_without_a_database(public_env, tmp_path):
     at = app()
     no_errors(at)
     assert not at.error, [e.value for e in at.error]
-    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
-    assert "<11" in text and "suppressed" in text.lower()
+    text = " ".join(shown(m.value) for m in at.markdown) + " ".join(shown(c.value) for c in at.caption)
+    assert "hidden" in text and "fewer" not in text.split("Counts from")[0]  # the note explains; no false "<11"
     assert any(d.label == "national_quarter.csv" for d in at.get("download_button"))
     for page in INTERNAL_PAGES:
         with pytest.raises(ValueError):
             at.switch_page(page)
+
+
+def test_public_headline_shows_the_arrest_rate_with_its_interval_and_periods(public_env):
+    """Issue 10: the demo's headline is 86% with its interval, and every card names its period."""
+    at = app()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Cases"] == "369" and metrics["Arrest rate"] == "86%" and metrics["Provinces covered"] == "21 of 25"
+    captions = [shown(c.value) for c in at.caption]
+    assert any("317 arrests in 369 cases" in c and "95% interval 82%–89%" in c for c in captions)
+    assert sum("Q3 2013 to Q2 2015" in c for c in captions) >= 2 and any("at the end of Q2 2015" in c for c in captions)
+    labels = [d.label for d in at.get("download_button")]
+    assert "Summary for donors (PDF, English)" in labels and "Summary for donors (PDF, ខ្មែរ)" in labels
 
 
 def test_public_mode_never_shows_case_rows(public_env):
@@ -190,23 +308,50 @@ def test_public_mode_with_missing_export_explains(tmp_path, monkeypatch):
     assert any("missing" in shown(e.value) and "export-public" in shown(e.value) for e in at.error)
 
 
-def test_public_view_tables_show_suppressed_counts_as_below_k(tmp_path, demo_dataset):
+def test_public_view_tables_show_hidden_counts_and_safe_rates(tmp_path, demo_dataset):
     from dashboard.publish import public_view
     from dashboard.publish.public_export import read_export
 
     write_export(demo_dataset, tmp_path / "pub")
     data = read_export(tmp_path / "pub")
-    head = public_view.headline(data)
-    assert head["cases"] == "369" and head["provinces"] == "21 of 25" and head["arrest_rate"] == "suppressed"
+    cards = {c.key: c for c in public_view.headline(data)}
+    assert (cards["cases"].value, cards["provinces"].value, cards["arrest_rate"].value) == ("369", "21 of 25", "86%")
     wide = public_view.province_year_wide(data)
     assert list(wide.columns) == ["province_code", "province", "province_km", "2013", "2014", "2015"]
     assert wide.set_index("province_code").loc["17", "province_km"] == "សៀមរាប"
     cells = wide[["2013", "2014", "2015"]].to_numpy().ravel()
-    assert "<11" in cells and all(c == "<11" or c == "0" or int(c.replace(",", "")) >= 11 for c in cells)
+    assert "hidden" in cells and all(c == "hidden" or c == "0" or int(c.replace(",", "")) >= 11 for c in cells)
     rates = public_view.allowed_arrest_rates(data)
-    assert (rates["arrests"] >= 11).all() and ((rates["cases"] - rates["arrests"]) >= 11).all()
+    shown_counts = rates[rates["arrests"] != "hidden"]
+    assert len(rates) > len(shown_counts)  # banded rates where the counts are hidden
+    assert all(r.endswith("%") for r in rates["arrest rate"])
     quarters = public_view.quarter_table(data)
-    assert (quarters["arrest_rate"] == "–").sum() == (quarters["arrests"] == "<11").sum()
+    assert (quarters["arrest rate"] == "hidden").sum() <= (quarters["arrests"] == "hidden").sum()
+
+
+def test_public_map_names_every_state(tmp_path, demo_dataset):
+    from dashboard.geo.boundaries import load_boundaries
+    from dashboard.measures.classify import HATCH
+    from dashboard.publish import public_view
+    from dashboard.publish.public_export import read_export
+    from dashboard.render import public_map
+
+    write_export(demo_dataset, tmp_path / "pub")
+    data = read_export(tmp_path / "pub")
+    b = load_boundaries()
+    states = public_view.unit_states(data, b, 2015)
+    look = public_map.public_styles(states, data.k)
+    labels = [label for _, label in look.legend]
+    assert "hidden: fewer than 11 cases, or hidden to protect such a count" in labels
+    assert {"not covered", "no data", "no cases"} <= set(labels)
+    hidden = [u for u, s in states.items() if s.state == public_view.SUPPRESSED]
+    assert hidden and all(look.styles[u].fill == HATCH for u in hidden)
+    py = data.province_year[data.province_year["year"] == 2015].set_index("province_code")
+    for unit, state in states.items():
+        members = py.loc[state.members]
+        assert (state.state == public_view.SUPPRESSED) == bool(members["cases"].isna().any())
+        if state.state == public_view.COUNT:
+            assert state.cases == members["cases"].sum()
 
 
 def test_metadata_dates_no_single_case_across_two_releases(tmp_path):

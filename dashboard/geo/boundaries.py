@@ -602,3 +602,28 @@ def shipped_layer(name: str) -> Boundaries:
 def clear_active() -> None:
     """Go back to the shipped default (DASHBOARD_BOUNDARIES, if set, still wins)."""
     (active_dir() / ACTIVE_FILE).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- attribution
+# The one place maps, the static site and the brief take their boundary credit from. A shipped layer
+# names its source (and licence) in the "attribution" (else "source") field of its .source.json beside it.
+
+
+def shipped_attribution(path: Path = DEFAULT_BOUNDARIES) -> str:
+    """The credit line of a shipped boundary file, from its ``.source.json``."""
+    meta_path = path.with_name(path.name.removesuffix(".geojson") + ".source.json")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"Boundaries: {path.name}"
+    return str(meta.get("attribution") or f"Boundaries: {meta.get('source', path.name)}")
+
+
+def attribution(boundaries: Boundaries) -> str:
+    """The credit line to print with a map drawn from ``boundaries``."""
+    own = getattr(boundaries, "attribution_text", None)  # a layer that carries its own credit
+    if own:
+        return str(own)
+    if boundaries.report.source == DEFAULT_BOUNDARIES.name:
+        return shipped_attribution()
+    return f"Boundaries: {boundaries.report.source}"

@@ -9,9 +9,15 @@ import numpy as np
 import pandas as pd
 
 SCHEMES = {"quantiles": "Quantiles", "natural breaks": "FisherJenks", "equal intervals": "EqualInterval"}
-#: Sequential teal palette, light to dark (ColorBrewer-like, chosen for print and colour-blind safety).
-PALETTE = ["#d0ece7", "#96d0c7", "#5bb1a9", "#2c8c8a", "#0f5f66"]
-STATE_COLOURS = {"not covered": "#d5d8dc", "no cases": "#ffffff", "no data": "#f4d6a0"}
+#: ColorBrewer YlGnBu (6 classes, the lightest kept for "no cases"): sequential, colour-blind safe, prints in grey.
+PALETTE = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"]
+#: Map states outside the classes, told apart by lightness as well as hue (and by outline or pattern on the map).
+STATE_COLOURS = {"not covered": "#bdbdbd", "no cases": "#ffffcc", "no data": "#ffffff"}
+#: The hatch drawn over units whose count is suppressed on the public map, and its stripe colour.
+HATCH = "hatch"
+HATCH_COLOUR = "#2c7fb8"
+#: Coverage map states, from the same ColorBrewer scheme.
+COVERAGE_COLOURS = {"covered": "#2c7fb8", "not yet covered": "#a1dab4", "ended": "#ffffcc", "not covered": "#bdbdbd"}
 
 
 @dataclass

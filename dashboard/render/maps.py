@@ -17,8 +17,9 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard import settings
-from dashboard.render import leaflet_assets
 from dashboard.geo.boundaries import Boundaries
+from dashboard.measures.classify import COVERAGE_COLOURS, HATCH, HATCH_COLOUR
+from dashboard.render import leaflet_assets
 
 CAMBODIA_BOUNDS = [[10.3, 101.3], [14.7, 107.7]]  # extra room west of the coast for the legend
 BORDER = "#51606b"
@@ -64,10 +65,53 @@ class _Legend(MacroElement):
         self.html = html_text
 
 
+HATCH_ID = "cpu-hatch"
+#: CSS for a legend swatch of the hatch pattern (the map itself uses an SVG pattern, below).
+HATCH_CSS = f"repeating-linear-gradient(45deg,{HATCH_COLOUR} 0 2px,#ffffff 2px 6px)"
+#: The SVG pattern suppressed units are filled with.
+HATCH_SVG = (f'<pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="6" height="6" '
+             f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+             f'<rect width="2" height="6" fill="{HATCH_COLOUR}"/></pattern>')
+
+
+def swatch_background(colour: str) -> str:
+    """CSS background of a legend swatch: the colour, or the hatch for suppressed units."""
+    return HATCH_CSS if colour == HATCH else colour
+
+
+def fill_value(colour: str) -> str:
+    """A path's fill: the colour, or a reference to the hatch pattern."""
+    return f"url(#{HATCH_ID})" if colour == HATCH else colour
+
+
+class _HatchPattern(MacroElement):
+    """Puts the hatch pattern into the map's SVG, so paths can be filled with url(#cpu-hatch)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var svg = {{ this._parent.get_name() }}.getPanes().overlayPane.querySelector("svg");
+            if (svg && !svg.querySelector("#{{ this.pattern_id }}")) {
+                var defs = document.createElementNS("http://www.w3.org/2000/svg", "defs");
+                defs.innerHTML = {{ this.pattern|tojson }};
+                svg.insertBefore(defs, svg.firstChild);
+            }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "HatchPattern"
+        self.pattern_id = HATCH_ID
+        self.pattern = HATCH_SVG
+
+
 def _legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> str:
     rows = "".join(
         f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
-        f'<span style="width:14px;height:14px;background:{c};border:1px solid {BORDER};display:inline-block"></span>'
+        f'<span style="width:14px;height:14px;background:{swatch_background(c)};border:1px solid {BORDER};'
+        f'display:inline-block"></span>'
         f"<span>{html.escape(label)}</span></div>" for c, label in entries)
     note_html = f'<div style="margin-top:4px;max-width:220px;color:#44515c">{html.escape(note)}</div>' if note else ""
     return (f'<div style="background:rgba(255,255,255,.92);'
@@ -103,6 +147,8 @@ def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title
         tooltip=folium.GeoJsonTooltip(fields=["name_en", "name_km", "status", "detail"],
                                       aliases=["", "", "", ""], labels=False, sticky=True),
     ).add_to(fmap)
+    if any(style.fill == HATCH for style in styles.values()):
+        _HatchPattern().add_to(fmap)
     fmap.fit_bounds(CAMBODIA_BOUNDS)
     _Legend(_legend_html(legend_title, legend, note)).add_to(fmap)
     return fmap
@@ -111,7 +157,7 @@ def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title
 def _style(feature: dict) -> dict:
     props = feature["properties"]
     return {
-        "fillColor": props["fill"],
+        "fillColor": fill_value(props["fill"]),
         "color": "#0b3d45" if props["selected"] else BORDER,
         "weight": 3 if props["selected"] else 1,
         "dashArray": "4 3" if props["dashed"] else None,
@@ -159,7 +205,7 @@ def coverage_styles(boundaries: Boundaries, coverage: pd.DataFrame, day) -> tupl
     ends = dict(zip(coverage["province_code"], coverage["end_date"]))
     gaz = load_gazetteer()
     styles: dict[str, UnitStyle] = {}
-    colours = {"covered": "#2c8c8a", "not yet covered": "#bfe3dd", "not covered": "#d5d8dc", "ended": "#e8d7a8"}
+    colours = COVERAGE_COLOURS
     for unit in boundaries.unit_codes:
         members = [c for c in gaz if boundaries.unit_for(c) == unit]
         parts, states = [], []

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-import pandas as pd
 import streamlit as st
 
 from dashboard.access import modes
-from dashboard.render import charts
-from dashboard.render import maps
-from dashboard.publish import public_view
 from dashboard.errors import UserFacingError
+from dashboard.i18n import LANGUAGES, _, get_language
+from dashboard.publish import public_view
+from dashboard.publish.public_export import FILES, PublicData, read_export
+from dashboard.render import charts, maps, public_map
 from dashboard.render.markup import escape_markdown
-from dashboard.publish.public_export import FILES, PublicData, quarter_end, read_export
 from dashboard.ui import components as ui
 from dashboard.ui.cache import boundaries
 from dashboard.ui.context import ensure_shell
@@ -30,50 +27,92 @@ def load() -> PublicData:
     return _load(str(folder), meta.stat().st_mtime if meta.exists() else 0.0)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _brief(folder: str, stamp: float, lang: str) -> bytes:
+    """The donor brief in ``lang``, rendered once per export (WeasyPrint, from the export files only)."""
+    from dashboard.publish.brief import render_pdf
+
+    return render_pdf(_load(folder, stamp), boundaries(), lang)
+
+
 def render() -> None:
     ensure_shell()
     try:
         if modes.app_mode() != "public":
-            st.error("The public dashboard runs only with DASHBOARD_MODE=public.")
+            st.error(_("The public dashboard runs only with DASHBOARD_MODE=public."))
             st.stop()
         data = load()
     except UserFacingError as err:
         st.error(escape_markdown(err.message))
         return
-    k = data.k
-    st.title("Child Protection Unit: public dashboard")
+    st.title(_("Child Protection Unit: public dashboard"))
     period = data.metadata.get("period", {})
-    st.caption(f"Cases investigated with the Cambodian National Police, {period.get('from')} to {period.get('to')}. "
-               f"Aggregated figures only; counts below {k} are shown as “<{k}”.")
+    span = public_view.period_text(period["from"], period["to"]) if period.get("from") else ""
+    st.caption(escape_markdown(_("Cases investigated with the Cambodian National Police, {period}.").format(period=span)
+                               + " " + _("Aggregated figures only.")))
     if data.metadata.get("synthetic"):
-        st.warning("**SYNTHETIC demo data**: invented records that reproduce the programme's published figures.",
-                   icon=":material/science:")
-    head = public_view.headline(data)
-    ui.kpi_row([
-        ("Cases", head["cases"], "All quarters added up."),
-        ("Provinces covered", head["provinces"], "Provinces where the programme has operated."),
-        ("Arrest rate", head["arrest_rate"], "Shown only where no small count would be revealed."),
-    ])
-    b = boundaries()
-    day = quarter_end(period["to"]) if period.get("to") else date.today()
-    styles, legend = maps.coverage_styles(b, data.coverage.assign(end_date=pd.NaT), day)
-    ui.static_map(maps.build_map(b, styles, f"Coverage on {day}", legend, b.map_note(), height=460),
-                  key="public_map", height=460)
-    if b.map_note():
-        st.caption(b.map_note())
-    st.subheader("National cases by quarter")
+        from dashboard.publish.brief import synthetic_text
+
+        st.warning(escape_markdown(synthetic_text()), icon=":material/science:")
+    _cards(public_view.headline(data))
+    _map(data)
+    st.subheader(_("National cases by quarter"))
     st.plotly_chart(charts.public_quarters(data.national_quarter), width="stretch", key="public_quarters")
     st.dataframe(public_view.quarter_table(data), hide_index=True, width="stretch")
-    st.subheader("Province totals by year")
+    st.subheader(_("National totals"))
+    st.dataframe(public_view.totals_table(data), hide_index=True, width="stretch")
+    st.subheader(_("Province totals by year"))
     st.dataframe(public_view.province_year_wide(data), hide_index=True, width="stretch")
     rates = public_view.allowed_arrest_rates(data)
     if len(rates):
-        st.subheader("Arrest rates where they can be shown")
+        st.subheader(_("Arrest rates where they can be shown"))
         st.dataframe(rates, hide_index=True, width="stretch")
-    st.subheader("How the figures are protected")
-    st.markdown(data.metadata.get("method", ""))
-    st.subheader("Download the data")
+    st.subheader(_("What is hidden, and why"))
+    st.markdown(escape_markdown(public_view.suppression_note(data)))
+    st.subheader(_("Method"))
+    st.markdown(escape_markdown(public_view.method_text()))
+    _downloads(data)
+
+
+def _cards(cards: list[public_view.Card]) -> None:
+    """Headline cards, each naming the period it covers."""
+    cols = st.columns(max(len(cards), 1))
+    for col, card in zip(cols, cards):
+        with col.container(border=True):
+            st.metric(card.label, card.value)
+            st.caption(escape_markdown(card.detail))
+            st.caption(escape_markdown(card.period))
+
+
+def _map(data: PublicData) -> None:
+    st.subheader(_("Where the programme works"))
+    years = public_view.map_years(data)
+    if not years:
+        return
+    default = public_view.map_year(data)
+    year = st.segmented_control(_("year"), years, default=default, key="public_year", required=True) or default
+    b = boundaries()
+    states = public_view.unit_states(data, b, int(year))
+    look = public_map.public_styles(states, data.k)
+    ui.static_map(maps.build_map(b, look.styles, public_map.legend_title(int(year)), look.legend, b.map_note(),
+                                 height=480), key="public_map", height=480)
+    from dashboard.geo.boundaries import attribution
+
+    st.caption(escape_markdown(" · ".join(t for t in (b.map_note(), attribution(b)) if t)))
+
+
+def _downloads(data: PublicData) -> None:
+    st.subheader(_("Download the data"))
     folder = modes.public_dir()
     cols = st.columns(len(FILES))
     for col, name in zip(cols, FILES):
         col.download_button(name, (folder / name).read_bytes(), file_name=name, key=f"public_dl_{name}")
+    meta = folder / "metadata.json"
+    stamp = meta.stat().st_mtime if meta.exists() else 0.0
+    cols = st.columns(len(LANGUAGES))
+    for col, (code, name) in zip(cols, LANGUAGES.items()):
+        col.download_button(_("Summary for donors (PDF, {language})").format(language=name),
+                            data=lambda code=code: _brief(str(folder), stamp, code),
+                            file_name=f"brief_{code}.pdf", mime="application/pdf", key=f"public_brief_{code}",
+                            on_click="ignore", icon=":material/picture_as_pdf:",
+                            type="primary" if code == get_language() else "secondary")

@@ -1,0 +1,51 @@
+"""The public figures as static SVG, in the language in use: coverage map with legend, national
+cases by quarter, province totals by year. Built from the public export only (site and brief)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.geo.boundaries import Boundaries
+from dashboard.i18n import _, fmt_int
+from dashboard.publish import public_view
+from dashboard.publish.public_export import PublicData
+from dashboard.render import public_map, svg
+
+
+def unit_labels(states: dict[str, public_view.UnitState]) -> dict[str, str]:
+    """The count printed on each unit (shown counts only)."""
+    return {u: fmt_int(s.cases) for u, s in states.items() if s.state == public_view.COUNT and s.cases}
+
+
+def map_figure(data: PublicData, boundaries: Boundaries, year: int, width: int = 420) -> tuple[str, str]:
+    """(map SVG, legend HTML) for ``year``."""
+    states = public_view.unit_states(data, boundaries, year)
+    look = public_map.public_styles(states, data.k)
+    names = {u: public_view.province_name(u) for u in boundaries.unit_codes}
+    title = public_map.legend_title(year)
+    body = svg.map_svg(boundaries.map_geojson, look.styles, unit_labels(states), names, width=width, title=title)
+    return body, svg.legend_html(title, look.legend)
+
+
+def quarter_figure(data: PublicData, width: int = 560, height: int = 230) -> str:
+    nq = data.national_quarter
+    labels = {
+        "title": _("National cases by quarter"),
+        "cases": _("cases"), "arrests": _("arrests (where shown)"), "hidden": _("hidden"),
+        "tick": lambda v: fmt_int(v),
+        "x": [public_view.fmt_quarter(q) for q in nq["quarter"]],
+        "cases_of": lambda q, v: _("{q}: {n} cases").format(q=public_view.fmt_quarter(q), n=fmt_int(v)),
+        "arrests_of": lambda q, v: _("{q}: {n} arrests").format(q=public_view.fmt_quarter(q), n=fmt_int(v)),
+    }
+    return svg.quarter_bars_svg(list(nq["quarter"]), list(nq["cases"]), list(nq["arrests"]), labels, width, height)
+
+
+def province_figure(data: PublicData, width: int = 560) -> str:
+    py = data.province_year
+    codes = list(dict.fromkeys(py["province_code"]))
+    years = sorted({int(y) for y in py["year"]})
+    index = {c: i for i, c in enumerate(codes)}
+    values = {(index[c], int(y)): v for c, y, v in zip(py["province_code"], py["year"], py["cases"])}
+    labels = {"title": _("Province totals by year"), "hidden": _("hidden"), "count": lambda v: fmt_int(v)}
+    return svg.province_years_svg([public_view.province_name(c) for c in codes], years,
+                                  {key: (pd.NA if pd.isna(v) else v) for key, v in values.items()}, labels, width)

@@ -1,0 +1,183 @@
+"""The static public site and the donor brief: built from the export only, self-contained, honest."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard.cli import main
+from dashboard.publish.site import SIZE_LIMIT
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = Path(os.environ.get("DASHBOARD_SCREENSHOT_DIR", ROOT / "docs" / "screenshots"))
+POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("pdfinfo")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from dashboard.data.demo import write_demo
+
+    base = tmp_path_factory.mktemp("site")
+    write_demo(base / "demo")
+    assert main(["export-public", "--data", str(base / "demo"), "--site", str(base / "site")]) == 0
+    return base / "site"
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href") and value:
+                self.refs.append(value)
+
+
+def _page_data(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r'<script type="application/json" id="cpu-data">(.*?)</script>', text, re.S)
+    return json.loads(match.group(1).replace("<\\/", "</"))
+
+
+def _csv_records(path: Path, columns: list[str]) -> list[dict]:
+    frame = pd.read_csv(path, dtype={"quarter": str, "province_code": str, "period": str, "from": str, "to": str,
+                                     "arrest_rate_band": str}, keep_default_na=False, na_values={"cases": [""],
+                                     "arrests": [""], "arrest_rate": [""], "ci_low": [""], "ci_high": [""]})
+    out = []
+    for _, r in frame[columns].iterrows():
+        out.append({c: (None if pd.isna(r[c]) else (r[c] if isinstance(r[c], str) else
+                        (int(r[c]) if c in ("cases", "arrests", "year") else float(r[c])))) for c in columns})
+    return out
+
+
+@pytest.mark.parametrize("page", ["index.html", "km/index.html"])
+def test_the_site_holds_exactly_what_the_csvs_hold(site, page):
+    data = _page_data(site / page)
+    folder = site / "data"
+    assert data["national_quarter"] == _csv_records(folder / "national_quarter.csv",
+                                                    ["quarter", "cases", "arrests", "arrest_rate_band"])
+    assert data["province_year"] == _csv_records(folder / "province_year.csv",
+                                                 ["province_code", "year", "cases", "arrests", "arrest_rate_band"])
+    assert data["national_totals"] == _csv_records(folder / "national_totals.csv",
+                                                   ["period", "from", "to", "cases", "arrests", "arrest_rate", "ci_low",
+                                                    "ci_high", "arrest_rate_band"])
+    assert data["k"] == json.loads((folder / "metadata.json").read_text())["k"]
+    # the map shows a count only where every province drawn in the unit has a published count
+    py = pd.read_csv(folder / "province_year.csv", dtype={"province_code": str})
+    from dashboard.geo.boundaries import active_boundaries
+
+    b = active_boundaries()
+    for year, units in data["map"]["units"].items():
+        part = py[py["year"] == int(year)].set_index("province_code")
+        for unit, look in units.items():
+            members = part.loc[[c for c in part.index if b.unit_for(c) == unit]]
+            if members["cases"].isna().any():
+                assert look["state"] == "suppressed" and look["cases"] is None and look["fill"] == "hatch"
+            else:
+                assert look["cases"] == members["cases"].sum()
+
+
+@pytest.mark.parametrize("page", ["index.html", "km/index.html"])
+def test_the_site_requests_nothing_outside_its_folder(site, page):
+    path = site / page
+    parser = _Refs()
+    parser.feed(path.read_text(encoding="utf-8"))
+    assert parser.refs
+    for ref in parser.refs:
+        assert not re.match(r"^[a-z]+:|^//", ref), ref  # no scheme, no protocol-relative host
+        assert (path.parent / ref).resolve().is_file(), ref
+        assert site.resolve() in (path.parent / ref).resolve().parents
+    css = "".join(p.read_text(encoding="utf-8") for p in (site / "assets").glob("*.css")) + path.read_text(encoding="utf-8")
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", css)
+    assert "@import" not in css
+
+
+def test_the_site_is_small_and_ships_its_font_and_licences(site):
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    assert total < SIZE_LIMIT, total
+    assert (site / "assets" / "fonts" / "NotoSansKhmer-subset.woff2").stat().st_size > 10_000
+    assert "Open Font License" in (site / "assets" / "fonts" / "OFL.txt").read_text()
+    for page in ("index.html", "km/index.html"):
+        text = (site / page).read_text(encoding="utf-8")
+        assert "Noto Sans Khmer" in text and "Leaflet" in text and "Natural Earth" in text or "Boundaries" in text
+    for name in ("brief_en.pdf", "brief_km.pdf", "data/national_totals.csv", "data/metadata.json"):
+        assert (site / name).is_file()
+
+
+def test_the_khmer_page_uses_khmer_province_names(site):
+    data = _page_data(site / "km" / "index.html")
+    text = (site / "km" / "index.html").read_text(encoding="utf-8")
+    assert data["lang"] == "km" and 'lang="km"' in text
+    assert "សៀមរាប" in text and "ភ្នំពេញ" in text
+
+
+def test_exporting_the_site_again_adds_a_release_to_its_ledger(tmp_path):
+    from dashboard.data.demo import write_demo
+
+    write_demo(tmp_path / "demo")
+    for _ in range(2):
+        assert main(["export-public", "--data", str(tmp_path / "demo"), "--site", str(tmp_path / "site")]) == 0
+    ledger = json.loads((tmp_path / "site" / "data" / "release_ledger.json").read_text())
+    assert len(ledger["releases"]) == 1  # same data: nothing new to record
+
+
+def test_export_public_needs_somewhere_to_write(tmp_path, demo_dir, capsys):
+    assert main(["export-public", "--data", str(demo_dir)]) == 2
+    assert "--out DIR, --site DIR" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the brief
+
+
+@pytest.fixture(scope="module")
+def briefs(site, tmp_path_factory):
+    if not POPPLER:
+        if os.environ.get("DASHBOARD_REQUIRE_BROWSER"):
+            pytest.fail("poppler-utils (pdftotext, pdftoppm, pdfinfo) is required (apt-get install poppler-utils)")
+        pytest.skip("brief checks skipped: poppler-utils is not installed (apt-get install poppler-utils)")
+    out = tmp_path_factory.mktemp("brief")
+    for lang in ("en", "km"):
+        assert main(["brief", "--public-dir", str(site / "data"), "--lang", lang, "--out", str(out / f"brief_{lang}.pdf")]) == 0
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_the_brief_is_one_a4_page_with_the_headline_and_khmer_names(briefs, lang):
+    pdf = briefs / f"brief_{lang}.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M), info
+    assert "595.276 x 841.89" in info  # A4 in points
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "369" in text and "86%" in text and "317" in text and "82%–89%" in text.replace("‑", "–")
+    for name in ("សៀមរាប", "ភ្នំពេញ", "បាត់ដំបង"):
+        assert name in text, name
+    assert "SYNTHETIC" in text and "2015" in text  # the label and the data-as-of date
+    assert "11" in text  # the threshold, in the note on what is hidden
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_the_brief_renders_to_png(briefs, lang, tmp_path):
+    subprocess.run(["pdftoppm", "-r", "110", "-png", "-singlefile", str(briefs / f"brief_{lang}.pdf"),
+                    str(tmp_path / f"brief_{lang}")], check=True)
+    png = tmp_path / f"brief_{lang}.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 50_000
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(png, SHOTS / f"brief_{lang}.png")
+
+
+def test_the_brief_without_an_export_explains(tmp_path, capsys):
+    assert main(["brief", "--out", str(tmp_path / "b.pdf")]) == 2
+    assert "--public-dir" in capsys.readouterr().err
+    assert main(["brief", "--public-dir", str(tmp_path / "none"), "--out", str(tmp_path / "b.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "export-public" in err and "Traceback" not in err
+    assert not (tmp_path / "b.pdf").exists()
