@@ -1,4 +1,4 @@
-"""Real-browser tests: Playwright driving Debian's chromium against `streamlit run`.
+"""Real-browser tests: Playwright driving Debian's chromium against `streamlit run server.py`.
 
 They check what AppTest cannot see (the Leaflet maps and clicks) and save the
 README screenshots to docs/screenshots/. Skipped, saying why, when chromium
@@ -47,7 +47,7 @@ def _start(tmp: Path, env_extra: dict[str, str]):
     port = _free_port()
     env = {**os.environ, "DASHBOARD_VAR_DIR": str(tmp / "var"),
            **env_extra}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

@@ -11,12 +11,12 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from dashboard.cli import data, geo, publish, users
+from dashboard.cli import audit, data, geo, publish, users
 from dashboard.errors import UserFacingError
 
 Command = Callable[[argparse.Namespace], int]
 #: Every command group, in the order ``--help`` lists them.
-GROUPS = (geo, data, publish, users)
+GROUPS = (geo, data, publish, users, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,11 +8,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.access import audit
 from dashboard.geo.boundaries import active_source, clear_active, join_boundaries, read_boundary_file, save_active
 from dashboard.errors import UserFacingError
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.data.ingest import ingest_file, ingest_log_frame, write_records
 from dashboard.data.validation import validate_file
+from dashboard.i18n import _
+from dashboard.ui import audit_view
 from dashboard.ui import components as ui
 from dashboard.ui.cache import current_engine
 from dashboard.ui.context import context
@@ -23,18 +26,21 @@ def render() -> None:
     ctx = context("data")
     ui.page_header(ctx, "Data", "Upload case records and coverage, manage boundaries, and review the ingest log")
     eng = current_engine()
-    tab_upload, tab_coverage, tab_boundaries, tab_log = st.tabs(["Upload records", "Coverage table", "Boundaries", "Ingest log"])
+    tab_upload, tab_coverage, tab_boundaries, tab_log, tab_audit = st.tabs(
+        ["Upload records", "Coverage table", "Boundaries", "Ingest log", _("Audit trail")])
     with tab_upload:
-        _upload(eng)
+        _upload(eng, ctx)
     with tab_coverage:
         _coverage_editor(eng, ctx)
     with tab_boundaries:
-        _boundaries()
+        _boundaries(eng, ctx)
     with tab_log:
         st.dataframe(ingest_log_frame(eng), hide_index=True, width="stretch")
+    with tab_audit:
+        audit_view.render(eng)
 
 
-def _upload(eng) -> None:
+def _upload(eng, ctx) -> None:
     kind = st.radio("The file holds", ["cases", "coverage"], horizontal=True, key="upload_kind")
     upload = st.file_uploader("CSV (UTF-8, UTF-16, Windows-1252) or XLSX", type=["csv", "txt", "xlsx"], key="upload_file")
     st.caption("See docs/data.md for the columns. Nothing is written until the whole file is valid.")
@@ -56,6 +62,9 @@ def _upload(eng) -> None:
         st.caption(f"Ignored columns: {', '.join(report.ignored_columns)}")
     if st.button(f"Ingest {report.rows} rows", type="primary", key="ingest_button"):
         result = ingest_file(eng, data, upload.name, kind)
+        audit.record(eng, ctx.username, audit.INGEST, page="data", rows=result.added + result.updated,
+                     detail={"file": upload.name, "kind": kind, "written": result.written, "added": result.added,
+                             "updated": result.updated, "rejected": result.report.rejected_rows})
         if result.written:
             st.success(result.to_text())
         else:
@@ -87,16 +96,19 @@ def _coverage_editor(eng, ctx) -> None:
 
         digest = hashlib.sha256(rows.to_csv(index=False).encode()).hexdigest()
         result = write_records(eng, report, digest, synthetic=False, replace=True)
+        audit.record(eng, ctx.username, audit.COVERAGE_EDIT, page="data", rows=len(rows),
+                     detail={"added": result.added, "updated": result.updated})
         st.success(f"Coverage saved: {result.added} added, {result.updated} updated.")
 
 
-def _boundaries() -> None:
+def _boundaries(eng, ctx) -> None:
     current, _ = active_source()
     st.write(f"In use: **{current.name if current else 'the shipped default'}**")
     upload = st.file_uploader("Boundary file: zipped shapefile, GeoJSON or GeoPackage", type=["zip", "geojson", "json", "gpkg"],
                               key="boundary_file")
     if current and st.button("Go back to the default boundaries", key="boundary_default"):
         clear_active()
+        audit.record(eng, ctx.username, audit.BOUNDARIES_CHANGE, page="data", detail={"to": "shipped default"})
         st.rerun()
     if upload is None:
         return
@@ -117,4 +129,6 @@ def _boundaries() -> None:
             st.warning("Some polygons match no province (listed above). They will not be drawn.")
         if st.button("Use these boundaries", type="primary", key="boundary_use"):
             save_active(joined)  # the joined layer (province codes attached), so every later load is exact
+            audit.record(eng, ctx.username, audit.BOUNDARIES_CHANGE, page="data", rows=joined.report.unit_count,
+                         detail={"to": upload.name, "all_matched": joined.report.all_matched})
             st.success("Boundaries saved; every map now uses them.")
