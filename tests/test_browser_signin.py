@@ -277,3 +277,32 @@ def test_a_sign_in_token_is_swapped_once_for_a_cookie(site):
     assert "samesite=lax" in set_cookie.lower() and "Max-Age=604800" in set_cookie
     again = _get(f"{base}/_cpu/session?token={token}&next=/arrests")
     assert "Set-Cookie" not in again.headers
+
+
+def test_the_oidc_route_keeps_the_link_token_in_a_short_lived_cookie(site):
+    base, engine = site
+    response = _get(f"{base}/_cpu/oidc?link=some-link-token&login=" + quote("/auth/login?provider=abc"))
+    assert response.status == 303 and response.headers["Location"] == "/auth/login?provider=abc"
+    set_cookie = response.headers["Set-Cookie"]
+    assert set_cookie.startswith(cookies.LINK_COOKIE + "=") and "HttpOnly" in set_cookie and "Max-Age=900" in set_cookie
+    value = set_cookie.split(";")[0].split("=", 1)[1]
+    assert cookies.unsign(engine, value, "link") == "some-link-token"
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    proc, base = _start(tmp_path_factory.mktemp("demo-signin"), {"DASHBOARD_DB_URL": ""})
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_demo_mode_never_reaches_the_data_page_even_by_link(demo_site, browser):
+    context = _context(browser)
+    pg = context.new_page()
+    _open(pg, demo_site + "/data")
+    expect(pg.get_by_text("your role does not include")).to_be_visible(timeout=60_000)
+    assert _title(pg) == "Overview"
+    assert pg.get_by_text("Upload records").count() == 0 and pg.locator('[data-testid="stFileUploader"]').count() == 0
+    _no_errors(pg)
+    context.close()

@@ -114,3 +114,34 @@ def test_admins_read_the_audit_trail_on_the_data_page(engine, admin_data_page):
     trail = at.dataframe[-1].value
     assert list(trail["action"]) == ["download"] and list(trail["rows"]) == [7]
     assert any(b.label == "Download CSV" for b in at.get("download_button"))
+
+
+OIDC = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                 "client_id": "id", "client_secret": "secret",
+                 "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"},
+        "roles": {"director@example.org": "leadership"}}
+
+
+def _oidc_app(email: str | None):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apphelpers import APP
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets.update(OIDC)
+    at.user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
+    return at.run()
+
+
+def test_oidc_users_get_the_role_mapped_to_their_address(app_db):
+    at = _oidc_app("director@example.org")
+    no_errors(at)
+    assert at.metric and any("director@example.org" in c.value for c in at.caption)
+    with pytest.raises(ValueError):
+        at.switch_page("pages/analysis.py")  # leadership
+
+
+def test_oidc_users_without_a_role_are_refused(app_db):
+    at = _oidc_app("stranger@example.org")
+    no_errors(at)
+    assert not at.metric and any("has no role in this dashboard" in e.value for e in at.error)

@@ -83,9 +83,16 @@ def _cookie(response: RedirectResponse, request: Request, name: str, value: str,
                         secure=request.url.scheme == "https")
 
 
+def _public() -> bool:
+    """Public mode has no sign-in and never opens the case database: the routes only redirect home."""
+    return settings.current().mode == "public"
+
+
 def start_session(request: Request) -> RedirectResponse:
     """GET /_cpu/session?token=T&next=PATH: swap a one-time sign-in token for the session cookie."""
     response = _redirect(safe_next(request.query_params.get("next")))
+    if _public():
+        return response
     try:
         engine = _engine()
         row = tokens.redeem(engine, request.query_params.get("token"), tokens.SIGN_IN,
@@ -103,6 +110,8 @@ def sign_out(request: Request) -> RedirectResponse:
     """GET /_cpu/signout: end the cookie's session (if the page has not already) and delete the cookie."""
     response = _redirect(f"{root()}/")
     response.delete_cookie(cookies.SESSION_COOKIE, path=root() or "/")
+    if _public():
+        return response
     try:
         engine = _engine()
         name = sessions.revoke(engine, cookies.unsign(engine, request.cookies.get(cookies.SESSION_COOKIE)))
@@ -120,7 +129,7 @@ def oidc_login(request: Request) -> RedirectResponse:
         return _redirect(f"{root()}/")
     response = _redirect(login)
     link = request.query_params.get("link")
-    if link and len(link) <= 128:
+    if link and len(link) <= 128 and not _public():
         try:
             value = cookies.sign(_engine(), link, "link")
             _cookie(response, request, cookies.LINK_COOKIE, value, int(tokens.LINK_TTL.total_seconds()))
