@@ -145,3 +145,12 @@ def test_oidc_users_without_a_role_are_refused(app_db):
     at = _oidc_app("stranger@example.org")
     no_errors(at)
     assert not at.metric and any("has no role in this dashboard" in e.value for e in at.error)
+
+
+def test_oidc_sign_out_uses_st_logout_and_is_audited(app_db):
+    at = _oidc_app("director@example.org")
+    at.button(key="sign_out").click().run()
+    no_errors(at)
+    assert not at.metric  # signed out (AppTest's st.logout clears the user)
+    engine = db.open_engine(app_db)
+    assert [e.username for e in _entries(engine, audit.SIGN_OUT)] == ["director@example.org"]

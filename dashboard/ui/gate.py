@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard.access import auth, modes
+from dashboard.access import audit, auth, modes
 from dashboard.data import store
 from dashboard.i18n import _
 from dashboard.ui import sidebar, signin
@@ -112,10 +112,11 @@ def show_notice() -> None:
 
 
 def follow_oidc_link(who: Viewer, engine) -> None:
-    """After an OIDC sign-in, go once to the page and filters the user's link asked for."""
+    """After an OIDC sign-in, go once to the page and filters the user's link asked for (and audit the sign-in)."""
     if who.mode == modes.OIDC:
         target = signin.oidc_link(engine)
-        if target:
+        if target:  # redeemed once per sign-in: the moment to record it
+            audit.record(engine, who.username, audit.SIGN_IN, detail={"role": who.role, "via": "oidc"})
             signin.go(target)
 
 
@@ -131,8 +132,10 @@ def account_box(who: Viewer, engine) -> None:
             return
         st.caption(_("Signed in as **{user}** ({role})").format(user=who.username, role=who.role))
         if st.button(_("Sign out"), key="sign_out"):
-            if who.mode == modes.OIDC:
+            if who.mode == modes.OIDC:  # the provider's identity cookie: Streamlit's st.logout clears it
+                audit.record(engine, who.username, audit.SIGN_OUT)
                 st.logout()
+                st.stop()
             signin.end(engine, who.username)
 
 
