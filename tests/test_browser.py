@@ -83,18 +83,24 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
-    pg.outside_requests = []
+    _keep_offline(pg)
+    yield pg
+    context.close()
 
-    def guard(route):  # the app must work with no internet: record and refuse anything off this machine
+
+def _keep_offline(target) -> None:
+    """The app must work with no internet: record and refuse every request of ``target`` (page or context) that
+    leaves this machine, in ``target.outside_requests``."""
+    target.outside_requests = []
+
+    def guard(route):
         host = urlparse(route.request.url).hostname or ""
         if host in ("127.0.0.1", "localhost", "::1") or route.request.url.startswith(("data:", "blob:", "about:")):
             return route.continue_()
-        pg.outside_requests.append(route.request.url)
+        target.outside_requests.append(route.request.url)
         return route.abort()
 
-    pg.route("**/*", guard)
-    yield pg
-    context.close()
+    target.route("**/*", guard)
 
 
 def _open(pg, url: str) -> None:

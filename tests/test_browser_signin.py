@@ -15,7 +15,7 @@ from urllib.parse import quote, urlparse
 import pytest
 import sqlalchemy as sa
 
-from tests.test_browser import READY, _map_paths, _province_chip, _shot, _start, browser, sync_api  # noqa: F401
+from tests.test_browser import READY, _keep_offline, _province_chip, _shot, _start, browser, sync_api  # noqa: F401
 
 from dashboard.access import audit, auth, cookies, sessions  # noqa: E402
 from dashboard.data import db  # noqa: E402
@@ -43,17 +43,18 @@ def site(tmp_path_factory):
 
 def _context(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    context.outside_requests = []
-
-    def guard(route):  # nothing may leave the machine
-        host = urlparse(route.request.url).hostname or ""
-        if host in ("127.0.0.1", "localhost", "::1") or route.request.url.startswith(("data:", "blob:", "about:")):
-            return route.continue_()
-        context.outside_requests.append(route.request.url)
-        return route.abort()
-
-    context.route("**/*", guard)
+    _keep_offline(context)
     return context
+
+
+def _signed_in_page(browser, base: str, path: str, name: str):
+    """A new browser context that opened ``path`` signed out, then signed in as ``name`` there."""
+    context = _context(browser)
+    pg = context.new_page()
+    _open(pg, base + path)
+    _sign_in(pg, name)
+    _signed_in_as(pg, name)
+    return context, pg
 
 
 def _open(pg, url: str) -> None:
@@ -88,12 +89,7 @@ def _no_errors(pg) -> None:
 
 def test_a_sign_in_lasts_across_reloads_tabs_and_restarts_until_sign_out(site, browser):
     base, engine = site
-    context = _context(browser)
-    pg = context.new_page()
-    _open(pg, base + "/")
-    assert _title(pg) == "Sign in"
-    _sign_in(pg, "ana")
-    _signed_in_as(pg, "ana")
+    context, pg = _signed_in_page(browser, base, "/", "ana")
     cookie = _session_cookie(context)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["expires"] > 0  # persistent
     assert "ana" not in cookie["value"] and sessions.check(engine, cookies.unsign(engine, cookie["value"]))
@@ -145,11 +141,7 @@ def test_a_deep_link_survives_sign_in(site, browser):
 
 def test_a_link_to_a_page_the_role_may_not_see_lands_on_the_first_page(site, browser):
     base, _ = site
-    context = _context(browser)
-    pg = context.new_page()
-    _open(pg, base + "/analysis?province=Kandal")
-    _sign_in(pg, "lee")  # leadership: no Analysis page
-    _signed_in_as(pg, "lee")
+    context, pg = _signed_in_page(browser, base, "/analysis?province=Kandal", "lee")  # leadership: no Analysis
     expect(pg.get_by_text("your role does not include")).to_be_visible(timeout=60_000)
     assert _title(pg) == "Overview"
     main = pg.locator('[data-testid="stMain"]').inner_text()
@@ -207,11 +199,7 @@ def test_a_disabled_or_removed_users_cookie_means_signed_out(site, browser, chan
 
 def test_a_download_is_audited(site, browser):
     base, engine = site
-    context = _context(browser)
-    pg = context.new_page()
-    _open(pg, base + "/analysis?province=Siem+Reap")
-    _sign_in(pg, "ana")
-    _signed_in_as(pg, "ana")
+    context, pg = _signed_in_page(browser, base, "/analysis?province=Siem+Reap", "ana")
     assert _title(pg) == "Analysis"
     with pg.expect_download(timeout=60_000) as download:
         pg.get_by_role("button", name="Export case records (CSV)").click()
@@ -227,11 +215,7 @@ def test_a_download_is_audited(site, browser):
 
 def test_admin_data_page_screenshot(site, browser):
     base, _ = site
-    context = _context(browser)
-    pg = context.new_page()
-    _open(pg, base + "/data")
-    _sign_in(pg, "root-admin")
-    _signed_in_as(pg, "root-admin")
+    context, pg = _signed_in_page(browser, base, "/data", "root-admin")
     assert _title(pg) == "Data"
     _no_errors(pg)
     _shot(pg, "data")
