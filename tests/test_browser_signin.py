@@ -87,6 +87,30 @@ def _no_errors(pg) -> None:
     assert pg.locator(DIALOG).count() == 0
 
 
+def test_a_deep_link_survives_sign_in(site, browser):
+    """First in this module: the fresh server's very first request is the deep link (Streamlit's pages/ fallback)."""
+    base, _ = site
+    context = _context(browser)
+    pg = context.new_page()
+    link = "/cases?province=Siem+Reap&from=2015-01-01&measure=rate+per+100%2C000"
+    _open(pg, base + link)
+    assert _title(pg) == "Sign in"
+    pg.wait_for_timeout(1500)  # Streamlit's "Page not found" dialog, if any, would be up by now
+    _no_errors(pg)
+    expect(pg.get_by_text("The link you opened is for the Cases page")).to_be_visible()
+    _sign_in(pg, "lee")
+    _signed_in_as(pg, "lee")
+    assert _title(pg) == "Cases"
+    assert urlparse(pg.url).path == "/cases"
+    expect(_province_chip(pg, "Siem Reap")).to_have_count(1, timeout=30_000)
+    assert pg.locator('[data-testid="stSidebar"] input').first.input_value() == "2015-01-01"
+    expect(pg.get_by_text("Data as of").first).to_contain_text("Siem Reap")
+    assert "measure=rate" in pg.url
+    expect(pg.get_by_text("Rates per 100,000 use the")).to_be_visible(timeout=30_000)  # the link's map setting
+    _no_errors(pg)
+    context.close()
+
+
 def test_a_sign_in_lasts_across_reloads_tabs_and_restarts_until_sign_out(site, browser):
     base, engine = site
     context, pg = _signed_in_page(browser, base, "/", "ana")
@@ -113,29 +137,6 @@ def test_a_sign_in_lasts_across_reloads_tabs_and_restarts_until_sign_out(site, b
     assert sessions.check(engine, cookies.unsign(engine, cookie["value"])) is None
     _no_errors(pg)
     assert context.outside_requests == []
-    context.close()
-
-
-def test_a_deep_link_survives_sign_in(site, browser):
-    base, _ = site
-    context = _context(browser)
-    pg = context.new_page()
-    link = "/cases?province=Siem+Reap&from=2015-01-01&measure=rate+per+100%2C000"
-    _open(pg, base + link)
-    assert _title(pg) == "Sign in"
-    pg.wait_for_timeout(1500)  # Streamlit's "Page not found" dialog, if any, would be up by now
-    _no_errors(pg)
-    expect(pg.get_by_text("The link you opened is for the Cases page")).to_be_visible()
-    _sign_in(pg, "lee")
-    _signed_in_as(pg, "lee")
-    assert _title(pg) == "Cases"
-    assert urlparse(pg.url).path == "/cases"
-    expect(_province_chip(pg, "Siem Reap")).to_have_count(1, timeout=30_000)
-    assert pg.locator('[data-testid="stSidebar"] input').first.input_value() == "2015-01-01"
-    expect(pg.get_by_text("Data as of").first).to_contain_text("Siem Reap")
-    assert "measure=rate" in pg.url
-    expect(pg.get_by_text("Rates per 100,000 use the")).to_be_visible(timeout=30_000)  # the link's map setting
-    _no_errors(pg)
     context.close()
 
 
