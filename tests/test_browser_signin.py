@@ -145,6 +145,7 @@ def test_a_link_to_a_page_the_role_may_not_see_lands_on_the_first_page(site, bro
     context, pg = _signed_in_page(browser, base, "/analysis?province=Kandal", "lee")  # leadership: no Analysis
     expect(pg.get_by_text("your role does not include")).to_be_visible(timeout=60_000)
     assert _title(pg) == "Overview"
+    expect(_province_chip(pg, "Kandal")).to_have_count(1, timeout=30_000)  # the link's filter came along
     main = pg.locator('[data-testid="stMain"]').inner_text()
     assert "Case records" not in main and "victim" not in main.lower()
     _no_errors(pg)

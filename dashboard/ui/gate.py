@@ -18,7 +18,7 @@ import streamlit as st
 from dashboard.access import audit, auth, modes
 from dashboard.data import store
 from dashboard.i18n import _
-from dashboard.ui import sidebar, signin
+from dashboard.ui import signin
 
 _NOTICE = "_cpu_notice"
 _DENIED = "_cpu_denied"
@@ -98,9 +98,9 @@ def refused_pages(allowed: list[str], specs: Mapping[str, tuple], first: st.Page
     def refuse() -> None:
         st.session_state[_NOTICE] = _("That link is to a page your role does not include, so you are on {page} "
                                       "instead.").format(page=first.title)
-        # the sidebar's filters follow by themselves (their widgets are bound to the address); keep the rest
-        query = {key: st.query_params.get_all(key) for key in st.query_params if key not in sidebar.FILTER_KEYS}
-        st.switch_page(first, query_params=query)
+        # The link's filters and language go along in their widgets' state (parameters bound to widgets may not be
+        # set here, and no parameters at all would try to clear them); the refused page's own settings mean nothing.
+        st.switch_page(first, query_params={})
 
     return [_hidden(lambda: refuse(), name, spec[1]) for name, spec in specs.items() if name not in allowed]
 
