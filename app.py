@@ -2,7 +2,9 @@
 
 Holds the navigation (only pages the viewer may see are registered), the auth
 gate and the shared sidebar filters. All logic lives in ``dashboard/``.
-Run: ``streamlit run app.py``.
+Run: ``streamlit run server.py``, which serves this script with the sign-in
+cookie routes beside it (``streamlit run app.py`` works too, but then a
+sign-in lasts only as long as the browser tab).
 """
 
 from __future__ import annotations
@@ -53,20 +55,16 @@ def run_internal() -> None:
     who = gate.viewer(engine)
     if who.role is None:
         set_context(None)  # the gate: nothing internal is registered, so nothing internal can be reached
-        if who.mode == modes.LOCKED:
-            gate_page = st.Page(gate.setup_needed_page, title="Setup needed", url_path="setup", default=True)
-        elif who.mode == modes.OIDC:
-            st.session_state["_cpu_denied"] = who.message
-            gate_page = st.Page(gate.oidc_login_page, title="Sign in", url_path="login", default=True)
-        else:
-            gate_page = st.Page("pages/login.py", title="Sign in", icon=":material/login:", default=True)
-        run_gate_pages([gate_page, page("about")])
+        run_gate_pages(gate.signed_out_pages(who, engine, PAGE_SPECS, [page("about")]))
         return
-    names = auth.pages_for(who.role)
-    navigation = st.navigation([page(n, default=(n == names[0])) for n in names])
+    names = list(auth.pages_for(who.role))
+    first = page(names[0], default=True)
+    navigation = st.navigation([first, *(page(n) for n in names[1:]), *gate.refused_pages(names, PAGE_SPECS, first)])
+    gate.follow_oidc_link(who, engine)
     filters = sidebar.render(dataset)
-    gate.account_box(who)
-    set_context(Context(dataset, data_key, filters, who.role))
+    gate.account_box(who, engine)
+    set_context(Context(dataset, data_key, filters, who.role, who.username, who.session))
+    gate.show_notice()
     with running_pages():
         navigation.run()
 

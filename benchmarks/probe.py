@@ -36,10 +36,12 @@ def main() -> None:
     from streamlit.testing.v1 import AppTest
 
     from dashboard.paths import PROJECT_ROOT
-    from dashboard.ui.views.login import SESSION_USER
+    from dashboard.access import sessions
+    from dashboard.data import db
+    from dashboard.ui.signin import SESSION_KEY
 
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=600)
-    at.session_state[SESSION_USER] = ("bench", "admin")  # the harness created this user
+    at.session_state[SESSION_KEY] = sessions.create(db.open_engine(), "bench")  # the harness created this user
     at.run()
     if at.exception or not at.metric:
         raise SystemExit(f"Overview did not render: {[e.value for e in at.exception] or [e.value for e in at.error]}")

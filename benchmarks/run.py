@@ -161,11 +161,13 @@ def _app_reruns(url: str, work: Path, repeats: int) -> dict:
     """Median server-side time of a full page rerun after a province filter change (AppTest)."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.ui.views.login import SESSION_USER
+    from dashboard.access import sessions
+    from dashboard.data import db
+    from dashboard.ui.signin import SESSION_KEY
 
     os.environ["DASHBOARD_DB_URL"] = url
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    at.session_state[SESSION_USER] = BENCH_USER
+    at.session_state[SESSION_KEY] = sessions.create(db.open_engine(url), BENCH_USER[0])  # as a sign-in would
     at.run()
     choices = [["Phnom Penh"], ["Phnom Penh", "Siem Reap"], ["Kandal"], [], ["Battambang", "Takeo", "Kampot"]]
     out = {}

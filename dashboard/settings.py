@@ -48,6 +48,9 @@ def _positive_number(text: str) -> float:
     return value
 
 
+_positive_number.expects = "a number above 0"  # type: ignore[attr-defined]
+
+
 def _path(text: str) -> Path:
     return Path(text).expanduser()
 
@@ -92,6 +95,10 @@ SETTINGS: tuple[Setting, ...] = (
             "attribution shown for those tiles"),
     Setting("DASHBOARD_KHMER_DIGITS", "khmer_digits", _flag, False, "`0` (Western digits)",
             "`1` writes numbers in Khmer numerals (០-៩) when the interface is in Khmer"),
+    Setting("DASHBOARD_SESSION_IDLE_HOURS", "session_idle_hours", _positive_number, 8.0, "`8`",
+            "a sign-in ends after this many hours without use (built-in users)"),
+    Setting("DASHBOARD_SESSION_MAX_DAYS", "session_max_days", _positive_number, 7.0, "`7`",
+            "a sign-in ends this many days after it began, however active (built-in users)"),
 )
 
 #: Variables only the tests and CI read (documented beside the others).
@@ -122,6 +129,8 @@ class Settings:
     tile_url: str | None = None
     tile_attribution: str = "basemap"
     khmer_digits: bool = False
+    session_idle_hours: float = 8.0
+    session_max_days: float = 7.0
 
 
 def load(environ: Mapping[str, str]) -> Settings:

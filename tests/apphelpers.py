@@ -30,6 +30,16 @@ def app(page: str | None = None, query: dict | None = None, secrets: dict | None
     return at
 
 
+def signed_in(engine, username: str) -> dict:
+    """Session state for a real server-side session of ``username`` (as the sign-in form would leave it)."""
+    from dashboard.access import sessions
+    from dashboard.ui.signin import SESSION_KEY
+
+    raw = sessions.create(engine, username)
+    assert raw, f"{username} cannot sign in"
+    return {SESSION_KEY: raw}
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 

@@ -8,8 +8,7 @@ import sqlalchemy as sa
 
 from dashboard.access import auth
 from dashboard.data import db
-from dashboard.ui.views.login import SESSION_USER
-from tests.apphelpers import app, no_errors, shown
+from tests.apphelpers import app, no_errors, shown, signed_in
 
 PASSWORD = "a long enough passphrase"
 
@@ -19,7 +18,7 @@ def admin_app(app_db):
     url = app_db
     engine = db.open_engine(url)
     auth.add_user(engine, "admin-user", "admin", PASSWORD)
-    at = app("pages/data.py", session={SESSION_USER: ("admin-user", "admin")})
+    at = app("pages/data.py", session=signed_in(engine, "admin-user"))
     no_errors(at)
     return at, engine
 

@@ -1,16 +1,18 @@
 """Sign-in, roles, demo mode and the gate."""
 
 import io
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from dashboard.access import modes
-from dashboard.access import auth
+from dashboard.access import auth, throttle
 from dashboard.data import db
 from dashboard.cli import main
 from dashboard.data.ingest import ingest_file
-from dashboard.ui.views.login import SESSION_USER
+from dashboard.access import sessions
+from dashboard.ui.signin import SESSION_KEY
 from tests.apphelpers import INTERNAL_PAGES, app, no_errors
 
 PASSWORD = "correct horse battery staple"
@@ -39,20 +41,25 @@ def test_passwords_are_argon2_hashed_and_never_stored_in_plain_text(users, tmp_p
 def test_wrong_password_and_unknown_user_are_rejected_alike(users):
     assert auth.verify(users, "admin-user", PASSWORD) == "admin"
     assert auth.verify(users, "admin-user", PASSWORD + "x") is None
-    limiter = auth.RateLimiter()
-    wrong = auth.sign_in(users, "admin-user", "nope", limiter)
-    unknown = auth.sign_in(users, "nobody", "nope", limiter)
-    assert wrong == unknown == (None, auth.GENERIC_FAILURE)
+    wrong = auth.sign_in(users, "admin-user", "nope")
+    unknown = auth.sign_in(users, "nobody", "nope")
+    assert wrong == unknown == auth.SignIn(None, auth.GENERIC_FAILURE)
 
 
 def test_failed_sign_ins_are_rate_limited(users):
-    now = [0.0]
-    limiter = auth.RateLimiter(max_failures=3, window=60, lockout=120, clock=lambda: now[0])
+    budgets = throttle.Budgets(user=throttle.Budget(3, timedelta(seconds=60), timedelta(seconds=120)))
     for _ in range(3):
-        assert auth.sign_in(users, "analyst-user", "bad", limiter)[0] is None
-    assert auth.sign_in(users, "analyst-user", PASSWORD, limiter)[0] is None  # locked, even with the right password
-    now[0] += 121
-    assert auth.sign_in(users, "analyst-user", PASSWORD, limiter)[0] == "analyst"
+        assert auth.sign_in(users, "analyst-user", "bad", budgets=budgets).role is None
+    assert auth.sign_in(users, "analyst-user", PASSWORD, budgets=budgets).role is None  # locked, even with the right password
+    _shift_failures(users, timedelta(seconds=121))
+    assert auth.sign_in(users, "analyst-user", PASSWORD, budgets=budgets).role == "analyst"
+
+
+def _shift_failures(engine, by: timedelta) -> None:
+    """Move every recorded failure into the past, as if ``by`` had gone by."""
+    with engine.begin() as conn:
+        for at, row_id in conn.execute(sa.select(db.sign_in_failures.c.at, db.sign_in_failures.c.id)).all():
+            conn.execute(db.sign_in_failures.update().where(db.sign_in_failures.c.id == row_id).values(at=at - by))
 
 
 def test_weak_or_bad_user_input_is_refused(users):
@@ -111,7 +118,7 @@ def test_wrong_password_in_the_app_gets_generic_message(users):
 def test_each_role_sees_exactly_its_pages(users, role):
     at = _sign_in(app(), f"{role}-user", PASSWORD)
     no_errors(at)
-    assert at.session_state[SESSION_USER] == (f"{role}-user", role)
+    assert sessions.check(users, at.session_state[SESSION_KEY]) == sessions.Session(f"{role}-user", role)
     allowed = {f"pages/{p}.py" for p in auth.pages_for(role)}
     for page in [*INTERNAL_PAGES, "pages/about.py"]:
         if page in allowed:

@@ -1,4 +1,4 @@
-"""Real-browser tests: Playwright driving Debian's chromium against `streamlit run`.
+"""Real-browser tests: Playwright driving Debian's chromium against `streamlit run server.py`.
 
 They check what AppTest cannot see (the Leaflet maps and clicks) and save the
 README screenshots to docs/screenshots/. Skipped, saying why, when chromium
@@ -50,7 +50,7 @@ def _start(tmp: Path, env_extra: dict[str, str]):
     port = _free_port()
     env = {**os.environ, "DASHBOARD_VAR_DIR": str(tmp / "var"),
            **env_extra}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -86,18 +86,24 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
-    pg.outside_requests = []
+    _keep_offline(pg)
+    yield pg
+    context.close()
 
-    def guard(route):  # the app must work with no internet: record and refuse anything off this machine
+
+def _keep_offline(target) -> None:
+    """The app must work with no internet: record and refuse every request of ``target`` (page or context) that
+    leaves this machine, in ``target.outside_requests``."""
+    target.outside_requests = []
+
+    def guard(route):
         host = urlparse(route.request.url).hostname or ""
         if host in ("127.0.0.1", "localhost", "::1") or route.request.url.startswith(("data:", "blob:", "about:")):
             return route.continue_()
-        pg.outside_requests.append(route.request.url)
+        target.outside_requests.append(route.request.url)
         return route.abort()
 
-    pg.route("**/*", guard)
-    yield pg
-    context.close()
+    target.route("**/*", guard)
 
 
 def _open(pg, url: str) -> None:

@@ -16,7 +16,7 @@ from dashboard.data import db
 from dashboard.data.ingest import ingest_file
 from dashboard.data.store import is_empty, load_from_db
 from dashboard.geo.boundaries import active_boundaries, clear_active, join_boundaries, save_active
-from tests.apphelpers import app, metrics, no_errors
+from tests.apphelpers import app, metrics, no_errors, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_HEADER = "case_id,date_reported,province,offence,arrest_made\n"
@@ -87,7 +87,7 @@ def test_overview_with_coverage_but_no_cases(app_db, tmp_path):
 
     auth.add_user(engine, "admin-x", "admin", "a long enough passphrase")
     for page in (None, "pages/coverage.py", "pages/cases.py", "pages/arrests.py"):
-        at = app(page, session={"_cpu_user": ("admin-x", "admin")})
+        at = app(page, session=signed_in(engine, "admin-x"))
         no_errors(at)
         assert at.title[0].value != "Sign in"
 
@@ -126,10 +126,11 @@ def test_app_shows_an_ingest_without_a_restart(app_db, tmp_path):
     new = tmp_path / "cases_SYNTHETIC_extra.csv"
     new.write_text(CASE_HEADER + "R1,2015-04-01,Kep,rape,yes\nR2,2015-04-02,Kep,rape,no\n")
     assert ingest_file(db.open_engine(app_db), new).written  # real data: the demo rows are removed
-    at.session_state["_cpu_user"] = ("admin-x", "admin")
     from dashboard.access import auth
 
     auth.add_user(db.open_engine(app_db), "admin-x", "admin", "a long enough passphrase")
+    for key, value in signed_in(db.open_engine(app_db), "admin-x").items():
+        at.session_state[key] = value
     at.run()
     no_errors(at)
     assert metrics(at)["Cases"] == "2"

@@ -1,25 +1,28 @@
-"""Who may see what: the built-in user store (argon2), rate limiting and roles.
+"""Who may see what: the built-in user store (argon2), sign-in and roles.
 
 Streamlit-free. Passwords are hashed with argon2id (argon2-cffi) and never
 stored or logged in plain text. Failed sign-ins get one generic message and
-are rate limited per user name.
+spend the failure budgets in :mod:`dashboard.access.throttle`, which live in
+the database. Every sign-in and user-management action is audited; changing
+a password, disabling or removing a user (or replacing them with ``add``)
+revokes that user's sessions.
 """
 
 from __future__ import annotations
 
 import re
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
+from dashboard.access import audit, cookies, sessions, throttle
 from dashboard.data import db
 from dashboard.errors import UserFacingError
+from dashboard.i18n import N_
 
 ROLES = ("leadership", "analyst", "admin")
 LEADERSHIP_PAGES = ("overview", "coverage", "cases", "arrests")
@@ -28,7 +31,7 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "analyst": LEADERSHIP_PAGES + ("analysis", "about"),
     "admin": LEADERSHIP_PAGES + ("analysis", "data", "about"),
 }
-GENERIC_FAILURE = "Sign-in failed. Check your user name and password, then try again."
+GENERIC_FAILURE = N_("Sign-in failed. Check your user name and password, then try again.")
 MIN_PASSWORD_LENGTH = 10
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
 _hasher = PasswordHasher()
@@ -39,89 +42,128 @@ def pages_for(role: str) -> tuple[str, ...]:
     return ROLE_PAGES.get(role, ())
 
 
-def add_user(engine: Engine, username: str, role: str, password: str) -> None:
-    """Create or replace a user; the password is stored only as an argon2 hash."""
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserFacingError(f"The password is too short (under {MIN_PASSWORD_LENGTH} characters).",
+                              "Choose a longer passphrase.")
+
+
+def add_user(engine: Engine, username: str, role: str, password: str, actor: str = "system") -> None:
+    """Create or replace a user; the password is stored only as an argon2 hash. Replacing ends their sessions."""
     if not _NAME.match(username):
         raise UserFacingError(f"'{username}' is not a valid user name.",
                               "Use 2-64 letters, digits, dots, dashes, underscores or @.")
     if role not in ROLES:
         raise UserFacingError(f"'{role}' is not a role.", f"Use one of: {', '.join(ROLES)}.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserFacingError(f"The password is too short (under {MIN_PASSWORD_LENGTH} characters).",
-                              "Choose a longer passphrase.")
+    _check_password(password)
     row = {"username": username, "password_hash": _hasher.hash(password), "role": role,
-           "created_at": datetime.now(timezone.utc)}
+           "created_at": datetime.now(timezone.utc), "disabled": False}
     with engine.begin() as conn:
-        conn.execute(db.users.delete().where(db.users.c.username == username))
+        replaced = conn.execute(db.users.delete().where(db.users.c.username == username)).rowcount
         conn.execute(db.users.insert().values(**row))
+        sessions.revoke_user(conn, username)
+        audit.record(None, actor, audit.USER_ADD, detail={"user": username, "role": role, "replaced": bool(replaced)},
+                     conn=conn)
+
+
+def _change(engine: Engine, username: str, values: dict, action: str, actor: str, revoke: bool) -> None:
+    with engine.begin() as conn:
+        if _require(conn, username) and values:
+            conn.execute(db.users.update().where(db.users.c.username == username).values(**values))
+        ended = sessions.revoke_user(conn, username) if revoke else 0
+        audit.record(None, actor, action, detail={"user": username, "sessions_ended": ended}, conn=conn)
+
+
+def _require(conn: Connection, username: str) -> bool:
+    if conn.execute(sa.select(db.users.c.username).where(db.users.c.username == username)).first() is None:
+        raise UserFacingError(f"There is no user '{username}'.", "See 'python -m dashboard users list'.")
+    return True
+
+
+def require_user(engine: Engine, username: str) -> None:
+    """Raise a clear error if ``username`` does not exist (before prompting for anything)."""
+    with engine.connect() as conn:
+        _require(conn, username)
+
+
+def set_password(engine: Engine, username: str, password: str, actor: str = "system") -> None:
+    """A new password; every session the user has open ends."""
+    _check_password(password)
+    _change(engine, username, {"password_hash": _hasher.hash(password)}, audit.USER_PASSWD, actor, revoke=True)
+
+
+def set_disabled(engine: Engine, username: str, disabled: bool, actor: str = "system") -> None:
+    """Disable (ending every session) or enable a user; a disabled user cannot sign in."""
+    _change(engine, username, {"disabled": disabled}, audit.USER_DISABLE if disabled else audit.USER_ENABLE,
+            actor, revoke=disabled)
+
+
+def remove_user(engine: Engine, username: str, actor: str = "system") -> None:
+    """Delete a user and end their sessions (their audit entries stay)."""
+    with engine.begin() as conn:
+        _require(conn, username)
+        conn.execute(db.users.delete().where(db.users.c.username == username))
+        ended = sessions.revoke_user(conn, username)
+        audit.record(None, actor, audit.USER_REMOVE, detail={"user": username, "sessions_ended": ended}, conn=conn)
 
 
 def has_users(engine: Engine) -> bool:
+    """Whether any user exists (disabled ones too: their presence still means sign-in is required)."""
     with engine.connect() as conn:
         return bool(conn.execute(sa.select(sa.func.count()).select_from(db.users)).scalar())
 
 
-def list_users(engine: Engine) -> list[tuple[str, str]]:
+def list_users(engine: Engine) -> list[tuple[str, str, bool]]:
+    """(name, role, disabled) for every user."""
+    u = db.users
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(sa.select(db.users.c.username, db.users.c.role).order_by(db.users.c.username))]
+        return [(r.username, r.role, bool(r.disabled))
+                for r in conn.execute(sa.select(u.c.username, u.c.role, u.c.disabled).order_by(u.c.username))]
+
+
+def _lookup(engine: Engine, username: str):
+    u = db.users
+    with engine.connect() as conn:
+        return conn.execute(sa.select(u.c.password_hash, u.c.role, u.c.disabled).where(u.c.username == username)).first()
+
+
+def _check(row, password: str) -> str | None:
+    """The role if ``password`` matches ``row`` (an enabled user); the same argon2 cost when there is no row."""
+    try:
+        _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    return row.role if row and not row.disabled else None
 
 
 def verify(engine: Engine, username: str, password: str) -> str | None:
-    """The user's role if the password matches, else None (same cost either way)."""
-    with engine.connect() as conn:
-        row = conn.execute(sa.select(db.users.c.password_hash, db.users.c.role)
-                           .where(db.users.c.username == username)).first()
-    try:
-        _hasher.verify(row[0] if row else _DUMMY_HASH, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return None
-    return row[1] if row else None
+    """The user's role if the password matches and the user is enabled, else None (same cost either way)."""
+    return _check(_lookup(engine, username), password)
 
 
-@dataclass
-class RateLimiter:
-    """Lock a user name after ``max_failures`` failed sign-ins within ``window`` seconds.
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in: the role (None on failure), a message, the password fingerprint on success."""
 
-    Shared by all sessions of one server process.
-    """
-
-    max_failures: int = 5
-    window: float = 900.0
-    lockout: float = 300.0
-    clock: callable = time.monotonic
-    _failures: dict[str, list[float]] = field(default_factory=dict)
-    _locked_until: dict[str, float] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def blocked(self, key: str) -> bool:
-        with self._lock:
-            return self._locked_until.get(key.lower(), 0.0) > self.clock()
-
-    def failure(self, key: str) -> None:
-        key = key.lower()
-        now = self.clock()
-        with self._lock:
-            recent = [t for t in self._failures.get(key, []) if now - t < self.window] + [now]
-            self._failures[key] = recent
-            if len(recent) >= self.max_failures:
-                self._locked_until[key] = now + self.lockout
-                self._failures[key] = []
-
-    def success(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key.lower(), None)
+    role: str | None
+    message: str
+    fingerprint: str | None = None
 
 
-LIMITER = RateLimiter()
-
-
-def sign_in(engine: Engine, username: str, password: str, limiter: RateLimiter = LIMITER) -> tuple[str | None, str]:
-    """(role, message): role is None on failure, and the message never says why."""
-    if limiter.blocked(username):
-        return None, GENERIC_FAILURE
-    role = verify(engine, username, password)
+def sign_in(engine: Engine, username: str, password: str, client: str | None = None,
+            budgets: throttle.Budgets = throttle.BUDGETS) -> SignIn:
+    """Check a password within the failure budgets; the message on failure never says why."""
+    client_key = cookies.client_key(engine, client)
+    row = _lookup(engine, username)
+    who = username if row else audit.UNKNOWN_USER  # an unknown "name" may be a mistyped password: not recorded
+    if throttle.blocked(engine, username, client_key, budgets):
+        audit.record(engine, who, audit.SIGN_IN_FAILED, detail={"reason": "locked"})
+        return SignIn(None, GENERIC_FAILURE)
+    role = _check(row, password)
     if role is None:
-        limiter.failure(username)
-        return None, GENERIC_FAILURE
-    limiter.success(username)
-    return role, f"Signed in as {username} ({role})."
+        throttle.failure(engine, username, client_key)
+        audit.record(engine, who, audit.SIGN_IN_FAILED, detail={"reason": "credentials"})
+        return SignIn(None, GENERIC_FAILURE)
+    throttle.success(engine, username)
+    audit.record(engine, username, audit.SIGN_IN, detail={"role": role})
+    return SignIn(role, f"Signed in as {username} ({role}).", sessions.fingerprint(row.password_hash))

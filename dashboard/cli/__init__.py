@@ -11,13 +11,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from dashboard.cli import data, geo, publish, translations, users
 from dashboard import i18n
+from dashboard.cli import audit, data, geo, publish, translations, users
 from dashboard.errors import UserFacingError
 
 Command = Callable[[argparse.Namespace], int]
 #: Every command group, in the order ``--help`` lists them.
-GROUPS = (geo, data, publish, users, translations)
+GROUPS = (geo, data, publish, users, audit, translations)
 
 
 def build_parser() -> argparse.ArgumentParser:

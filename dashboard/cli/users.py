@@ -1,4 +1,4 @@
-"""CLI commands for the built-in user store."""
+"""CLI commands for the built-in user store. Every change is audited as ``<os user>@cli``."""
 
 from __future__ import annotations
 
@@ -15,16 +15,64 @@ def read_password(prompt: str) -> str:
     return sys.stdin.readline().rstrip("\n")  # for scripted setups: one line on standard input
 
 
-def _users_add(args: argparse.Namespace) -> int:
-    from dashboard.access import auth
-    from dashboard.data.db import open_engine
+def _new_password(name: str) -> str:
+    """Prompt (twice on a terminal) or read one line from standard input."""
     from dashboard.errors import UserFacingError
 
-    password = read_password(f"Password for {args.name}: ")
+    password = read_password(f"Password for {name}: ")
     if sys.stdin.isatty() and read_password("Repeat the password: ") != password:
         raise UserFacingError("The two passwords differ.", "Run the command again.")
-    auth.add_user(open_engine(args.db), args.name, args.role, password)
+    return password
+
+
+def _confirmed(question: str) -> bool:
+    """Ask on a terminal; a scripted run (standard input not a terminal) goes ahead, as `users add` does."""
+    if not sys.stdin.isatty():
+        return True
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    from dashboard.access import auth
+    from dashboard.access.audit import cli_actor
+    from dashboard.data.db import open_engine
+
+    password = _new_password(args.name)
+    auth.add_user(open_engine(args.db), args.name, args.role, password, actor=cli_actor())
     print(f"user {args.name} saved with role {args.role}")
+    return 0
+
+
+def _users_passwd(args: argparse.Namespace) -> int:
+    from dashboard.access import auth
+    from dashboard.access.audit import cli_actor
+    from dashboard.data.db import open_engine
+
+    engine = open_engine(args.db)
+    auth.require_user(engine, args.name)
+    auth.set_password(engine, args.name, _new_password(args.name), actor=cli_actor())
+    print(f"password of {args.name} changed; their sessions were ended")
+    return 0
+
+
+def _users_switch(args: argparse.Namespace) -> int:
+    """disable, enable or remove."""
+    from dashboard.access import auth
+    from dashboard.access.audit import cli_actor
+    from dashboard.data.db import open_engine
+
+    engine = open_engine(args.db)
+    auth.require_user(engine, args.name)
+    if not _confirmed(f"{args.action.capitalize()} user {args.name}?"):
+        print("nothing changed")
+        return 1
+    if args.action == "remove":
+        auth.remove_user(engine, args.name, actor=cli_actor())
+    else:
+        auth.set_disabled(engine, args.name, args.action == "disable", actor=cli_actor())
+    done = {"disable": "disabled; their sessions were ended", "enable": "enabled",
+            "remove": "removed; their sessions were ended"}[args.action]
+    print(f"user {args.name} {done}")
     return 0
 
 
@@ -32,8 +80,8 @@ def _users_list(args: argparse.Namespace) -> int:
     from dashboard.access import auth
     from dashboard.data.db import open_engine
 
-    for name, role in auth.list_users(open_engine(args.db)):
-        print(f"{name}\t{role}")
+    for name, role, disabled in auth.list_users(open_engine(args.db)):
+        print(f"{name}\t{role}\t{'disabled' if disabled else 'active'}")
     return 0
 
 
@@ -46,6 +94,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, choices=ROLES)
     add_db_arg(add)
     add.set_defaults(func=_users_add)
-    lst = users.add_parser("list", help="list user names and roles")
+    passwd = users.add_parser("passwd", help="set a user's password (prompts); ends their sessions")
+    passwd.add_argument("name")
+    add_db_arg(passwd)
+    passwd.set_defaults(func=_users_passwd)
+    for action, helptext in (("disable", "stop a user signing in; ends their sessions"),
+                             ("enable", "let a disabled user sign in again"),
+                             ("remove", "delete a user; ends their sessions (their audit entries stay)")):
+        cmd = users.add_parser(action, help=helptext + " (asks to confirm on a terminal)")
+        cmd.add_argument("name")
+        add_db_arg(cmd)
+        cmd.set_defaults(func=_users_switch)
+    lst = users.add_parser("list", help="user names, roles and whether each is active or disabled")
     add_db_arg(lst)
     lst.set_defaults(func=_users_list)

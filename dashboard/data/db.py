@@ -68,6 +68,63 @@ users = sa.Table(
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+#: Signed-in sessions: only a SHA-256 of the session id is stored; the id itself lives in the browser's cookie.
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, index=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),  # of the password hash at sign-in
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)
+
+#: Short-lived, single-use tokens: a sign-in handed from the page to the cookie route, or a link kept across OIDC.
+one_time_tokens = sa.Table(
+    "one_time_tokens", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("purpose", sa.String(16), nullable=False),
+    sa.Column("username", sa.String(64)),
+    sa.Column("fingerprint", sa.String(64)),
+    sa.Column("client", sa.String(64)),
+    sa.Column("target", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("used_at", sa.DateTime(timezone=True)),
+)
+
+#: Failed sign-ins, the counters behind the lockout and the spraying budgets (client is a keyed hash, not an address).
+sign_in_failures = sa.Table(
+    "sign_in_failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("username", sa.String(64), nullable=False, index=True),
+    sa.Column("client", sa.String(64), nullable=False, index=True),
+)
+
+#: Append-only (triggers refuse UPDATE and DELETE): who did what, never case details or passwords.
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("username", sa.String(96), nullable=False, index=True),
+    sa.Column("action", sa.String(32), nullable=False, index=True),
+    sa.Column("page", sa.String(32)),
+    sa.Column("rows", sa.Integer),
+    sa.Column("detail", sa.Text),
+)
+
+#: Secrets the app generates once and every process shares (the session-cookie signing key).
+app_secrets = sa.Table(
+    "app_secrets", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 schema_version = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, nullable=False))
@@ -82,8 +139,36 @@ def _migration_2(conn: sa.Connection) -> None:
     users.create(conn, checkfirst=True)
 
 
+_APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
+        "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+    ],
+}
+
+
+def _migration_3(conn: sa.Connection) -> None:
+    """Sessions, one-time tokens, sign-in failure counters, the audit trail, shared secrets; users can be disabled."""
+    if "disabled" not in {c["name"] for c in sa.inspect(conn).get_columns("users")}:
+        column = sa.schema.CreateColumn(users.c.disabled).compile(dialect=conn.dialect)
+        conn.execute(sa.text(f"ALTER TABLE users ADD COLUMN {column}"))
+    for table in (sessions, one_time_tokens, sign_in_failures, audit_log, app_secrets):
+        table.create(conn, checkfirst=True)
+    for statement in _APPEND_ONLY.get(conn.dialect.name, []):
+        conn.execute(sa.text(statement))
+
+
 #: Ordered migrations; entry N brings the schema from version N to N+1.
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_migration_1, _migration_2]
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_migration_1, _migration_2, _migration_3]
 
 
 def configured_url(explicit: str | None = None, secrets_file: Path = SECRETS_FILE) -> str | None:

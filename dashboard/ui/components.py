@@ -13,6 +13,7 @@ from dashboard.i18n import fmt_percent
 from dashboard.render.safe_csv import to_safe_csv
 from dashboard.ui import sidebar
 from dashboard.ui.context import Context
+from dashboard.ui.downloads import audited
 
 MAP_RETURNS = ["last_active_drawing"]
 
@@ -50,8 +51,8 @@ def data_table(frame: pd.DataFrame, name: str, key: str, label: str = "Show data
     """An expander with the table behind a chart, and a formula-safe CSV download."""
     with st.expander(label):
         st.dataframe(frame, hide_index=True, width="stretch")
-        st.download_button("Download CSV", lambda: to_safe_csv(frame), file_name=f"{name}.csv", mime="text/csv",
-                           key=f"dl_{key}", on_click="ignore")
+        st.download_button("Download CSV", audited(lambda: to_safe_csv(frame), f"{name}.csv", len(frame)),
+                           file_name=f"{name}.csv", mime="text/csv", key=f"dl_{key}", on_click="ignore")
 
 
 def with_names(frame: pd.DataFrame, code_column: str = "province_code") -> pd.DataFrame:
@@ -80,7 +81,8 @@ def province_map(fmap, key: str, name: str, height: int = 520) -> None:
     leaflet_assets.ensure_installed()
     st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=MAP_RETURNS,
               on_change=lambda: _on_map_click(key))
-    st.download_button("Download map (HTML)", lambda: maps.standalone_html(fmap).encode("utf-8"),
+    st.download_button("Download map (HTML)", audited(lambda: maps.standalone_html(fmap).encode("utf-8"),
+                                                      f"{name}.html", None),
                        file_name=f"{name}.html", mime="text/html", key=f"dl_map_{key}", on_click="ignore")
 
 

@@ -27,12 +27,15 @@ class Context:
     data_key: str
     filters: Filters
     role: str
+    username: str = ""  # who the audit trail names ("demo" in demo mode)
+    session: str | None = None  # a built-in user's session id, re-checked before a deferred download
 
 
 @contextmanager
 def running_pages() -> Iterator[None]:
     """app.py wraps ``navigation.run()`` in this, so pages know the gate ran in this very run."""
     _run.via_app = True
+    _run.page = ""
     try:
         yield
     finally:
@@ -80,4 +83,10 @@ def context(page: str) -> Context:
     if ctx is None or page not in pages_for(ctx.role):
         st.error("This page is not available. Open the dashboard's home page and sign in.")
         st.stop()
+    _run.page = page
     return ctx
+
+
+def current() -> tuple[Context | None, str]:
+    """This run's context (None outside the internal pages) and the page that asked for it."""
+    return st.session_state.get(_CONTEXT_KEY), getattr(_run, "page", "")

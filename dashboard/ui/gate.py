@@ -1,15 +1,27 @@
-"""The auth gate: who is viewing, and with which role."""
+"""The auth gate: who is viewing with which role, and which pages a link may reach.
+
+Signed out, every internal page's address is registered (hidden) as the
+sign-in page, so a deep link shows the sign-in form, never Streamlit's
+"Page not found" dialog, and after sign-in the browser returns to that very
+address with its filters. Signed in, the address of a page the role may not
+see is registered (hidden) as a notice and a switch to the first permitted
+page: the page itself is never registered, so it can never run.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard.access import modes
-from dashboard.access import auth
+from dashboard.access import audit, auth, modes
 from dashboard.data import store
-from dashboard.ui.views.login import SESSION_USER
+from dashboard.i18n import _
+from dashboard.ui import signin
+
+_NOTICE = "_cpu_notice"
+_DENIED = "_cpu_denied"
 
 
 @dataclass
@@ -18,6 +30,7 @@ class Viewer:
     role: str | None
     username: str = ""
     message: str = ""
+    session: str | None = None  # the raw id of a built-in user's session
 
 
 def _secrets() -> dict:
@@ -44,46 +57,103 @@ def viewer(engine) -> Viewer:
         email = str(user.get("email") or "")
         role = (_secrets().get("roles") or {}).get(email)
         if role not in auth.ROLES:
-            return Viewer(mode, None, email, message=f"{email} has no role in this dashboard. Ask an admin to add it "
-                                                      "under [roles] in .streamlit/secrets.toml.")
+            return Viewer(mode, None, email, message=_("{email} has no role in this dashboard. Ask an admin to add "
+                                                       "it under [roles] in .streamlit/secrets.toml.").format(email=email))
         return Viewer(mode, role, email)
-    signed_in = st.session_state.get(SESSION_USER)
-    if signed_in:
-        return Viewer(mode, signed_in[1], signed_in[0])
+    session, raw = signin.current(engine)
+    if session:
+        return Viewer(mode, session.role, session.username, session=raw)
     return Viewer(mode, None)
 
 
-def account_box(who: Viewer) -> None:
+def _hidden(run: Callable[[], None], name: str, title: str) -> st.Page:
+    run.__name__ = f"gate_{name}"
+    return st.Page(run, title=title, url_path=name, visibility="hidden")
+
+
+def signed_out_pages(who: Viewer, engine, specs: Mapping[str, tuple], visible: list[st.Page]) -> list[st.Page]:
+    """The sign-in page (or setup notice) at home and at every internal page's address, plus ``visible``."""
+    from dashboard.ui.views import login
+
+    if who.mode == modes.OIDC:
+        st.session_state[_DENIED] = who.message
+
+    def for_page(name: str, title: str) -> Callable[[], None]:
+        if who.mode == modes.LOCKED:
+            return setup_needed_page
+        if who.mode == modes.OIDC:
+            return lambda: oidc_login_page(engine, name, title)
+        return lambda: login.render(name, title)
+
+    home = st.Page(for_page("", ""), title=_("Setup needed") if who.mode == modes.LOCKED else _("Sign in"),
+                   icon=":material/login:", url_path="login", default=True)
+    visible_paths = {p.url_path for p in visible}
+    hidden = [_hidden(for_page(name, spec[1]), name, _("Sign in")) for name, spec in specs.items()
+              if name not in visible_paths]
+    return [home, *visible, *hidden]
+
+
+def refused_pages(allowed: list[str], specs: Mapping[str, tuple], first: st.Page) -> list[st.Page]:
+    """Hidden stand-ins for the pages this role may not see: a one-line notice on the first permitted page."""
+    def refuse() -> None:
+        st.session_state[_NOTICE] = _("That link is to a page your role does not include, so you are on {page} "
+                                      "instead.").format(page=first.title)
+        # The link's filters and language go along in their widgets' state (parameters bound to widgets may not be
+        # set here, and no parameters at all would try to clear them); the refused page's own settings mean nothing.
+        st.switch_page(first, query_params={})
+
+    return [_hidden(lambda: refuse(), name, spec[1]) for name, spec in specs.items() if name not in allowed]
+
+
+def show_notice() -> None:
+    notice = st.session_state.pop(_NOTICE, None)
+    if notice:
+        st.info(notice, icon=":material/block:")
+
+
+def follow_oidc_link(who: Viewer, engine) -> None:
+    """After an OIDC sign-in, go once to the page and filters the user's link asked for (and audit the sign-in)."""
+    if who.mode == modes.OIDC:
+        target = signin.oidc_link(engine)
+        if target:  # redeemed once per sign-in: the moment to record it
+            audit.record(engine, who.username, audit.SIGN_IN, detail={"role": who.role, "via": "oidc"})
+            signin.go(target)
+
+
+def account_box(who: Viewer, engine) -> None:
     """Sidebar: who is signed in, sign-out, and the demo-mode notice."""
     with st.sidebar:
         st.divider()
         if who.mode == modes.DEMO:
-            st.info("**Demo mode** (read-only). No sign-in is configured and only SYNTHETIC data is loaded. To "
-                    "upload data, add an admin with `python -m dashboard users add NAME --role admin` and sign "
-                    "in. Sign-in becomes required once real data is ingested or users are added.",
+            st.info(_("**Demo mode** (read-only). No sign-in is configured and only SYNTHETIC data is loaded. To "
+                      "upload data, add an admin with `python -m dashboard users add NAME --role admin` and sign "
+                      "in. Sign-in becomes required once real data is ingested or users are added."),
                     icon=":material/lock_open:")
             return
-        st.caption(f"Signed in as **{who.username}** ({who.role})")
-        if st.button("Sign out", key="sign_out"):
-            if who.mode == modes.OIDC:
+        st.caption(_("Signed in as **{user}** ({role})").format(user=who.username, role=who.role))
+        if st.button(_("Sign out"), key="sign_out"):
+            if who.mode == modes.OIDC:  # the provider's identity cookie: Streamlit's st.logout clears it
+                audit.record(engine, who.username, audit.SIGN_OUT)
                 st.logout()
-            st.session_state.pop(SESSION_USER, None)
-            st.rerun()
+                st.stop()
+            signin.end(engine, who.username)
 
 
-def oidc_login_page() -> None:
-    st.title("Sign in")
-    st.caption("Internal pages hold confidential information about children.")
-    who = st.session_state.get("_cpu_denied")
-    if who:
-        st.error(who)
-        if st.button("Sign out"):
+def oidc_login_page(engine, page_path: str = "", page_title: str = "") -> None:
+    st.title(_("Sign in"))
+    st.caption(_("Internal pages hold confidential information about children."))
+    denied = st.session_state.get(_DENIED)
+    if denied:
+        st.error(denied)
+        if st.button(_("Sign out")):
             st.logout()
         return
-    if st.button("Sign in with your organisation account", type="primary"):
-        st.login()
+    if page_title:
+        st.info(_("Sign in to open **{page}**.").format(page=page_title), icon=":material/link:")
+    if st.button(_("Sign in with your organisation account"), type="primary"):
+        signin.oidc_sign_in(engine, page_path)
 
 
 def setup_needed_page() -> None:
-    st.title("Sign-in must be configured")
+    st.title(_("Sign-in must be configured"))
     st.error(modes.LOCKED_MESSAGE)

@@ -13,6 +13,7 @@ from dashboard.render.safe_csv import to_safe_csv
 from dashboard.ui import components as ui
 from dashboard.ui.cache import metric
 from dashboard.ui.context import context
+from dashboard.ui.downloads import audited
 
 SHOWN_ROWS = 5000
 EXPORT_COLUMNS = ["case_id", "date", "province_code", "province", "province_km", "district", "offence",
@@ -34,7 +35,9 @@ def render() -> None:
     st.dataframe(_records(cases, positions[:SHOWN_ROWS]), hide_index=True, width="stretch")
     if len(positions) > SHOWN_ROWS:
         st.caption(f"Showing the first {SHOWN_ROWS:,} rows; the export holds them all.")
-    st.download_button("Export case records (CSV)", lambda: to_safe_csv(_records(cases, positions)),
+    st.download_button("Export case records (CSV)",
+                       audited(lambda: to_safe_csv(_records(cases, positions)), "case_records_CONFIDENTIAL.csv",
+                               len(positions)),
                        file_name="case_records_CONFIDENTIAL.csv", mime="text/csv", key="analysis_export",
                        on_click="ignore")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.access import audit
 from dashboard.geo.boundaries import (active_source, clear_active, join_boundaries, read_boundary_file, read_metadata,
                                      save_active, shipped_layer)
 from dashboard.errors import UserFacingError
@@ -16,6 +17,7 @@ from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.data.ingest import ingest_file, ingest_log_frame, write_records
 from dashboard.data.validation import validate_file
 from dashboard.i18n import N_, _
+from dashboard.ui import audit_view
 from dashboard.ui import components as ui
 from dashboard.ui.cache import current_engine
 from dashboard.ui.context import context
@@ -26,18 +28,21 @@ def render() -> None:
     ctx = context("data")
     ui.page_header(ctx, "Data", "Upload case records and coverage, manage boundaries, and review the ingest log")
     eng = current_engine()
-    tab_upload, tab_coverage, tab_boundaries, tab_log = st.tabs(["Upload records", "Coverage table", "Boundaries", "Ingest log"])
+    tab_upload, tab_coverage, tab_boundaries, tab_log, tab_audit = st.tabs(
+        ["Upload records", "Coverage table", "Boundaries", "Ingest log", _("Audit trail")])
     with tab_upload:
-        _upload(eng)
+        _upload(eng, ctx)
     with tab_coverage:
         _coverage_editor(eng, ctx)
     with tab_boundaries:
-        _boundaries()
+        _boundaries(eng, ctx)
     with tab_log:
         st.dataframe(ingest_log_frame(eng), hide_index=True, width="stretch")
+    with tab_audit:
+        audit_view.render(eng)
 
 
-def _upload(eng) -> None:
+def _upload(eng, ctx) -> None:
     kind = st.radio("The file holds", ["cases", "coverage"], horizontal=True, key="upload_kind")
     upload = st.file_uploader("CSV (UTF-8, UTF-16, Windows-1252) or XLSX", type=["csv", "txt", "xlsx"], key="upload_file")
     st.caption("See docs/data.md for the columns. Nothing is written until the whole file is valid.")
@@ -59,6 +64,9 @@ def _upload(eng) -> None:
         st.caption(escape_markdown(f"Ignored columns: {', '.join(report.ignored_columns)}"))
     if st.button(f"Ingest {report.rows} rows", type="primary", key="ingest_button"):
         result = ingest_file(eng, data, upload.name, kind)
+        audit.record(eng, ctx.username, audit.INGEST, page="data", rows=result.added + result.updated,
+                     detail={"file": upload.name, "kind": kind, "written": result.written, "added": result.added,
+                             "updated": result.updated, "rejected": result.report.rejected_rows})
         if result.written:
             st.success(escape_markdown(result.to_text()))
         else:
@@ -90,6 +98,8 @@ def _coverage_editor(eng, ctx) -> None:
 
         digest = hashlib.sha256(rows.to_csv(index=False).encode()).hexdigest()
         result = write_records(eng, report, digest, synthetic=False, replace=True)
+        audit.record(eng, ctx.username, audit.COVERAGE_EDIT, page="data", rows=len(rows),
+                     detail={"added": result.added, "updated": result.updated})
         st.success(f"Coverage saved: {result.added} added, {result.updated} updated.")
 
 
@@ -101,7 +111,7 @@ BOUNDARY_LAYERS = {
 }
 
 
-def _boundaries() -> None:
+def _boundaries(eng, ctx) -> None:
     from dashboard import settings
     from dashboard.ui.cache import boundaries
 
@@ -125,9 +135,10 @@ def _boundaries() -> None:
                 clear_active()
             else:
                 save_active(shipped_layer(choice))
+            audit.record(eng, ctx.username, audit.BOUNDARIES_CHANGE, page="data", detail={"to": choice})
             st.rerun()
         return
-    _boundary_upload()
+    _boundary_upload(eng, ctx)
 
 
 def _current_layer() -> str:
@@ -139,7 +150,7 @@ def _current_layer() -> str:
     return layer if layer in BOUNDARY_LAYERS else "upload"
 
 
-def _boundary_upload() -> None:
+def _boundary_upload(eng, ctx) -> None:
     upload = st.file_uploader(_("Boundary file: zipped shapefile, GeoJSON or GeoPackage"),
                               type=["zip", "geojson", "json", "gpkg"], key="boundary_file")
     credit = st.text_input(_("Credit the file's licence requires, shown on every map (e.g. © OpenStreetMap "
@@ -164,4 +175,6 @@ def _boundary_upload() -> None:
         if st.button("Use these boundaries", type="primary", key="boundary_use"):
             joined.metadata = {"title": upload.name, "layer": "upload", "attribution": credit.strip()}
             save_active(joined)  # the joined layer (province codes attached), so every later load is exact
+            audit.record(eng, ctx.username, audit.BOUNDARIES_CHANGE, page="data", rows=joined.report.unit_count,
+                         detail={"to": upload.name, "all_matched": joined.report.all_matched})
             st.success("Boundaries saved; every map now uses them.")

@@ -1,0 +1,110 @@
+"""The audit trail: who signed in, who took which data, who changed what. Streamlit-free.
+
+The ``audit_log`` table is append-only: the code only inserts, and database
+triggers refuse UPDATE and DELETE (see ``db._migration_3``). A row holds who
+(a user name, ``demo`` for the anonymous demo, ``NAME@cli`` for the command
+line), when, the action, the page, a row count and a small JSON detail
+(file names, filter descriptions, counts). Never case details or passwords:
+callers pass only such summaries, and :func:`record` refuses a detail key
+that names a secret.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timedelta, timezone
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from dashboard.data import db
+
+log = logging.getLogger(__name__)
+
+SIGN_IN = "sign_in"
+SIGN_IN_FAILED = "sign_in_failed"
+SIGN_OUT = "sign_out"
+DOWNLOAD = "download"
+INGEST = "ingest"
+COVERAGE_EDIT = "coverage_edit"
+BOUNDARIES_CHANGE = "boundaries_change"
+USER_ADD = "user_add"
+USER_PASSWD = "user_passwd"
+USER_DISABLE = "user_disable"
+USER_ENABLE = "user_enable"
+USER_REMOVE = "user_remove"
+#: Every action the trail records, in the order the admin view lists them.
+ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, DOWNLOAD, INGEST, COVERAGE_EDIT, BOUNDARIES_CHANGE,
+           USER_ADD, USER_PASSWD, USER_DISABLE, USER_ENABLE, USER_REMOVE)
+#: Who an unidentified failed sign-in is recorded as (the typed name may be a mistyped password).
+UNKNOWN_USER = "(unknown user)"
+_SECRET_WORDS = ("password", "secret", "token", "hash")
+COLUMNS = ["at", "user", "action", "page", "rows", "detail"]
+
+
+def cli_actor() -> str:
+    """How a command-line action is attributed: the operating-system account, then ``@cli``."""
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError):  # no user name in this container
+        name = "unknown"
+    return f"{name}@cli"
+
+
+def record(engine: Engine | None, actor: str, action: str, *, page: str | None = None, rows: int | None = None,
+           detail: Mapping[str, object] | None = None, conn: Connection | None = None) -> None:
+    """Append one entry (inside ``conn``'s transaction when given, so it commits with the change it records)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    detail = dict(detail or {})
+    if any(word in key.lower() for key in detail for word in _SECRET_WORDS):
+        raise ValueError("audit details never hold secrets")
+    values = {"at": datetime.now(timezone.utc), "username": (actor or "?")[:96], "action": action,
+              "page": page[:32] if page else None, "rows": None if rows is None else int(rows),
+              "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else None}
+    if conn is not None:
+        conn.execute(db.audit_log.insert().values(**values))
+    else:
+        assert engine is not None
+        with engine.begin() as own:
+            own.execute(db.audit_log.insert().values(**values))
+    log.info("audit: %s %s", action, page or "")
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def query(engine: Engine, since: date | None = None, until: date | None = None, user: str | None = None,
+          actions: Iterable[str] | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Entries, newest first: from ``since`` and up to ``until`` (whole days, UTC), by user and actions."""
+    t = db.audit_log
+    stmt = sa.select(t.c.at, t.c.username, t.c.action, t.c.page, t.c.rows, t.c.detail).order_by(t.c.id.desc())
+    if since:
+        stmt = stmt.where(t.c.at >= _day_start(since))
+    if until:
+        stmt = stmt.where(t.c.at < _day_start(until + timedelta(days=1)))
+    if user:
+        stmt = stmt.where(t.c.username == user)
+    actions = list(actions or [])
+    if actions:
+        stmt = stmt.where(t.c.action.in_(actions))
+    if limit:
+        stmt = stmt.limit(limit)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=COLUMNS)
+    frame["at"] = pd.to_datetime(frame["at"], utc=True)
+    frame["rows"] = frame["rows"].astype("Int64")
+    return frame
+
+
+def users_seen(engine: Engine) -> list[str]:
+    """Every name that appears in the trail (for the admin view's filter)."""
+    with engine.connect() as conn:
+        return list(conn.execute(sa.select(db.audit_log.c.username).distinct().order_by(db.audit_log.c.username))
+                    .scalars())

@@ -1,0 +1,294 @@
+"""Signed-in use in a real browser (issue 9): the session cookie, deep links, bad cookies, audited downloads.
+
+Playwright drives Debian's chromium against ``streamlit run server.py`` with
+built-in users (so sign-in is required). Skipped, saying why, without
+chromium, like tests/test_browser.py, whose helpers these tests share.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote, urlparse
+
+import pytest
+import sqlalchemy as sa
+
+from tests.test_browser import READY, _keep_offline, _province_chip, _shot, _start, browser, sync_api  # noqa: F401
+
+from dashboard.access import audit, auth, cookies, sessions  # noqa: E402
+from dashboard.data import db  # noqa: E402
+
+PASSWORD = "correct horse battery staple"
+USERS = {"ana": "analyst", "lee": "leadership", "root-admin": "admin"}
+DIALOG = '[role="dialog"]'
+expect = sync_api.expect
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A server whose own database holds the demo data and three users; yields (base URL, engine)."""
+    tmp = tmp_path_factory.mktemp("signin")
+    (tmp / "var").mkdir()
+    engine = db.open_engine(f"sqlite:///{tmp / 'var' / 'cases.sqlite3'}")
+    for name, role in USERS.items():
+        auth.add_user(engine, name, role, PASSWORD)
+    proc, base = _start(tmp, {"DASHBOARD_DB_URL": ""})
+    yield base, engine
+    proc.terminate()
+    proc.wait(timeout=20)
+    engine.dispose()
+
+
+def _context(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    _keep_offline(context)
+    return context
+
+
+def _signed_in_page(browser, base: str, path: str, name: str):
+    """A new browser context that opened ``path`` signed out, then signed in as ``name`` there."""
+    context = _context(browser)
+    pg = context.new_page()
+    _open(pg, base + path)
+    _sign_in(pg, name)
+    _signed_in_as(pg, name)
+    return context, pg
+
+
+def _open(pg, url: str) -> None:
+    pg.goto(url)
+    pg.wait_for_selector(READY, timeout=90_000)
+
+
+def _title(pg) -> str:
+    pg.wait_for_selector(READY, timeout=90_000)
+    return pg.locator("h1").first.inner_text(timeout=60_000)
+
+
+def _sign_in(pg, name: str, password: str = PASSWORD) -> None:
+    pg.get_by_role("textbox", name="User name").fill(name)
+    pg.get_by_role("textbox", name="Password").fill(password)
+    pg.get_by_role("button", name="Sign in").click()
+
+
+def _signed_in_as(pg, name: str) -> None:
+    expect(pg.get_by_text(f"Signed in as {name}")).to_be_visible(timeout=60_000)
+
+
+def _session_cookie(context) -> dict:
+    (cookie,) = [c for c in context.cookies() if c["name"] == cookies.SESSION_COOKIE]
+    return cookie
+
+
+def _no_errors(pg) -> None:
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert pg.locator(DIALOG).count() == 0
+
+
+def test_a_deep_link_survives_sign_in(site, browser):
+    """First in this module: the fresh server's very first request is the deep link (Streamlit's pages/ fallback)."""
+    base, _ = site
+    context = _context(browser)
+    pg = context.new_page()
+    link = "/cases?province=Siem+Reap&from=2015-01-01&measure=rate+per+100%2C000"
+    _open(pg, base + link)
+    assert _title(pg) == "Sign in"
+    pg.wait_for_timeout(1500)  # Streamlit's "Page not found" dialog, if any, would be up by now
+    _no_errors(pg)
+    expect(pg.get_by_text("The link you opened is for the Cases page")).to_be_visible()
+    _sign_in(pg, "lee")
+    _signed_in_as(pg, "lee")
+    assert _title(pg) == "Cases"
+    assert urlparse(pg.url).path == "/cases"
+    expect(_province_chip(pg, "Siem Reap")).to_have_count(1, timeout=30_000)
+    assert pg.locator('[data-testid="stSidebar"] input').first.input_value() == "2015-01-01"
+    expect(pg.get_by_text("Data as of").first).to_contain_text("Siem Reap")
+    assert "measure=rate" in pg.url
+    expect(pg.get_by_text("Rates per 100,000 use the")).to_be_visible(timeout=30_000)  # the link's map setting
+    _no_errors(pg)
+    context.close()
+
+
+def test_a_sign_in_lasts_across_reloads_tabs_and_restarts_until_sign_out(site, browser):
+    base, engine = site
+    context, pg = _signed_in_page(browser, base, "/", "ana")
+    cookie = _session_cookie(context)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["expires"] > 0  # persistent
+    assert "ana" not in cookie["value"] and sessions.check(engine, cookies.unsign(engine, cookie["value"]))
+    _open(pg, base + "/arrests")
+    pg.reload()
+    assert _title(pg) == "Arrests"  # reload: still signed in, same page
+    _signed_in_as(pg, "ana")
+    tab = context.new_page()
+    _open(tab, base + "/analysis")
+    assert _title(tab) == "Analysis"  # a new tab: signed in
+    restarted = browser.new_context(storage_state=context.storage_state())  # a browser restart keeps its cookies
+    after_restart = restarted.new_page()
+    _open(after_restart, base + "/coverage")
+    assert _title(after_restart) == "Coverage"
+    restarted.close()
+    tab.get_by_role("button", name="Sign out").click()
+    expect(tab.locator("h1").first).to_have_text("Sign in", timeout=60_000)
+    assert not [c for c in context.cookies() if c["name"] == cookies.SESSION_COOKIE]
+    pg.reload()
+    assert _title(pg) == "Sign in"  # the other tab too: the session ended everywhere
+    assert sessions.check(engine, cookies.unsign(engine, cookie["value"])) is None
+    _no_errors(pg)
+    assert context.outside_requests == []
+    context.close()
+
+
+def test_a_link_to_a_page_the_role_may_not_see_lands_on_the_first_page(site, browser):
+    base, _ = site
+    context, pg = _signed_in_page(browser, base, "/analysis?province=Kandal", "lee")  # leadership: no Analysis
+    expect(pg.get_by_text("your role does not include")).to_be_visible(timeout=60_000)
+    assert _title(pg) == "Overview"
+    expect(_province_chip(pg, "Kandal")).to_have_count(1, timeout=30_000)  # the link's filter came along
+    main = pg.locator('[data-testid="stMain"]').inner_text()
+    assert "Case records" not in main and "victim" not in main.lower()
+    _no_errors(pg)
+    context.close()
+
+
+def _forged(engine, kind: str) -> str:
+    if kind == "garbage":
+        return "not-a-cookie"
+    if kind == "tampered":
+        real = cookies.sign(engine, sessions.create(engine, "ana"))
+        return real[:-3] + ("abc" if not real.endswith("abc") else "xyz")
+    if kind == "unknown":
+        return cookies.sign(engine, "a-session-id-that-was-never-issued")
+    raw = sessions.create(engine, "ana")
+    if kind == "expired":
+        with engine.begin() as conn:
+            conn.execute(db.sessions.update().where(db.sessions.c.id_hash == sessions.digest(raw))
+                         .values(expires_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
+    return cookies.sign(engine, raw)
+
+
+@pytest.mark.parametrize("kind", ["garbage", "tampered", "unknown", "expired"])
+def test_a_bad_cookie_means_signed_out_without_an_error(site, browser, kind):
+    base, engine = site
+    context = _context(browser)
+    context.add_cookies([{"name": cookies.SESSION_COOKIE, "value": _forged(engine, kind), "url": base}])
+    pg = context.new_page()
+    _open(pg, base + "/overview")
+    assert _title(pg) == "Sign in"
+    _no_errors(pg)
+    assert pg.locator('[data-testid="stAlertContentError"]').count() == 0
+    context.close()
+
+
+@pytest.mark.parametrize("change", ["disabled", "removed"])
+def test_a_disabled_or_removed_users_cookie_means_signed_out(site, browser, change):
+    base, engine = site
+    name = f"temp-{change}"
+    auth.add_user(engine, name, "analyst", PASSWORD)
+    context = _context(browser)
+    context.add_cookies([{"name": cookies.SESSION_COOKIE, "value": cookies.sign(engine, sessions.create(engine, name)),
+                          "url": base}])
+    pg = context.new_page()
+    _open(pg, base + "/overview")
+    _signed_in_as(pg, name)
+    auth.set_disabled(engine, name, True) if change == "disabled" else auth.remove_user(engine, name)
+    pg.reload()
+    assert _title(pg) == "Sign in"
+    _no_errors(pg)
+    context.close()
+
+
+def test_a_download_is_audited(site, browser):
+    base, engine = site
+    context, pg = _signed_in_page(browser, base, "/analysis?province=Siem+Reap", "ana")
+    assert _title(pg) == "Analysis"
+    with pg.expect_download(timeout=60_000) as download:
+        pg.get_by_role("button", name="Export case records (CSV)").click()
+    assert download.value.suggested_filename == "case_records_CONFIDENTIAL.csv"
+    with engine.connect() as conn:
+        entry = conn.execute(sa.select(db.audit_log).where(db.audit_log.c.action == audit.DOWNLOAD)
+                             .order_by(db.audit_log.c.id.desc())).first()
+    assert (entry.username, entry.page) == ("ana", "analysis")
+    rows = len(download.value.path().read_text(encoding="utf-8-sig").splitlines()) - 1
+    assert entry.rows == rows > 0 and "Siem Reap" in entry.detail and "case_records_CONFIDENTIAL.csv" in entry.detail
+    context.close()
+
+
+def test_admin_data_page_screenshot(site, browser):
+    base, _ = site
+    context, pg = _signed_in_page(browser, base, "/data", "root-admin")
+    assert _title(pg) == "Data"
+    _no_errors(pg)
+    _shot(pg, "data")
+    assert context.outside_requests == []
+    context.close()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _get(url: str):
+    try:
+        return urllib.request.build_opener(_NoRedirect).open(url, timeout=10)
+    except urllib.error.HTTPError as err:  # the 303 itself
+        return err
+
+
+@pytest.mark.parametrize(("path", "location"), [
+    ("/_cpu/session?token=made-up&next=/cases", "/cases"),
+    ("/_cpu/session?token=made-up&next=" + quote("https://evil.example/"), "/"),
+    ("/_cpu/session?next=" + quote("//evil.example/x"), "/"),
+    ("/_cpu/oidc?link=x&login=" + quote("https://evil.example/auth/login?provider=x"), "/"),
+])
+def test_the_cookie_routes_refuse_bad_input(site, path, location):
+    base, _ = site
+    response = _get(base + path)
+    assert response.status == 303 and response.headers["Location"] == location
+    assert cookies.SESSION_COOKIE not in (response.headers.get("Set-Cookie") or "")
+
+
+def test_a_sign_in_token_is_swapped_once_for_a_cookie(site):
+    from dashboard.access import tokens
+
+    base, engine = site
+    token = tokens.issue(engine, tokens.SIGN_IN, tokens.SIGN_IN_TTL, username="ana",
+                         client=cookies.client_key(engine, "127.0.0.1"))
+    first = _get(f"{base}/_cpu/session?token={token}&next=/arrests")
+    assert first.status == 303 and first.headers["Location"] == "/arrests"
+    set_cookie = first.headers["Set-Cookie"]
+    assert set_cookie.startswith(cookies.SESSION_COOKIE + "=") and "HttpOnly" in set_cookie
+    assert "samesite=lax" in set_cookie.lower() and "Max-Age=604800" in set_cookie
+    again = _get(f"{base}/_cpu/session?token={token}&next=/arrests")
+    assert "Set-Cookie" not in again.headers
+
+
+def test_the_oidc_route_keeps_the_link_token_in_a_short_lived_cookie(site):
+    base, engine = site
+    response = _get(f"{base}/_cpu/oidc?link=some-link-token&login=" + quote("/auth/login?provider=abc"))
+    assert response.status == 303 and response.headers["Location"] == "/auth/login?provider=abc"
+    set_cookie = response.headers["Set-Cookie"]
+    assert set_cookie.startswith(cookies.LINK_COOKIE + "=") and "HttpOnly" in set_cookie and "Max-Age=900" in set_cookie
+    value = set_cookie.split(";")[0].split("=", 1)[1]
+    assert cookies.unsign(engine, value, "link") == "some-link-token"
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    proc, base = _start(tmp_path_factory.mktemp("demo-signin"), {"DASHBOARD_DB_URL": ""})
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_demo_mode_never_reaches_the_data_page_even_by_link(demo_site, browser):
+    context = _context(browser)
+    pg = context.new_page()
+    _open(pg, demo_site + "/data")
+    expect(pg.get_by_text("your role does not include")).to_be_visible(timeout=60_000)
+    assert _title(pg) == "Overview"
+    assert pg.get_by_text("Upload records").count() == 0 and pg.locator('[data-testid="stFileUploader"]').count() == 0
+    _no_errors(pg)
+    context.close()
