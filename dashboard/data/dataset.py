@@ -32,6 +32,13 @@ class Dataset:
 
         return as_counts(self.cases)
 
+    @cached_property
+    def arrest_times(self) -> pd.DataFrame:
+        """Cases counted by days from report to arrest (or to the follow-up end): what time-to-arrest reads."""
+        from dashboard.measures.time_to_arrest import arrest_time_counts
+
+        return arrest_time_counts(self.cases)
+
     @property
     def as_of(self) -> date | None:
         """The date the data runs to: the latest case reported."""

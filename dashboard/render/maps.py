@@ -17,6 +17,8 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard import settings
+from dashboard.i18n import _, fmt_decimal, fmt_int, fmt_percent
+from dashboard.measures.classify import Breaks
 from dashboard.render import leaflet_assets
 from dashboard.geo.boundaries import Boundaries
 
@@ -181,47 +183,107 @@ def coverage_styles(boundaries: Boundaries, coverage: pd.DataFrame, day) -> tupl
     return styles, legend
 
 
-def choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covered_codes: list[str],
-                      measure: str, scheme: str, selection: tuple[str, ...] = ()) -> tuple[dict[str, UnitStyle], list]:
-    """Case counts or rate per 100,000 by unit, classified with mapclassify.
+#: Choropleth measures: (numerator column, denominator column or None, scale, legend number format).
+MEASURES = {
+    "count": ("cases", None, 1, "{:,.0f}"),
+    "rate": ("cases", "population", 100_000, "{:,.1f}"),
+    "person-time": ("cases_in_coverage", "person_years", 100_000, "{:,.1f}"),
+    "arrest rate": ("arrests", "cases", 100, "{:,.0f}%"),
+}
 
-    With a province ``selection``, other units are drawn as 'not selected' and
-    left out of the classes.
-    """
-    from dashboard.measures.classify import classify
 
+@dataclass
+class UnitValues:
+    """A measure summed to map units (Tboung Khmum inside Kampong Cham on 24-unit boundaries)."""
+
+    sums: pd.DataFrame  # per unit: the per-province columns summed, and pop_missing
+    values: pd.Series  # per unit: the measure (NaN where it cannot be computed)
+    outside: list[str]  # units outside the province selection
+
+
+def unit_values(boundaries: Boundaries, per_province: pd.DataFrame, measure: str,
+                selection: tuple[str, ...] = ()) -> UnitValues:
+    """The measure per unit: numerators and denominators are summed over a unit's provinces first."""
+    if measure not in MEASURES:
+        raise ValueError(f"unknown map measure {measure!r}; use one of {', '.join(MEASURES)}")
+    numerator, denominator, scale, _fmt = MEASURES[measure]
     frame = per_province.assign(unit=[boundaries.unit_for(c) for c in per_province["province_code"]])
     frame = frame[frame["unit"].notna()]
     selected_units = {boundaries.unit_for(c) for c in selection} - {None}
     outside = [u for u in boundaries.unit_codes if selected_units and u not in selected_units]
     frame = frame[~frame["unit"].isin(outside)]
-    grouped = frame.groupby("unit").agg(cases=("cases", "sum"), population=("population", "sum"),
-                                         pop_missing=("population", lambda s: s.isna().any()))
-    covered_units = {boundaries.unit_for(c) for c in covered_codes} - {None}
+    columns = [c for c in ("cases", "arrests", "population", "person_years", "cases_in_coverage", "covered_days")
+               if c in frame]
+    sums = frame.groupby("unit")[columns].sum(min_count=1)
+    sums["pop_missing"] = frame.groupby("unit")["population"].agg(lambda s: s.isna().any())
+    values = sums[numerator].astype(float) * scale
+    if denominator:
+        values = values / sums[denominator].where(sums[denominator] > 0)
+    if denominator in ("population", "person_years"):
+        values[sums["pop_missing"]] = float("nan")
+    return UnitValues(sums, values, outside)
+
+
+def _detail(measure: str, row: pd.Series, value: float) -> str:
+    cases = int(row["cases"])
+    detail = f"{cases:,} case{'s' if cases != 1 else ''}"
     if measure == "rate":
-        values = grouped["cases"] / grouped["population"] * 100_000
-        values[grouped["pop_missing"]] = float("nan")
-        fmt = "{:,.1f}"
+        detail += f"; {value:,.2f} per 100,000" if pd.notna(value) else "; no census figure"
+    elif measure == "person-time":
+        if row["covered_days"] == 0:
+            detail += _("; not covered in this period")
+        elif pd.isna(value):
+            detail += _("; no census figure")
+        else:
+            detail = _("{cases} while covered; {rate} per 100,000 person-years ({years} person-years)").format(
+                cases=fmt_int(row["cases_in_coverage"]), rate=fmt_decimal(value, 2),
+                years=fmt_int(row["person_years"]))
+    elif measure == "arrest rate" and cases:
+        detail = _("{arrests} of {cases} cases led to an arrest ({rate})").format(
+            arrests=fmt_int(row["arrests"]), cases=fmt_int(cases), rate=fmt_percent(value / 100))
+    return detail
+
+
+def choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covered_codes: list[str],
+                      measure: str, scheme: str, selection: tuple[str, ...] = (),
+                      breaks: Breaks | None = None) -> tuple[dict[str, UnitStyle], list]:
+    """Case counts, rates per 100,000 (people or person-years) or arrest rates by unit, classed with mapclassify.
+
+    With a province ``selection``, other units are drawn as 'not selected' and
+    left out of the classes. With ``breaks`` (classify.fixed_breaks over every
+    frame), the classes are the same in every frame. A person-time map counts
+    a unit as covered when it had covered time in the period.
+    """
+    from dashboard.measures.classify import classify
+
+    units = unit_values(boundaries, per_province, measure, selection)
+    sums, values = units.sums, units.values
+    if measure == "person-time":
+        covered = sums["covered_days"] > 0
     else:
-        values = grouped["cases"].astype(float)
-        fmt = "{:,.0f}"
-    covered = pd.Series({u: u in covered_units or grouped.loc[u, "cases"] > 0 for u in grouped.index})
-    classes = classify(values, covered, scheme, fmt=fmt)
+        covered_units = {boundaries.unit_for(c) for c in covered_codes} - {None}
+        covered = pd.Series({u: u in covered_units or sums.loc[u, "cases"] > 0 for u in sums.index}, dtype=bool)
+    no_cases = sums["cases"] == 0 if measure == "arrest rate" else None
+    classes = classify(values, covered, scheme, fmt=MEASURES[measure][3], breaks=breaks, no_cases=no_cases)
     styles = {}
-    for unit in grouped.index:
-        cases = int(grouped.loc[unit, "cases"])
-        value = values[unit]
-        detail = f"{cases:,} case{'s' if cases != 1 else ''}"
-        if measure == "rate":
-            detail += f"; {value:,.2f} per 100,000" if pd.notna(value) else "; no census figure"
-        styles[unit] = UnitStyle(classes.colours[unit], classes.labels[unit], detail,
+    for unit in sums.index:
+        styles[unit] = UnitStyle(classes.colours[unit], classes.labels[unit], _detail(measure, sums.loc[unit], values[unit]),
                                  dashed=classes.labels[unit] == "not covered")
     legend = list(classes.legend)
-    for unit in outside:
+    for unit in units.outside:
         styles[unit] = UnitStyle(NOT_SELECTED, "not selected", "outside the province filter")
-    if outside:
+    if units.outside:
         legend.append((NOT_SELECTED, "not selected"))
     return styles, legend
+
+
+def frame_breaks(boundaries: Boundaries, frames: list[pd.DataFrame], measure: str, scheme: str,
+                 selection: tuple[str, ...] = ()) -> Breaks | None:
+    """Class breaks computed once over every frame (years, periods), for maps that must share one legend."""
+    from dashboard.measures.classify import fixed_breaks
+
+    values = [unit_values(boundaries, f, measure, selection).values for f in frames]
+    return fixed_breaks(values, scheme, include_zero=measure == "arrest rate")
 
 
 def cases_without_polygon(boundaries: Boundaries, per_province: pd.DataFrame) -> list[tuple[str, int]]:
