@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pandas as pd
+
 import pytest
 
 from dashboard.measures import time_to_arrest as tta
@@ -106,3 +109,56 @@ def test_no_cases_gives_empty_answers():
     times = dataset([case("2015-01-01", PP)], [(PP, "2013-07-01", None)]).arrest_times
     assert tta.headline(times)["arrests_timed"] == 0 and math.isnan(tta.headline(times)["median_days"])
     assert tta.survival(times, Filters(provinces=(SR,))).curve.empty
+
+
+def test_kaplan_meier_and_logrank_agree_with_scipy(demo_dataset):
+    """SciPy's estimator (raw observations) as the reference: the same curve, band and log-rank p on the demo."""
+    from scipy import stats
+
+    times = demo_dataset.arrest_times
+    timed = times[~times["status"].isin(tta.EXCLUDED)]
+
+    def sample(part):
+        days = np.repeat(part["days"].to_numpy(), part["n"].to_numpy()).astype(float)
+        event = np.repeat((part["status"] == tta.ARRESTED).to_numpy(), part["n"].to_numpy())
+        return stats.CensoredData(uncensored=days[event], right=days[~event])
+
+    reference = stats.ecdf(sample(timed)).sf
+    band = reference.confidence_interval(method="log-log")
+    ours = tta.survival(times).curve.set_index("days")
+    expected = pd.Series(reference.probabilities, index=reference.quantiles.astype(int))
+    assert np.allclose(ours["still_without_arrest"].reindex(expected.index), expected, atol=1e-12)
+    inner = (expected > 0) & (expected < 1)
+    assert np.allclose(ours["ci_low"].reindex(expected.index)[inner], band.low.probabilities[inner.to_numpy()])
+    assert np.allclose(ours["ci_high"].reindex(expected.index)[inner], band.high.probabilities[inner.to_numpy()])
+    inside = (timed["province_code"] == "12").to_numpy()
+    scipy_p = stats.logrank(sample(timed[inside]), sample(timed[~inside])).pvalue
+    assert tta.survival(times, province="12").logrank_p == pytest.approx(scipy_p, rel=1e-9)
+
+
+def test_summary_json_has_the_time_to_arrest_keys(tmp_path, capsys, demo_dir):
+    """The CLI adds the two keys from case rows; on a hand-made folder they are the hand-worked figures."""
+    import json
+
+    from dashboard.cli import main
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    rows = [r for group in ROWS if group[0]["arrest_date"] is None or
+            group[0]["arrest_date"] >= group[0]["date_reported"] for r in group]  # validation refuses the other
+    pd.DataFrame({"case_id": [f"C{i}" for i in range(len(rows))],
+                  "date_reported": [r["date_reported"].isoformat() for r in rows],
+                  "province": [r["province_code"] for r in rows], "offence": [r["offence"] for r in rows],
+                  "arrest_made": ["yes" if r["arrest_made"] else "no" for r in rows],
+                  "arrest_date": [r["arrest_date"].isoformat() if r["arrest_date"] else "" for r in rows]}
+                 ).to_csv(folder / "cases.csv", index=False)
+    capsys.readouterr()
+    assert main(["summary", "--data", str(folder), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["median_days_to_arrest"] == 10 and out["arrests_within_30_days_share"] == pytest.approx(0.8)
+    assert out["cases_excluded_from_time_to_arrest"] == 1  # the arrest without a date
+    assert main(["summary", "--data", str(folder), "--json", "--province", "Siem Reap"]) == 0
+    assert json.loads(capsys.readouterr().out)["median_days_to_arrest"] == 40
+    assert main(["summary", "--data", str(demo_dir), "--json"]) == 0
+    demo = json.loads(capsys.readouterr().out)
+    assert demo["median_days_to_arrest"] == 5 and 0.9 < demo["arrests_within_30_days_share"] <= 1

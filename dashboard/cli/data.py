@@ -45,9 +45,12 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 def _summary(args: argparse.Namespace) -> int:
     from dashboard.measures.metrics import summary
+    from dashboard.measures.time_to_arrest import summary_keys
 
     dataset = load_dataset(args)
-    result = summary(dataset.counts, dataset.coverage, filters_from_args(args), census=args.census)
+    filters = filters_from_args(args)
+    result = summary(dataset.counts, dataset.coverage, filters, census=args.census)
+    result.update(summary_keys(dataset.arrest_times, filters))
     result["synthetic"] = dataset.synthetic
     if args.json:
         print(json.dumps(result, ensure_ascii=False))

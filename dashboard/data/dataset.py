@@ -34,10 +34,10 @@ class Dataset:
 
     @cached_property
     def arrest_times(self) -> pd.DataFrame:
-        """Cases counted by days from report to arrest (or to the follow-up end): what time-to-arrest reads."""
-        from dashboard.measures.time_to_arrest import arrest_time_counts
+        """Days from report to arrest (or to the follow-up end) per case: what time-to-arrest reads."""
+        from dashboard.measures.time_to_arrest import arrest_times
 
-        return arrest_time_counts(self.cases)
+        return arrest_times(self.cases)
 
     @property
     def as_of(self) -> date | None:
