@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,6 +40,8 @@ class IngestResult:
         text = f"{self.report.filename}: written ({self.added} added, {self.updated} updated)."
         if self.removed_synthetic:
             text += f" Removed {self.removed_synthetic} synthetic demo rows, which never mix with real data."
+        if self.report.flags:
+            text += "\n" + "\n".join(self.report.flags_text(limit=20))
         return text
 
 
@@ -48,6 +50,14 @@ def ingest_file(engine: Engine, source: Path | str | bytes, filename: str | None
     """Validate, then write the whole file in one transaction (or nothing at all)."""
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
     name = filename or (Path(source).name if isinstance(source, (str, Path)) else "upload")
+    options = options or ValidationOptions()
+    if kind == "cases" and options.coverage is None:  # flag cases outside the stored (real) coverage
+        from dashboard.data.store import read_coverage
+
+        stored = read_coverage(engine)
+        real = stored[~stored["synthetic"].astype(bool)]
+        if len(real):
+            options = replace(options, coverage=real)
     report = validate_file(data, name, kind, options)
     digest = hashlib.sha256(data).hexdigest()
     if not report.ok:

@@ -16,7 +16,8 @@ from dashboard.data.validation import validate_file
 from dashboard.ui import components as ui
 from dashboard.ui.cache import current_engine
 from dashboard.ui.context import context
-from dashboard.data.validation import validate_coverage
+from dashboard.data.validation import ValidationOptions, validate_coverage
+from dashboard.i18n import _, fmt_int
 
 
 def render() -> None:
@@ -25,7 +26,7 @@ def render() -> None:
     eng = current_engine()
     tab_upload, tab_coverage, tab_boundaries, tab_log = st.tabs(["Upload records", "Coverage table", "Boundaries", "Ingest log"])
     with tab_upload:
-        _upload(eng)
+        _upload(eng, ctx)
     with tab_coverage:
         _coverage_editor(eng, ctx)
     with tab_boundaries:
@@ -34,15 +35,18 @@ def render() -> None:
         st.dataframe(ingest_log_frame(eng), hide_index=True, width="stretch")
 
 
-def _upload(eng) -> None:
+def _upload(eng, ctx) -> None:
     kind = st.radio("The file holds", ["cases", "coverage"], horizontal=True, key="upload_kind")
     upload = st.file_uploader("CSV (UTF-8, UTF-16, Windows-1252) or XLSX", type=["csv", "txt", "xlsx"], key="upload_file")
     st.caption("See docs/data.md for the columns. Nothing is written until the whole file is valid.")
     if upload is None:
         return
     data = upload.getvalue()
+    coverage = ctx.dataset.coverage  # real coverage only: the demo's is removed by the first real ingest
+    options = ValidationOptions(coverage=coverage) if kind == "cases" and len(coverage) and \
+        not ctx.dataset.synthetic else None
     try:
-        report = validate_file(data, upload.name, kind)
+        report = validate_file(data, upload.name, kind, options)
     except UserFacingError as err:
         st.error(err.message)
         return
@@ -52,6 +56,11 @@ def _upload(eng) -> None:
         st.dataframe(report.to_frame(), hide_index=True, width="stretch")
         return
     st.success(f"{upload.name}: {report.rows} valid rows ({report.how_read}).")
+    if report.flags:
+        st.warning(_("{n} case(s) are reported outside their province's coverage. They can be written, but they "
+                     "are left out of rates per person-year: check their dates and provinces, or the coverage "
+                     "table.").format(n=fmt_int(report.outside_coverage)), icon=":material/warning:")
+        st.dataframe(pd.DataFrame([f.__dict__ for f in report.flags]), hide_index=True, width="stretch")
     if report.ignored_columns:
         st.caption(f"Ignored columns: {', '.join(report.ignored_columns)}")
     if st.button(f"Ingest {report.rows} rows", type="primary", key="ingest_button"):
