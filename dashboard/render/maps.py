@@ -77,10 +77,18 @@ def _legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> 
             f"<b>{html.escape(title)}</b>{rows}{note_html}</div>")
 
 
+def legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> str:
+    """The legend box as HTML, for a legend that several maps share (shown once, outside them)."""
+    return _legend_html(title, entries, note)
+
+
 def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str,
-              legend: list[tuple[str, str]], note: str = "", selected: tuple[str, ...] = (),
+              legend: list[tuple[str, str]] | None, note: str = "", selected: tuple[str, ...] = (),
               height: int = 520) -> folium.Map:
-    """A province map: one clickable path per unit, tooltips in English and Khmer."""
+    """A province map: one clickable path per unit, tooltips in English and Khmer.
+
+    With ``legend`` None the map has no legend of its own (maps that share one).
+    """
     config = settings.current()
     tile_url = config.tile_url
     fmap = folium.Map(location=[12.6, 104.9], zoom_start=7, tiles=None, control_scale=True,
@@ -105,7 +113,8 @@ def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title
                                       aliases=["", "", "", ""], labels=False, sticky=True),
     ).add_to(fmap)
     fmap.fit_bounds(CAMBODIA_BOUNDS)
-    _Legend(_legend_html(legend_title, legend, note)).add_to(fmap)
+    if legend is not None:
+        _Legend(_legend_html(legend_title, legend, note)).add_to(fmap)
     return fmap
 
 
