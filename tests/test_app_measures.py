@@ -84,13 +84,13 @@ def test_arrests_time_to_arrest_matches_the_cli(db_url, capsys):
     no_errors(at)
     s = cli_summary(capsys, db_url)
     m = metrics(at)
-    assert m["Median days to arrest"] == f"{s['median_days_to_arrest']:.0f} days"
-    assert m["Arrests within 30 days"] == f"{s['arrests_within_30_days_share']:.0%}"
+    assert m["Median days"] == f"{s['median_days_to_arrest']:.0f}"
+    assert m["Within 30 days"] == f"{s['arrests_within_30_days_share']:.0%}"
     assert m["Cases left out"] == str(s["cases_excluded_from_time_to_arrest"])
     at = app("pages/arrests.py", query={"km_province": "Phnom Penh", "tta_by": "quarter"})
     no_errors(at)
     assert at.selectbox(key="km_province").value == "Phnom Penh"
-    assert any("Log-rank test, Phnom Penh against the rest" in c.value for c in at.caption)
+    assert any("Log-rank test, Phnom Penh against the other provinces" in c.value for c in at.caption)
     at = app("pages/arrests.py", query={"km_province": "Atlantis", "tta_by": "district", "view": "sideways"})
     no_errors(at)
     text = _warnings(at)

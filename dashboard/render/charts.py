@@ -136,7 +136,10 @@ def survival_curves(curve: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     fig.add_hline(y=0.5, line=dict(color=GREY, dash="dot"))
     fig.update_layout(title=_("Share of cases still without an arrest, by days since the report"),
                       **{**LAYOUT, "hovermode": "closest"})
-    fig.update_xaxes(title_text=_("days since the report"), rangemode="tozero")
+    # the curves are flat after the last arrest (only cases without one remain): show up to a little past it
+    last_arrest = curve.loc[curve["arrests"] > 0, "days"].max() if (curve["arrests"] > 0).any() else curve["days"].max()
+    fig.update_xaxes(title_text=_("days since the report (flat after the last arrest; the data table runs "
+                                  "to the end)"), range=[0, max(7, last_arrest * 1.15 + 1)])
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
     return fig
 
@@ -175,7 +178,7 @@ def since_arrival(frame: pd.DataFrame) -> go.Figure:
     fig.update_layout(title=_("Since the unit arrived: all provinces pooled by months since their coverage start"),
                       **LAYOUT,
                       yaxis=dict(title=_("per 100,000 person-years"), rangemode="tozero"),
-                      yaxis2=dict(title=_("arrest rate"), tickformat=".0%", range=[0, 1.05], overlaying="y",
+                      yaxis2=dict(title=_("arrest rate"), tickformat=".0%", range=[0, 1.05], dtick=0.2, overlaying="y",
                                   side="right", showgrid=False))
     fig.update_xaxes(title_text=_("months since the unit arrived (0 = first month)"))
     return fig

@@ -79,7 +79,7 @@ def _legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> 
 
 def legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> str:
     """The legend box as HTML, for a legend that several maps share (shown once, outside them)."""
-    return _legend_html(title, entries, note)
+    return f'<div class="cpu-shared-legend" style="display:inline-block">{_legend_html(title, entries, note)}</div>'
 
 
 def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str,

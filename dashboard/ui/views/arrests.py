@@ -51,21 +51,27 @@ def _time_to_arrest(ctx: Context) -> None:
     head = metric(ctx, tta.headline)
     reasons = "; ".join(f"{_(reason)}: {fmt_int(n)}" for reason, n in head["excluded_by_reason"].items())
     if head["arrests_timed"]:
-        median = _("{days} days").format(days=fmt_decimal(head["median_days"], 0 if head["median_days"] % 1 == 0 else 1))
-        spread = f"{fmt_decimal(head['p25_days'], 1)}–{fmt_decimal(head['p75_days'], 1)}"
+        median = _days(head["median_days"])
+        spread = f"{_days(head['p25_days'])}–{_days(head['p75_days'])}"
     else:
         median = spread = "–"
     ui.kpi_row([
-        (_("Median days to arrest"), median, _("Days from report to arrest, over cases with a dated arrest.")),
-        (_("25th–75th percentile"), spread, _("Half of the arrests fall within this many days.")),
-        (_("Arrests within 7 days"), fmt_percent(_none(head["within_7_days_share"])), None),
-        (_("Arrests within 30 days"), fmt_percent(_none(head["within_30_days_share"])), None),
+        (_("Median days"), median, _("Median days from report to arrest, over arrests with a date.")),
+        (_("Middle half (days)"), spread, _("25th to 75th percentile: half of the arrests took this many days.")),
+        (_("Within 7 days"), fmt_percent(_none(head["within_7_days_share"])), _("Share of arrests made within 7 days "
+                                                                                "of the report.")),
+        (_("Within 30 days"), fmt_percent(_none(head["within_30_days_share"])), _("Share of arrests made within 30 "
+                                                                                  "days of the report.")),
         (_("Cases left out"), fmt_int(head["excluded"]),
          _("Arrests that cannot be timed ({reasons}). Validation refuses an arrest dated before its report; an "
            "arrest without a date cannot be timed.").format(reasons=reasons)),
     ])
     _survival(ctx)
     _by_group(ctx)
+
+
+def _days(value: float) -> str:
+    return fmt_decimal(value, 0 if value % 1 == 0 else 1)
 
 
 def _none(value: float) -> float | None:
@@ -83,7 +89,7 @@ def _survival(ctx: Context) -> None:
     if result.curve.empty:
         st.info(_("No case can be timed in this selection."), icon=":material/search_off:")
         return
-    names = {"all": _("all selected cases"), "rest": _("the rest")}
+    names = {"all": _("All selected cases"), "rest": _("Other provinces")}
     if code:
         names[code] = name
     st.plotly_chart(charts.survival_curves(result.curve, names), width="stretch", key="arrests_survival")
@@ -97,7 +103,7 @@ def _survival(ctx: Context) -> None:
             group=names.get(row.group, row.group), cases=fmt_int(row.cases), arrests=fmt_int(row.arrests),
             censored=fmt_int(row.censored), median=median))
     if result.logrank_p is not None:
-        lines.append(_("Log-rank test, {name} against the rest: p = {p}.").format(
+        lines.append(_("Log-rank test, {name} against the other provinces: p = {p}.").format(
             name=name, p=fmt_decimal(result.logrank_p, 3)))
     st.caption(" ".join(lines))
     ui.data_table(result.curve, "still_without_arrest", "arrests_survival_data")

@@ -32,15 +32,15 @@ def _settings() -> tuple[str, str, str, str]:
     for key, options in (("measure", list(MEASURES)), ("classes", list(SCHEMES)), ("census", list(CENSUSES)),
                          ("view", list(VIEWS))):
         url_choices.check_choice(key, options)
-    c1, c2, c3, c4 = st.columns([3, 2, 1, 3])
+    view = st.segmented_control(_("View"), list(VIEWS), default=VIEWS[0], key="view", bind="query-params",
+                                format_func=_) or VIEWS[0]
+    c1, c2, c3 = st.columns([5, 2, 1])
     measure = c1.segmented_control(_("Show"), list(MEASURES), default=list(MEASURES)[0], key="measure",
                                    bind="query-params", format_func=_) or list(MEASURES)[0]
     scheme = c2.selectbox(_("Classes"), list(SCHEMES), key="classes", bind="query-params", format_func=_,
                           help=_("How values are grouped into the legend's colours (mapclassify)."))
     census = c3.selectbox(_("Census"), list(CENSUSES), key="census", bind="query-params",
                           help=_("2008 is complete and nearest the programme's start; 2019 lacks Preah Sihanouk."))
-    view = c4.segmented_control(_("View"), list(VIEWS), default=VIEWS[0], key="view", bind="query-params",
-                                format_func=_) or VIEWS[0]
     return MEASURES[measure], scheme, census, view
 
 
