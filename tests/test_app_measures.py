@@ -102,3 +102,14 @@ def test_arrests_compare_view_runs(db_url):
     at = app("pages/arrests.py", query=COMPARE)
     no_errors(at)
     assert "Arrest rate, later period" in metrics(at)
+
+
+def test_play_by_quarter_steps_with_one_set_of_classes(db_url):
+    at = app("pages/cases.py", query={"view": "play by quarter"})
+    no_errors(at)
+    slider = at.select_slider(key="cases_quarter")
+    assert slider.options[0] == "2013Q3" and slider.options[-1] == "2015Q2" and slider.value == "2015Q2"
+    at.button(key="cases_quarter_play_btn").click().run()
+    no_errors(at)
+    assert at.select_slider(key="cases_quarter").value in ("2013Q3", "2013Q4")  # restarted from the first quarter
+    assert at.session_state["cases_quarter_playing"] is True

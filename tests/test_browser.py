@@ -262,3 +262,25 @@ def test_time_to_arrest_section(server, page):
     page.get_by_text("Log-rank test, Phnom Penh against the other provinces", exact=False).wait_for()
     _scroll_to_top(page, page.get_by_text("Time to arrest", exact=True))
     _shot(page, "arrests_time_to_arrest")
+
+
+def _legend_classes(pg) -> list[str]:
+    """The class lines of the (one) map's legend, states left out."""
+    text = pg.frame_locator(MAP_FRAME).first.locator(".cpu-legend").inner_text()
+    return [line for line in text.splitlines()[1:] if line[:1].isdigit() or line.startswith(">")]
+
+
+def test_play_by_quarter_keeps_the_same_classes(server, page):
+    _open(page, server + "/cases?view=play+by+quarter")
+    _map_paths(page, 24)
+    last = _legend_classes(page)
+    assert len(last) == 5
+    page.get_by_role("button", name="Play quarters").click()
+    thumb = page.locator('[data-testid="stSliderThumbValue"]').first
+    sync_api.expect(thumb).to_contain_text("2013", timeout=30_000)
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector(READY, timeout=60_000)
+    _map_paths(page, 24)
+    page.frame_locator(MAP_FRAME).first.locator(".cpu-legend").wait_for()
+    assert _legend_classes(page) == last  # a colour means the same in 2013 as in 2015
+    assert page.outside_requests == []

@@ -86,9 +86,9 @@ def test_totals(data):
 
 
 def test_fixed_breaks_give_identical_bins_in_every_frame(demo_dataset):
-    frames = rollout.by_province_per_year(demo_dataset.counts, demo_dataset.coverage)
-    assert [year for year, _ in frames] == [2013, 2014, 2015]
-    values = [f.set_index("province_code")["per_100k_person_years"] for _, f in frames]
+    frames = rollout.by_province_frames(demo_dataset.counts, demo_dataset.coverage)
+    assert [label for label, _end, _frame in frames] == ["2013", "2014", "2015"]
+    values = [f.set_index("province_code")["per_100k_person_years"] for _label, _end, f in frames]
     breaks = fixed_breaks(values, "quantiles")
     legends, seen = [], set()
     for frame_values in values:
@@ -113,3 +113,14 @@ def test_fixed_breaks_can_keep_zero_as_a_class():
                        "equal intervals", breaks=breaks, no_cases=pd.Series({"a": False, "b": False, "c": True}))
     assert classes.labels["c"] == "no cases" and classes.labels["a"] != "no cases"
     assert fixed_breaks([pd.Series([0.0])]) is None
+
+
+def test_quarter_frames_cover_the_period_once(demo_dataset):
+    frames = rollout.by_province_frames(demo_dataset.counts, demo_dataset.coverage, Filters(date(2014, 2, 15)),
+                                        freq="quarter")
+    assert [label for label, _end, _frame in frames][:2] == ["2014Q1", "2014Q2"] and frames[-1][0] == "2015Q2"
+    assert frames[0][1] == date(2014, 3, 31) and frames[-1][1] == date(2015, 4, 29)
+    total = sum(int(frame["cases"].sum()) for _label, _end, frame in frames)
+    assert total == int(demo_dataset.counts[demo_dataset.counts["date"] >= "2014-02-15"]["n"].sum())
+    with pytest.raises(ValueError):
+        rollout.by_province_frames(demo_dataset.counts, demo_dataset.coverage, freq="week")

@@ -149,15 +149,29 @@ def since_arrival(counts: pd.DataFrame, coverage: pd.DataFrame, filters: Filters
     return out
 
 
-def by_province_per_year(counts: pd.DataFrame, coverage: pd.DataFrame, filters: Filters = Filters(),
-                         census: str = "2008") -> list[tuple[int, pd.DataFrame]]:
-    """:func:`by_province` for each calendar year of the selected period (clipped to it): small-multiple frames."""
+FREQUENCIES = ("year", "quarter")
+
+
+def by_province_frames(counts: pd.DataFrame, coverage: pd.DataFrame, filters: Filters = Filters(),
+                       census: str = "2008", freq: str = "year") -> list[tuple[str, date, pd.DataFrame]]:
+    """:func:`by_province` for each calendar year or quarter of the selected period (clipped to it).
+
+    The frames of small multiples and playback: (label such as ``2014`` or ``2014Q3``, last day, frame).
+    """
+    if freq not in FREQUENCIES:
+        raise ValueError(f"unknown frequency {freq!r}; use one of {', '.join(FREQUENCIES)}")
     start, end = period(filters, counts)
     if start is None:
         first = counts["date"].min()
         start = first.date() if pd.notna(first) else end
+    step = 12 if freq == "year" else 3
+    cursor = date(start.year, 1 if freq == "year" else (start.month - 1) // 3 * 3 + 1, 1)
     frames = []
-    for year in range(start.year, end.year + 1):
-        part = Filters(max(start, date(year, 1, 1)), min(end, date(year, 12, 31)), filters.provinces, filters.offences)
-        frames.append((year, by_province(counts, coverage, part, census)))
+    while cursor <= end:
+        following = (pd.Timestamp(cursor) + pd.DateOffset(months=step)).date()
+        last = min(end, following - timedelta(days=1))
+        part = Filters(max(start, cursor), last, filters.provinces, filters.offences)
+        label = str(cursor.year) if freq == "year" else f"{cursor.year}Q{(cursor.month - 1) // 3 + 1}"
+        frames.append((label, last, by_province(counts, coverage, part, census)))
+        cursor = following
     return frames

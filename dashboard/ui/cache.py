@@ -24,7 +24,7 @@ ROW_METRICS = (metrics.by_victim,)
 #: Metrics that read the days from report to arrest per case (``Dataset.arrest_times``).
 TIME_METRICS = (time_to_arrest.headline, time_to_arrest.by_group, time_to_arrest.survival)
 #: Metrics that also take the coverage table after the case frame.
-WITH_COVERAGE = (metrics.summary, rollout.by_province, rollout.by_province_per_year, rollout.since_arrival,
+WITH_COVERAGE = (metrics.summary, rollout.by_province, rollout.by_province_frames, rollout.since_arrival,
                  rollout.outside_coverage, compare.change_by_province)
 
 

@@ -11,7 +11,7 @@ from dashboard.i18n import N_, _, fmt_int
 from dashboard.measures import metrics, rollout
 from dashboard.measures.classify import SCHEMES
 from dashboard.render import charts, maps
-from dashboard.ui import compare_view, url_choices
+from dashboard.ui import compare_view, playback, url_choices
 from dashboard.ui import components as ui
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import Context, context
@@ -23,7 +23,9 @@ MEASURES = {N_("rate per 100,000 person-years"): "person-time", N_("rate per 100
             N_("case count"): "count"}
 TITLES = {"person-time": N_("Cases per 100,000 person-years under coverage"),
           "rate": N_("Cases per 100,000 people"), "count": N_("Cases")}
-VIEWS = (N_("one map"), N_("one map per year"), N_("compare two periods"))
+ONE_MAP, PER_YEAR, PLAY, COMPARE = N_("one map"), N_("one map per year"), N_("play by quarter"), N_("compare two periods")
+VIEWS = (ONE_MAP, PER_YEAR, PLAY, COMPARE)
+FRAME_KEY = "cases_quarter"
 CENSUSES = ("2008", "2019")
 
 
@@ -48,12 +50,14 @@ def render() -> None:
     ctx = context("cases")
     ui.page_header(ctx, _("Cases"), _("Serious cases of child abuse, child rape and homicide investigated"))
     measure, scheme, census, view = _settings()
-    if view == VIEWS[2]:
+    if view == COMPARE:
         compare_view.render(ctx, measure, scheme, census, _(TITLES[measure]), "cases")
         return
     per_province = metric(ctx, rollout.by_province, census=census)
-    if view == VIEWS[1]:
+    if view == PER_YEAR:
         _per_year(ctx, measure, scheme, census)
+    elif view == PLAY:
+        _play(ctx, measure, scheme, census)
     else:
         _one_map(ctx, per_province, measure, scheme)
     _rate_note(ctx, measure, census)
@@ -97,27 +101,52 @@ def _one_map(ctx: Context, per_province, measure: str, scheme: str) -> None:
                    "not drawn): " + ", ".join(f"{name} ({n:,})" for name, n in unmapped), icon=":material/warning:")
 
 
-def _per_year(ctx: Context, measure: str, scheme: str, census: str) -> None:
-    """Small multiples: one map per calendar year, all classed with breaks computed once over every year."""
-    frames = metric(ctx, rollout.by_province_per_year, census=census)
+def _frame_styles(ctx: Context, measure: str, scheme: str, census: str, freq: str):
+    """Frames (label, last day, per province) with their map styles, all classed with the same breaks."""
+    frames = metric(ctx, rollout.by_province_frames, census=census, freq=freq)
     b = boundaries()
-    breaks = maps.frame_breaks(b, [frame for _year, frame in frames], measure, scheme, ctx.filters.provinces)
-    entries: list[tuple[str, str]] = []
-    columns = st.columns(3)
-    for i, (year, frame) in enumerate(frames):
-        end = min(metrics.period_end(ctx.filters, ctx.dataset.as_of), date(year, 12, 31))
+    breaks = maps.frame_breaks(b, [frame for _label, _end, frame in frames], measure, scheme, ctx.filters.provinces)
+    styled = []
+    for label, end, frame in frames:
         covered = coverage_metric(ctx, metrics.active_provinces, end)
         styles, legend = maps.choropleth_styles(b, frame, covered, measure, scheme, ctx.filters.provinces, breaks)
+        styled.append((label, frame, styles, legend))
+    return styled
+
+
+def _per_year(ctx: Context, measure: str, scheme: str, census: str) -> None:
+    """Small multiples: one map per calendar year, all classed with breaks computed once over every year."""
+    b = boundaries()
+    entries: list[tuple[str, str]] = []
+    columns = st.columns(3)
+    for i, (label, frame, styles, legend) in enumerate(_frame_styles(ctx, measure, scheme, census, "year")):
         entries += [entry for entry in legend if entry not in entries]
         with columns[i % 3]:
-            st.markdown(f"**{year}** · " + _("{n} cases").format(n=fmt_int(frame["cases"].sum())))
-            fmap = maps.build_map(b, styles, str(year), None, selected=ctx.filters.provinces, height=300)
-            ui.static_map(fmap, key=f"map_cases_{year}", height=300)
+            st.markdown(f"**{label}** · " + _("{n} cases").format(n=fmt_int(frame["cases"].sum())))
+            fmap = maps.build_map(b, styles, label, None, selected=ctx.filters.provinces, height=300)
+            ui.static_map(fmap, key=f"map_cases_{label}", height=300)
     st.html(maps.legend_html(_(TITLES[measure]), compare_view._order_legend(entries),
                              _("Every year uses the same classes, computed once over all years, so a colour "
                                "means the same in each.")))
     if b.map_note():
         st.caption(b.map_note())
+
+
+def _play(ctx: Context, measure: str, scheme: str, census: str) -> None:
+    """One map stepping through the quarters, with classes fixed over all of them (the legend never changes)."""
+    frames = {label: (frame, styles, legend) for label, frame, styles, legend in
+              _frame_styles(ctx, measure, scheme, census, "quarter")}
+    b = boundaries()
+
+    def draw(label: str) -> None:
+        frame, styles, legend = frames[label]
+        title = f"{_(TITLES[measure])}, {label}"
+        fmap = maps.build_map(b, styles, title, legend, b.map_note(), selected=ctx.filters.provinces)
+        st.markdown(f"**{label}** · " + _("{n} cases").format(n=fmt_int(frame["cases"].sum())))
+        ui.province_map(fmap, key="map_cases_play", name=f"cases_{label}")
+
+    playback.player(FRAME_KEY, list(frames), draw, _("Quarter"), _("Play quarters"),
+                    help=_("Step through the quarters; the classes are computed once over all of them."))
 
 
 def _rate_note(ctx: Context, measure: str, census: str) -> None:
