@@ -28,7 +28,7 @@ from dashboard.measures.filters import Filters
 from dashboard.measures.metrics import filter_mask
 from dashboard.measures.stats import Z95
 
-#: Status of a case for this measure. The two "excluded" ones cannot be timed.
+#: Status of a case for this measure, in this order: the first two can be timed, the two "excluded" ones cannot.
 ARRESTED, NO_ARREST = "arrest", "no arrest yet"
 NO_DATE, BEFORE_REPORT = "arrest without a date", "arrest dated before the report"
 STATUSES = (ARRESTED, NO_ARREST, NO_DATE, BEFORE_REPORT)
@@ -167,12 +167,6 @@ class Survival:
     logrank_p: float | None  # province against the rest; None without a comparison
 
 
-def _histogram(days: np.ndarray, event: np.ndarray, n: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Arrests and censored cases on each day 0..size-1."""
-    return (np.bincount(days[event], weights=n[event], minlength=size),
-            np.bincount(days[~event], weights=n[~event], minlength=size))
-
-
 def kaplan_meier(arrests: np.ndarray, censored: np.ndarray, z: float = Z95) -> pd.DataFrame:
     """Product-limit estimate from arrests and censored cases per day, with the log-log 95% band.
 
@@ -218,26 +212,29 @@ def survival(times: pd.DataFrame, filters: Filters = Filters(), province: str | 
     day, so a million cases cost what a thousand do.
     """
     status = times["status"].cat.codes.to_numpy()
-    keep = filter_mask(times, filters) & np.isin(status, [STATUSES.index(ARRESTED), STATUSES.index(NO_ARREST)])
-    days, n = times["days"].to_numpy()[keep], times["n"].to_numpy()[keep]
-    event = status[keep] == STATUSES.index(ARRESTED)
+    keep = filter_mask(times, filters) & (status <= STATUSES.index(NO_ARREST))  # arrests and cases without one
+    days = times["days"].to_numpy()[keep]
+    group = (times["province_code"] == province).to_numpy()[keep].astype(np.int64) if province \
+        else np.zeros(len(days), dtype=np.int64)
+    arrested = (status[keep] == STATUSES.index(ARRESTED)).astype(np.int64)
     size = int(days.max()) + 1 if days.size else 1
-    parts = [("all", np.ones(len(days), dtype=bool))]
-    if province:
-        inside = (times["province_code"] == province).to_numpy()[keep]
-        parts = [(province, inside), ("rest", ~inside)]
+    # one histogram: [group][censored, arrested][day]
+    counts = np.bincount((group * 2 + arrested) * size + days, weights=times["n"].to_numpy()[keep],
+                         minlength=2 * 2 * size).reshape(2, 2, size)
+    names = [(1, province), (0, "rest")] if province else [(0, "all")]
     curves, infos, histograms = [], [], []
-    for name, rows in parts:
-        if not n[rows].sum():
+    for index, name in names:
+        histogram = (counts[index, 1], counts[index, 0])  # arrests, censored
+        if not (histogram[0].sum() + histogram[1].sum()):
             continue
-        histogram = _histogram(days[rows], event[rows], n[rows], size)
         curve = kaplan_meier(*histogram)
         if curve["days"].iloc[0] > 0:  # the curve starts at 1 on day 0 unless there are same-day arrests
             curve = pd.concat([pd.DataFrame({"days": [0], "still_without_arrest": [1.0], "ci_low": [1.0],
                                              "ci_high": [1.0], "at_risk": [curve["at_risk"].iloc[0]],
                                              "arrests": [0], "censored": [0]}), curve], ignore_index=True)
         below = curve[curve["still_without_arrest"] <= 0.5]
-        infos.append({"group": name, "cases": int(n[rows].sum()), "arrests": int(histogram[0].sum()),
+        infos.append({"group": name, "cases": int(histogram[0].sum() + histogram[1].sum()),
+                      "arrests": int(histogram[0].sum()),
                       "censored": int(histogram[1].sum()),
                       "median_days": float(below["days"].iloc[0]) if len(below) else np.nan})
         curves.append(curve.assign(group=name))
