@@ -86,11 +86,11 @@ def _maps(ctx: Context, periods: tuple[Period, Period], measure: str, scheme: st
             st.markdown(f"**{describe(period)}**")
             fmap = maps.build_map(b, styles, title, None, selected=ctx.filters.provinces, height=420)
             ui.province_map(fmap, key=f"map_{page}_{name}", name=f"{page}_{period.start}_{period.end}", height=420)
-    st.html(maps.legend_html(title, _order_legend(entries), _("One legend for both maps: the classes are computed "
+    st.html(maps.legend_html(title, order_legend(entries), _("One legend for both maps: the classes are computed "
                                                               "once over both periods.")))
 
 
-def _order_legend(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def order_legend(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Classes first, then the states (no cases, no data, not covered, not selected)."""
     states = ("no cases", "no data", "not covered", "not selected")
     return [e for e in entries if e[1] not in states] + [e for s in states for e in entries if e[1] == s]

@@ -125,7 +125,7 @@ def _per_year(ctx: Context, measure: str, scheme: str, census: str) -> None:
             st.markdown(f"**{label}** · " + _("{n} cases").format(n=fmt_int(frame["cases"].sum())))
             fmap = maps.build_map(b, styles, label, None, selected=ctx.filters.provinces, height=300)
             ui.static_map(fmap, key=f"map_cases_{label}", height=300)
-    st.html(maps.legend_html(_(TITLES[measure]), compare_view._order_legend(entries),
+    st.html(maps.legend_html(_(TITLES[measure]), compare_view.order_legend(entries),
                              _("Every year uses the same classes, computed once over all years, so a colour "
                                "means the same in each.")))
     if b.map_note():
