@@ -140,10 +140,10 @@ def render(ctx: Context, measure: str, scheme: str, census: str, title: str, pag
                    delta=None if total["rate_change_pp"] is None else _("{change} points").format(
                        change=_signed(total["rate_change_pp"])), border=True,
                    help=_("Earlier period: {rate}.").format(rate=fmt_percent(total["arrest_rate_earlier"])))
+    interval = "–" if total["rate_change_low_pp"] is None else _("{low} to {high} points").format(
+        low=_signed(total["rate_change_low_pp"]), high=_signed(total["rate_change_high_pp"]))
     cols[2].metric(_("Arrest-rate change beyond chance?"), _yes_no(total["rate_exceeds_chance"]), border=True,
-                   help=_("95% Newcombe interval for the change: {low} to {high} points.").format(
-                       low=_signed(total["rate_change_low_pp"] if total["rate_change_low_pp"] is not None else float("nan")),
-                       high=_signed(total["rate_change_high_pp"] if total["rate_change_high_pp"] is not None else float("nan"))))
+                   help=_("95% Newcombe interval for the change: {interval}.").format(interval=interval))
     st.subheader(_("Change per province"))
     st.dataframe(change_table(change, ctx.filters.provinces), hide_index=True, width="stretch")
     st.markdown(_(METHODS))

@@ -102,6 +102,10 @@ def _survival(ctx: Context) -> None:
         lines.append(_("{group}: {cases} cases, {arrests} arrests, {censored} without arrest yet; {median}.").format(
             group=names.get(row.group, row.group), cases=fmt_int(row.cases), arrests=fmt_int(row.arrests),
             censored=fmt_int(row.censored), median=median))
+    head = metric(ctx, tta.headline)
+    if head["excluded"]:
+        lines.append(_("Left out, as they cannot be timed: {reasons}.").format(reasons="; ".join(
+            f"{_(reason)} ({fmt_int(n)})" for reason, n in head["excluded_by_reason"].items() if n)))
     if result.logrank_p is not None:
         lines.append(_("Log-rank test, {name} against the other provinces: p = {p}.").format(
             name=name, p=fmt_decimal(result.logrank_p, 3)))
