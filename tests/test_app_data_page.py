@@ -126,3 +126,19 @@ def test_coverage_editor_saves_through_validation(admin_app):
     with engine.connect() as conn:
         rows = conn.execute(sa.select(db.coverage.c.province_code, db.coverage.c.synthetic)).all()
     assert len(rows) == 21 and not any(r.synthetic for r in rows)
+
+
+def test_upload_preview_flags_cases_outside_real_coverage(admin_app, tmp_path):
+    from dashboard.data.ingest import ingest_file
+
+    at, engine = admin_app
+    cov = tmp_path / "coverage.csv"
+    cov.write_text("province,start_date\nKep,2014-01-01\n", encoding="utf-8")
+    assert ingest_file(engine, cov, kind="coverage").written  # real coverage replaces the demo's
+    at.run()
+    upload = b"case_id,date_reported,province,offence,arrest_made\nF1,2013-12-31,Kep,rape,no\nF2,2014-02-01,Kep,rape,no\n"
+    at.file_uploader(key="upload_file").set_value(("f.csv", upload, "text/csv")).run()
+    no_errors(at)
+    assert any("1 case(s) are reported outside their province's coverage" in w.value for w in at.warning)
+    assert list(at.dataframe[0].value["row"]) == [2]
+    assert any("2 valid rows" in s.value for s in at.success)  # flagged, not refused

@@ -157,6 +157,7 @@ def test_clicking_a_province_toggles_the_filter(server, page):
     expect = sync_api.expect
     expect(_province_chip(page, "Siem Reap")).to_have_count(1, timeout=30_000)
     expect(page.get_by_text("Data as of").first).to_contain_text("Siem Reap", timeout=30_000)
+    page.wait_for_selector(READY, timeout=90_000)  # the rerun has finished: the map will not be replaced under the click
     _map_paths(page, UNITS).nth(16).dispatch_event("click")  # click again: removed
     page.wait_for_function("() => !decodeURIComponent(location.search).includes('province=Siem')", timeout=30_000)
     expect(_province_chip(page, "Siem Reap")).to_have_count(0, timeout=30_000)
@@ -283,3 +284,92 @@ def test_static_site_draws_its_map_with_nothing_from_outside(static_site, page, 
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
     assert page.outside_requests == []
     assert requested and all(url.startswith(static_site) for url in requested), requested
+
+
+def _all_maps_drawn(pg, maps: int, paths: int = UNITS) -> None:
+    pg.wait_for_function(
+        """([sel, m, n]) => { const fs = [...document.querySelectorAll(sel)];
+               return fs.length === m && fs.every(f => f.contentDocument &&
+                   f.contentDocument.querySelectorAll('path.leaflet-interactive').length === n); }""",
+        arg=[MAP_FRAME, maps, paths], timeout=90_000)
+
+
+def _scroll_to_top(pg, locator) -> None:
+    locator.evaluate("e => e.scrollIntoView({block: 'start'})")
+    pg.wait_for_timeout(300)
+
+
+def _legends(pg) -> tuple[int, int]:
+    """Shared legends on the page, and legends inside the map frames."""
+    inside = pg.evaluate(f"""() => [...document.querySelectorAll('{MAP_FRAME}')]
+        .reduce((n, f) => n + f.contentDocument.querySelectorAll('.cpu-legend').length, 0)""")
+    return pg.locator(".cpu-shared-legend").count(), inside
+
+
+COMPARE_QUERY = "view=compare+two+periods&period_a=2014-05-01&period_a=2014-12-31&period_b=2015-01-01&period_b=2015-04-29"
+
+
+def test_compare_mode_two_maps_one_legend_and_the_url_round_trip(server, page):
+    _open(page, server + "/cases")
+    page.locator('[data-testid="stButtonGroup"]').get_by_text("compare two periods").click()
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('view=compare')", timeout=30_000)
+    page.wait_for_selector(READY, timeout=90_000)
+    _open(page, server + "/cases?" + COMPARE_QUERY)
+    _all_maps_drawn(page, 2)
+    assert _legends(page) == (1, 0)  # one legend, shared, outside the two maps
+    inputs = page.locator('[data-testid="stDateInput"] input')
+    values = [inputs.nth(i).input_value() for i in range(inputs.count())]
+    assert any("2014/05/01" in v or "2014-05-01" in v for v in values), values
+    assert any("2015/01/01" in v or "2015-01-01" in v for v in values), values
+    page.get_by_text("Change per province").wait_for()
+    _scroll_to_top(page, page.get_by_text("Earlier period", exact=True))
+    _shot(page, "cases_compare")
+    page.reload()
+    page.wait_for_selector(READY, timeout=90_000)
+    _all_maps_drawn(page, 2)
+    assert "period_a=2014-05-01" in page.evaluate("location.search")  # still in the address after a reload
+    assert page.outside_requests == []
+
+
+def test_one_map_per_year_share_one_legend(server, page):
+    _open(page, server + "/cases?view=one+map+per+year")
+    _all_maps_drawn(page, 3)
+    assert _legends(page) == (1, 0)
+    _scroll_to_top(page, page.locator('[data-testid="stButtonGroup"]').first)
+    _shot(page, "cases_per_year")
+
+
+def test_since_the_unit_arrived(server, page):
+    _open(page, server + "/cases")
+    _map_paths(page, UNITS)
+    _scroll_to_top(page, page.get_by_text("Since the unit arrived", exact=True))
+    _shot(page, "cases_since_arrival")
+
+
+def test_time_to_arrest_section(server, page):
+    _open(page, server + "/arrests?km_province=Phnom+Penh")
+    page.get_by_text("Log-rank test, Phnom Penh against the other provinces", exact=False).wait_for()
+    _scroll_to_top(page, page.get_by_text("Time to arrest", exact=True))
+    _shot(page, "arrests_time_to_arrest")
+
+
+def _legend_classes(pg) -> list[str]:
+    """The class lines of the (one) map's legend, states left out."""
+    text = pg.frame_locator(MAP_FRAME).first.locator(".cpu-legend").inner_text()
+    return [line for line in text.splitlines()[1:] if line[:1].isdigit() or line.startswith(">")]
+
+
+def test_play_by_quarter_keeps_the_same_classes(server, page):
+    _open(page, server + "/cases?view=play+by+quarter")
+    _map_paths(page, UNITS)
+    last = _legend_classes(page)
+    assert len(last) == 5
+    page.get_by_role("button", name="Play quarters").click()
+    thumb = page.locator('[data-testid="stSliderThumbValue"]').first
+    sync_api.expect(thumb).to_contain_text("2013", timeout=30_000)
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector(READY, timeout=60_000)
+    _map_paths(page, UNITS)
+    page.frame_locator(MAP_FRAME).first.locator(".cpu-legend").wait_for()
+    assert _legend_classes(page) == last  # a colour means the same in 2013 as in 2015
+    assert page.outside_requests == []

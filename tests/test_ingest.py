@@ -171,3 +171,20 @@ def test_a_configured_database_is_never_seeded(engine):
 
     assert not seed_demo_if_empty(engine, str(engine.url))
     assert _count(engine) == 0
+
+
+def test_ingest_flags_cases_outside_the_stored_coverage(engine, tmp_path):
+    seed_demo(engine)  # synthetic coverage only: not used to judge real cases (it is removed on this ingest)
+    first = ingest_file(engine, _write(tmp_path, "a.csv", "A1,2013-08-01,Tboung Khmum,rape,no\n"))
+    assert first.written and first.report.outside_coverage == 0
+    cov = tmp_path / "coverage.csv"
+    cov.write_text("province,start_date,end_date\nKep,2014-01-01,\nKampot,2013-07-01,2014-06-30\n", encoding="utf-8")
+    assert ingest_file(engine, cov, kind="coverage").written
+    body = ("B1,2013-12-31,Kep,rape,no\n"      # before Kep's start
+            "B2,2014-01-01,Kep,rape,no\n"      # fine
+            "B3,2014-07-01,Kampot,rape,no\n"   # after Kampot's end
+            "B4,2014-07-01,Takeo,rape,no\n")   # never covered
+    result = ingest_file(engine, _write(tmp_path, "b.csv", body))
+    assert result.written and result.added == 4  # flagged, not rejected
+    assert result.report.outside_coverage == 3 and [f.row for f in result.report.flags] == [2, 4, 5]
+    assert "3 case(s) reported outside their province's coverage" in result.to_text()

@@ -139,3 +139,39 @@ def test_coverage_validation(tmp_path):
     p.write_text("province,start_date,end_date\nKep,2014-01-01,\nKep,2014-02-01,\nNowhere,2014-01-01,\nPursat,2014-05-01,2014-04-01\n")
     rep = validate_file(p, kind="coverage", options=OPTS)
     assert [(x.row, x.column) for x in rep.problems] == [(3, "province"), (4, "province"), (5, "end_date")]
+
+
+def test_cases_outside_coverage_are_flagged_and_counted_not_rejected(tmp_path):
+    import pandas as pd
+
+    coverage = pd.DataFrame({"province_code": ["17", "12"], "start_date": [date(2014, 3, 1), date(2013, 7, 1)],
+                             "end_date": [None, date(2014, 6, 30)]})
+    body = ("C1,2014-02-28,Siem Reap,rape,no,\n"   # the day before Siem Reap's start
+            "C2,2014-03-01,Siem Reap,rape,no,\n"   # its first day: fine
+            "C3,2014-07-01,Phnom Penh,rape,no,\n"  # the day after Phnom Penh's end
+            "C4,2014-05-01,Kandal,rape,no,\n"      # never covered
+            "C5,2014-05-01,Phnom Penh,rape,no,\n")
+    p = tmp_path / "f.csv"
+    p.write_text(HEADER + body, encoding="utf-8")
+    report = validate_file(p, options=ValidationOptions(today=date(2020, 1, 1), coverage=coverage))
+    assert report.ok and len(report.records) == 5
+    assert report.outside_coverage == 3
+    assert [(f.row, f.column) for f in report.flags] == [(2, "date_reported"), (4, "date_reported"), (5, "date_reported")]
+    assert "before the province's coverage start (2014-03-01)" in report.flags[0].problem
+    assert "after the province's coverage ended (2014-06-30)" in report.flags[1].problem
+    assert "never covered" in report.flags[2].problem
+    assert "3 case(s) reported outside their province's coverage" in report.to_text()
+    assert validate_file(p, options=OPTS).outside_coverage == 0  # no coverage table given: nothing to check
+
+
+def test_cli_validate_with_a_coverage_file_counts_cases_outside_it(tmp_path, capsys):
+    cases = tmp_path / "cases.csv"
+    cases.write_text(HEADER + "C1,2014-02-28,Siem Reap,rape,no,\nC2,2014-03-02,Siem Reap,rape,no,\n", encoding="utf-8")
+    cov = tmp_path / "coverage.csv"
+    cov.write_text("province,start_date\nSiem Reap,2014-03-01\n", encoding="utf-8")
+    assert main(["validate", str(cases), "--coverage", str(cov)]) == 0
+    out = capsys.readouterr().out
+    assert "1 case(s) reported outside their province's coverage" in out and "row 2" in out
+    cov.write_text("province,start_date\nAtlantis,2014-03-01\n", encoding="utf-8")
+    assert main(["validate", str(cases), "--coverage", str(cov)]) == 2
+    assert "coverage file" in capsys.readouterr().err

@@ -15,7 +15,21 @@ def _options(args: argparse.Namespace):
     opts = ValidationOptions(offence_map=load_offence_map(getattr(args, "offence_map", None)))
     if getattr(args, "earliest", None):
         opts.earliest = args.earliest
+    if getattr(args, "coverage", None):
+        opts.coverage = _coverage_file(args.coverage, opts)
     return opts
+
+
+def _coverage_file(path: str, opts):
+    """The records of a valid coverage file, to flag cases outside coverage."""
+    from dashboard.data.validation import validate_file
+    from dashboard.errors import DataFileError
+
+    report = validate_file(path, kind="coverage", options=opts)
+    if not report.ok:
+        raise DataFileError(f"The coverage file '{path}' is not valid:\n{report.to_text(limit=20)}",
+                            "Fix it first: 'python -m dashboard validate FILE --kind coverage'.")
+    return report.records
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -52,9 +66,12 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 def _summary(args: argparse.Namespace) -> int:
     from dashboard.measures.metrics import summary
+    from dashboard.measures.time_to_arrest import summary_keys
 
     dataset = load_dataset(args)
-    result = summary(dataset.counts, dataset.coverage, filters_from_args(args), census=args.census)
+    filters = filters_from_args(args)
+    result = summary(dataset.counts, dataset.coverage, filters, census=args.census)
+    result.update(summary_keys(dataset.arrest_times, filters))
     result["synthetic"] = dataset.synthetic
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -77,6 +94,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         cmd.add_argument("--offence-map", metavar="JSON", help="extra offence labels -> categories")
         if name == "validate":
             cmd.add_argument("--limit", type=int, default=500, help="problems to print at most (default 500)")
+            cmd.add_argument("--coverage", metavar="FILE",
+                             help="a coverage table: flag cases reported outside their province's coverage")
         else:
             add_db_arg(cmd)
         cmd.set_defaults(func=func)

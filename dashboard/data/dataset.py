@@ -32,6 +32,13 @@ class Dataset:
 
         return as_counts(self.cases)
 
+    @cached_property
+    def arrest_times(self) -> pd.DataFrame:
+        """Days from report to arrest (or to the follow-up end) per case: what time-to-arrest reads."""
+        from dashboard.measures.time_to_arrest import arrest_times
+
+        return arrest_times(self.cases)
+
     @property
     def as_of(self) -> date | None:
         """The date the data runs to: the latest case reported."""

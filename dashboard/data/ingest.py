@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -51,6 +51,8 @@ class IngestResult:
         if self.removed_synthetic:
             text += " " + _("Removed {count} synthetic demo rows, which never mix with real data.").format(
                 count=self.removed_synthetic)
+        if self.report.flags:
+            text += "\n" + "\n".join(self.report.flags_text(limit=20))
         return text
 
 
@@ -59,6 +61,14 @@ def ingest_file(engine: Engine, source: Path | str | bytes, filename: str | None
     """Validate, then write the whole file in one transaction (or nothing at all)."""
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
     name = filename or (Path(source).name if isinstance(source, (str, Path)) else "upload")
+    options = options or ValidationOptions()
+    if kind == "cases" and options.coverage is None:  # flag cases outside the stored (real) coverage
+        from dashboard.data.store import read_coverage
+
+        stored = read_coverage(engine)
+        real = stored[~stored["synthetic"].astype(bool)]
+        if len(real):
+            options = replace(options, coverage=real)
     report = validate_file(data, name, kind, options)
     digest = hashlib.sha256(data).hexdigest()
     if not report.ok:

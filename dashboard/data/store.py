@@ -41,11 +41,16 @@ def _read_case_rows(engine: Engine) -> pd.DataFrame:
         return frame_cases(pd.read_sql(sa.select(*[c for c in db.cases.c if c.name != "ingest_id"]), conn))
 
 
+def read_coverage(engine: Engine) -> pd.DataFrame:
+    """The stored coverage table, with its ``synthetic`` flag."""
+    with engine.connect() as conn:
+        return pd.read_sql(sa.select(db.coverage), conn)
+
+
 def load_from_db(engine: Engine) -> Dataset:
     """Cases (through the Parquet snapshot of the current data version) and coverage."""
     cases = read_through_snapshot(engine, data_version(engine), lambda: _read_case_rows(engine))
-    with engine.connect() as conn:
-        coverage = pd.read_sql(sa.select(db.coverage), conn)
+    coverage = read_coverage(engine)
     synthetic = bool(len(cases) and cases["synthetic"].all()) or (cases.empty and bool(coverage["synthetic"].all()))
     return Dataset(cases, frame_coverage(coverage), synthetic, db.redact(str(engine.url)))
 

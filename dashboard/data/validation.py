@@ -52,6 +52,9 @@ class ValidationOptions:
     earliest: date = PROGRAMME_START
     today: date = field(default_factory=date.today)
     offence_map: dict[str, str] = field(default_factory=load_offence_map)
+    #: The coverage table (province_code, start_date, end_date); when given, cases reported outside
+    #: their province's coverage are flagged (not rejected).
+    coverage: pd.DataFrame | None = None
 
 
 @dataclass
@@ -64,10 +67,17 @@ class ValidationReport:
     header_map: dict[str, str] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
     records: pd.DataFrame | None = None
+    #: Data problems that do not stop the file: cases reported outside their province's coverage.
+    flags: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def outside_coverage(self) -> int:
+        """Cases reported before their province's coverage start, after its end, or where it never was."""
+        return len(self.flags)
 
     @property
     def rejected_rows(self) -> int:
@@ -80,14 +90,25 @@ class ValidationReport:
         head = _("{name}: {rows} rows, read as {how}.").format(name=self.filename, rows=self.rows, how=self.how_read)
         if self.ignored_columns:
             head += " " + _("Ignored columns: {columns}.").format(columns=", ".join(self.ignored_columns))
+        flagged = self.flags_text(limit)
         if self.ok:
-            return head + " " + _("Valid: no problems found.")
+            return "\n".join([head + " " + _("Valid: no problems found."), *flagged])
         lines = [head, _("{problems} problem(s) in {rows} row(s); nothing was written.").format(
             problems=len(self.problems), rows=self.rejected_rows)]
         lines += [p.to_text() for p in self.problems[:limit]]
         if len(self.problems) > limit:
             lines.append(_("... and {count} more.").format(count=len(self.problems) - limit))
-        return "\n".join(lines)
+        return "\n".join(lines + flagged)
+
+    def flags_text(self, limit: int) -> list[str]:
+        if not self.flags:
+            return []
+        lines = [_("{count} case(s) reported outside their province's coverage (flagged, not rejected: they are "
+                   "written, and left out of rates per person-year):").format(count=self.outside_coverage)]
+        lines += [p.to_text() for p in self.flags[:limit]]
+        if len(self.flags) > limit:
+            lines.append(_("... and {count} more.").format(count=len(self.flags) - limit))
+        return lines
 
 
 def _map_headers(frame: pd.DataFrame, allowed: tuple[str, ...], report: ValidationReport) -> pd.DataFrame:
@@ -252,6 +273,8 @@ def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str 
         _check_text(report, frame, districts, "district", DISTRICT_MAX)
         districts = districts.replace("", None)
 
+    if options.coverage is not None:
+        _flag_outside_coverage(report, frame, reported, codes, options.coverage)
     report.problems.sort(key=lambda p: (p.row or 0, CASE_COLUMNS.index(p.column) if p.column in CASE_COLUMNS else 99))
     if report.ok:
         report.records = pd.DataFrame({
@@ -282,6 +305,31 @@ def _check_text(report: ValidationReport, frame: pd.DataFrame, texts: pd.Series,
     control = ~too_long & texts.map(lambda t: bool(_CONTROL.search(t)))
     _add(report, frame, control, column, _("This contains a control character (for example a NUL byte or a line break)."),
          _("Remove the hidden character; re-type the value if unsure."))
+
+
+def _flag_outside_coverage(report: ValidationReport, frame: pd.DataFrame, reported: pd.Series, codes: pd.Series,
+                           coverage: pd.DataFrame) -> None:
+    """Flag rows reported before their province's coverage start, after its end, or in a province never covered."""
+    by_code = coverage.assign(province_code=coverage["province_code"].astype(str)).set_index("province_code")
+    when = pd.to_datetime(reported.where(reported.notna(), None))
+    start = pd.to_datetime(codes.map(by_code["start_date"]))
+    end = pd.to_datetime(codes.map(by_code["end_date"]))
+    known = (when.notna() & codes.notna()).to_numpy()  # rows without a date or province are problems already
+    never = known & start.isna().to_numpy()
+    before = known & ~never & (when < start).to_numpy()
+    after = known & ~never & (when > end).to_numpy()
+    reasons = {
+        "never": lambda i: _("The programme never covered this province, so it has no coverage start."),
+        "before": lambda i: _("The case is reported before the province's coverage start ({day}).").format(
+            day=start.iat[i].date().isoformat()),
+        "after": lambda i: _("The case is reported after the province's coverage ended ({day}).").format(
+            day=end.iat[i].date().isoformat()),
+    }
+    for idx in np.flatnonzero(never | before | after):
+        why = reasons["never" if never[idx] else "before" if before[idx] else "after"](idx)
+        report.flags.append(Problem(int(idx) + FIRST_DATA_ROW, "date_reported",
+                                    cell_text(frame["date_reported"].iat[idx]), why,
+                                    _("Check the date and the province, or the coverage table's dates.")))
 
 
 def _parse_age(value: object) -> int | None:

@@ -29,12 +29,54 @@ class Classes:
     legend: list[tuple[str, str]]  # (colour, label), in legend order
 
 
+@dataclass(frozen=True)
+class Breaks:
+    """Class bounds fixed across frames (years, periods, playback steps): upper bounds and the lowest value."""
+
+    bins: tuple[float, ...]
+    lower: float
+
+
+def _scheme_bins(data: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Upper bounds of the classes, and each value's class, by a mapclassify scheme."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown classification scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    k_eff = max(1, min(k, len(np.unique(data))))
+    if k_eff == 1:
+        return np.array([data.max()]), np.zeros(len(data), dtype=int)
+    with warnings.catch_warnings():
+        # "Numba not installed": the pure-Python path is fast enough for 25 units
+        warnings.simplefilter("ignore")
+        import mapclassify  # imported here: it pulls in scipy.stats (1.6 s), needed only by choropleths
+
+        cls = getattr(mapclassify, SCHEMES[scheme])(data, k=k_eff)
+    return np.asarray(cls.bins), np.asarray(cls.yb)
+
+
+def fixed_breaks(frames: list[pd.Series], scheme: str = "quantiles", k: int = 5,
+                 include_zero: bool = False) -> Breaks | None:
+    """Breaks computed once over the values of every frame, so a colour means the same in each.
+
+    Zeros are a state ("no cases"), not a class, unless ``include_zero`` (e.g. a 0% arrest rate).
+    """
+    pooled = [f.to_numpy(dtype=float) for f in frames]
+    data = np.concatenate(pooled) if pooled else np.array([])
+    data = data[~np.isnan(data) & ((data >= 0) if include_zero else (data > 0))]
+    if not data.size:
+        return None
+    bins, _ = _scheme_bins(data, scheme, k)
+    return Breaks(tuple(float(b) for b in bins), float(data.min()))
+
+
 def classify(values: pd.Series, covered: pd.Series, scheme: str = "quantiles", k: int = 5,
-             fmt: str = "{:,.0f}") -> Classes:
+             fmt: str = "{:,.0f}", breaks: Breaks | None = None, no_cases: pd.Series | None = None) -> Classes:
     """Colour each unit: a class for positive values, or 'not covered', 'no cases', 'no data'.
 
     ``values`` is NaN where there is no data (e.g. no census figure); ``covered``
-    is True where the programme operates.
+    is True where the programme operates. With ``breaks`` (see
+    :func:`fixed_breaks`) the classes are those, and the legend lists them
+    all, used or not. With ``no_cases`` (True where a unit has no cases), a
+    zero value is a class like any other (e.g. a 0% arrest rate).
     """
     if scheme not in SCHEMES:
         raise ValueError(f"unknown classification scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
@@ -42,26 +84,21 @@ def classify(values: pd.Series, covered: pd.Series, scheme: str = "quantiles", k
     colours = pd.Series("", index=values.index, dtype=object)
     legend: list[tuple[str, str]] = []
     not_covered = ~covered.reindex(values.index, fill_value=False)
-    no_data = ~not_covered & values.isna()
-    zero = ~not_covered & ~no_data & (values == 0)
-    positive = ~not_covered & ~no_data & (values > 0)
+    if no_cases is None:
+        zero = ~not_covered & values.notna() & (values == 0)
+    else:
+        zero = ~not_covered & no_cases.reindex(values.index, fill_value=False)
+    no_data = ~not_covered & ~zero & values.isna()
+    positive = ~not_covered & ~no_data & ~zero & (values >= 0)
     if positive.any():
         data = values[positive].to_numpy(dtype=float)
-        distinct = len(np.unique(data))
-        k_eff = max(1, min(k, distinct))
-        if k_eff == 1:
-            bins = np.array([data.max()])
-            yb = np.zeros(len(data), dtype=int)
+        if breaks is None:
+            bins, yb = _scheme_bins(data, scheme, k)
+            lower = data.min()
         else:
-            with warnings.catch_warnings():
-                # "Numba not installed": the pure-Python path is fast enough for 25 units
-                warnings.simplefilter("ignore")
-                import mapclassify  # imported here: it pulls in scipy.stats (1.6 s), needed only by choropleths
-
-                cls = getattr(mapclassify, SCHEMES[scheme])(data, k=k_eff)
-            bins, yb = np.asarray(cls.bins), np.asarray(cls.yb)
+            bins, lower = np.asarray(breaks.bins), breaks.lower
+            yb = np.minimum(np.searchsorted(bins, data, side="left"), len(bins) - 1)
         palette = PALETTE[-len(bins):] if len(bins) < len(PALETTE) else PALETTE
-        lower = data.min()
         class_labels = []
         for i, upper in enumerate(bins):
             lo = lower if i == 0 else bins[i - 1]
@@ -71,7 +108,7 @@ def classify(values: pd.Series, covered: pd.Series, scheme: str = "quantiles", k
         idx = values.index[positive]
         labels[idx] = [class_labels[c] for c in yb]
         colours[idx] = [palette[c] for c in yb]
-        legend += [(palette[i], class_labels[i]) for i in range(len(bins)) if (yb == i).any()]
+        legend += [(palette[i], class_labels[i]) for i in range(len(bins)) if breaks is not None or (yb == i).any()]
     for state, mask in (("no cases", zero), ("no data", no_data), ("not covered", not_covered)):
         labels[mask] = state
         colours[mask] = STATE_COLOURS[state]

@@ -62,6 +62,14 @@ def years(dates: pd.Series) -> np.ndarray:
     return dates.to_numpy().astype("datetime64[Y]").astype(int) + 1970
 
 
+def quarter_labels(dates: pd.Series) -> pd.Series:
+    """Each date's quarter as text, e.g. ``2014Q1`` (sorts in time order)."""
+    months = dates.to_numpy().astype("datetime64[M]").astype(int)
+    codes, uniques = pd.factorize((months // 12 + 1970) * 10 + months % 12 // 3 + 1)
+    labels = np.array([f"{k // 10}Q{k % 10}" for k in uniques], dtype=object)
+    return pd.Series(labels[codes], index=dates.index, dtype=object)
+
+
 def filter_mask(cases: pd.DataFrame, filters: Filters) -> np.ndarray:
     mask = np.ones(len(cases), dtype=bool)
     dates = cases["date"].to_numpy()
@@ -241,13 +249,10 @@ def arrest_rate_over_time(cases: pd.DataFrame, filters: Filters = Filters(), fre
     sub = _filtered_counts(cases, filters)
     if sub.empty:
         return pd.DataFrame(columns=["period", "cases", "arrests", "arrest_rate", "ci_low", "ci_high"])
-    month = month_start(sub["date"])
     if freq == "Q":
-        months = month.astype("datetime64[M]").astype(int)
-        key = pd.Series((months // 12 + 1970).astype(str), index=sub.index) + "Q" + \
-            pd.Series((months % 12 // 3 + 1).astype(str), index=sub.index)
+        key = quarter_labels(sub["date"])
     else:
-        key = pd.Series(month, index=sub.index).dt.strftime("%Y-%m")
+        key = pd.Series(month_start(sub["date"]), index=sub.index).dt.strftime("%Y-%m")
     grouped = sub.groupby(key.rename("period"))[["n", "arrests"]].sum().reset_index().rename(columns={"n": "cases"})
     grouped["cases"] = grouped["cases"].astype(int)
     grouped["arrests"] = grouped["arrests"].astype(int)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.i18n import _
+
 TEAL = "#0f6e84"
 TEAL_LIGHT = "#8cc7c4"
 GREY = "#9aa5ae"
@@ -113,4 +115,70 @@ def public_quarters(national_quarter: pd.DataFrame) -> go.Figure:
     fig.add_bar(x=national_quarter["quarter"], y=national_quarter["arrests"], name="arrests (where shown)",
                 marker_color=TEAL)
     fig.update_layout(barmode="overlay", **LAYOUT)
+    return fig
+
+
+def survival_curves(curve: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """Kaplan–Meier steps of the share still without arrest, with 95% bands; ``names`` labels each group."""
+    fig = go.Figure()
+    colours = [TEAL, ACCENT, GREY]
+    for i, (group, part) in enumerate(curve.groupby("group", sort=False)):
+        colour = colours[i % len(colours)]
+        name = names.get(group, group)
+        fig.add_scatter(x=part["days"], y=part["ci_high"], mode="lines", line=dict(width=0, shape="hv"),
+                        showlegend=False, hoverinfo="skip")
+        fig.add_scatter(x=part["days"], y=part["ci_low"], mode="lines", line=dict(width=0, shape="hv"),
+                        fill="tonexty", fillcolor=_rgba(colour, 0.15), showlegend=False, hoverinfo="skip")
+        fig.add_scatter(x=part["days"], y=part["still_without_arrest"], mode="lines", name=name,
+                        line=dict(color=colour, width=3, shape="hv"), customdata=part[["at_risk"]].to_numpy(),
+                        hovertemplate=_("day %{x}: %{y:.0%} still without arrest (%{customdata[0]} at risk)")
+                        + f"<extra>{name}</extra>")
+    fig.add_hline(y=0.5, line=dict(color=GREY, dash="dot"))
+    fig.update_layout(title=_("Share of cases still without an arrest, by days since the report"),
+                      **{**LAYOUT, "hovermode": "closest"})
+    # the curves are flat after the last arrest (only cases without one remain): show up to a little past it
+    last_arrest = curve.loc[curve["arrests"] > 0, "days"].max() if (curve["arrests"] > 0).any() else curve["days"].max()
+    fig.update_xaxes(title_text=_("days since the report (flat after the last arrest; the data table runs "
+                                  "to the end)"), range=[0, max(7, last_arrest * 1.15 + 1)])
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    return fig
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def days_to_arrest(frame: pd.DataFrame, label_column: str, title: str) -> go.Figure:
+    """Median days to arrest per group (dot) with the 25th–75th percentile range (bar)."""
+    data = frame[frame["arrests_timed"] > 0]
+    fig = go.Figure(go.Scatter(
+        x=data["median_days"], y=data[label_column].astype(str), mode="markers", marker=dict(color=TEAL, size=10),
+        name=_("median"), error_x=dict(type="data", symmetric=False, array=data["p75_days"] - data["median_days"],
+                                       arrayminus=data["median_days"] - data["p25_days"], color=TEAL_LIGHT),
+        customdata=data[["p25_days", "p75_days", "arrests_timed"]].to_numpy(),
+        hovertemplate=_("%{y}: median %{x} days (25th–75th percentile %{customdata[0]}–%{customdata[1]}; "
+                        "%{customdata[2]} arrests)") + "<extra></extra>"))
+    fig.update_layout(title=title, height=max(300, 26 * len(data) + 120), **{**LAYOUT, "hovermode": "closest"})
+    fig.update_xaxes(title_text=_("days from report to arrest"), rangemode="tozero")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def since_arrival(frame: pd.DataFrame) -> go.Figure:
+    """Cases per 100,000 person-years (bars) and arrest rate (line) by months since coverage started."""
+    fig = go.Figure()
+    fig.add_bar(x=frame["months_since_start"], y=frame["per_100k_person_years"], name=_("cases per 100,000 person-years"),
+                marker_color=TEAL_LIGHT, customdata=frame[["cases", "provinces"]].to_numpy(),
+                hovertemplate=_("month %{x}: %{y:.2f} per 100,000 person-years (%{customdata[0]} cases, "
+                                "%{customdata[1]} provinces)") + "<extra></extra>")
+    fig.add_scatter(x=frame["months_since_start"], y=frame["arrest_rate"], name=_("arrest rate"), yaxis="y2",
+                    mode="lines+markers", line=dict(color=ACCENT, width=2.5),
+                    hovertemplate=_("month %{x}: %{y:.0%} arrested") + "<extra></extra>")
+    fig.update_layout(title=_("Since the unit arrived: all provinces pooled by months since their coverage start"),
+                      **LAYOUT,
+                      yaxis=dict(title=_("per 100,000 person-years"), rangemode="tozero"),
+                      yaxis2=dict(title=_("arrest rate"), tickformat=".0%", range=[0, 1.05], dtick=0.2, overlaying="y",
+                                  side="right", showgrid=False))
+    fig.update_xaxes(title_text=_("months since the unit arrived (0 = first month)"))
     return fig

@@ -18,7 +18,8 @@ from jinja2 import Template
 
 from dashboard import settings
 from dashboard.geo.boundaries import Boundaries
-from dashboard.measures.classify import COVERAGE_COLOURS, HATCH, HATCH_COLOUR
+from dashboard.i18n import _, fmt_decimal, fmt_int, fmt_percent
+from dashboard.measures.classify import COVERAGE_COLOURS, HATCH, HATCH_COLOUR, Breaks
 from dashboard.render import leaflet_assets
 
 CAMBODIA_BOUNDS = [[10.3, 101.3], [14.7, 107.7]]  # extra room west of the coast for the legend
@@ -119,10 +120,18 @@ def _legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> 
             f"<b>{html.escape(title)}</b>{rows}{note_html}</div>")
 
 
+def legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> str:
+    """The legend box as HTML, for a legend that several maps share (shown once, outside them)."""
+    return f'<div class="cpu-shared-legend" style="display:inline-block">{_legend_html(title, entries, note)}</div>'
+
+
 def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str,
-              legend: list[tuple[str, str]], note: str = "", selected: tuple[str, ...] = (),
+              legend: list[tuple[str, str]] | None, note: str = "", selected: tuple[str, ...] = (),
               height: int = 520) -> folium.Map:
-    """A province map: one clickable path per unit, tooltips in English and Khmer."""
+    """A province map: one clickable path per unit, tooltips in English and Khmer.
+
+    With ``legend`` None the map has no legend of its own (maps that share one).
+    """
     config = settings.current()
     tile_url = config.tile_url
     fmap = folium.Map(location=[12.6, 104.9], zoom_start=7, tiles=None, control_scale=True,
@@ -150,7 +159,8 @@ def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title
     if any(style.fill == HATCH for style in styles.values()):
         _HatchPattern().add_to(fmap)
     fmap.fit_bounds(CAMBODIA_BOUNDS)
-    _Legend(_legend_html(legend_title, legend, note)).add_to(fmap)
+    if legend is not None:
+        _Legend(_legend_html(legend_title, legend, note)).add_to(fmap)
     return fmap
 
 
@@ -228,47 +238,107 @@ def coverage_styles(boundaries: Boundaries, coverage: pd.DataFrame, day) -> tupl
     return styles, legend
 
 
-def choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covered_codes: list[str],
-                      measure: str, scheme: str, selection: tuple[str, ...] = ()) -> tuple[dict[str, UnitStyle], list]:
-    """Case counts or rate per 100,000 by unit, classified with mapclassify.
+#: Choropleth measures: (numerator column, denominator column or None, scale, legend number format).
+MEASURES = {
+    "count": ("cases", None, 1, "{:,.0f}"),
+    "rate": ("cases", "population", 100_000, "{:,.1f}"),
+    "person-time": ("cases_in_coverage", "person_years", 100_000, "{:,.1f}"),
+    "arrest rate": ("arrests", "cases", 100, "{:,.0f}%"),
+}
 
-    With a province ``selection``, other units are drawn as 'not selected' and
-    left out of the classes.
-    """
-    from dashboard.measures.classify import classify
 
+@dataclass
+class UnitValues:
+    """A measure summed to map units (Tboung Khmum inside Kampong Cham on 24-unit boundaries)."""
+
+    sums: pd.DataFrame  # per unit: the per-province columns summed, and pop_missing
+    values: pd.Series  # per unit: the measure (NaN where it cannot be computed)
+    outside: list[str]  # units outside the province selection
+
+
+def unit_values(boundaries: Boundaries, per_province: pd.DataFrame, measure: str,
+                selection: tuple[str, ...] = ()) -> UnitValues:
+    """The measure per unit: numerators and denominators are summed over a unit's provinces first."""
+    if measure not in MEASURES:
+        raise ValueError(f"unknown map measure {measure!r}; use one of {', '.join(MEASURES)}")
+    numerator, denominator, scale, _fmt = MEASURES[measure]
     frame = per_province.assign(unit=[boundaries.unit_for(c) for c in per_province["province_code"]])
     frame = frame[frame["unit"].notna()]
     selected_units = {boundaries.unit_for(c) for c in selection} - {None}
     outside = [u for u in boundaries.unit_codes if selected_units and u not in selected_units]
     frame = frame[~frame["unit"].isin(outside)]
-    grouped = frame.groupby("unit").agg(cases=("cases", "sum"), population=("population", "sum"),
-                                         pop_missing=("population", lambda s: s.isna().any()))
-    covered_units = {boundaries.unit_for(c) for c in covered_codes} - {None}
+    columns = [c for c in ("cases", "arrests", "population", "person_years", "cases_in_coverage", "covered_days")
+               if c in frame]
+    sums = frame.groupby("unit")[columns].sum(min_count=1)
+    sums["pop_missing"] = frame.groupby("unit")["population"].agg(lambda s: s.isna().any())
+    values = sums[numerator].astype(float) * scale
+    if denominator:
+        values = values / sums[denominator].where(sums[denominator] > 0)
+    if denominator in ("population", "person_years"):
+        values[sums["pop_missing"]] = float("nan")
+    return UnitValues(sums, values, outside)
+
+
+def _detail(measure: str, row: pd.Series, value: float) -> str:
+    cases = int(row["cases"])
+    detail = f"{cases:,} case{'s' if cases != 1 else ''}"
     if measure == "rate":
-        values = grouped["cases"] / grouped["population"] * 100_000
-        values[grouped["pop_missing"]] = float("nan")
-        fmt = "{:,.1f}"
+        detail += f"; {value:,.2f} per 100,000" if pd.notna(value) else "; no census figure"
+    elif measure == "person-time":
+        if row["covered_days"] == 0:
+            detail += _("; not covered in this period")
+        elif pd.isna(value):
+            detail += _("; no census figure")
+        else:
+            detail = _("{cases} while covered; {rate} per 100,000 person-years ({years} person-years)").format(
+                cases=fmt_int(row["cases_in_coverage"]), rate=fmt_decimal(value, 2),
+                years=fmt_int(row["person_years"]))
+    elif measure == "arrest rate" and cases:
+        detail = _("{arrests} of {cases} cases led to an arrest ({rate})").format(
+            arrests=fmt_int(row["arrests"]), cases=fmt_int(cases), rate=fmt_percent(value / 100))
+    return detail
+
+
+def choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covered_codes: list[str],
+                      measure: str, scheme: str, selection: tuple[str, ...] = (),
+                      breaks: Breaks | None = None) -> tuple[dict[str, UnitStyle], list]:
+    """Case counts, rates per 100,000 (people or person-years) or arrest rates by unit, classed with mapclassify.
+
+    With a province ``selection``, other units are drawn as 'not selected' and
+    left out of the classes. With ``breaks`` (classify.fixed_breaks over every
+    frame), the classes are the same in every frame. A person-time map counts
+    a unit as covered when it had covered time in the period.
+    """
+    from dashboard.measures.classify import classify
+
+    units = unit_values(boundaries, per_province, measure, selection)
+    sums, values = units.sums, units.values
+    if measure == "person-time":
+        covered = sums["covered_days"] > 0
     else:
-        values = grouped["cases"].astype(float)
-        fmt = "{:,.0f}"
-    covered = pd.Series({u: u in covered_units or grouped.loc[u, "cases"] > 0 for u in grouped.index})
-    classes = classify(values, covered, scheme, fmt=fmt)
+        covered_units = {boundaries.unit_for(c) for c in covered_codes} - {None}
+        covered = pd.Series({u: u in covered_units or sums.loc[u, "cases"] > 0 for u in sums.index}, dtype=bool)
+    no_cases = sums["cases"] == 0 if measure == "arrest rate" else None
+    classes = classify(values, covered, scheme, fmt=MEASURES[measure][3], breaks=breaks, no_cases=no_cases)
     styles = {}
-    for unit in grouped.index:
-        cases = int(grouped.loc[unit, "cases"])
-        value = values[unit]
-        detail = f"{cases:,} case{'s' if cases != 1 else ''}"
-        if measure == "rate":
-            detail += f"; {value:,.2f} per 100,000" if pd.notna(value) else "; no census figure"
-        styles[unit] = UnitStyle(classes.colours[unit], classes.labels[unit], detail,
+    for unit in sums.index:
+        styles[unit] = UnitStyle(classes.colours[unit], classes.labels[unit], _detail(measure, sums.loc[unit], values[unit]),
                                  dashed=classes.labels[unit] == "not covered")
     legend = list(classes.legend)
-    for unit in outside:
+    for unit in units.outside:
         styles[unit] = UnitStyle(NOT_SELECTED, "not selected", "outside the province filter")
-    if outside:
+    if units.outside:
         legend.append((NOT_SELECTED, "not selected"))
     return styles, legend
+
+
+def frame_breaks(boundaries: Boundaries, frames: list[pd.DataFrame], measure: str, scheme: str,
+                 selection: tuple[str, ...] = ()) -> Breaks | None:
+    """Class breaks computed once over every frame (years, periods), for maps that must share one legend."""
+    from dashboard.measures.classify import fixed_breaks
+
+    values = [unit_values(boundaries, f, measure, selection).values for f in frames]
+    return fixed_breaks(values, scheme, include_zero=measure == "arrest rate")
 
 
 def cases_without_polygon(boundaries: Boundaries, per_province: pd.DataFrame) -> list[tuple[str, int]]:

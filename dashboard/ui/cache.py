@@ -15,14 +15,17 @@ from dashboard.data import db, store
 from dashboard.data.dataset import Dataset
 from dashboard.data.seed import seed_demo_if_empty
 from dashboard.geo.boundaries import Boundaries, active_source, load_boundaries
-from dashboard.measures import metrics
+from dashboard.measures import compare, metrics, rollout, time_to_arrest
 from dashboard.measures.filters import Filters
 from dashboard.ui.context import Context
 
 #: Metrics that need case rows; every other case metric runs on the daily counts.
 ROW_METRICS = (metrics.by_victim,)
+#: Metrics that read the days from report to arrest per case (``Dataset.arrest_times``).
+TIME_METRICS = (time_to_arrest.headline, time_to_arrest.by_group, time_to_arrest.survival)
 #: Metrics that also take the coverage table after the case frame.
-WITH_COVERAGE = (metrics.summary,)
+WITH_COVERAGE = (metrics.summary, rollout.by_province, rollout.by_province_frames, rollout.since_arrival,
+                 rollout.outside_coverage, compare.change_by_province)
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,7 +76,7 @@ def metric(ctx: Context, func: Callable, filters: Filters | None = None, **kwarg
     """``func(cases, [coverage,] filters, **kwargs)`` for this context, cached per data version and arguments."""
     filters = filters or ctx.filters
     dataset = ctx.dataset
-    frame = dataset.cases if func in ROW_METRICS else dataset.counts
+    frame = dataset.cases if func in ROW_METRICS else dataset.arrest_times if func in TIME_METRICS else dataset.counts
     lead = (frame, dataset.coverage) if func in WITH_COVERAGE else (frame,)
     return _cached(_name(func), ctx.data_key, (filters,), tuple(sorted(kwargs.items())),
                    lambda: func(*lead, filters, **kwargs))

@@ -1,44 +1,97 @@
-"""Cases: choropleth of counts or rates, monthly trend, offences and a province table."""
+"""Cases: choropleth of counts or rates (per person-year under coverage by default), one map per year, compare
+two periods; monthly trend, "since the unit arrived", offences and a province table."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
-from dashboard.render import charts
-from dashboard.render import maps
-from dashboard.measures import metrics
+from dashboard.i18n import N_, _, fmt_int
+from dashboard.measures import metrics, rollout
 from dashboard.measures.classify import SCHEMES
+from dashboard.render import charts, maps
+from dashboard.ui import compare_view, playback, url_choices
 from dashboard.ui import components as ui
 from dashboard.ui.cache import boundaries, coverage_metric, metric
-from dashboard.ui.context import context
-from dashboard.ui.urlparams import check_choices
+from dashboard.ui.context import Context, context
 
-MEASURES = ["case count", "rate per 100,000"]
-CENSUSES = ["2008", "2019"]
-PROVINCE_COLUMNS = ["province_code", "province", "province_km", "cases", "arrests", "arrest_rate", "population", "per_100k"]
+PROVINCE_COLUMNS = ["province_code", "province", "province_km", "cases", "arrests", "arrest_rate", "population",
+                    "per_100k", "cases_in_coverage", "covered_days", "person_years", "per_100k_person_years"]
+#: URL value -> map measure (maps.MEASURES); the first is the default.
+MEASURES = {N_("rate per 100,000 person-years"): "person-time", N_("rate per 100,000"): "rate",
+            N_("case count"): "count"}
+TITLES = {"person-time": N_("Cases per 100,000 person-years under coverage"),
+          "rate": N_("Cases per 100,000 people"), "count": N_("Cases")}
+ONE_MAP, PER_YEAR, PLAY, COMPARE = N_("one map"), N_("one map per year"), N_("play by quarter"), N_("compare two periods")
+VIEWS = (ONE_MAP, PER_YEAR, PLAY, COMPARE)
+FRAME_KEY = "cases_quarter"
+CENSUSES = ("2008", "2019")
+
+
+def _settings() -> tuple[str, str, str, str]:
+    """Measure, classes, census and view, bound to the URL (a shared link reopens the same map)."""
+    for key, options in (("measure", list(MEASURES)), ("classes", list(SCHEMES)), ("census", list(CENSUSES)),
+                         ("view", list(VIEWS))):
+        url_choices.check_choice(key, options)
+    view = st.segmented_control(_("View"), list(VIEWS), default=VIEWS[0], key="view", bind="query-params",
+                                format_func=_) or VIEWS[0]
+    c1, c2, c3 = st.columns([5, 2, 1])
+    measure = c1.segmented_control(_("Show"), list(MEASURES), default=list(MEASURES)[0], key="measure",
+                                   bind="query-params", format_func=_) or list(MEASURES)[0]
+    scheme = c2.selectbox(_("Classes"), list(SCHEMES), key="classes", bind="query-params", format_func=_,
+                          help=_("How values are grouped into the legend's colours (mapclassify)."))
+    census = c3.selectbox(_("Census"), list(CENSUSES), key="census", bind="query-params",
+                          help=_("2008 is complete and nearest the programme's start; 2019 lacks Preah Sihanouk."))
+    return MEASURES[measure], scheme, census, view
 
 
 def render() -> None:
     ctx = context("cases")
-    ui.page_header(ctx, "Cases", "Serious cases of child abuse, child rape and homicide investigated")
-    check_choices({"measure": MEASURES, "classes": list(SCHEMES), "census": CENSUSES})
-    c1, c2, c3 = st.columns(3)
-    # bound to the URL too, so a shared link reopens the same map
-    measure = c1.segmented_control("Show", MEASURES, default=MEASURES[0], key="measure",
-                                   bind="query-params") or MEASURES[0]
-    scheme = c2.selectbox("Classes", list(SCHEMES), key="classes", bind="query-params",
-                          help="How values are grouped into the legend's colours (mapclassify).")
-    census = c3.selectbox("Census for rates", CENSUSES, key="census", bind="query-params",
-                          help="2008 is complete and nearest the programme's start; 2019 lacks Preah Sihanouk.")
-    per_province = metric(ctx, metrics.by_province, census=census)
+    ui.page_header(ctx, _("Cases"), _("Serious cases of child abuse, child rape and homicide investigated"))
+    measure, scheme, census, view = _settings()
+    if view == COMPARE:
+        compare_view.render(ctx, measure, scheme, census, _(TITLES[measure]), "cases")
+        return
+    per_province = metric(ctx, rollout.by_province, census=census)
+    if view == PER_YEAR:
+        _per_year(ctx, measure, scheme, census)
+    elif view == PLAY:
+        _play(ctx, measure, scheme, census)
+    else:
+        _one_map(ctx, per_province, measure, scheme)
+    _rate_note(ctx, measure, census)
+    ui.data_table(per_province[PROVINCE_COLUMNS], "cases_by_province", "cases_map_data")
+    if ui.no_cases(ctx):
+        return
+    monthly = metric(ctx, metrics.monthly)
+    st.plotly_chart(charts.monthly_trend(monthly), width="stretch", key="cases_trend")
+    ui.data_table(monthly, "monthly_cases", "cases_monthly")
+    _since_arrival(ctx, census)
+    left, right = st.columns(2)
+    with left:
+        offences = metric(ctx, metrics.by_offence)
+        st.plotly_chart(charts.offence_breakdown(offences), width="stretch", key="cases_offences")
+        ui.data_table(offences, "cases_by_offence", "cases_offence_data")
+    with right:
+        st.subheader(_("By province"))
+        table = per_province[per_province["cases"] > 0][PROVINCE_COLUMNS].sort_values("cases", ascending=False)
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            "arrest_rate": st.column_config.NumberColumn(_("arrest rate"), format="percent"),
+            "per_100k": st.column_config.NumberColumn(_("per 100,000"), format="%.2f"),
+            "per_100k_person_years": st.column_config.NumberColumn(_("per 100,000 person-years"), format="%.2f"),
+            "person_years": st.column_config.NumberColumn(_("person-years"), format="localized"),
+            "population": st.column_config.NumberColumn(_("population ({census})").format(census=census),
+                                                        format="localized"),
+        })
+        st.caption(_("Rates per 100,000 use the {census}.").format(census=metrics.CENSUS_NOTE[census]))
+
+
+def _one_map(ctx: Context, per_province, measure: str, scheme: str) -> None:
     covered = coverage_metric(ctx, metrics.active_provinces, metrics.period_end(ctx.filters, ctx.dataset.as_of))
     b = boundaries()
-    rate = measure == "rate per 100,000"
-    styles, legend = maps.choropleth_styles(b, per_province, covered, "rate" if rate else "count", scheme,
-                                            ctx.filters.provinces)
-    title = "Cases per 100,000 people" if rate else "Cases"
-    fmap = maps.build_map(b, styles, title, legend, b.map_note(),
-                          selected=ctx.filters.provinces)
+    styles, legend = maps.choropleth_styles(b, per_province, covered, measure, scheme, ctx.filters.provinces)
+    fmap = maps.build_map(b, styles, _(TITLES[measure]), legend, b.map_note(), selected=ctx.filters.provinces)
     ui.province_map(fmap, key="map_cases", name="cases_map")
     if b.map_note():
         st.caption(b.map_note())
@@ -46,23 +99,79 @@ def render() -> None:
     if unmapped:
         st.warning("Cases in provinces these boundaries have no polygon for (counted in every total and table, "
                    "not drawn): " + ", ".join(f"{name} ({n:,})" for name, n in unmapped), icon=":material/warning:")
-    ui.data_table(per_province[PROVINCE_COLUMNS], "cases_by_province", "cases_map_data")
-    if ui.no_cases(ctx):
+
+
+def _frame_styles(ctx: Context, measure: str, scheme: str, census: str, freq: str):
+    """Frames (label, last day, per province) with their map styles, all classed with the same breaks."""
+    frames = metric(ctx, rollout.by_province_frames, census=census, freq=freq)
+    b = boundaries()
+    breaks = maps.frame_breaks(b, [frame for _label, _end, frame in frames], measure, scheme, ctx.filters.provinces)
+    styled = []
+    for label, end, frame in frames:
+        covered = coverage_metric(ctx, metrics.active_provinces, end)
+        styles, legend = maps.choropleth_styles(b, frame, covered, measure, scheme, ctx.filters.provinces, breaks)
+        styled.append((label, frame, styles, legend))
+    return styled
+
+
+def _per_year(ctx: Context, measure: str, scheme: str, census: str) -> None:
+    """Small multiples: one map per calendar year, all classed with breaks computed once over every year."""
+    b = boundaries()
+    entries: list[tuple[str, str]] = []
+    columns = st.columns(3)
+    for i, (label, frame, styles, legend) in enumerate(_frame_styles(ctx, measure, scheme, census, "year")):
+        entries += [entry for entry in legend if entry not in entries]
+        with columns[i % 3]:
+            st.markdown(f"**{label}** · " + _("{n} cases").format(n=fmt_int(frame["cases"].sum())))
+            fmap = maps.build_map(b, styles, label, None, selected=ctx.filters.provinces, height=300)
+            ui.static_map(fmap, key=f"map_cases_{label}", height=300)
+    st.html(maps.legend_html(_(TITLES[measure]), compare_view.order_legend(entries),
+                             _("Every year uses the same classes, computed once over all years, so a colour "
+                               "means the same in each.")))
+    if b.map_note():
+        st.caption(b.map_note())
+
+
+def _play(ctx: Context, measure: str, scheme: str, census: str) -> None:
+    """One map stepping through the quarters, with classes fixed over all of them (the legend never changes)."""
+    frames = {label: (frame, styles, legend) for label, frame, styles, legend in
+              _frame_styles(ctx, measure, scheme, census, "quarter")}
+    b = boundaries()
+
+    def draw(label: str) -> None:
+        frame, styles, legend = frames[label]
+        title = f"{_(TITLES[measure])}, {label}"
+        fmap = maps.build_map(b, styles, title, legend, b.map_note(), selected=ctx.filters.provinces)
+        st.markdown(f"**{label}** · " + _("{n} cases").format(n=fmt_int(frame["cases"].sum())))
+        ui.province_map(fmap, key="map_cases_play", name=f"cases_{label}")
+
+    playback.player(FRAME_KEY, list(frames), draw, _("Quarter"), _("Play quarters"),
+                    help=_("Step through the quarters; the classes are computed once over all of them."))
+
+
+def _rate_note(ctx: Context, measure: str, census: str) -> None:
+    if measure != "person-time":
         return
-    monthly = metric(ctx, metrics.monthly)
-    st.plotly_chart(charts.monthly_trend(monthly), width="stretch", key="cases_trend")
-    ui.data_table(monthly, "monthly_cases", "cases_monthly")
-    left, right = st.columns(2)
-    with left:
-        offences = metric(ctx, metrics.by_offence)
-        st.plotly_chart(charts.offence_breakdown(offences), width="stretch", key="cases_offences")
-        ui.data_table(offences, "cases_by_offence", "cases_offence_data")
-    with right:
-        st.subheader("By province")
-        table = per_province[per_province["cases"] > 0][PROVINCE_COLUMNS].sort_values("cases", ascending=False)
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            "arrest_rate": st.column_config.NumberColumn("arrest rate", format="percent"),
-            "per_100k": st.column_config.NumberColumn("per 100,000", format="%.2f"),
-            "population": st.column_config.NumberColumn(f"population ({census})", format="localized"),
-        })
-        st.caption(f"Rates per 100,000 use the {metrics.CENSUS_NOTE[census]}.")
+    outside = metric(ctx, rollout.outside_coverage)
+    note = _("Rates per 100,000 person-years divide the cases reported while a province was covered by its "
+             "population ({census}) times the years it was covered within the selected period, so a province "
+             "reached late is not diluted by months before the unit arrived.").format(census=census)
+    if outside["cases"]:
+        note += " " + _("{n} case(s) reported outside their province's coverage ({before} before its start, {after} "
+                        "after its end, {never} where it never was) are left out of these rates; validation flags "
+                        "them.").format(n=fmt_int(outside["cases"]), before=fmt_int(outside["before_start"]),
+                                        after=fmt_int(outside["after_end"]), never=fmt_int(outside["never_covered"]))
+    st.caption(note)
+
+
+def _since_arrival(ctx: Context, census: str) -> None:
+    st.subheader(_("Since the unit arrived"))
+    frame = metric(ctx, rollout.since_arrival, census=census)
+    if frame.empty:
+        st.info(_("No province was covered in the selected period."), icon=":material/map:")
+        return
+    st.plotly_chart(charts.since_arrival(frame), width="stretch", key="cases_since_arrival")
+    st.caption(_("Month 0 is each province's first month of coverage. Every province adds its person-time only for "
+                 "the months it was covered within the selected period, so the later months rest on fewer, earlier "
+                 "provinces (see the 'provinces' column). Arrest rates have Wilson 95% intervals in the table."))
+    ui.data_table(frame, "cases_since_arrival", "cases_since_arrival_data")

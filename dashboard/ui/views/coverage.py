@@ -12,12 +12,11 @@ from dashboard.render import maps
 from dashboard.data.schema import PROGRAMME_START
 from dashboard.measures import metrics
 from dashboard.ui import components as ui
+from dashboard.ui import playback
 from dashboard.ui.cache import boundaries, coverage_metric
 from dashboard.ui.context import context
 
 SLIDER_KEY = "coverage_month"
-PLAY_KEY = "coverage_playing"
-TICK_SECONDS = 1.0
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -36,33 +35,12 @@ def render() -> None:
     months = _months(first, last)
     if last not in months:
         months.append(last)
-    playing = st.session_state.get(PLAY_KEY, False)
-    st.button("⏸ Pause" if playing else "▶ Play rollout", key="coverage_play_btn", on_click=_toggle_play,
-              args=(months,), help="Step through the rollout month by month from July 2013.")
-    # While playing, only this fragment reruns, once per tick.
-    st.fragment(_rollout, run_every=TICK_SECONDS if playing else None)(ctx, months)
+    playback.player(SLIDER_KEY, months, lambda day: _rollout(ctx, months, day), "Coverage on", "Play rollout",
+                    format_func=lambda d: d.strftime("%b %Y") if d.day == 1 else d.isoformat(),
+                    help="Step through the rollout month by month from July 2013.")
 
 
-def _toggle_play(months: list[date]) -> None:
-    """Button callback (runs before the script, so it may move the slider)."""
-    playing = st.session_state.get(PLAY_KEY, False)
-    if not playing and st.session_state.get(SLIDER_KEY, months[-1]) == months[-1]:
-        st.session_state[SLIDER_KEY] = months[0]
-    st.session_state[PLAY_KEY] = not playing
-
-
-def _rollout(ctx, months: list[date]) -> None:
-    if st.session_state.get(SLIDER_KEY) not in months:
-        st.session_state[SLIDER_KEY] = months[-1]
-    if st.session_state.get(PLAY_KEY):
-        i = months.index(st.session_state[SLIDER_KEY])
-        if i + 1 < len(months):
-            st.session_state[SLIDER_KEY] = months[i + 1]
-        else:  # the end: stop the timer with a full rerun
-            st.session_state[PLAY_KEY] = False
-            st.rerun()
-    day = st.select_slider("Coverage on", options=months, key=SLIDER_KEY,
-                           format_func=lambda d: d.strftime("%b %Y") if d.day == 1 else d.isoformat())
+def _rollout(ctx, months: list[date], day: date) -> None:
     info = coverage_metric(ctx, metrics.coverage_at, day)
     ui.kpi_row([("Provinces covered", f"{info['provinces_covered']} of {info['provinces_total']}", None),
                 ("Population covered", ui.fmt_share(info["population_covered_share"]), "2008 census"),

@@ -15,13 +15,12 @@ from dashboard.errors import UserFacingError
 from dashboard.render.markup import escape_markdown
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.data.ingest import ingest_file, ingest_log_frame, write_records
-from dashboard.data.validation import validate_file
-from dashboard.i18n import N_, _
 from dashboard.ui import audit_view
 from dashboard.ui import components as ui
 from dashboard.ui.cache import current_engine
 from dashboard.ui.context import context
-from dashboard.data.validation import validate_coverage
+from dashboard.data.validation import ValidationOptions, validate_coverage, validate_file
+from dashboard.i18n import N_, _, fmt_int
 
 
 def render() -> None:
@@ -49,8 +48,11 @@ def _upload(eng, ctx) -> None:
     if upload is None:
         return
     data = upload.getvalue()
+    coverage = ctx.dataset.coverage  # real coverage only: the demo's is removed by the first real ingest
+    options = ValidationOptions(coverage=coverage) if kind == "cases" and len(coverage) and \
+        not ctx.dataset.synthetic else None
     try:
-        report = validate_file(data, upload.name, kind)
+        report = validate_file(data, upload.name, kind, options)
     except UserFacingError as err:
         st.error(escape_markdown(err.message))
         return
@@ -60,6 +62,11 @@ def _upload(eng, ctx) -> None:
         st.dataframe(report.to_frame(), hide_index=True, width="stretch")
         return
     st.success(escape_markdown(f"{upload.name}: {report.rows} valid rows ({report.how_read})."))
+    if report.flags:
+        st.warning(_("{n} case(s) are reported outside their province's coverage. They can be written, but they "
+                     "are left out of rates per person-year: check their dates and provinces, or the coverage "
+                     "table.").format(n=fmt_int(report.outside_coverage)), icon=":material/warning:")
+        st.dataframe(pd.DataFrame([f.__dict__ for f in report.flags]), hide_index=True, width="stretch")
     if report.ignored_columns:
         st.caption(escape_markdown(f"Ignored columns: {', '.join(report.ignored_columns)}"))
     if st.button(f"Ingest {report.rows} rows", type="primary", key="ingest_button"):

@@ -1,0 +1,115 @@
+"""AppTest: the new measures on the Cases and Arrests pages, their URL keys, and compare mode."""
+
+from datetime import date
+
+import pytest
+
+from dashboard.ui import sidebar
+from tests.apphelpers import app, cli_summary, metrics, no_errors, shown
+
+COMPARE = {"view": "compare two periods", "period_a": ["2014-05-01", "2014-12-31"],
+           "period_b": ["2015-01-01", "2015-04-29"]}
+
+
+@pytest.fixture()
+def db_url(app_db):
+    return app_db
+
+
+def _warnings(at) -> str:
+    return " ".join(shown(w.value) for w in at.warning)
+
+
+def test_cases_page_defaults_to_person_time_and_shows_since_arrival(db_url):
+    at = app("pages/cases.py")
+    no_errors(at)
+    assert at.segmented_control(key="measure").value == "rate per 100,000 person-years"
+    assert any("person-years divide the cases reported while a province was covered" in c.value for c in at.caption)
+    assert any(s.value == "Since the unit arrived" for s in at.subheader)
+    per_province = at.dataframe[0].value
+    assert {"person_years", "per_100k_person_years", "cases_in_coverage"} <= set(per_province.columns)
+
+
+def test_one_map_per_year(db_url):
+    at = app("pages/cases.py", query={"view": "one map per year"})
+    no_errors(at)
+    years = [m.value for m in at.markdown if m.value.startswith("**20")]
+    assert [y[:8] for y in years] == ["**2013**", "**2014**", "**2015**"]
+    assert "84 cases" in years[2]
+
+
+def test_unknown_url_values_for_page_settings_warn(db_url):
+    at = app("pages/cases.py", query={"measure": "per goat", "classes": "random", "census": "1998", "view": "3d"})
+    no_errors(at)
+    text = _warnings(at)
+    for part in ("measure=per goat", "classes=random", "census=1998", "view=3d"):
+        assert f"URL parameter '{part}'" in text
+    assert at.segmented_control(key="measure").value == "rate per 100,000 person-years"  # the default, kept
+    at = app("pages/cases.py", query={**COMPARE, "period_a": ["2014-12-31", "not-a-date"]})
+    no_errors(at)
+    assert "URL parameter 'period_a=2014-12-31,not-a-date' needs two dates" in _warnings(at)
+
+
+def test_compare_periods_come_from_the_url_and_match_the_cli(db_url, capsys):
+    at = app("pages/cases.py", query=COMPARE)
+    no_errors(at)
+    assert at.date_input(key="period_a").value == (date(2014, 5, 1), date(2014, 12, 31))
+    assert at.date_input(key="period_b").value == (date(2015, 1, 1), date(2015, 4, 29))
+    earlier = cli_summary(capsys, db_url, "--from", "2014-05-01", "--to", "2014-12-31")
+    later = cli_summary(capsys, db_url, "--from", "2015-01-01", "--to", "2015-04-29")
+    m = metrics(at)
+    assert m["Cases, later period"] == str(later["cases"])
+    assert m["Arrest rate, later period"] == f"{later['arrest_rate']:.0%}"
+    table = at.dataframe[0].value
+    assert table["cases, earlier"].sum() == earlier["cases"] and table["cases, later"].sum() == later["cases"]
+    assert any("Newcombe" in m.value and "Poisson" in m.value for m in at.markdown)
+
+
+def test_compare_defaults_follow_the_sidebar_until_changed(db_url):
+    at = app("pages/arrests.py", query={"view": "compare two periods", "from": "2015-01-01"})
+    no_errors(at)
+    # the sidebar's range (2015-01-01 to the data's end), and the same number of days before it
+    assert at.date_input(key="period_b").value == (date(2015, 1, 1), date(2015, 4, 29))
+    assert at.date_input(key="period_a").value == (date(2014, 9, 4), date(2014, 12, 31))  # 119 days each
+    at.date_input(key=sidebar.KEY_FROM).set_value(date(2015, 2, 1)).run()
+    assert at.date_input(key="period_b").value == (date(2015, 2, 1), date(2015, 4, 29))
+    at.date_input(key="period_a").set_value((date(2014, 1, 1), date(2014, 3, 31))).run()
+    at.date_input(key=sidebar.KEY_FROM).set_value(date(2015, 3, 1)).run()
+    no_errors(at)
+    assert at.date_input(key="period_a").value == (date(2014, 1, 1), date(2014, 3, 31))  # chosen: kept
+
+
+def test_arrests_time_to_arrest_matches_the_cli(db_url, capsys):
+    at = app("pages/arrests.py")
+    no_errors(at)
+    s = cli_summary(capsys, db_url)
+    m = metrics(at)
+    assert m["Median days"] == f"{s['median_days_to_arrest']:.0f}"
+    assert m["Within 30 days"] == f"{s['arrests_within_30_days_share']:.0%}"
+    assert m["Cases left out"] == str(s["cases_excluded_from_time_to_arrest"])
+    at = app("pages/arrests.py", query={"km_province": "Phnom Penh", "tta_by": "quarter"})
+    no_errors(at)
+    assert at.selectbox(key="km_province").value == "Phnom Penh"
+    assert any("Log-rank test, Phnom Penh against the other provinces" in c.value for c in at.caption)
+    at = app("pages/arrests.py", query={"km_province": "Atlantis", "tta_by": "district", "view": "sideways"})
+    no_errors(at)
+    text = _warnings(at)
+    assert "'km_province=Atlantis' is not a province name" in text
+    assert "'tta_by=district'" in text and "'view=sideways'" in text
+
+
+def test_arrests_compare_view_runs(db_url):
+    at = app("pages/arrests.py", query=COMPARE)
+    no_errors(at)
+    assert "Arrest rate, later period" in metrics(at)
+
+
+def test_play_by_quarter_steps_with_one_set_of_classes(db_url):
+    at = app("pages/cases.py", query={"view": "play by quarter"})
+    no_errors(at)
+    slider = at.select_slider(key="cases_quarter")
+    assert slider.options[0] == "2013Q3" and slider.options[-1] == "2015Q2" and slider.value == "2015Q2"
+    at.button(key="cases_quarter_play_btn").click().run()
+    no_errors(at)
+    assert at.select_slider(key="cases_quarter").value in ("2013Q3", "2013Q4")  # restarted from the first quarter
+    assert at.session_state["cases_quarter_playing"] is True
