@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard.access import audit, auth, modes
 from dashboard.data import store
+from dashboard.render.markup import escape_markdown
 from dashboard.i18n import _
 from dashboard.ui import signin
 
@@ -130,7 +131,8 @@ def account_box(who: Viewer, engine) -> None:
                       "in. Sign-in becomes required once real data is ingested or users are added."),
                     icon=":material/lock_open:")
             return
-        st.caption(_("Signed in as **{user}** ({role})").format(user=who.username, role=who.role))
+        st.caption(_("Signed in as **{user}** ({role})").format(user=escape_markdown(who.username),
+                                                                role=escape_markdown(who.role)))
         if st.button(_("Sign out"), key="sign_out"):
             if who.mode == modes.OIDC:  # the provider's identity cookie: Streamlit's st.logout clears it
                 audit.record(engine, who.username, audit.SIGN_OUT)
@@ -144,7 +146,7 @@ def oidc_login_page(engine, page_path: str = "", page_title: str = "") -> None:
     st.caption(_("Internal pages hold confidential information about children."))
     denied = st.session_state.get(_DENIED)
     if denied:
-        st.error(denied)
+        st.error(escape_markdown(denied))  # it quotes the e-mail address the provider returned
         if st.button(_("Sign out")):
             st.logout()
         return
