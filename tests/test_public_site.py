@@ -181,3 +181,27 @@ def test_the_brief_without_an_export_explains(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "export-public" in err and "Traceback" not in err
     assert not (tmp_path / "b.pdf").exists()
+
+
+def test_the_brief_without_pango_explains_what_to_install(tmp_path, monkeypatch, capsys):
+    """WeasyPrint raises OSError at import when the system lacks Pango: a message, not a traceback."""
+    import builtins
+
+    from dashboard.cli import main
+    from dashboard.data.demo import write_demo
+
+    write_demo(tmp_path / "demo")
+    assert main(["export-public", "--data", str(tmp_path / "demo"), "--out", str(tmp_path / "pub")]) == 0
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name.startswith("weasyprint"):
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    capsys.readouterr()
+    assert main(["brief", "--public-dir", str(tmp_path / "pub"), "--out", str(tmp_path / "b.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "Pango" in err and "apt-get install" in err and "Traceback" not in err
+    assert not (tmp_path / "b.pdf").exists()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.geo.boundaries import Boundaries, attribution
+from dashboard.errors import UserFacingError
 from dashboard.i18n import _, fmt_date, use_language
 from dashboard.publish import public_figures, public_view
 from dashboard.publish.public_export import PublicData, read_export
@@ -200,10 +201,20 @@ def _with_actual_text() -> None:
     draw.draw_text = draw_text
 
 
+def _weasyprint_html():
+    """WeasyPrint's HTML class, or a clear message when the system's Pango library is missing."""
+    try:
+        from weasyprint import HTML
+    except OSError:  # WeasyPrint loads Pango (a system library) when imported
+        raise UserFacingError(_("The donor brief needs the Pango text library, which is not installed here."),
+                              _("Install it (Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0), "
+                                "then try again.")) from None
+    return HTML
+
+
 def render_pdf(data: PublicData, boundaries: Boundaries, lang: str) -> bytes:
     """The one-page PDF in ``lang``."""
-    from weasyprint import HTML
-
+    HTML = _weasyprint_html()  # noqa: N806 - WeasyPrint's class
     _with_actual_text()
     with use_language(lang):
         page = brief_html(data, boundaries, fonts.font_file().as_uri())
