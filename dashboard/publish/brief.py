@@ -212,6 +212,15 @@ def _weasyprint_html():
     return HTML
 
 
+def unavailable_reason() -> str | None:
+    """Why the brief cannot be rendered on this machine (no Pango), or None when it can."""
+    try:
+        _weasyprint_html()
+    except UserFacingError as err:
+        return err.message
+    return None
+
+
 def render_pdf(data: PublicData, boundaries: Boundaries, lang: str) -> bytes:
     """The one-page PDF in ``lang``."""
     HTML = _weasyprint_html()  # noqa: N806 - WeasyPrint's class

@@ -109,6 +109,12 @@ def _downloads(data: PublicData) -> None:
         col.download_button(name, (folder / name).read_bytes(), file_name=name, key=f"public_dl_{name}")
     meta = folder / "metadata.json"
     stamp = meta.stat().st_mtime if meta.exists() else 0.0
+    from dashboard.publish.brief import unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:  # the server lacks Pango: say so instead of offering a download that would fail
+        st.caption(escape_markdown(reason))
+        return
     cols = st.columns(len(LANGUAGES))
     for col, (code, name) in zip(cols, LANGUAGES.items()):
         col.download_button(_("Summary for donors (PDF, {language})").format(language=name),
