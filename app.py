@@ -14,34 +14,35 @@ import streamlit as st
 from dashboard.access import modes
 from dashboard.access import auth
 from dashboard.errors import UserFacingError
+from dashboard.i18n import N_, _
 from dashboard.render.markup import escape_markdown
 from dashboard.render import fonts
 from dashboard.ui import cache, gate, language, sidebar
 from dashboard.ui.context import Context, running_pages, set_context
 
-st.set_page_config(page_title="Child Protection Unit dashboard", page_icon="🛡️", layout="wide")
 language.apply()  # before anything is drawn, so every string of this run is in the chosen language
+st.set_page_config(page_title=_("Child Protection Unit dashboard"), page_icon="🛡️", layout="wide")
 fonts.ensure_installed()  # the Khmer web font the theme (config.toml) serves from /app/static
 language.switch()
 
-PAGE_SPECS = {  # name -> (file, title, icon)
-    "overview": ("pages/overview.py", "Overview", ":material/space_dashboard:"),
-    "coverage": ("pages/coverage.py", "Coverage", ":material/map:"),
-    "cases": ("pages/cases.py", "Cases", ":material/folder_open:"),
-    "arrests": ("pages/arrests.py", "Arrests", ":material/gavel:"),
-    "analysis": ("pages/analysis.py", "Analysis", ":material/query_stats:"),
-    "data": ("pages/data.py", "Data", ":material/upload_file:"),
-    "about": ("pages/about.py", "About", ":material/info:"),
+PAGE_SPECS = {  # name -> (file, title, icon); titles are translated when the page is registered
+    "overview": ("pages/overview.py", N_("Overview"), ":material/space_dashboard:"),
+    "coverage": ("pages/coverage.py", N_("Coverage"), ":material/map:"),
+    "cases": ("pages/cases.py", N_("Cases"), ":material/folder_open:"),
+    "arrests": ("pages/arrests.py", N_("Arrests"), ":material/gavel:"),
+    "analysis": ("pages/analysis.py", N_("Analysis"), ":material/query_stats:"),
+    "data": ("pages/data.py", N_("Data"), ":material/upload_file:"),
+    "about": ("pages/about.py", N_("About"), ":material/info:"),
 }
 
 
 def page(name: str, default: bool = False) -> st.Page:
     path, title, icon = PAGE_SPECS[name]
-    return st.Page(path, title=title, icon=icon, default=default)
+    return st.Page(path, title=_(title), icon=icon, default=default)
 
 
 def run_public() -> None:
-    run_gate_pages([st.Page("pages/public.py", title="Public dashboard", icon=":material/public:", default=True),
+    run_gate_pages([st.Page("pages/public.py", title=_("Public dashboard"), icon=":material/public:", default=True),
                     page("about")])
 
 

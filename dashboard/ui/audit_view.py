@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.access import audit
-from dashboard.i18n import _
+from dashboard.i18n import _, fmt_int
 from dashboard.render.safe_csv import to_safe_csv
+from dashboard.ui.components import localized_columns
 from dashboard.ui.downloads import audited
 
 #: Entries shown at most (newest first); the CLI reads the whole trail.
@@ -24,9 +25,9 @@ def render(engine) -> None:
     period = right.date_input(_("Dates"), value=(), key="audit_dates", format="YYYY-MM-DD")
     since, until = (tuple(period) + (None, None))[:2] if isinstance(period, (tuple, list)) else (period, period)
     frame = audit.query(engine, since, until, user, actions, limit=SHOWN)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(localized_columns(frame), hide_index=True, width="stretch")
     if len(frame) == SHOWN:
         st.caption(_("Showing the newest {count} entries; narrow the filters, or use "
-                     "`python -m dashboard audit`.").format(count=SHOWN))
+                     "`python -m dashboard audit`.").format(count=fmt_int(SHOWN)))
     st.download_button(_("Download CSV"), audited(lambda: to_safe_csv(frame), "audit_trail.csv", len(frame)),
                        file_name="audit_trail.csv", mime="text/csv", key="audit_download", on_click="ignore")

@@ -16,6 +16,7 @@ from dashboard.data.dataset import Dataset
 from dashboard.data.seed import seed_demo_if_empty
 from dashboard.geo.boundaries import Boundaries, active_source, load_boundaries
 from dashboard.measures import compare, metrics, rollout, time_to_arrest
+from dashboard.i18n import _
 from dashboard.measures.filters import Filters
 from dashboard.ui.context import Context
 
@@ -38,7 +39,7 @@ def current_engine():
     return engine(db.resolve_url())
 
 
-@st.cache_resource(show_spinner="Loading case data…", max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _dataset(url: str, version: int) -> Dataset:
     return store.load_from_db(engine(url))
 
@@ -49,7 +50,8 @@ def current_dataset() -> tuple[Dataset, str]:
     eng = engine(url)
     seed_demo_if_empty(eng, url)
     version = store.data_version(eng)
-    return _dataset(url, version), f"{db.redact(url)}#{version}"
+    with st.spinner(_("Loading case data…")):
+        return _dataset(url, version), f"{db.redact(url)}#{version}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from dashboard.render import leaflet_assets
 from dashboard.render import maps
 from dashboard.geo.gazetteer import load_gazetteer
-from dashboard.i18n import fmt_percent
+from dashboard.i18n import N_, _, fmt_date, fmt_percent, get_language, DEFAULT_LANGUAGE
 from dashboard.render.safe_csv import to_safe_csv
 from dashboard.ui import sidebar
 from dashboard.ui.context import Context
@@ -20,14 +20,15 @@ MAP_RETURNS = ["last_active_drawing"]
 
 def synthetic_banner(ctx: Context) -> None:
     if ctx.dataset.synthetic:
-        st.warning("**SYNTHETIC demo data.** These are invented records that reproduce the programme's published "
-                   "figures (369 cases, 84 in 2015, 86% arrests). They are not real cases.", icon=":material/science:")
+        st.warning(_("**SYNTHETIC demo data.** These are invented records that reproduce the programme's published "
+                     "figures (369 cases, 84 in 2015, 86% arrests). They are not real cases."),
+                   icon=":material/science:")
 
 
 def page_header(ctx: Context, title: str, subtitle: str = "") -> None:
     st.title(title)
     as_of = ctx.dataset.as_of
-    line = f"Data as of **{as_of.isoformat()}**" if as_of else "No case data loaded"
+    line = _("Data as of **{day}**").format(day=fmt_date(as_of)) if as_of else _("No case data loaded")
     line += f" · {ctx.filters.describe()}"
     if subtitle:
         st.caption(subtitle)
@@ -41,17 +42,20 @@ def no_cases(ctx: Context) -> bool:
     from dashboard.ui.cache import metric
 
     if metric(ctx, metrics.summary)["cases"] == 0:
-        st.info("No cases match these filters. Widen the date range or clear the province and offence filters.",
+        st.info(_("No cases match these filters. Widen the date range or clear the province and offence filters."),
                 icon=":material/search_off:")
         return True
     return False
 
 
-def data_table(frame: pd.DataFrame, name: str, key: str, label: str = "Show data") -> None:
-    """An expander with the table behind a chart, and a formula-safe CSV download."""
-    with st.expander(label):
-        st.dataframe(frame, hide_index=True, width="stretch")
-        st.download_button("Download CSV", audited(lambda: to_safe_csv(frame), f"{name}.csv", len(frame)),
+def data_table(frame: pd.DataFrame, name: str, key: str, label: str | None = None) -> None:
+    """An expander with the table behind a chart, and a formula-safe CSV download.
+
+    The table's headers are shown in the interface language; the CSV keeps the documented English keys.
+    """
+    with st.expander(label or _("Show data")):
+        st.dataframe(localized_columns(frame), hide_index=True, width="stretch")
+        st.download_button(_("Download CSV"), audited(lambda: to_safe_csv(frame), f"{name}.csv", len(frame)),
                            file_name=f"{name}.csv", mime="text/csv", key=f"dl_{key}", on_click="ignore")
 
 
@@ -81,7 +85,7 @@ def province_map(fmap, key: str, name: str, height: int = 520) -> None:
     leaflet_assets.ensure_installed()
     st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=MAP_RETURNS,
               on_change=lambda: _on_map_click(key))
-    st.download_button("Download map (HTML)", audited(lambda: maps.standalone_html(fmap).encode("utf-8"),
+    st.download_button(_("Download map (HTML)"), audited(lambda: maps.standalone_html(fmap).encode("utf-8"),
                                                       f"{name}.html", None),
                        file_name=f"{name}.html", mime="text/html", key=f"dl_map_{key}", on_click="ignore")
 
@@ -101,3 +105,36 @@ def kpi_row(items: list[tuple[str, str, str | None]]) -> None:
 
 def fmt_share(value: float | None) -> str:
     return fmt_percent(value)
+
+
+#: Column keys of the tables shown on screen -> their header in the interface language. English shows the keys
+#: themselves (they are the CSV downloads' documented names); other languages show these labels.
+COLUMN_LABELS: dict[str, str] = {
+    "province_code": N_("province code"), "province": N_("province"), "province_km": N_("province (Khmer)"),
+    "province_name": N_("province"), "cases": N_("cases"), "arrests": N_("arrests"),
+    "arrest_rate": N_("arrest rate"), "population": N_("population"), "per_100k": N_("per 100,000"),
+    "cases_in_coverage": N_("cases in coverage"), "covered_days": N_("days covered"),
+    "person_years": N_("person-years"), "per_100k_person_years": N_("per 100,000 person-years"),
+    "ci_low": N_("95% interval, low"), "ci_high": N_("95% interval, high"), "ranked": N_("ranked"),
+    "month": N_("month"), "quarter": N_("quarter"), "year": N_("year"), "date": N_("date"),
+    "cumulative": N_("cumulative"), "cumulative_cases": N_("cumulative cases"),
+    "offence": N_("offence"), "offence_km": N_("offence (Khmer)"), "share": N_("share"),
+    "start_date": N_("start date"), "end_date": N_("end date"), "covered": N_("covered"),
+    "case_id": N_("case ID"), "district": N_("district"), "victim_age": N_("victim age"),
+    "victim_sex": N_("victim sex"), "arrest": N_("arrest"), "arrest_date": N_("arrest date"),
+    "age_band": N_("age band"), "sex": N_("sex"),
+}
+
+
+def localized_config(config: dict) -> dict:
+    """A ``column_config`` keyed by column keys, re-keyed to the headers :func:`localized_columns` shows."""
+    if get_language() == DEFAULT_LANGUAGE:
+        return config
+    return {_(COLUMN_LABELS[k]) if k in COLUMN_LABELS else k: v for k, v in config.items()}
+
+
+def localized_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its headers in the interface language (unchanged in English, whose headers are the keys)."""
+    if get_language() == DEFAULT_LANGUAGE:
+        return frame
+    return frame.rename(columns={c: _(COLUMN_LABELS[c]) for c in frame.columns if c in COLUMN_LABELS})

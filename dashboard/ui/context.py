@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard.access.auth import pages_for
 from dashboard.data.dataset import Dataset
 from dashboard.measures.filters import Filters
+from dashboard.i18n import _
 from dashboard.paths import PROJECT_ROOT
 
 _CONTEXT_KEY = "_cpu_context"
@@ -53,7 +54,7 @@ def ensure_shell() -> None:
     if getattr(_run, "via_app", False):
         return
     if getattr(_run, "in_shell", False):  # app.py is running but did not route here: never render ungated
-        st.error("This page is not available. Open the dashboard's home page and sign in.")
+        st.error(_("This page is not available. Open the dashboard's home page and sign in."))
         st.stop()
     _run.in_shell = True
     try:
@@ -81,7 +82,7 @@ def context(page: str) -> Context:
     ensure_shell()
     ctx = st.session_state.get(_CONTEXT_KEY)
     if ctx is None or page not in pages_for(ctx.role):
-        st.error("This page is not available. Open the dashboard's home page and sign in.")
+        st.error(_("This page is not available. Open the dashboard's home page and sign in."))
         st.stop()
     _run.page = page
     return ctx

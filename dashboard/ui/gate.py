@@ -18,9 +18,11 @@ import streamlit as st
 from dashboard.access import audit, auth, modes
 from dashboard.data import store
 from dashboard.render.markup import escape_markdown
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.ui import signin
 
+#: Role names as shown (the stored role stays English).
+ROLE_LABELS = {"leadership": N_("leadership"), "analyst": N_("analyst"), "admin": N_("admin")}
 _NOTICE = "_cpu_notice"
 _DENIED = "_cpu_denied"
 
@@ -83,8 +85,8 @@ def signed_out_pages(who: Viewer, engine, specs: Mapping[str, tuple], visible: l
         if who.mode == modes.LOCKED:
             return setup_needed_page
         if who.mode == modes.OIDC:
-            return lambda: oidc_login_page(engine, name, title)
-        return lambda: login.render(name, title)
+            return lambda: oidc_login_page(engine, name, _(title) if title else "")
+        return lambda: login.render(name, _(title) if title else "")
 
     home = st.Page(for_page("", ""), title=_("Setup needed") if who.mode == modes.LOCKED else _("Sign in"),
                    icon=":material/login:", url_path="login", default=True)
@@ -103,7 +105,7 @@ def refused_pages(allowed: list[str], specs: Mapping[str, tuple], first: st.Page
         # set here, and no parameters at all would try to clear them); the refused page's own settings mean nothing.
         st.switch_page(first, query_params={})
 
-    return [_hidden(lambda: refuse(), name, spec[1]) for name, spec in specs.items() if name not in allowed]
+    return [_hidden(lambda: refuse(), name, _(spec[1])) for name, spec in specs.items() if name not in allowed]
 
 
 def show_notice() -> None:
@@ -132,7 +134,7 @@ def account_box(who: Viewer, engine) -> None:
                     icon=":material/lock_open:")
             return
         st.caption(_("Signed in as **{user}** ({role})").format(user=escape_markdown(who.username),
-                                                                role=escape_markdown(who.role)))
+                                                                role=escape_markdown(_(ROLE_LABELS.get(who.role, who.role)))))
         if st.button(_("Sign out"), key="sign_out"):
             if who.mode == modes.OIDC:  # the provider's identity cookie: Streamlit's st.logout clears it
                 audit.record(engine, who.username, audit.SIGN_OUT)
@@ -158,4 +160,4 @@ def oidc_login_page(engine, page_path: str = "", page_title: str = "") -> None:
 
 def setup_needed_page() -> None:
     st.title(_("Sign-in must be configured"))
-    st.error(modes.LOCKED_MESSAGE)
+    st.error(_(modes.LOCKED_MESSAGE))

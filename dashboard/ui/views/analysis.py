@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard.i18n import _, fmt_int
 from dashboard.render import charts
 from dashboard.measures import metrics
 from dashboard.measures.metrics import filter_mask
@@ -22,7 +23,7 @@ EXPORT_COLUMNS = ["case_id", "date", "province_code", "province", "province_km",
 
 def render() -> None:
     ctx = context("analysis")
-    ui.page_header(ctx, "Analysis", "Case-level drill-down for analysts. Handle exports as confidential records.")
+    ui.page_header(ctx, _("Analysis"), _("Case-level drill-down for analysts. Handle exports as confidential records."))
     if ui.no_cases(ctx):
         return
     victims = metric(ctx, metrics.by_victim)
@@ -30,12 +31,12 @@ def render() -> None:
     ui.data_table(victims, "victims_by_age_and_sex", "analysis_victims_data")
     cases = ctx.dataset.cases
     positions = np.flatnonzero(filter_mask(cases, ctx.filters))
-    st.subheader(f"Case records ({len(positions):,})")
+    st.subheader(_("Case records ({n})").format(n=fmt_int(len(positions))))
     # only the shown rows are built on each rerun; the full export is built when clicked
-    st.dataframe(_records(cases, positions[:SHOWN_ROWS]), hide_index=True, width="stretch")
+    st.dataframe(ui.localized_columns(_records(cases, positions[:SHOWN_ROWS])), hide_index=True, width="stretch")
     if len(positions) > SHOWN_ROWS:
-        st.caption(f"Showing the first {SHOWN_ROWS:,} rows; the export holds them all.")
-    st.download_button("Export case records (CSV)",
+        st.caption(_("Showing the first {n} rows; the export holds them all.").format(n=fmt_int(SHOWN_ROWS)))
+    st.download_button(_("Export case records (CSV)"),
                        audited(lambda: to_safe_csv(_records(cases, positions)), "case_records_CONFIDENTIAL.csv",
                                len(positions)),
                        file_name="case_records_CONFIDENTIAL.csv", mime="text/csv", key="analysis_export",

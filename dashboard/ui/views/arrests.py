@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.geo.gazetteer import load_gazetteer
-from dashboard.i18n import N_, _, fmt_decimal, fmt_int, fmt_percent
+from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent
 from dashboard.measures import metrics
 from dashboard.measures import time_to_arrest as tta
 from dashboard.measures.metrics import MIN_CASES_TO_RANK
@@ -35,8 +35,8 @@ def render() -> None:
     per_province = metric(ctx, metrics.by_province)
     st.plotly_chart(charts.arrest_rate_by_province(per_province, s["arrest_rate"]), width="stretch",
                     key="arrests_by_province")
-    st.caption(f"Provinces with fewer than {MIN_CASES_TO_RANK} cases are shown in grey and not ranked: their "
-               "intervals are too wide for a fair comparison. Bars are Wilson 95% score intervals.")
+    st.caption(_("Provinces with fewer than {n} cases are shown in grey and not ranked: their intervals are too "
+                 "wide for a fair comparison. Bars are Wilson 95% score intervals.").format(n=fmt_int(MIN_CASES_TO_RANK)))
     ui.data_table(per_province[per_province["cases"] > 0][
         ["province_code", "province", "province_km", "cases", "arrests", "arrest_rate", "ci_low", "ci_high", "ranked"]],
         "arrest_rate_by_province", "arrests_province_data")
@@ -115,7 +115,7 @@ def _survival(ctx: Context) -> None:
 
 def _follow_up(ctx: Context) -> str:
     end = tta.follow_up_end(ctx.dataset.cases)
-    return end.date().isoformat() if end is not None else "–"
+    return fmt_date(end.date()) if end is not None else "–"
 
 
 def _by_group(ctx: Context) -> None:

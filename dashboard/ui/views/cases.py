@@ -76,15 +76,15 @@ def render() -> None:
     with right:
         st.subheader(_("By province"))
         table = per_province[per_province["cases"] > 0][PROVINCE_COLUMNS].sort_values("cases", ascending=False)
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
+        st.dataframe(ui.localized_columns(table), hide_index=True, width="stretch", column_config=ui.localized_config({
             "arrest_rate": st.column_config.NumberColumn(_("arrest rate"), format="percent"),
             "per_100k": st.column_config.NumberColumn(_("per 100,000"), format="%.2f"),
             "per_100k_person_years": st.column_config.NumberColumn(_("per 100,000 person-years"), format="%.2f"),
             "person_years": st.column_config.NumberColumn(_("person-years"), format="localized"),
             "population": st.column_config.NumberColumn(_("population ({census})").format(census=census),
                                                         format="localized"),
-        })
-        st.caption(_("Rates per 100,000 use the {census}.").format(census=metrics.CENSUS_NOTE[census]))
+        }))
+        st.caption(_("Rates per 100,000 use the {census}.").format(census=_(metrics.CENSUS_NOTE[census])))
 
 
 def _one_map(ctx: Context, per_province, measure: str, scheme: str) -> None:
@@ -97,8 +97,9 @@ def _one_map(ctx: Context, per_province, measure: str, scheme: str) -> None:
         st.caption(b.map_note())
     unmapped = maps.cases_without_polygon(b, per_province)
     if unmapped:
-        st.warning("Cases in provinces these boundaries have no polygon for (counted in every total and table, "
-                   "not drawn): " + ", ".join(f"{name} ({n:,})" for name, n in unmapped), icon=":material/warning:")
+        st.warning(_("Cases in provinces these boundaries have no polygon for (counted in every total and table, "
+                     "not drawn): {provinces}").format(provinces=", ".join(f"{name} ({fmt_int(n)})" for name, n in unmapped)),
+                   icon=":material/warning:")
 
 
 def _frame_styles(ctx: Context, measure: str, scheme: str, census: str, freq: str):

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.render import charts
 from dashboard.render import maps
 from dashboard.data.schema import PROGRAMME_START
+from dashboard.i18n import _, fmt_date, fmt_int, fmt_month
 from dashboard.measures import metrics
 from dashboard.ui import components as ui
 from dashboard.ui import playback
@@ -25,29 +26,30 @@ def _months(first: date, last: date) -> list[date]:
 
 def render() -> None:
     ctx = context("coverage")
-    ui.page_header(ctx, "Coverage", "Provinces where the programme operates, and since when")
+    ui.page_header(ctx, _("Coverage"), _("Provinces where the programme operates, and since when"))
     cov = ctx.dataset.coverage
     if cov.empty:
-        st.info("No coverage table is loaded. An admin can add one on the Data page.", icon=":material/map:")
+        st.info(_("No coverage table is loaded. An admin can add one on the Data page."), icon=":material/map:")
         return
     first = min(cov["start_date"].min().date(), PROGRAMME_START)
     last = metrics.period_end(ctx.filters, ctx.dataset.as_of)
     months = _months(first, last)
     if last not in months:
         months.append(last)
-    playback.player(SLIDER_KEY, months, lambda day: _rollout(ctx, months, day), "Coverage on", "Play rollout",
-                    format_func=lambda d: d.strftime("%b %Y") if d.day == 1 else d.isoformat(),
-                    help="Step through the rollout month by month from July 2013.")
+    playback.player(SLIDER_KEY, months, lambda day: _rollout(ctx, months, day), _("Coverage on"), _("Play rollout"),
+                    format_func=lambda d: fmt_month(d) if d.day == 1 else fmt_date(d),
+                    help=_("Step through the rollout month by month from July 2013."))
 
 
 def _rollout(ctx, months: list[date], day: date) -> None:
     info = coverage_metric(ctx, metrics.coverage_at, day)
-    ui.kpi_row([("Provinces covered", f"{info['provinces_covered']} of {info['provinces_total']}", None),
-                ("Population covered", ui.fmt_share(info["population_covered_share"]), "2008 census"),
-                ("Area covered", ui.fmt_share(info["area_covered_share"]), "Province areas (km²)")])
+    ui.kpi_row([(_("Provinces covered"), _("{covered} of {total}").format(covered=fmt_int(info["provinces_covered"]),
+                                                                       total=fmt_int(info["provinces_total"])), None),
+                (_("Population covered"), ui.fmt_share(info["population_covered_share"]), _("2008 census")),
+                (_("Area covered"), ui.fmt_share(info["area_covered_share"]), _("Province areas (km²)"))])
     b = boundaries()
     styles, legend = maps.coverage_styles(b, ctx.dataset.coverage, day)
-    fmap = maps.build_map(b, styles, f"Coverage on {day.isoformat()}", legend, b.map_note(),
+    fmap = maps.build_map(b, styles, _("Coverage on {day}").format(day=fmt_date(day)), legend, b.map_note(),
                           selected=ctx.filters.provinces)
     ui.province_map(fmap, key="map_coverage", name=f"coverage_{day.isoformat()}")
     if b.map_note():

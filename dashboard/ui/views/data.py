@@ -25,10 +25,10 @@ from dashboard.i18n import N_, _, fmt_int
 
 def render() -> None:
     ctx = context("data")
-    ui.page_header(ctx, "Data", "Upload case records and coverage, manage boundaries, and review the ingest log")
+    ui.page_header(ctx, _("Data"), _("Upload case records and coverage, manage boundaries, and review the ingest log"))
     eng = current_engine()
     tab_upload, tab_coverage, tab_boundaries, tab_log, tab_audit = st.tabs(
-        ["Upload records", "Coverage table", "Boundaries", "Ingest log", _("Audit trail")])
+        [_("Upload records"), _("Coverage table"), _("Boundaries"), _("Ingest log"), _("Audit trail")])
     with tab_upload:
         _upload(eng, ctx)
     with tab_coverage:
@@ -36,15 +36,17 @@ def render() -> None:
     with tab_boundaries:
         _boundaries(eng, ctx)
     with tab_log:
-        st.dataframe(ingest_log_frame(eng), hide_index=True, width="stretch")
+        st.dataframe(ui.localized_columns(ingest_log_frame(eng)), hide_index=True, width="stretch")
     with tab_audit:
         audit_view.render(eng)
 
 
 def _upload(eng, ctx) -> None:
-    kind = st.radio("The file holds", ["cases", "coverage"], horizontal=True, key="upload_kind")
-    upload = st.file_uploader("CSV (UTF-8, UTF-16, Windows-1252) or XLSX", type=["csv", "txt", "xlsx"], key="upload_file")
-    st.caption("See docs/data.md for the columns. Nothing is written until the whole file is valid.")
+    kind = st.radio(_("The file holds"), list(UPLOAD_KINDS), horizontal=True, key="upload_kind",
+                    format_func=lambda k: _(UPLOAD_KINDS[k]))
+    upload = st.file_uploader(_("CSV (UTF-8, UTF-16, Windows-1252) or XLSX"), type=["csv", "txt", "xlsx"],
+                              key="upload_file")
+    st.caption(_("See docs/data.md for the columns. Nothing is written until the whole file is valid."))
     if upload is None:
         return
     data = upload.getvalue()
@@ -57,19 +59,22 @@ def _upload(eng, ctx) -> None:
         st.error(escape_markdown(err.message))
         return
     if not report.ok:
-        st.error(f"{len(report.problems)} problem(s) in {report.rejected_rows} row(s) of {report.rows}. "
-                 "Nothing was written. Fix these and upload again.")
-        st.dataframe(report.to_frame(), hide_index=True, width="stretch")
+        st.error(_("{problems} problem(s) in {rejected} row(s) of {rows}. Nothing was written. Fix these and upload "
+                   "again.").format(problems=fmt_int(len(report.problems)), rejected=fmt_int(report.rejected_rows),
+                                    rows=fmt_int(report.rows)))
+        st.dataframe(ui.localized_columns(report.to_frame()), hide_index=True, width="stretch")
         return
-    st.success(escape_markdown(f"{upload.name}: {report.rows} valid rows ({report.how_read})."))
+    st.success(escape_markdown(_("{file}: {rows} valid rows ({how}).").format(file=upload.name, rows=fmt_int(report.rows),
+                                                                             how=report.how_read)))
     if report.flags:
         st.warning(_("{n} case(s) are reported outside their province's coverage. They can be written, but they "
                      "are left out of rates per person-year: check their dates and provinces, or the coverage "
                      "table.").format(n=fmt_int(report.outside_coverage)), icon=":material/warning:")
-        st.dataframe(pd.DataFrame([f.__dict__ for f in report.flags]), hide_index=True, width="stretch")
+        st.dataframe(ui.localized_columns(pd.DataFrame([f.__dict__ for f in report.flags])), hide_index=True,
+                     width="stretch")
     if report.ignored_columns:
-        st.caption(escape_markdown(f"Ignored columns: {', '.join(report.ignored_columns)}"))
-    if st.button(f"Ingest {report.rows} rows", type="primary", key="ingest_button"):
+        st.caption(escape_markdown(_("Ignored columns: {columns}").format(columns=", ".join(report.ignored_columns))))
+    if st.button(_("Ingest {n} rows").format(n=fmt_int(report.rows)), type="primary", key="ingest_button"):
         result = ingest_file(eng, data, upload.name, kind)
         audit.record(eng, ctx.username, audit.INGEST, page="data", rows=result.added + result.updated,
                      detail={"file": upload.name, "kind": kind, "written": result.written, "added": result.added,
@@ -90,16 +95,18 @@ def _coverage_editor(eng, ctx) -> None:
         "end_date": [cov["end_date"].get(c).date() if c in cov.index and pd.notna(cov["end_date"].get(c)) else None
                      for c in gaz],
     })
-    st.caption("Leave the start date empty where the programme does not operate.")
+    st.caption(_("Leave the start date empty where the programme does not operate."))
     edited = st.data_editor(frame, hide_index=True, width="stretch", disabled=["province", "province_km"],
-                            column_config={"start_date": st.column_config.DateColumn("start date"),
-                                           "end_date": st.column_config.DateColumn("end date")},
+                            column_config={"province": st.column_config.TextColumn(_("province")),
+                                           "province_km": st.column_config.TextColumn(_("province (Khmer)")),
+                                           "start_date": st.column_config.DateColumn(_("start date")),
+                                           "end_date": st.column_config.DateColumn(_("end date"))},
                             key="coverage_editor")
-    if st.button("Save coverage", key="save_coverage"):
+    if st.button(_("Save coverage"), key="save_coverage"):
         rows = edited[edited["start_date"].notna()][["province", "start_date", "end_date"]]
         report = validate_coverage(rows.astype(object).where(rows.notna(), ""), "coverage editor", "editor")
         if not report.ok:
-            st.error(escape_markdown("Not saved. " + report.to_text()))
+            st.error(escape_markdown(_("Not saved.") + " " + report.to_text()))
             return
         import hashlib
 
@@ -107,8 +114,12 @@ def _coverage_editor(eng, ctx) -> None:
         result = write_records(eng, report, digest, synthetic=False, replace=True)
         audit.record(eng, ctx.username, audit.COVERAGE_EDIT, page="data", rows=len(rows),
                      detail={"added": result.added, "updated": result.updated})
-        st.success(f"Coverage saved: {result.added} added, {result.updated} updated.")
+        st.success(_("Coverage saved: {added} added, {updated} updated.").format(added=fmt_int(result.added),
+                                                                                 updated=fmt_int(result.updated)))
 
+
+#: What an uploaded file holds -> its label.
+UPLOAD_KINDS = {"cases": N_("cases"), "coverage": N_("coverage")}
 
 #: The layers an admin can choose; "upload" is a file of their own.
 BOUNDARY_LAYERS = {
@@ -170,18 +181,19 @@ def _boundary_upload(eng, ctx) -> None:
         try:
             gdf = read_boundary_file(path)
             columns = [c for c in gdf.columns if c != gdf.geometry.name]
-            choice = st.selectbox("Join column", ["(detect automatically)", *columns], key="boundary_column")
-            joined = join_boundaries(gdf, upload.name, None if choice.startswith("(") else choice)
+            choice = st.selectbox(_("Join column"), [None, *columns], key="boundary_column",
+                                  format_func=lambda c: _("(detect automatically)") if c is None else c)
+            joined = join_boundaries(gdf, upload.name, choice)
         except UserFacingError as err:
             st.error(escape_markdown(err.message))
             return
         st.code(joined.report.to_text(), language=None)
         st.info(joined.vintage_note())
         if not joined.report.all_matched:
-            st.warning("Some polygons match no province (listed above). They will not be drawn.")
-        if st.button("Use these boundaries", type="primary", key="boundary_use"):
+            st.warning(_("Some polygons match no province (listed above). They will not be drawn."))
+        if st.button(_("Use these boundaries"), type="primary", key="boundary_use"):
             joined.metadata = {"title": upload.name, "layer": "upload", "attribution": credit.strip()}
             save_active(joined)  # the joined layer (province codes attached), so every later load is exact
             audit.record(eng, ctx.username, audit.BOUNDARIES_CHANGE, page="data", rows=joined.report.unit_count,
                          detail={"to": upload.name, "all_matched": joined.report.all_matched})
-            st.success("Boundaries saved; every map now uses them.")
+            st.success(_("Boundaries saved; every map now uses them."))
