@@ -111,7 +111,7 @@ def fmt_share(value: float | None) -> str:
 #: themselves (they are the CSV downloads' documented names); other languages show these labels.
 COLUMN_LABELS: dict[str, str] = {
     "province_code": N_("province code"), "province": N_("province"), "province_km": N_("province (Khmer)"),
-    "province_name": N_("province"), "cases": N_("cases"), "arrests": N_("arrests"),
+    "province_name": N_("province name"), "cases": N_("cases"), "arrests": N_("arrests"),
     "arrest_rate": N_("arrest rate"), "population": N_("population"), "per_100k": N_("per 100,000"),
     "cases_in_coverage": N_("cases in coverage"), "covered_days": N_("days covered"),
     "person_years": N_("person-years"), "per_100k_person_years": N_("per 100,000 person-years"),
@@ -137,4 +137,8 @@ def localized_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its headers in the interface language (unchanged in English, whose headers are the keys)."""
     if get_language() == DEFAULT_LANGUAGE:
         return frame
-    return frame.rename(columns={c: _(COLUMN_LABELS[c]) for c in frame.columns if c in COLUMN_LABELS})
+    labels: dict[str, str] = {}
+    for column in frame.columns:
+        label = _(COLUMN_LABELS[column]) if column in COLUMN_LABELS else str(column)
+        labels[column] = label if label not in labels.values() else f"{label} ({column})"  # headers stay unique
+    return frame.rename(columns=labels)

@@ -14,18 +14,26 @@ _PROBLEM_KEY = "_cpu_lang_problem"
 
 
 def apply() -> str:
-    """Set this run's language before anything is drawn: the switch's state, else ``lang=`` in the URL."""
+    """Set this run's language before anything is drawn: the switch's state, else ``lang=`` in the URL.
+
+    The switch is not bound to the URL by Streamlit (a bound widget would write its label, ``lang=ខ្មែរ``, and
+    drop ``lang=km`` as unknown): the address is kept in step here instead, with the code, on every run, so it
+    survives moving between pages and a copied link opens in the same language.
+    """
     chosen = st.session_state.get(KEY)
     if chosen is None and KEY in st.query_params:
         raw = st.query_params.get(KEY)
         chosen = i18n.normalise_language(raw)
         if chosen is None:
             st.session_state[_PROBLEM_KEY] = raw
-            del st.query_params[KEY]
-        else:
-            st.session_state[KEY] = chosen  # the widget starts from the link's language
     lang = i18n.normalise_language(chosen) or i18n.DEFAULT_LANGUAGE
+    st.session_state[KEY] = lang  # the switch starts from the link's language
     i18n.set_language(lang)
+    if lang == i18n.DEFAULT_LANGUAGE:
+        if KEY in st.query_params:
+            del st.query_params[KEY]  # English is the default: a clean address, as for the other settings
+    elif st.query_params.get(KEY) != lang:
+        st.query_params[KEY] = lang
     return lang
 
 
@@ -33,8 +41,7 @@ def switch() -> None:
     """Draw the switch in the sidebar (app.py calls this first, so it sits at the top)."""
     with st.sidebar:
         st.segmented_control(_("Language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=KEY,
-                             default=i18n.DEFAULT_LANGUAGE, required=True, bind="query-params",
-                             label_visibility="collapsed")
+                             required=True, label_visibility="collapsed")
     bad = st.session_state.pop(_PROBLEM_KEY, None)
     if bad is not None:
         st.warning(escape_markdown(_("URL parameter 'lang={value}' is not a language here; use en or km. "

@@ -18,6 +18,8 @@ from dashboard.ui.context import Context, context
 VIEWS = (N_("by province"), N_("compare two periods"))
 GROUPINGS = {N_("province"): "province", N_("offence"): "offence", N_("quarter"): "quarter"}
 KEY_KM_PROVINCE = "km_province"
+#: Why an arrest cannot be timed (time_to_arrest.NO_DATE, BEFORE_REPORT), shown through _().
+EXCLUSION_REASONS = (N_("arrest without a date"), N_("arrest dated before the report"))
 
 
 def render() -> None:

@@ -27,6 +27,8 @@ ONE_MAP, PER_YEAR, PLAY, COMPARE = N_("one map"), N_("one map per year"), N_("pl
 VIEWS = (ONE_MAP, PER_YEAR, PLAY, COMPARE)
 FRAME_KEY = "cases_quarter"
 CENSUSES = ("2008", "2019")
+#: The names of classify.SCHEMES, shown through _() in the Classes box.
+SCHEME_NAMES = (N_("quantiles"), N_("natural breaks"), N_("equal intervals"))
 
 
 def _settings() -> tuple[str, str, str, str]:
