@@ -122,7 +122,15 @@ COLUMN_LABELS: dict[str, str] = {
     "start_date": N_("start date"), "end_date": N_("end date"), "covered": N_("covered"),
     "case_id": N_("case ID"), "district": N_("district"), "victim_age": N_("victim age"),
     "victim_sex": N_("victim sex"), "arrest": N_("arrest"), "arrest_date": N_("arrest date"),
-    "age_band": N_("age band"), "sex": N_("sex"),
+    "age_band": N_("age band"), "sex": N_("sex"), "area_km2": N_("area (km²)"), "area_share": N_("share of area"),
+    "population_share": N_("share of population"), "population_2008": N_("population (2008 census)"),
+    "covered_on_date": N_("covered on the date"), "provinces_covered": N_("provinces covered"),
+    "provinces": N_("provinces"), "months_since_start": N_("months since coverage start"), "period": N_("period"),
+    "arrests_timed": N_("arrests with a date"), "no_arrest_yet": N_("no arrest yet"), "excluded": N_("left out"),
+    "p25_days": N_("days, 25th percentile"), "median_days": N_("median days"), "p75_days": N_("days, 75th percentile"),
+    "within_7_days_share": N_("share within 7 days"), "within_30_days_share": N_("share within 30 days"),
+    "group": N_("group"), "days": N_("days"), "still_without_arrest": N_("share still without arrest"),
+    "at_risk": N_("at risk"), "censored": N_("censored"),
 }
 
 

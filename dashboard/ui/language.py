@@ -29,6 +29,9 @@ def apply() -> str:
     lang = i18n.normalise_language(chosen) or i18n.DEFAULT_LANGUAGE
     st.session_state[KEY] = lang  # the switch starts from the link's language
     i18n.set_language(lang)
+    from dashboard.ui import url_labels
+
+    url_labels.localize()  # the link's translated settings, in this language's labels, before any widget reads them
     if lang == i18n.DEFAULT_LANGUAGE:
         if KEY in st.query_params:
             del st.query_params[KEY]  # English is the default: a clean address, as for the other settings
@@ -37,11 +40,17 @@ def apply() -> str:
     return lang
 
 
+def _switched() -> None:
+    from dashboard.ui import url_labels
+
+    url_labels.keep_on_switch()
+
+
 def switch() -> None:
     """Draw the switch in the sidebar (app.py calls this first, so it sits at the top)."""
     with st.sidebar:
         st.segmented_control(_("Language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=KEY,
-                             required=True, label_visibility="collapsed")
+                             required=True, label_visibility="collapsed", on_change=_switched)
     bad = st.session_state.pop(_PROBLEM_KEY, None)
     if bad is not None:
         st.warning(escape_markdown(_("URL parameter 'lang={value}' is not a language here; use en or km. "

@@ -13,6 +13,7 @@ from dashboard.geo.gazetteer import display_name, load_gazetteer
 from dashboard.i18n import _
 from dashboard.data.schema import OFFENCES, PROGRAMME_START, offence_label
 from dashboard.data.dataset import Dataset
+from dashboard.ui import url_labels
 
 KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE = "from", "to", "province", "offence"
 FILTER_KEYS = (KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE)
@@ -28,15 +29,17 @@ def _check_url_once() -> None:
     if st.session_state.get("_cpu_url_checked"):
         return
     st.session_state["_cpu_url_checked"] = True
-    raw = {k: st.query_params.get_all(k) for k in FILTER_KEYS if k in st.query_params}
+    raw = {k: url_labels.keys_in_url(k) for k in FILTER_KEYS if k in st.query_params}  # labels back to keys
     if not raw:
         return
     parsed = from_query_params(raw)
     st.session_state["_cpu_url_problems"] = parsed.problems
     gaz = load_gazetteer()
-    if KEY_PROVINCE in raw and parsed.filters.provinces:
+    # values the widget reads itself (its labels, which url_labels.localize wrote) are left to it, so the address
+    # keeps them; other spellings are put into the widget's state
+    if KEY_PROVINCE in raw and parsed.filters.provinces and not url_labels.all_labels(KEY_PROVINCE):
         st.session_state[KEY_PROVINCE] = [gaz[c].name_en for c in parsed.filters.provinces]
-    if KEY_OFFENCE in raw and parsed.filters.offences:
+    if KEY_OFFENCE in raw and parsed.filters.offences and not url_labels.all_labels(KEY_OFFENCE):
         st.session_state[KEY_OFFENCE] = list(parsed.filters.offences)
     for key, value in ((KEY_FROM, parsed.filters.start), (KEY_TO, parsed.filters.end)):
         if key in raw and value:

@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard.i18n import _
 from dashboard.measures.filters import MAX_URL_VALUE_LENGTH, choice_problems
 from dashboard.render.markup import escape_markdown
+from dashboard.ui import url_labels
 
 
 def _first_draw(key: str) -> bool:
@@ -31,7 +32,7 @@ def check_choice(key: str, options: Sequence[str], expected: str | None = None) 
     """Warn if the link gives ``key`` a value that is not one of ``options`` (``expected`` describes them)."""
     if not _first_draw(key) or key not in st.query_params:
         return
-    values = st.query_params.get_all(key)
+    values = url_labels.keys_in_url(key)  # a value in any language's label is read as its key
     if expected is None:
         for problem in choice_problems(key, values, [str(o) for o in options]):
             _warn(problem)

@@ -1,0 +1,99 @@
+"""Links that work in every language: the address values of bound widgets whose options are translated.
+
+Streamlit writes a bound widget's *label* into the address and accepts only a label from it, and a label
+changes with the language ("compare two periods" / its Khmer). So before any widget is drawn, each run puts
+such values into the labels of this run's language, whichever language (or English key) the link was
+written in, and the checks that explain a bad value read the values back as keys. A link copied in Khmer
+therefore opens in English too, and an English link opens in Khmer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from dashboard import i18n
+
+
+def _registry() -> dict[str, tuple[Sequence[str], Callable[[str], str]]]:
+    """URL key -> (its option keys, the label of a key in the current language)."""
+    from dashboard.data.schema import OFFENCES, offence_label
+    from dashboard.geo.gazetteer import display_name, load_gazetteer
+    from dashboard.measures.classify import SCHEMES
+    from dashboard.ui.views import arrests, cases
+
+    by_name = {p.name_en: code for code, p in load_gazetteer().items()}
+    return {
+        "view": ((*cases.VIEWS, *[v for v in arrests.VIEWS if v not in cases.VIEWS]), i18n._),
+        "measure": (tuple(cases.MEASURES), i18n._),
+        "classes": (tuple(SCHEMES), i18n._),
+        "tta_by": (tuple(arrests.GROUPINGS), i18n._),
+        "province": (tuple(by_name), lambda name: display_name(by_name[name])),
+        "offence": (tuple(OFFENCES), offence_label),
+    }
+
+
+@lru_cache(maxsize=16)
+def _lookup(key: str) -> dict[str, str]:
+    """Every accepted spelling of ``key``'s options (the key itself, its label in each language) -> the key."""
+    options, label = _registry()[key]
+    found: dict[str, str] = {}
+    for lang in i18n.LANGUAGES:
+        with i18n.use_language(lang):
+            found.update({label(option): option for option in options})
+    found.update({option: option for option in options})
+    return found
+
+
+def to_key(key: str, value: str) -> str:
+    """The option key a link's ``value`` stands for (unknown values are returned as they are)."""
+    return _lookup(key).get(value, value) if key in KEYS else value
+
+
+def keys_in_url(key: str) -> list[str]:
+    """The link's values for ``key``, each read back to its option key."""
+    return [to_key(key, v) for v in st.query_params.get_all(key)]
+
+
+def all_labels(key: str) -> bool:
+    """True when every value the link gives ``key`` is an option's label in this run's language."""
+    label = _registry()[key][1]
+    current = {label(option) for option in _registry()[key][0]}
+    values = st.query_params.get_all(key)
+    return bool(values) and all(v in current for v in values)
+
+
+def localize() -> None:
+    """Rewrite the translated keys' values into this run's labels (call before any widget is drawn)."""
+    registry = _registry()
+    changed = {}
+    for key in KEYS:
+        if key not in st.query_params:
+            continue
+        values = st.query_params.get_all(key)
+        label = registry[key][1]
+        wanted = [label(_lookup(key)[v]) if v in _lookup(key) else v for v in values]
+        if wanted != values:
+            try:
+                st.query_params[key] = wanted if len(wanted) > 1 else wanted[0]
+                changed[key] = tuple(wanted)
+            except StreamlitAPIException:  # already bound to its widget in this session: the widget keeps it
+                pass
+    # Widgets read the address as it was when the run started: run again, once, so they read the labels.
+    if changed and st.session_state.get(_DONE_KEY) != changed:
+        st.session_state[_DONE_KEY] = changed
+        st.rerun()
+
+
+def keep_on_switch() -> None:
+    """The language switch's callback: put the settings' labels into the new language (the widgets keep keys)."""
+    for key in KEYS:
+        if key in st.session_state and st.session_state[key] not in (None, []):
+            st.session_state[key] = st.session_state[key]
+
+
+_DONE_KEY = "_cpu_url_localized"
+KEYS = ("view", "measure", "classes", "tta_by", "province", "offence")
