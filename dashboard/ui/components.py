@@ -131,6 +131,15 @@ COLUMN_LABELS: dict[str, str] = {
     "within_7_days_share": N_("share within 7 days"), "within_30_days_share": N_("share within 30 days"),
     "group": N_("group"), "days": N_("days"), "still_without_arrest": N_("share still without arrest"),
     "at_risk": N_("at risk"), "censored": N_("censored"),
+    # compare two periods
+    "cases_earlier": N_("cases, earlier"), "cases_later": N_("cases, later"), "cases_change": N_("change in cases"),
+    "cases_p_value": N_("cases: p-value"), "cases_exceeds_chance": N_("cases: beyond chance?"),
+    "arrests_earlier": N_("arrests, earlier"), "arrests_later": N_("arrests, later"),
+    "arrest_rate_earlier": N_("arrest rate, earlier"), "arrest_rate_later": N_("arrest rate, later"),
+    "rate_change_pp": N_("change (points)"), "rate_change_low_pp": N_("change, 95% interval low (points)"),
+    "rate_change_high_pp": N_("change, 95% interval high (points)"),
+    "rate_exceeds_chance": N_("arrest rate: beyond chance?"), "covered_days_earlier": N_("days covered, earlier"),
+    "covered_days_later": N_("days covered, later"),
 }
 
 

@@ -96,12 +96,12 @@ def _coverage_editor(eng, ctx) -> None:
                      for c in gaz],
     })
     st.caption(_("Leave the start date empty where the programme does not operate."))
-    edited = st.data_editor(frame, hide_index=True, width="stretch", disabled=["province", "province_km"],
-                            column_config={"province": st.column_config.TextColumn(_("province")),
-                                           "province_km": st.column_config.TextColumn(_("province (Khmer)")),
-                                           "start_date": st.column_config.DateColumn(_("start date")),
-                                           "end_date": st.column_config.DateColumn(_("end date"))},
-                            key="coverage_editor")
+    shown = ui.localized_columns(frame)  # headers in the interface language; the columns are renamed back below
+    names = dict(zip(frame.columns, shown.columns))
+    edited = st.data_editor(shown, hide_index=True, width="stretch", disabled=[names["province"], names["province_km"]],
+                            column_config={names["start_date"]: st.column_config.DateColumn(_("start date")),
+                                           names["end_date"]: st.column_config.DateColumn(_("end date"))},
+                            key="coverage_editor").rename(columns={v: k for k, v in names.items()})
     if st.button(_("Save coverage"), key="save_coverage"):
         rows = edited[edited["start_date"].notna()][["province", "start_date", "end_date"]]
         report = validate_coverage(rows.astype(object).where(rows.notna(), ""), "coverage editor", "editor")
