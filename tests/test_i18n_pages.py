@@ -37,7 +37,7 @@ LATIN_NAMES = ["SYNTHETIC", "Natural Earth", "geoBoundaries", "OpenStreetMap con
                "Open Font License", "WeasyPrint", "Babel", "Cambodian Children's Fund", "Global Development Group",
                "Open Database License", "KHM ADM1", "NCDD", "ISO 3166-2:KH",
                # method names the translations keep in English beside the Khmer, for readers who look them up
-               "hybrid score", "linear programming"]
+               "hybrid score", "linear programming", "SHA-256"]
 FILE_NAME = re.compile(r"[\w./-]+\.(?:csv|json|html|pdf|md|zip|geojson|gpkg|toml|txt|xlsx)\b")
 CODE_SPAN = re.compile(r"`[^`]*`")
 LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")

@@ -140,6 +140,13 @@ COLUMN_LABELS: dict[str, str] = {
     "rate_change_high_pp": N_("change, 95% interval high (points)"),
     "rate_exceeds_chance": N_("arrest rate: beyond chance?"), "covered_days_earlier": N_("days covered, earlier"),
     "covered_days_later": N_("days covered, later"),
+    # the Data page: ingest log, audit trail, validation reports
+    "id": N_("number"), "at": N_("time"), "kind": N_("kind"), "file_name": N_("file name"),
+    "sha256": N_("SHA-256 checksum"), "rows_added": N_("rows added"), "rows_updated": N_("rows updated"),
+    "rows_rejected": N_("rows rejected"), "status": N_("status"), "synthetic": N_("synthetic data"),
+    "note": N_("note"), "user": N_("user"), "action": N_("action"), "page": N_("page"), "rows": N_("rows"),
+    "detail": N_("detail"), "row": N_("row"), "column": N_("column"), "value": N_("value"),
+    "problem": N_("problem"), "hint": N_("how to fix"),
 }
 
 
