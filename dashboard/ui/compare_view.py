@@ -93,7 +93,9 @@ def _maps(ctx: Context, periods: tuple[Period, Period], measure: str, scheme: st
 def order_legend(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Classes first, then the states (no cases, no data, not covered, not selected)."""
     states = ("no cases", "no data", "not covered", "not selected")
-    return [e for e in entries if e[1] not in states] + [e for s in states for e in entries if e[1] == s]
+    spelled = [(s, _(s)) for s in states]  # the legend may be in English or in the interface language
+    is_state = {name for pair in spelled for name in pair}
+    return [e for e in entries if e[1] not in is_state] + [e for pair in spelled for e in entries if e[1] in pair]
 
 
 def _yes_no(value) -> str:
