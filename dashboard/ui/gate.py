@@ -133,8 +133,9 @@ def account_box(who: Viewer, engine) -> None:
                       "in. Sign-in becomes required once real data is ingested or users are added."),
                     icon=":material/lock_open:")
             return
+        role = _(ROLE_LABELS.get(who.role, who.role))
         st.caption(_("Signed in as **{user}** ({role})").format(user=escape_markdown(who.username),
-                                                                role=escape_markdown(_(ROLE_LABELS.get(who.role, who.role)))))
+                                                                role=escape_markdown(role)))
         if st.button(_("Sign out"), key="sign_out"):
             if who.mode == modes.OIDC:  # the provider's identity cookie: Streamlit's st.logout clears it
                 audit.record(engine, who.username, audit.SIGN_OUT)

@@ -38,7 +38,8 @@ def render() -> None:
     st.plotly_chart(charts.arrest_rate_by_province(per_province, s["arrest_rate"]), width="stretch",
                     key="arrests_by_province")
     st.caption(_("Provinces with fewer than {n} cases are shown in grey and not ranked: their intervals are too "
-                 "wide for a fair comparison. Bars are Wilson 95% score intervals.").format(n=fmt_int(MIN_CASES_TO_RANK)))
+                 "wide for a fair comparison. Bars are Wilson 95% score intervals.").format(
+                     n=fmt_int(MIN_CASES_TO_RANK)))
     ui.data_table(per_province[per_province["cases"] > 0][
         ["province_code", "province", "province_km", "cases", "arrests", "arrest_rate", "ci_low", "ci_high", "ranked"]],
         "arrest_rate_by_province", "arrests_province_data")

@@ -67,7 +67,7 @@ def render() -> None:
     if ui.no_cases(ctx):
         return
     monthly = metric(ctx, metrics.monthly)
-    st.plotly_chart(charts.monthly_trend(monthly), width="stretch", key="cases_trend")
+    st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month")), width="stretch", key="cases_trend")
     ui.data_table(monthly, "monthly_cases", "cases_monthly")
     _since_arrival(ctx, census)
     left, right = st.columns(2)
@@ -99,9 +99,9 @@ def _one_map(ctx: Context, per_province, measure: str, scheme: str) -> None:
         st.caption(b.map_note())
     unmapped = maps.cases_without_polygon(b, per_province)
     if unmapped:
+        provinces = ", ".join(f"{name} ({fmt_int(n)})" for name, n in unmapped)
         st.warning(_("Cases in provinces these boundaries have no polygon for (counted in every total and table, "
-                     "not drawn): {provinces}").format(provinces=", ".join(f"{name} ({fmt_int(n)})" for name, n in unmapped)),
-                   icon=":material/warning:")
+                     "not drawn): {provinces}").format(provinces=provinces), icon=":material/warning:")
 
 
 def _frame_styles(ctx: Context, measure: str, scheme: str, census: str, freq: str):

@@ -64,8 +64,8 @@ def _upload(eng, ctx) -> None:
                                     rows=fmt_int(report.rows)))
         st.dataframe(ui.localized_columns(report.to_frame()), hide_index=True, width="stretch")
         return
-    st.success(escape_markdown(_("{file}: {rows} valid rows ({how}).").format(file=upload.name, rows=fmt_int(report.rows),
-                                                                             how=report.how_read)))
+    st.success(escape_markdown(_("{file}: {rows} valid rows ({how}).").format(
+        file=upload.name, rows=fmt_int(report.rows), how=report.how_read)))
     if report.flags:
         st.warning(_("{n} case(s) are reported outside their province's coverage. They can be written, but they "
                      "are left out of rates per person-year: check their dates and provinces, or the coverage "
