@@ -273,7 +273,28 @@ def test_switching_from_khmer_to_english_follows_the_link(app_db):
     assert KHMER.search(app(query={"lang": "km"}).title[0].value)
     khmer_link = app(query={"province": "សៀមរាប", "view": "ប្រៀបធៀបរយៈពេលពីរ"})  # a Khmer link opened in English
     assert khmer_link.multiselect(key="province").value == ["Siem Reap"]
-    assert khmer_link.query_params["province"] == "Siem Reap"
+    assert khmer_link.query_params["province"] == "Siem Reap" and len(khmer_link.warning) == 1  # SYNTHETIC only
+    khmer_link.switch_page("pages/cases.py").run()
+    assert khmer_link.segmented_control(key="view").value == "compare two periods"
+    assert khmer_link.query_params["view"] == "compare two periods"
+
+
+def test_an_english_link_to_a_page_setting_opens_in_khmer_without_a_warning(app_db):
+    at = app("pages/cases.py", query={**KM, "view": "one map per year", "measure": "case count", "classes": "quantiles"})
+    no_errors(at)
+    assert not at.warning[1:], [w.value for w in at.warning]  # only the SYNTHETIC banner
+    assert at.segmented_control(key="view").value == "one map per year"
+    assert at.segmented_control(key="measure").value == "case count"
+    assert at.query_params["view"] != "one map per year" and KHMER.search(at.query_params["view"])
+
+
+def test_a_bad_setting_in_a_khmer_link_is_explained_in_khmer(app_db):
+    at = app("pages/cases.py", query={**KM, "view": "3d", "measure": "per goat"})
+    no_errors(at)
+    problems = [shown(w.value) for w in at.warning if "3d" in shown(w.value) or "per goat" in shown(w.value)]
+    assert len(problems) == 2
+    for text in problems:  # the valid choices are named as the reader sees them, in Khmer
+        assert KHMER.search(text) and english_runs([Shown("warning", text.replace("per goat", ""))]) == []
 
 
 def test_a_bad_language_in_the_link_says_so_and_shows_english(app_db):

@@ -34,7 +34,8 @@ def check_choice(key: str, options: Sequence[str], expected: str | None = None) 
         return
     values = url_labels.keys_in_url(key)  # a value in any language's label is read as its key
     if expected is None:
-        for problem in choice_problems(key, values, [str(o) for o in options]):
+        bad = [v for v in values if v not in options]  # named to the reader in this language's labels
+        for problem in choice_problems(key, bad, [url_labels.label(key, str(o)) for o in options]):
             _warn(problem)
         return
     for value in [v for v in values if v not in options][:3]:

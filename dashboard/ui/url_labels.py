@@ -18,6 +18,7 @@ from streamlit.errors import StreamlitAPIException
 from dashboard import i18n
 
 
+@lru_cache(maxsize=1)
 def _registry() -> dict[str, tuple[Sequence[str], Callable[[str], str]]]:
     """URL key -> (its option keys, the label of a key in the current language)."""
     from dashboard.data.schema import OFFENCES, offence_label
@@ -53,6 +54,11 @@ def to_key(key: str, value: str) -> str:
     return _lookup(key).get(value, value) if key in KEYS else value
 
 
+def label(key: str, option: str) -> str:
+    """How ``option`` of ``key`` is shown (and written in the address) in this run's language."""
+    return _registry()[key][1](option) if key in KEYS else str(option)
+
+
 def keys_in_url(key: str) -> list[str]:
     """The link's values for ``key``, each read back to its option key."""
     return [to_key(key, v) for v in st.query_params.get_all(key)]
@@ -68,11 +74,12 @@ def all_labels(key: str) -> bool:
 
 def localize() -> None:
     """Rewrite the translated keys' values into this run's labels (call before any widget is drawn)."""
+    present = [key for key in KEYS if key in st.query_params]
+    if not present:
+        return
     registry = _registry()
     changed = {}
-    for key in KEYS:
-        if key not in st.query_params:
-            continue
+    for key in present:
         values = st.query_params.get_all(key)
         label = registry[key][1]
         wanted = [label(_lookup(key)[v]) if v in _lookup(key) else v for v in values]
