@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from dashboard.i18n import _
+
 
 def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(_("'{text}' is not a date; use YYYY-MM-DD").format(text=text)) from None
 
 
 def add_db_arg(parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup) -> None:
@@ -49,9 +51,10 @@ def filters_from_args(args: argparse.Namespace):
 
     codes, bad = province_codes(args.province or [])
     if bad:
-        raise UserFacingError(f"Unknown province(s): {', '.join(bad)}.",
-                              "Use 'python -m dashboard provinces resolve NAME' to check a spelling.")
+        raise UserFacingError(_("Unknown province(s): {names}.").format(names=", ".join(bad)),
+                              _("Use 'python -m dashboard provinces resolve NAME' to check a spelling."))
     offences, bad = offence_categories(args.offence or [])
     if bad:
-        raise UserFacingError(f"Unknown offence(s): {', '.join(bad)}.", f"Use one of: {', '.join(OFFENCES)}.")
+        raise UserFacingError(_("Unknown offence(s): {names}.").format(names=", ".join(bad)),
+                              _("Use one of: {options}.").format(options=", ".join(OFFENCES)))
     return Filters(args.date_from, args.date_to, tuple(dict.fromkeys(codes)), tuple(offences))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from dashboard.i18n import _
+
 
 def _provinces_resolve(args: argparse.Namespace) -> int:
     from dashboard.geo.gazetteer import name_en
@@ -16,7 +18,7 @@ def _provinces_resolve(args: argparse.Namespace) -> int:
             print(f"{res.code}\t{name_en(res.code)}")
         else:
             status = 1
-            hints = "; ".join(f"{s.name} ({s.score:.0f})" for s in res.suggestions) or "no close match"
+            hints = "; ".join(f"{s.name} ({s.score:.0f})" for s in res.suggestions) or _("no close match")
             print(f"?\t{name}\t{hints}")
     return status
 
@@ -29,7 +31,7 @@ def _boundaries_check(args: argparse.Namespace) -> int:
     boundaries = load_boundaries(path, args.join_column) if path else active_boundaries()
     print(boundaries.report.to_text())
     if boundaries.attribution:
-        print(f"Attribution: {boundaries.attribution}")
+        print(_("Attribution: {credit}").format(credit=boundaries.attribution))
     if boundaries.map_note():  # only a 24-unit layer needs the Tboung Khmum note
         print(boundaries.map_note())
     return 0 if boundaries.report.all_matched else 1

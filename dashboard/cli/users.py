@@ -7,6 +7,7 @@ import getpass
 import sys
 
 from dashboard.cli.common import add_db_arg
+from dashboard.i18n import _
 
 
 def read_password(prompt: str) -> str:
@@ -19,9 +20,9 @@ def _new_password(name: str) -> str:
     """Prompt (twice on a terminal) or read one line from standard input."""
     from dashboard.errors import UserFacingError
 
-    password = read_password(f"Password for {name}: ")
-    if sys.stdin.isatty() and read_password("Repeat the password: ") != password:
-        raise UserFacingError("The two passwords differ.", "Run the command again.")
+    password = read_password(_("Password for {name}: ").format(name=name))
+    if sys.stdin.isatty() and read_password(_("Repeat the password: ")) != password:
+        raise UserFacingError(_("The two passwords differ."), _("Run the command again."))
     return password
 
 
@@ -39,7 +40,7 @@ def _users_add(args: argparse.Namespace) -> int:
 
     password = _new_password(args.name)
     auth.add_user(open_engine(args.db), args.name, args.role, password, actor=cli_actor())
-    print(f"user {args.name} saved with role {args.role}")
+    print(_("user {name} saved with role {role}").format(name=args.name, role=args.role))
     return 0
 
 
@@ -51,7 +52,7 @@ def _users_passwd(args: argparse.Namespace) -> int:
     engine = open_engine(args.db)
     auth.require_user(engine, args.name)
     auth.set_password(engine, args.name, _new_password(args.name), actor=cli_actor())
-    print(f"password of {args.name} changed; their sessions were ended")
+    print(_("password of {name} changed; their sessions were ended").format(name=args.name))
     return 0
 
 
@@ -63,16 +64,18 @@ def _users_switch(args: argparse.Namespace) -> int:
 
     engine = open_engine(args.db)
     auth.require_user(engine, args.name)
-    if not _confirmed(f"{args.action.capitalize()} user {args.name}?"):
-        print("nothing changed")
+    question = {"disable": _("Disable user {name}?"), "enable": _("Enable user {name}?"),
+                "remove": _("Remove user {name}?")}[args.action]
+    if not _confirmed(question.format(name=args.name)):
+        print(_("nothing changed"))
         return 1
     if args.action == "remove":
         auth.remove_user(engine, args.name, actor=cli_actor())
     else:
         auth.set_disabled(engine, args.name, args.action == "disable", actor=cli_actor())
-    done = {"disable": "disabled; their sessions were ended", "enable": "enabled",
-            "remove": "removed; their sessions were ended"}[args.action]
-    print(f"user {args.name} {done}")
+    done = {"disable": _("user {name} disabled; their sessions were ended"), "enable": _("user {name} enabled"),
+            "remove": _("user {name} removed; their sessions were ended")}[args.action]
+    print(done.format(name=args.name))
     return 0
 
 

@@ -11,7 +11,8 @@ import pandas as pd
 
 from dashboard.i18n import N_, fmt_decimal
 
-SCHEMES = {"quantiles": "Quantiles", "natural breaks": "FisherJenks", "equal intervals": "EqualInterval"}
+#: Scheme names (English keys, in URLs; the interface shows them through gettext) -> mapclassify classes.
+SCHEMES = {N_("quantiles"): "Quantiles", N_("natural breaks"): "FisherJenks", N_("equal intervals"): "EqualInterval"}
 #: ColorBrewer YlGnBu (6 classes, the lightest kept for "no cases"): sequential, colour-blind safe, prints in grey.
 PALETTE = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"]
 #: Map states outside the classes, told apart by lightness as well as hue (and by outline or pattern on the map).

@@ -255,10 +255,10 @@ def _iso_day(stamp: pd.Timestamp) -> str:
 
 #: Choropleth measures: (numerator column, denominator column or None, scale, legend number format).
 MEASURES = {
-    "count": ("cases", None, 1, "{:,.0f}"),
-    "rate": ("cases", "population", 100_000, "{:,.1f}"),
-    "person-time": ("cases_in_coverage", "person_years", 100_000, "{:,.1f}"),
-    "arrest rate": ("arrests", "cases", 100, "{:,.0f}%"),
+    N_("count"): ("cases", None, 1, "{:,.0f}"),
+    N_("rate"): ("cases", "population", 100_000, "{:,.1f}"),
+    N_("person-time"): ("cases_in_coverage", "person_years", 100_000, "{:,.1f}"),
+    N_("arrest rate"): ("arrests", "cases", 100, "{:,.0f}%"),
 }
 
 
