@@ -232,3 +232,30 @@ def test_public_export_metadata_in_both_languages(demo_dataset, tmp_path):
     gaz = load_gazetteer()
     assert km["province_names"] == {c: p.name_km for c, p in gaz.items()}
     assert en["province_names"]["17"] == gaz["17"].name_en
+
+
+def test_measure_tables_get_khmer_headers_and_categories_for_the_screen_only(demo_dataset):
+    from dashboard.measures import labels, metrics
+
+    table = metrics.by_offence(demo_dataset.counts)
+    with use_language("km"):
+        shown = labels.display_table(table)
+    with use_language("en"):
+        english = labels.display_table(table)
+    assert list(table.columns) == ["offence", "cases", "arrests", "share"]  # the frame itself is untouched
+    assert list(english.columns) == ["Offence", "Cases", "Arrests", "Share"]
+    assert all(KHMER.search(c) for c in shown.columns)
+    assert all(KHMER.search(v) for v in shown[shown.columns[0]]) and "homicide" in set(table["offence"])
+    assert shown[shown.columns[1]].tolist() == table["cases"].tolist()
+
+
+def test_the_cli_help_is_khmer_under_a_khmer_locale(cli_in, capsys):
+    with pytest.raises(SystemExit):
+        cli_in("km_KH.UTF-8", "summary", "--help")
+    khmer = capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli_in("en_GB.UTF-8", "summary", "--help")
+    english = capsys.readouterr().out
+    assert "first day of the period" in english and "first day of the period" not in khmer
+    with use_language("km"):
+        assert i18n._("first day of the period") in khmer

@@ -17,21 +17,21 @@ def iso_date(text: str) -> date:
 
 def add_db_arg(parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup) -> None:
     parser.add_argument("--db", metavar="URL",
-                        help="database URL (default: DASHBOARD_DB_URL, secrets.toml or var/cases.sqlite3)")
+                        help=_("database URL (default: DASHBOARD_DB_URL, secrets.toml or var/cases.sqlite3)"))
 
 
 def add_source_args(parser: argparse.ArgumentParser) -> None:
     """--db URL or --data DIR: where a read command takes its cases from."""
     source = parser.add_mutually_exclusive_group()
     add_db_arg(source)
-    source.add_argument("--data", metavar="DIR", help="folder with cases*.csv and coverage*.csv (e.g. from demo-data)")
+    source.add_argument("--data", metavar="DIR", help=_("folder with cases*.csv and coverage*.csv (e.g. from demo-data)"))
 
 
 def add_filter_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD", help="first day of the period")
-    parser.add_argument("--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD", help="last day of the period")
-    parser.add_argument("--province", action="append", metavar="NAME", help="a province (any spelling); repeatable")
-    parser.add_argument("--offence", action="append", metavar="NAME", help="an offence category; repeatable")
+    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD", help=_("first day of the period"))
+    parser.add_argument("--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD", help=_("last day of the period"))
+    parser.add_argument("--province", action="append", metavar="NAME", help=_("a province (any spelling); repeatable"))
+    parser.add_argument("--offence", action="append", metavar="NAME", help=_("an offence category; repeatable"))
 
 
 def load_dataset(args: argparse.Namespace):

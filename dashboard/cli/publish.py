@@ -55,17 +55,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     from dashboard.i18n import LANGUAGES
     from dashboard.publish.public_export import DEFAULT_K
 
-    export = commands.add_parser("export-public", help="write the aggregated, suppressed files public mode reads, "
-                                                       "and optionally a static public website")
+    export = commands.add_parser("export-public", help=_("write the aggregated, suppressed files public mode reads, "
+                                                         "and optionally a static public website"))
     add_source_args(export)
-    export.add_argument("--out", metavar="DIR", help="folder for the export files and the release ledger "
-                                                     "(default with --site: SITE/data)")
-    export.add_argument("--site", metavar="DIR", help="also write a self-contained static website (English and Khmer)")
-    export.add_argument("--k", type=int, default=DEFAULT_K, help=f"suppression threshold (default {DEFAULT_K})")
+    export.add_argument("--out", metavar="DIR", help=_("folder for the export files and the release ledger "
+                                                       "(default with --site: SITE/data)"))
+    export.add_argument("--site", metavar="DIR", help=_("also write a self-contained static website (English and Khmer)"))
+    export.add_argument("--k", type=int, default=DEFAULT_K, help=_("suppression threshold (default {k})").format(k=DEFAULT_K))
     export.set_defaults(func=_export_public)
 
-    brief = commands.add_parser("brief", help="write the one-page donor brief (A4 PDF) from a public export")
-    brief.add_argument("--public-dir", metavar="DIR", help="folder written by export-public (default: DASHBOARD_PUBLIC_DIR)")
-    brief.add_argument("--lang", choices=list(LANGUAGES), default="en", help="language of the brief (default en)")
-    brief.add_argument("--out", required=True, metavar="FILE", help="the PDF to write, e.g. brief.pdf")
+    brief = commands.add_parser("brief", help=_("write the one-page donor brief (A4 PDF) from a public export"))
+    brief.add_argument("--public-dir", metavar="DIR", help=_("folder written by export-public (default: DASHBOARD_PUBLIC_DIR)"))
+    brief.add_argument("--lang", choices=list(LANGUAGES), default="en", help=_("language of the brief (default en)"))
+    brief.add_argument("--out", required=True, metavar="FILE", help=_("the PDF to write, e.g. brief.pdf"))
     brief.set_defaults(func=_brief)

@@ -7,7 +7,7 @@ import getpass
 import sys
 
 from dashboard.cli.common import add_db_arg
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
 
 def read_password(prompt: str) -> str:
@@ -91,23 +91,23 @@ def _users_list(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     from dashboard.access.auth import ROLES
 
-    users = commands.add_parser("users", help="the built-in user store").add_subparsers(dest="action", required=True)
-    add = users.add_parser("add", help="create or replace a user; prompts for the password")
+    users = commands.add_parser("users", help=_("the built-in user store")).add_subparsers(dest="action", required=True)
+    add = users.add_parser("add", help=_("create or replace a user; prompts for the password"))
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=ROLES)
     add_db_arg(add)
     add.set_defaults(func=_users_add)
-    passwd = users.add_parser("passwd", help="set a user's password (prompts); ends their sessions")
+    passwd = users.add_parser("passwd", help=_("set a user's password (prompts); ends their sessions"))
     passwd.add_argument("name")
     add_db_arg(passwd)
     passwd.set_defaults(func=_users_passwd)
-    for action, helptext in (("disable", "stop a user signing in; ends their sessions"),
-                             ("enable", "let a disabled user sign in again"),
-                             ("remove", "delete a user; ends their sessions (their audit entries stay)")):
-        cmd = users.add_parser(action, help=helptext + " (asks to confirm on a terminal)")
+    for action, helptext in (("disable", N_("stop a user signing in; ends their sessions")),
+                             ("enable", N_("let a disabled user sign in again")),
+                             ("remove", N_("delete a user; ends their sessions (their audit entries stay)"))):
+        cmd = users.add_parser(action, help=_(helptext) + " " + _("(asks to confirm on a terminal)"))
         cmd.add_argument("name")
         add_db_arg(cmd)
         cmd.set_defaults(func=_users_switch)
-    lst = users.add_parser("list", help="user names, roles and whether each is active or disabled")
+    lst = users.add_parser("list", help=_("user names, roles and whether each is active or disabled"))
     add_db_arg(lst)
     lst.set_defaults(func=_users_list)
