@@ -259,3 +259,20 @@ def test_the_cli_help_is_khmer_under_a_khmer_locale(cli_in, capsys):
     assert "first day of the period" in english and "first day of the period" not in khmer
     with use_language("km"):
         assert i18n._("first day of the period") in khmer
+
+
+def test_days_to_arrest_groups_are_named_in_khmer(demo_dataset):
+    from dashboard.geo.gazetteer import load_gazetteer
+    from dashboard.measures import time_to_arrest as tta
+
+    gaz = load_gazetteer()
+    for by, column in (("province", "province_name"), ("offence", "offence"), ("quarter", "quarter")):
+        frame = tta.by_group(demo_dataset.arrest_times, by=by)
+        with use_language("km"):
+            khmer = charts.days_to_arrest(frame, column, "t").data[0].y
+        with use_language("en"):
+            english = charts.days_to_arrest(frame, column, "t").data[0].y
+        assert all(KHMER.search(y) for y in khmer), (by, khmer[:3])
+        assert not any(KHMER.search(y) for y in english), (by, english[:3])
+        if by == "province":
+            assert set(khmer) <= {p.name_km for p in gaz.values()}

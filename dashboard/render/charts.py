@@ -8,6 +8,7 @@ date in ``customdata``.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -62,14 +63,19 @@ def date_axis(dates: pd.Series) -> tuple[list[str], dict]:
     return texts, dict(tickmode="array", tickvals=ticks, ticktext=texts_ticks, hoverformat="%Y-%m-%d")
 
 
+_QUARTER = re.compile(r"(\d{4})-?Q([1-4])")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
 def quarter_label(period: str) -> str:
-    """'2014Q1' (or '2014-Q1') as the interface language writes a quarter: 'Q1 2014' / 'ត្រីមាសទី 1 2014'."""
-    text = str(period).replace("-", "")
-    try:
-        year, quarter = int(text[:4]), int(text[-1])
-        return fmt_date(date(year, 3 * quarter - 2, 1), "QQQ y")
-    except ValueError:
-        return str(period)
+    """A period key as the interface language writes it: '2014Q1' or '2014-Q1' -> 'Q1 2014' /
+    'ត្រីមាសទី 1 2014'; a month '2014-03' -> 'Mar 2014' / 'មីនា 2014'; anything else unchanged."""
+    text = str(period)
+    if match := _QUARTER.fullmatch(text):
+        return fmt_date(date(int(match.group(1)), 3 * int(match.group(2)) - 2, 1), "QQQ y")
+    if (match := _MONTH.fullmatch(text)) and 1 <= int(match.group(2)) <= 12:
+        return fmt_month(date(int(match.group(1)), int(match.group(2)), 1))
+    return text
 
 
 def monthly_trend(monthly: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -232,11 +238,26 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def group_labels(frame: pd.DataFrame, column: str) -> list[str]:
+    """Group names as the reader's language writes them: provinces (by code, when the frame has it),
+    offence categories, quarters and months; anything else as it is."""
+    if column in ("province", "province_name") and "province" in frame:
+        from dashboard.geo.gazetteer import display_name, load_gazetteer
+
+        gaz = load_gazetteer()
+        return [display_name(c) if c in gaz else str(n) for c, n in zip(frame["province"], frame[column])]
+    if column == "offence":
+        return [offence_label(v) for v in frame[column]]
+    if column in ("quarter", "period"):
+        return [quarter_label(v) for v in frame[column]]
+    return frame[column].astype(str).tolist()
+
+
 def days_to_arrest(frame: pd.DataFrame, label_column: str, title: str) -> go.Figure:
     """Median days to arrest per group (dot) with the 25th–75th percentile range (bar)."""
     data = frame[frame["arrests_timed"] > 0]
     fig = go.Figure(go.Scatter(
-        x=data["median_days"], y=data[label_column].astype(str), mode="markers", marker=dict(color=TEAL, size=10),
+        x=data["median_days"], y=group_labels(data, label_column), mode="markers", marker=dict(color=TEAL, size=10),
         name=_("median"), error_x=dict(type="data", symmetric=False, array=data["p75_days"] - data["median_days"],
                                        arrayminus=data["median_days"] - data["p25_days"], color=TEAL_LIGHT),
         customdata=data[["p25_days", "p75_days", "arrests_timed"]].to_numpy(),
