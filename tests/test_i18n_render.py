@@ -276,3 +276,17 @@ def test_days_to_arrest_groups_are_named_in_khmer(demo_dataset):
         assert not any(KHMER.search(y) for y in english), (by, english[:3])
         if by == "province":
             assert set(khmer) <= {p.name_km for p in gaz.values()}
+
+
+def test_map_legend_numbers_follow_the_locale_and_the_khmer_digits_setting(monkeypatch):
+    from dashboard.measures.classify import classify
+
+    values = pd.Series({"a": 1200.0, "b": 3400.0, "c": 5600.0, "d": 0.0})
+    covered = pd.Series(True, index=values.index)
+    english = classify(values, covered, "equal intervals", k=2)
+    assert english.legend[0][1] == "1,200 – 3,400"
+    monkeypatch.setenv("DASHBOARD_KHMER_DIGITS", "1")
+    with use_language("km"):
+        khmer = classify(values, covered, "equal intervals", k=2)
+    assert khmer.legend[0][1] == "១,២០០ – ៣,៤០០"
+    assert khmer.labels["d"] == "no cases"  # states stay keys; maps translate them where drawn
