@@ -24,13 +24,15 @@ import shapely
 
 from dashboard.errors import BoundaryFileError
 from dashboard.geo.gdal_guard import check_hardened
-from dashboard.geo.gazetteer import KAMPONG_CHAM, TBOUNG_KHMUM, load_gazetteer
+from dashboard.geo.gazetteer import KAMPONG_CHAM, TBOUNG_KHMUM, display_name, load_gazetteer
 from dashboard.geo.resolve import Resolution, resolve
 from dashboard.geo import simplify
 from dashboard.geo.simplify import MAP_VERTEX_BUDGET, simplify_for_map, vertex_count
 from dashboard.i18n import N_, _, fmt_int
 from dashboard.paths import DEFAULT_BOUNDARIES, SHIPPED_BOUNDARIES
 
+#: How a polygon's value was matched to a province (stored in English; the report text translates it).
+JOIN_METHODS = {"code": N_("by code"), "exact": N_("by name"), "fuzzy": N_("by a close spelling")}
 SUPPORTED = N_(".zip, .shp (with .shx, .dbf and .prj beside it), .geojson/.json or .gpkg")
 #: A repair may change a polygon's area by at most this share to count as safe.
 SAFE_REPAIR_AREA_CHANGE = 0.01
@@ -87,8 +89,10 @@ class JoinReport:
                                                                      tolerance=f"{tolerance:g}"))
         lines.append(_("Matched units:"))
         for unit in self.units:
+            method = _(JOIN_METHODS[unit["method"]]) if unit["method"] in JOIN_METHODS else unit["method"]
             lines.append("  " + _("row {row}: {value} -> {code} {name} ({method})").format(
-                row=unit["row"], value=unit["value"], code=unit["code"], name=unit["name"], method=unit["method"]))
+                row=unit["row"], value=unit["value"], code=unit["code"], name=display_name(unit["code"]),
+                method=method))
         lines.append(_("Unmatched polygons: {n}").format(n=len(self.unmatched_units)))
         for unit in self.unmatched_units:
             hint = ", ".join(unit["suggestions"]) or _("no close province name")
@@ -96,10 +100,10 @@ class JoinReport:
                 row=unit["row"], value=unit["value"], hint=hint))
         for unit in self.duplicate_units:
             lines.append("  " + _("row {row}: {value} is a second polygon for {name}; merged with it").format(
-                row=unit["row"], value=unit["value"], name=unit["name"]))
+                row=unit["row"], value=unit["value"], name=display_name(unit["code"])))
         lines.append(_("Provinces without a polygon: {n}").format(n=len(self.missing_provinces)))
         for miss in self.missing_provinces:
-            lines.append(f"  {miss['code']} {miss['name']}: {_(miss['handling'])}")
+            lines.append(f"  {miss['code']} {display_name(miss['code'])}: {_(miss['handling'])}")
         return "\n".join(lines)
 
 
