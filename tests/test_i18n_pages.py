@@ -30,23 +30,15 @@ KHMER = re.compile(r"[\u1780-\u17ff]")
 ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’\-]*(?:[ \t]+[A-Za-z][A-Za-z'’\-]*)+")
 #: Names and terms that stay in Latin script in Khmer text: sources, methods, software, codes and units.
 LATIN_NAMES = ["SYNTHETIC", "Natural Earth", "geoBoundaries", "OpenStreetMap contributors", "OpenStreetMap",
-               "Wilson score", "Kaplan–Meier", "Newcombe", "Poisson", "mapclassify", "UTF-8", "UTF-16",
-               "Windows-1252", "XLSX", "CSV", "HTML", "PDF", "OIDC", "NIS", "J646", "CC BY 4.0", "ODbL 1.0",
-               "CC BY", "GeoJSON", "GeoPackage", "km²", "YYYY-MM-DD", "DASHBOARD_BOUNDARIES", "Streamlit",
-               "Fisher-Jenks", "Jenks", "Humanitarian Data Exchange", "HDX", "OCHA", "Noto Sans Khmer", "SIL OFL",
-               "Open Font License", "WeasyPrint", "Babel", "Cambodian Children's Fund", "Global Development Group",
-               "Open Database License", "KHM ADM1", "NCDD", "ISO 3166-2:KH",
+               "Kaplan–Meier", "Newcombe", "Poisson", "Wilson", "UTF-8", "UTF-16", "Windows-1252", "XLSX", "CSV",
+               "HTML", "PDF", "NIS", "J646", "ODbL 1.0", "GeoJSON", "GeoPackage", "km²", "YYYY-MM-DD", "SHA-256",
+               "Cambodian Children's Fund", "Global Development Group", "Open Database License", "KHM ADM1", "NCDD",
+               "ISO 3166-2:KH",
                # method names the translations keep in English beside the Khmer, for readers who look them up
-               "hybrid score", "linear programming", "SHA-256"]
+               "hybrid score", "linear programming"]
 FILE_NAME = re.compile(r"[\w./-]+\.(?:csv|json|html|pdf|md|zip|geojson|gpkg|toml|txt|xlsx)\b")
 CODE_SPAN = re.compile(r"`[^`]*`")
 LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
-
-#: English that reaches Khmer pages from modules this test does not own (measures, render, data, publish):
-#: text -> where it comes from. They are the other side of issue 11; an entry is removed when its module is
-#: translated (a stale entry is harmless, and the check that names them stays honest).
-FROM_OTHER_MODULES: dict[str, str] = {}
-
 
 @dataclass
 class Shown:
@@ -113,8 +105,6 @@ def catalog_english_shown(found: list[Shown]) -> list[tuple[str, str, str]]:
     for msgid in _catalog_english():
         pieces = _fragments(msgid)
         for s in found:
-            if s.text in FROM_OTHER_MODULES:
-                continue
             if s.text.strip() == msgid.strip() or any(p and p in s.text for p in pieces):
                 hits.append((s.kind, s.text, msgid))
     return hits
@@ -138,8 +128,6 @@ def english_runs(found: list[Shown], data_values: list[str] = ()) -> list[tuple[
     """(kind, text, run) for each run of two or more Latin-script words left after names and codes."""
     hits = []
     for s in found:
-        if s.text in FROM_OTHER_MODULES:
-            continue
         for run in ENGLISH_RUN.findall(_set_aside(s.text, list(data_values))):
             hits.append((s.kind, s.text[:120], run))
     return hits
@@ -210,7 +198,7 @@ def test_the_data_page_in_khmer_shows_no_english(admin):
     assert at.file_uploader(key="boundary_file").label != "Boundary file: zipped shapefile, GeoJSON or GeoPackage"
 
 
-def test_the_sign_in_page_and_a_deep_link_in_khmer_show_no_english(admin):
+def test_the_sign_in_page_in_khmer_shows_no_english(admin):
     at = app(query=KM)
     assert_khmer(at)
     assert at.text_input(key="login_user").label != "User name"

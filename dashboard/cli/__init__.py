@@ -21,7 +21,7 @@ GROUPS = (geo, data, publish, users, audit, translations)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard", description="Child Protection Unit (J646) dashboard tools.")
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description=i18n._("Child Protection Unit (J646) dashboard tools."))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for group in GROUPS:
         group.register(commands)

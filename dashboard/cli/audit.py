@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from dashboard.i18n import _
+
 from dashboard.cli.common import add_db_arg, iso_date
 
 
@@ -27,11 +29,11 @@ def _audit(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     from dashboard.access.audit import ACTIONS
 
-    cmd = commands.add_parser("audit", help="print the audit trail (who signed in, downloaded, ingested, changed what)")
-    cmd.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="entries from this day on (UTC)")
-    cmd.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help="entries up to this day (UTC)")
-    cmd.add_argument("--user", metavar="NAME", help="only this user's entries")
+    cmd = commands.add_parser("audit", help=_("print the audit trail (who signed in, downloaded, ingested, changed what)"))
+    cmd.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help=_("entries from this day on (UTC)"))
+    cmd.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help=_("entries up to this day (UTC)"))
+    cmd.add_argument("--user", metavar="NAME", help=_("only this user's entries"))
     cmd.add_argument("--action", action="append", choices=ACTIONS, metavar="A",
-                     help=f"only this action; repeatable ({', '.join(ACTIONS)})")
+                     help=_("only this action; repeatable ({actions})").format(actions=", ".join(ACTIONS)))
     add_db_arg(cmd)
     cmd.set_defaults(func=_audit)

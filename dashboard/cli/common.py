@@ -5,31 +5,33 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from dashboard.i18n import _
+
 
 def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(_("'{text}' is not a date; use YYYY-MM-DD").format(text=text)) from None
 
 
 def add_db_arg(parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup) -> None:
     parser.add_argument("--db", metavar="URL",
-                        help="database URL (default: DASHBOARD_DB_URL, secrets.toml or var/cases.sqlite3)")
+                        help=_("database URL (default: DASHBOARD_DB_URL, secrets.toml or var/cases.sqlite3)"))
 
 
 def add_source_args(parser: argparse.ArgumentParser) -> None:
     """--db URL or --data DIR: where a read command takes its cases from."""
     source = parser.add_mutually_exclusive_group()
     add_db_arg(source)
-    source.add_argument("--data", metavar="DIR", help="folder with cases*.csv and coverage*.csv (e.g. from demo-data)")
+    source.add_argument("--data", metavar="DIR", help=_("folder with cases*.csv and coverage*.csv (e.g. from demo-data)"))
 
 
 def add_filter_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD", help="first day of the period")
-    parser.add_argument("--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD", help="last day of the period")
-    parser.add_argument("--province", action="append", metavar="NAME", help="a province (any spelling); repeatable")
-    parser.add_argument("--offence", action="append", metavar="NAME", help="an offence category; repeatable")
+    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD", help=_("first day of the period"))
+    parser.add_argument("--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD", help=_("last day of the period"))
+    parser.add_argument("--province", action="append", metavar="NAME", help=_("a province (any spelling); repeatable"))
+    parser.add_argument("--offence", action="append", metavar="NAME", help=_("an offence category; repeatable"))
 
 
 def load_dataset(args: argparse.Namespace):
@@ -49,9 +51,10 @@ def filters_from_args(args: argparse.Namespace):
 
     codes, bad = province_codes(args.province or [])
     if bad:
-        raise UserFacingError(f"Unknown province(s): {', '.join(bad)}.",
-                              "Use 'python -m dashboard provinces resolve NAME' to check a spelling.")
+        raise UserFacingError(_("Unknown province(s): {names}.").format(names=", ".join(bad)),
+                              _("Use 'python -m dashboard provinces resolve NAME' to check a spelling."))
     offences, bad = offence_categories(args.offence or [])
     if bad:
-        raise UserFacingError(f"Unknown offence(s): {', '.join(bad)}.", f"Use one of: {', '.join(OFFENCES)}.")
+        raise UserFacingError(_("Unknown offence(s): {names}.").format(names=", ".join(bad)),
+                              _("Use one of: {options}.").format(options=", ".join(OFFENCES)))
     return Filters(args.date_from, args.date_to, tuple(dict.fromkeys(codes)), tuple(offences))

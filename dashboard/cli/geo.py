@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from dashboard.i18n import _
+
 
 def _provinces_resolve(args: argparse.Namespace) -> int:
     from dashboard.geo.gazetteer import name_en
@@ -16,7 +18,7 @@ def _provinces_resolve(args: argparse.Namespace) -> int:
             print(f"{res.code}\t{name_en(res.code)}")
         else:
             status = 1
-            hints = "; ".join(f"{s.name} ({s.score:.0f})" for s in res.suggestions) or "no close match"
+            hints = "; ".join(f"{s.name} ({s.score:.0f})" for s in res.suggestions) or _("no close match")
             print(f"?\t{name}\t{hints}")
     return status
 
@@ -29,22 +31,22 @@ def _boundaries_check(args: argparse.Namespace) -> int:
     boundaries = load_boundaries(path, args.join_column) if path else active_boundaries()
     print(boundaries.report.to_text())
     if boundaries.attribution:
-        print(f"Attribution: {boundaries.attribution}")
+        print(_("Attribution: {credit}").format(credit=boundaries.attribution))
     if boundaries.map_note():  # only a 24-unit layer needs the Tboung Khmum note
         print(boundaries.map_note())
     return 0 if boundaries.report.all_matched else 1
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    provinces = commands.add_parser("provinces", help="province gazetteer tools").add_subparsers(dest="action", required=True)
-    res = provinces.add_parser("resolve", help="resolve province names, spellings or codes to NCDD codes")
+    provinces = commands.add_parser("provinces", help=_("province gazetteer tools")).add_subparsers(dest="action", required=True)
+    res = provinces.add_parser("resolve", help=_("resolve province names, spellings or codes to NCDD codes"))
     res.add_argument("names", nargs="+", metavar="NAME")
     res.set_defaults(func=_provinces_resolve)
 
-    boundaries = commands.add_parser("boundaries", help="boundary file tools").add_subparsers(dest="action", required=True)
-    check = boundaries.add_parser("check", help="report how a boundary file joins to the provinces")
+    boundaries = commands.add_parser("boundaries", help=_("boundary file tools")).add_subparsers(dest="action", required=True)
+    check = boundaries.add_parser("check", help=_("report how a boundary file joins to the provinces"))
     check.add_argument("path", nargs="?",
-                       help="boundary file (.zip, .shp, .geojson, .gpkg) or a shipped layer (geoboundaries, "
-                            "naturalearth); default: the boundaries in use")
-    check.add_argument("--join-column", help="attribute column to join on (default: detected)")
+                       help=_("boundary file (.zip, .shp, .geojson, .gpkg) or a shipped layer (geoboundaries, "
+                              "naturalearth); default: the boundaries in use"))
+    check.add_argument("--join-column", help=_("attribute column to join on (default: detected)"))
     check.set_defaults(func=_boundaries_check)

@@ -7,6 +7,7 @@ import getpass
 import sys
 
 from dashboard.cli.common import add_db_arg
+from dashboard.i18n import N_, _
 
 
 def read_password(prompt: str) -> str:
@@ -19,9 +20,9 @@ def _new_password(name: str) -> str:
     """Prompt (twice on a terminal) or read one line from standard input."""
     from dashboard.errors import UserFacingError
 
-    password = read_password(f"Password for {name}: ")
-    if sys.stdin.isatty() and read_password("Repeat the password: ") != password:
-        raise UserFacingError("The two passwords differ.", "Run the command again.")
+    password = read_password(_("Password for {name}: ").format(name=name))
+    if sys.stdin.isatty() and read_password(_("Repeat the password: ")) != password:
+        raise UserFacingError(_("The two passwords differ."), _("Run the command again."))
     return password
 
 
@@ -39,7 +40,7 @@ def _users_add(args: argparse.Namespace) -> int:
 
     password = _new_password(args.name)
     auth.add_user(open_engine(args.db), args.name, args.role, password, actor=cli_actor())
-    print(f"user {args.name} saved with role {args.role}")
+    print(_("user {name} saved with role {role}").format(name=args.name, role=args.role))
     return 0
 
 
@@ -51,7 +52,7 @@ def _users_passwd(args: argparse.Namespace) -> int:
     engine = open_engine(args.db)
     auth.require_user(engine, args.name)
     auth.set_password(engine, args.name, _new_password(args.name), actor=cli_actor())
-    print(f"password of {args.name} changed; their sessions were ended")
+    print(_("password of {name} changed; their sessions were ended").format(name=args.name))
     return 0
 
 
@@ -63,16 +64,18 @@ def _users_switch(args: argparse.Namespace) -> int:
 
     engine = open_engine(args.db)
     auth.require_user(engine, args.name)
-    if not _confirmed(f"{args.action.capitalize()} user {args.name}?"):
-        print("nothing changed")
+    question = {"disable": _("Disable user {name}?"), "enable": _("Enable user {name}?"),
+                "remove": _("Remove user {name}?")}[args.action]
+    if not _confirmed(question.format(name=args.name)):
+        print(_("nothing changed"))
         return 1
     if args.action == "remove":
         auth.remove_user(engine, args.name, actor=cli_actor())
     else:
         auth.set_disabled(engine, args.name, args.action == "disable", actor=cli_actor())
-    done = {"disable": "disabled; their sessions were ended", "enable": "enabled",
-            "remove": "removed; their sessions were ended"}[args.action]
-    print(f"user {args.name} {done}")
+    done = {"disable": _("user {name} disabled; their sessions were ended"), "enable": _("user {name} enabled"),
+            "remove": _("user {name} removed; their sessions were ended")}[args.action]
+    print(done.format(name=args.name))
     return 0
 
 
@@ -88,23 +91,23 @@ def _users_list(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     from dashboard.access.auth import ROLES
 
-    users = commands.add_parser("users", help="the built-in user store").add_subparsers(dest="action", required=True)
-    add = users.add_parser("add", help="create or replace a user; prompts for the password")
+    users = commands.add_parser("users", help=_("the built-in user store")).add_subparsers(dest="action", required=True)
+    add = users.add_parser("add", help=_("create or replace a user; prompts for the password"))
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=ROLES)
     add_db_arg(add)
     add.set_defaults(func=_users_add)
-    passwd = users.add_parser("passwd", help="set a user's password (prompts); ends their sessions")
+    passwd = users.add_parser("passwd", help=_("set a user's password (prompts); ends their sessions"))
     passwd.add_argument("name")
     add_db_arg(passwd)
     passwd.set_defaults(func=_users_passwd)
-    for action, helptext in (("disable", "stop a user signing in; ends their sessions"),
-                             ("enable", "let a disabled user sign in again"),
-                             ("remove", "delete a user; ends their sessions (their audit entries stay)")):
-        cmd = users.add_parser(action, help=helptext + " (asks to confirm on a terminal)")
+    for action, helptext in (("disable", N_("stop a user signing in; ends their sessions")),
+                             ("enable", N_("let a disabled user sign in again")),
+                             ("remove", N_("delete a user; ends their sessions (their audit entries stay)"))):
+        cmd = users.add_parser(action, help=_(helptext) + " " + _("(asks to confirm on a terminal)"))
         cmd.add_argument("name")
         add_db_arg(cmd)
         cmd.set_defaults(func=_users_switch)
-    lst = users.add_parser("list", help="user names, roles and whether each is active or disabled")
+    lst = users.add_parser("list", help=_("user names, roles and whether each is active or disabled"))
     add_db_arg(lst)
     lst.set_defaults(func=_users_list)

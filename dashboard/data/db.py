@@ -256,8 +256,12 @@ def open_engine(url: str | None = None) -> Engine:
         engine = sa.create_engine(url, **kwargs)
         migrate(engine)
     except (SQLAlchemyError, OSError, ValueError) as exc:
+        from dashboard.i18n import _
+
         raise DatabaseUnavailable(
-            f"The case database at {redact(url)} cannot be reached ({type(exc).__name__}).",
-            "Check DASHBOARD_DB_URL or [connections.cases] in .streamlit/secrets.toml, and that the server is running.",
+            _("The case database at {url} cannot be reached ({error}).").format(url=redact(url),
+                                                                               error=type(exc).__name__),
+            _("Check DASHBOARD_DB_URL or [connections.cases] in .streamlit/secrets.toml, and that the server "
+              "is running."),
         ) from None
     return engine

@@ -58,21 +58,25 @@ def load_from_db(engine: Engine) -> Dataset:
 def load_from_dir(path: Path | str) -> Dataset:
     """Cases and coverage from a folder (as written by ``demo-data``), validated in memory."""
     from dashboard.data.validation import validate_file
+    from dashboard.i18n import _
 
     folder = Path(path)
     if not folder.is_dir():
-        raise DataFileError(f"'{folder}' is not a folder.", "Give the folder written by 'python -m dashboard demo-data'.")
+        raise DataFileError(_("'{path}' is not a folder.").format(path=folder),
+                            _("Give the folder written by 'python -m dashboard demo-data'."))
     case_files = sorted(folder.glob("cases*.csv")) + sorted(folder.glob("cases*.xlsx"))
     cov_files = sorted(folder.glob("coverage*.csv")) + sorted(folder.glob("coverage*.xlsx"))
     if not case_files:
-        raise DataFileError(f"No cases*.csv or cases*.xlsx file in '{folder}'.", "Put the case file in that folder.")
+        raise DataFileError(_("No cases*.csv or cases*.xlsx file in '{path}'.").format(path=folder),
+                            _("Put the case file in that folder."))
     reports = [validate_file(case_files[0], kind="cases")]
     if cov_files:
         reports.append(validate_file(cov_files[0], kind="coverage"))
     for report in reports:
         if not report.ok:
-            raise DataFileError(f"'{report.filename}' is not valid:\n{report.to_text(limit=20)}",
-                                "Fix the rows listed, or run 'python -m dashboard validate FILE' for the full report.")
+            raise DataFileError(_("'{name}' is not valid:").format(name=report.filename) + "\n"
+                                + report.to_text(limit=20),
+                                _("Fix the rows listed, or run 'python -m dashboard validate FILE' for the full report."))
     cases = reports[0].records
     coverage = reports[1].records if cov_files else pd.DataFrame(columns=["province_code", "start_date", "end_date"])
     synthetic = "SYNTHETIC" in case_files[0].name or cases["case_id"].str.startswith("SYN-").all()

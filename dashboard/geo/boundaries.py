@@ -24,14 +24,16 @@ import shapely
 
 from dashboard.errors import BoundaryFileError
 from dashboard.geo.gdal_guard import check_hardened
-from dashboard.geo.gazetteer import KAMPONG_CHAM, TBOUNG_KHMUM, load_gazetteer
+from dashboard.geo.gazetteer import KAMPONG_CHAM, TBOUNG_KHMUM, display_name, load_gazetteer
 from dashboard.geo.resolve import Resolution, resolve
 from dashboard.geo import simplify
 from dashboard.geo.simplify import MAP_VERTEX_BUDGET, simplify_for_map, vertex_count
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, fmt_int
 from dashboard.paths import DEFAULT_BOUNDARIES, SHIPPED_BOUNDARIES
 
-SUPPORTED = ".zip, .shp (with .shx, .dbf and .prj beside it), .geojson/.json or .gpkg"
+#: How a polygon's value was matched to a province (stored in English; the report text translates it).
+JOIN_METHODS = {"code": N_("by code"), "exact": N_("by name"), "fuzzy": N_("by a close spelling")}
+SUPPORTED = N_(".zip, .shp (with .shx, .dbf and .prj beside it), .geojson/.json or .gpkg")
 #: A repair may change a polygon's area by at most this share to count as safe.
 SAFE_REPAIR_AREA_CHANGE = 0.01
 #: Decimal places kept in map coordinates (about 10 m), which keeps the payload small.
@@ -74,25 +76,34 @@ class JoinReport:
         return 24 if TBOUNG_KHMUM not in codes and KAMPONG_CHAM in codes else 25
 
     def to_text(self) -> str:
-        lines = [f"Boundaries: {self.source}", f"Units: {self.unit_count} (join column: {self.join_column})"]
+        """The join report for people (the interface language); the fields themselves stay in English."""
+        lines = [_("Boundaries: {source}").format(source=self.source),
+                 _("Units: {n} (join column: {column})").format(n=self.unit_count, column=self.join_column)]
         if self.repaired_rows:
-            lines.append(f"Repaired invalid geometries (make_valid) in rows: {', '.join(map(str, self.repaired_rows))}")
+            lines.append(_("Repaired invalid geometries (make_valid) in rows: {rows}").format(
+                rows=", ".join(map(str, self.repaired_rows))))
         if self.simplified:
             tolerance, before, after = self.simplified
-            lines.append(f"Simplified for the map with shared borders kept: {before:,} -> {after:,} vertices "
-                         f"(tolerance {tolerance:g} degrees)")
-        lines.append("Matched units:")
+            lines.append(_("Simplified for the map with shared borders kept: {before} -> {after} vertices "
+                           "(tolerance {tolerance} degrees)").format(before=fmt_int(before), after=fmt_int(after),
+                                                                     tolerance=f"{tolerance:g}"))
+        lines.append(_("Matched units:"))
         for unit in self.units:
-            lines.append(f"  row {unit['row']}: {unit['value']!s} -> {unit['code']} {unit['name']} ({unit['method']})")
-        lines.append(f"Unmatched polygons: {len(self.unmatched_units)}")
+            method = _(JOIN_METHODS[unit["method"]]) if unit["method"] in JOIN_METHODS else unit["method"]
+            lines.append("  " + _("row {row}: {value} -> {code} {name} ({method})").format(
+                row=unit["row"], value=unit["value"], code=unit["code"], name=display_name(unit["code"]),
+                method=method))
+        lines.append(_("Unmatched polygons: {n}").format(n=len(self.unmatched_units)))
         for unit in self.unmatched_units:
-            hint = ", ".join(unit["suggestions"]) or "no close province name"
-            lines.append(f"  row {unit['row']}: {unit['value']!s} (suggestions: {hint})")
+            hint = ", ".join(unit["suggestions"]) or _("no close province name")
+            lines.append("  " + _("row {row}: {value} (suggestions: {hint})").format(
+                row=unit["row"], value=unit["value"], hint=hint))
         for unit in self.duplicate_units:
-            lines.append(f"  row {unit['row']}: {unit['value']!s} is a second polygon for {unit['name']}; merged with it")
-        lines.append(f"Provinces without a polygon: {len(self.missing_provinces)}")
+            lines.append("  " + _("row {row}: {value} is a second polygon for {name}; merged with it").format(
+                row=unit["row"], value=unit["value"], name=display_name(unit["code"])))
+        lines.append(_("Provinces without a polygon: {n}").format(n=len(self.missing_provinces)))
         for miss in self.missing_provinces:
-            lines.append(f"  {miss['code']} {miss['name']}: {miss['handling']}")
+            lines.append(f"  {miss['code']} {display_name(miss['code'])}: {_(miss['handling'])}")
         return "\n".join(lines)
 
 
@@ -193,8 +204,8 @@ def _read_vector(path: Path, driver: str, shown_name: str) -> gpd.GeoDataFrame:
             return gpd.read_file(source, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise BoundaryFileError(
-            f"'{shown_name}' could not be read as geodata ({type(exc).__name__}).",
-            f"Upload a boundary file in one of these formats: {SUPPORTED}.",
+            _("'{name}' could not be read as geodata ({error}).").format(name=shown_name, error=type(exc).__name__),
+            _("Upload a boundary file in one of these formats: {formats}.").format(formats=_(SUPPORTED)),
         ) from None
 
 
@@ -207,8 +218,9 @@ def _check_magic(path: Path, driver: str, shown_name: str) -> None:
           "GeoJSON": head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")}[driver]
     if not ok:
         raise BoundaryFileError(
-            f"'{shown_name}' could not be read as geodata: its content is not {driver}.",
-            f"Upload a boundary file in one of these formats: {SUPPORTED}.")
+            _("'{name}' could not be read as geodata: its content is not {driver}.").format(name=shown_name,
+                                                                                          driver=driver),
+            _("Upload a boundary file in one of these formats: {formats}.").format(formats=_(SUPPORTED)))
 
 
 def _check_shapefile_parts(shp: Path, shown_name: str) -> None:
@@ -216,14 +228,15 @@ def _check_shapefile_parts(shp: Path, shown_name: str) -> None:
     missing = [ext for ext in (".shx", ".dbf") if ext not in stem_files]
     if missing:
         raise BoundaryFileError(
-            f"The shapefile '{shown_name}' is missing its {' and '.join(missing)} file(s).",
-            "A shapefile is several files with one name; zip them all together and upload the zip.",
+            _("The shapefile '{name}' is missing its {parts} file(s).").format(
+                name=shown_name, parts=_(" and ").join(missing)),
+            _("A shapefile is several files with one name; zip them all together and upload the zip."),
         )
     if ".prj" not in stem_files:
         raise BoundaryFileError(
-            f"The shapefile '{shown_name}' has no .prj file, so its coordinate system is unknown.",
-            "Add the .prj file that came with the data (for Cambodian government data it is "
-            "often UTM zone 48N, EPSG:32648) and upload the files again as one zip.",
+            _("The shapefile '{name}' has no .prj file, so its coordinate system is unknown.").format(name=shown_name),
+            _("Add the .prj file that came with the data (for Cambodian government data it is "
+              "often UTM zone 48N, EPSG:32648) and upload the files again as one zip."),
         )
 
 
@@ -231,8 +244,10 @@ def _zip_members(archive: zipfile.ZipFile, shown_name: str) -> list[zipfile.ZipI
     """The archive's file members, after checking their number and declared sizes."""
     infos = archive.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise BoundaryFileError(f"The zip '{shown_name}' holds {len(infos):,} entries (the limit is {MAX_ZIP_MEMBERS:,}).",
-                                "Zip only the province layer's files and upload that.")
+        raise BoundaryFileError(
+            _("The zip '{name}' holds {n} entries (the limit is {limit}).").format(
+                name=shown_name, n=fmt_int(len(infos)), limit=fmt_int(MAX_ZIP_MEMBERS)),
+            _("Zip only the province layer's files and upload that."))
     files = [i for i in infos if not i.is_dir() and "__MACOSX" not in i.filename
              and Path(i.filename).name not in ("", ".", "..")]
     return files
@@ -242,9 +257,10 @@ def _extract_capped(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], fo
                     shown_name: str) -> None:
     """Copy members to ``folder/stem.<ext>`` in chunks, stopping at MAX_EXTRACTED_BYTES in all."""
     declared = sum(m.file_size for m in members)
-    limit_text = f"{MAX_EXTRACTED_BYTES // (1024 * 1024):,} MB"
-    too_big = BoundaryFileError(f"The zip '{shown_name}' unpacks to more than {limit_text}.",
-                                f"Province boundaries need far less; upload a simplified layer under {limit_text}.")
+    limit_text = _("{n} MB").format(n=fmt_int(MAX_EXTRACTED_BYTES // (1024 * 1024)))
+    too_big = BoundaryFileError(
+        _("The zip '{name}' unpacks to more than {limit}.").format(name=shown_name, limit=limit_text),
+        _("Province boundaries need far less; upload a simplified layer under {limit}.").format(limit=limit_text))
     if declared > MAX_EXTRACTED_BYTES:
         raise too_big
     written = 0
@@ -258,28 +274,32 @@ def _extract_capped(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], fo
                         raise too_big
                     dst.write(chunk)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
-            raise BoundaryFileError(f"The member '{member.filename}' of '{shown_name}' could not be unpacked "
-                                    f"({type(exc).__name__}).", "Re-create the zip and upload it again.") from None
+            raise BoundaryFileError(
+                _("The member '{member}' of '{name}' could not be unpacked ({error}).").format(
+                    member=member.filename, name=shown_name, error=type(exc).__name__),
+                _("Re-create the zip and upload it again.")) from None
 
 
 def _read_zip(path: Path) -> gpd.GeoDataFrame:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        raise BoundaryFileError(f"'{path.name}' is not a valid zip file.", "Re-create the zip and upload it again.") from None
+        raise BoundaryFileError(_("'{name}' is not a valid zip file.").format(name=path.name),
+                                _("Re-create the zip and upload it again.")) from None
     with archive, tempfile.TemporaryDirectory() as tmp:
         members = _zip_members(archive, path.name)
         shps = [m for m in members if m.filename.lower().endswith(".shp")]
         singles = [m for m in members if Path(m.filename).suffix.lower() in SINGLE_FILE_FORMATS]
         if not shps and not singles:
             raise BoundaryFileError(
-                f"The zip '{path.name}' contains no .shp file.",
-                "Zip the shapefile's .shp, .shx, .dbf and .prj files together, or upload a GeoJSON or GeoPackage.",
+                _("The zip '{name}' contains no .shp file.").format(name=path.name),
+                _("Zip the shapefile's .shp, .shx, .dbf and .prj files together, or upload a GeoJSON or GeoPackage."),
             )
         if len(shps) > 1:
             raise BoundaryFileError(
-                f"The zip '{path.name}' holds {len(shps)} shapefiles ({', '.join(m.filename for m in shps)}).",
-                "Upload a zip with only the province layer in it.",
+                _("The zip '{name}' holds {n} shapefiles ({files}).").format(
+                    name=path.name, n=len(shps), files=", ".join(m.filename for m in shps)),
+                _("Upload a zip with only the province layer in it."),
             )
         if shps:
             stem = shps[0].filename[: -len(".shp")]
@@ -304,7 +324,7 @@ def read_boundary_file(path: Path | str) -> gpd.GeoDataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise BoundaryFileError(f"The file '{path}' does not exist.", "Check the path and try again.")
+        raise BoundaryFileError(_("The file '{path}' does not exist.").format(path=path), _("Check the path and try again."))
     suffix = path.suffix.lower()
     if suffix == ".zip":
         gdf = _read_zip(path)
@@ -314,37 +334,39 @@ def read_boundary_file(path: Path | str) -> gpd.GeoDataFrame:
     elif suffix in SINGLE_FILE_FORMATS:
         gdf = _read_vector(path, SINGLE_FILE_FORMATS[suffix], path.name)
     else:
-        raise BoundaryFileError(f"'{path.name}' is not a supported boundary format.", f"Use {SUPPORTED}.")
+        raise BoundaryFileError(_("'{name}' is not a supported boundary format.").format(name=path.name),
+                                _("Use {formats}.").format(formats=_(SUPPORTED)))
     return _check_layer(gdf, path.name, geojson=suffix in (".geojson", ".json"))
 
 
 def _check_layer(gdf: gpd.GeoDataFrame, name: str, geojson: bool) -> gpd.GeoDataFrame:
     if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf or gdf.geometry.isna().all() or len(gdf) == 0:
-        raise BoundaryFileError(f"The layer in '{name}' is empty: it has no features with geometry.",
-                                "Export the province layer again and check that it holds polygons.")
+        raise BoundaryFileError(_("The layer in '{name}' is empty: it has no features with geometry.").format(name=name),
+                                _("Export the province layer again and check that it holds polygons."))
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].copy()
     if len(gdf) == 0:
-        raise BoundaryFileError(f"The layer in '{name}' is empty: every geometry is blank.",
-                                "Export the province layer again and check that it holds polygons.")
+        raise BoundaryFileError(_("The layer in '{name}' is empty: every geometry is blank.").format(name=name),
+                                _("Export the province layer again and check that it holds polygons."))
     kinds = set(gdf.geometry.geom_type)
     if not kinds <= {"Polygon", "MultiPolygon"}:
         raise BoundaryFileError(
-            f"The layer in '{name}' holds {', '.join(sorted(kinds))} geometries; province boundaries must be polygons.",
-            "Upload the province polygon layer, not points or lines.")
+            _("The layer in '{name}' holds {kinds} geometries; province boundaries must be polygons.").format(
+                name=name, kinds=", ".join(sorted(kinds))),
+            _("Upload the province polygon layer, not points or lines."))
     stated_crs, stated_bounds = gdf.crs, gdf.total_bounds
     if gdf.crs is None:
         if not geojson:
-            raise BoundaryFileError(f"'{name}' does not say which coordinate system it uses.",
-                                    "Re-export it with its coordinate system (CRS) set.")
+            raise BoundaryFileError(_("'{name}' does not say which coordinate system it uses.").format(name=name),
+                                    _("Re-export it with its coordinate system (CRS) set."))
         gdf = gdf.set_crs(4326)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             gdf = gdf.to_crs(4326)
     except Exception as exc:  # pyproj raises several types for impossible coordinates
-        raise BoundaryFileError(f"The coordinates in '{name}' could not be converted to longitude and latitude "
-                                f"({type(exc).__name__}).",
-                                "Check the file's coordinate system (CRS) and re-export it.") from None
+        raise BoundaryFileError(_("The coordinates in '{name}' could not be converted to longitude and latitude "
+                                  "({error}).").format(name=name, error=type(exc).__name__),
+                                _("Check the file's coordinate system (CRS) and re-export it.")) from None
     _check_extent(gdf, name, stated_crs, stated_bounds, geojson)
     return gdf.reset_index(drop=True)
 
@@ -433,9 +455,9 @@ def repair_geometries(gdf: gpd.GeoDataFrame, name: str = "boundaries") -> tuple[
         change = abs(fixed.area - before) / before if before else 1.0
         if fixed.is_empty or fixed.geom_type not in ("Polygon", "MultiPolygon") or change > SAFE_REPAIR_AREA_CHANGE:
             raise BoundaryFileError(
-                f"Row {idx + 1} of '{name}' has an invalid polygon that cannot be repaired safely "
-                f"({shapely.is_valid_reason(geom)}).",
-                "Fix the geometry in a GIS tool (for example QGIS 'Fix geometries') and upload again.")
+                _("Row {row} of '{name}' has an invalid polygon that cannot be repaired safely ({reason}).").format(
+                    row=idx + 1, name=name, reason=shapely.is_valid_reason(geom)),
+                _("Fix the geometry in a GIS tool (for example QGIS 'Fix geometries') and upload again."))
         gdf.loc[idx, "geometry"] = fixed
         repaired.append(int(idx) + 1)
     return gdf, repaired
@@ -466,9 +488,9 @@ def detect_join_column(gdf: gpd.GeoDataFrame) -> str:
         scores[str(column)] = round(len(resolved) / len(codes) * len(set(resolved)) / len(codes), 4)
     if not scores or max(scores.values()) < MIN_JOIN_SHARE ** 2:
         raise BoundaryFileError(
-            "No column in the boundary file holds recognisable province names or codes.",
-            "Add a column with province names (English or Khmer) or NCDD/ISO codes, "
-            "or choose the join column yourself.")
+            _("No column in the boundary file holds recognisable province names or codes."),
+            _("Add a column with province names (English or Khmer) or NCDD/ISO codes, "
+              "or choose the join column yourself."))
     return max(scores, key=lambda c: scores[c])
 
 
@@ -478,8 +500,9 @@ def join_boundaries(gdf: gpd.GeoDataFrame, source: str, join_column: str | None 
     if join_column is None:
         join_column = detect_join_column(gdf)
     elif join_column not in gdf.columns:
-        raise BoundaryFileError(f"The boundary file has no column '{join_column}'.",
-                                f"Choose one of: {', '.join(c for c in gdf.columns if c != 'geometry')}.")
+        raise BoundaryFileError(_("The boundary file has no column '{column}'.").format(column=join_column),
+                                _("Choose one of: {columns}.").format(
+                                    columns=", ".join(str(c) for c in gdf.columns if c != "geometry")))
     gazetteer = load_gazetteer()
     report = JoinReport(source=source, join_column=join_column, repaired_rows=repaired)
     geoms: dict[str, list] = {}
@@ -499,9 +522,10 @@ def join_boundaries(gdf: gpd.GeoDataFrame, source: str, join_column: str | None 
         if code in geoms:
             continue
         if code == TBOUNG_KHMUM and KAMPONG_CHAM in geoms:
-            handling = "drawn inside Kampong Cham (boundaries predate the 31 Dec 2013 split); its cases are added to that polygon"
+            handling = N_("drawn inside Kampong Cham (boundaries predate the 31 Dec 2013 split); its cases are added "
+                          "to that polygon")
         else:
-            handling = "no polygon: its cases appear in tables and totals but not on the map"
+            handling = N_("no polygon: its cases appear in tables and totals but not on the map")
         report.missing_provinces.append({"code": code, "name": prov.name_en, "handling": handling})
     rows = [{"code": c, "name_en": gazetteer[c].name_en, "name_km": gazetteer[c].name_km,
              "geometry": shapely.union_all(g) if len(g) > 1 else g[0]} for c, g in sorted(geoms.items())]

@@ -4,20 +4,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
 import warnings
 import numpy as np
 import pandas as pd
 
-SCHEMES = {"quantiles": "Quantiles", "natural breaks": "FisherJenks", "equal intervals": "EqualInterval"}
+from dashboard.i18n import N_, fmt_decimal
+
+#: Scheme names (English keys, in URLs; the interface shows them through gettext) -> mapclassify classes.
+SCHEMES = {N_("quantiles"): "Quantiles", N_("natural breaks"): "FisherJenks", N_("equal intervals"): "EqualInterval"}
 #: ColorBrewer YlGnBu (6 classes, the lightest kept for "no cases"): sequential, colour-blind safe, prints in grey.
 PALETTE = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"]
 #: Map states outside the classes, told apart by lightness as well as hue (and by outline or pattern on the map).
-STATE_COLOURS = {"not covered": "#bdbdbd", "no cases": "#ffffcc", "no data": "#ffffff"}
+#: The keys are English and stay so (views compare by them); maps translate them where drawn.
+STATE_COLOURS = {N_("not covered"): "#bdbdbd", N_("no cases"): "#ffffcc", N_("no data"): "#ffffff"}
 #: The hatch drawn over units whose count is suppressed on the public map, and its stripe colour.
 HATCH = "hatch"
 HATCH_COLOUR = "#2c7fb8"
 #: Coverage map states, from the same ColorBrewer scheme.
-COVERAGE_COLOURS = {"covered": "#2c7fb8", "not yet covered": "#a1dab4", "ended": "#ffffcc", "not covered": "#bdbdbd"}
+COVERAGE_COLOURS = {N_("covered"): "#2c7fb8", N_("not yet covered"): "#a1dab4", N_("ended"): "#ffffcc",
+                    N_("not covered"): "#bdbdbd"}
+_NUMBER_FORMAT = re.compile(r"\{:,\.(\d)f\}(.*)")
+
+
+def format_value(fmt: str, value: float) -> str:
+    """A legend bound in the interface language's number format.
+
+    ``fmt`` is written as a Python format (``"{:,.1f}"``, ``"{:,.0f}%"``); grouped fixed-point
+    formats go through Babel, anything else through ``str.format``.
+    """
+    match = _NUMBER_FORMAT.fullmatch(fmt)
+    if match:
+        return fmt_decimal(value, int(match.group(1))) + match.group(2)
+    return fmt.format(value)
+
 
 
 @dataclass
@@ -102,9 +122,9 @@ def classify(values: pd.Series, covered: pd.Series, scheme: str = "quantiles", k
         class_labels = []
         for i, upper in enumerate(bins):
             lo = lower if i == 0 else bins[i - 1]
-            class_labels.append(fmt.format(lo) if i == 0 and lo == upper else
-                                f"{fmt.format(lo)} – {fmt.format(upper)}" if i == 0 else
-                                f"> {fmt.format(lo)} – {fmt.format(upper)}")
+            class_labels.append(format_value(fmt, lo) if i == 0 and lo == upper else
+                                f"{format_value(fmt, lo)} – {format_value(fmt, upper)}" if i == 0 else
+                                f"> {format_value(fmt, lo)} – {format_value(fmt, upper)}")
         idx = values.index[positive]
         labels[idx] = [class_labels[c] for c in yb]
         colours[idx] = [palette[c] for c in yb]

@@ -24,13 +24,15 @@ import numpy as np
 import pandas as pd
 
 from dashboard.geo.gazetteer import load_gazetteer
+from dashboard.i18n import N_
 from dashboard.measures.filters import Filters
 from dashboard.measures.metrics import filter_mask
 from dashboard.measures.stats import Z95
 
 #: Status of a case for this measure, in this order: the first two can be timed, the two "excluded" ones cannot.
-ARRESTED, NO_ARREST = "arrest", "no arrest yet"
-NO_DATE, BEFORE_REPORT = "arrest without a date", "arrest dated before the report"
+#: Stored and exported in English; the interface shows them through gettext.
+ARRESTED, NO_ARREST = N_("arrest"), N_("no arrest yet")
+NO_DATE, BEFORE_REPORT = N_("arrest without a date"), N_("arrest dated before the report")
 STATUSES = (ARRESTED, NO_ARREST, NO_DATE, BEFORE_REPORT)
 EXCLUDED = (NO_DATE, BEFORE_REPORT)
 WITHIN = (7, 30)

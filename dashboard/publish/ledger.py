@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.errors import DataFileError
+from dashboard.i18n import _
 from dashboard.publish.disclosure import new_frame
 
 FILE_NAME = "release_ledger.json"
@@ -36,9 +37,10 @@ def read_releases(folder: Path | str) -> list[pd.DataFrame]:
             raise ValueError("unknown ledger version")
         return [_frame(release["cells"]) for release in data["releases"]]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise DataFileError(f"The release ledger '{path}' could not be read ({type(exc).__name__}).",
-                            "Restore it from the previous export (it records what earlier releases published); "
-                            "without it a new release cannot be checked against them.") from None
+        raise DataFileError(_("The release ledger '{path}' could not be read ({error}).").format(
+                                path=path, error=type(exc).__name__),
+                            _("Restore it from the previous export (it records what earlier releases published); "
+                              "without it a new release cannot be checked against them.")) from None
 
 
 def _frame(cells: list[dict]) -> pd.DataFrame:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from dashboard.data.dataset import Dataset
 from dashboard.geo.gazetteer import load_gazetteer
+from dashboard.i18n import LANGUAGES, N_, _, use_language
 from dashboard.measures.stats import wilson_interval
 from dashboard.publish import ledger
 from dashboard.publish.disclosure import new_frame
@@ -34,7 +35,7 @@ from dashboard.publish.suppression import suppress
 DEFAULT_K = 11
 FILES = ("national_totals.csv", "national_quarter.csv", "province_year.csv", "coverage.csv", "metadata.json")
 TOTAL_KEY = "all"
-METHOD = (
+METHOD = N_(
     "Counts below k are suppressed (left empty), and so is an arrest count when it, or cases minus arrests, is "
     "below k. Complementary suppression hides further counts so that none can be worked out from the others: the "
     "quarters and the provinces of a year add up to that year's national total, and the years add up to the whole "
@@ -44,8 +45,25 @@ METHOD = (
     "rates come with Wilson 95% intervals where both arrests and cases without arrest are at least k. Counts are "
     "by date reported; no case-level data, victim attributes, districts or dates finer than a quarter are published."
 )
-PROTECTION_RULE = ("every hidden count's range, derived from everything published in all releases, "
-                   "is at least k wide")
+PROTECTION_RULE = N_("every hidden count's range, derived from everything published in all releases, "
+                     "is at least k wide")
+#: What each file holds: column names stay in English in every language (they are the format).
+FILE_NOTES = {
+    "national_totals.csv": N_("period (YYYY or 'all'), from, to (YYYY-Qn), cases, arrests, arrest_rate, "
+                              "ci_low, ci_high (Wilson 95%), arrest_rate_band, suppressed"),
+    "national_quarter.csv": N_("quarter (YYYY-Qn), cases, arrests, suppressed, arrest_rate_band"),
+    "province_year.csv": N_("province_code, province, year, cases, arrests, suppressed, arrest_rate_band"),
+    "coverage.csv": N_("province_code, province, start_date"),
+}
+
+
+def metadata_texts(lang: str) -> dict:
+    """The metadata's words in ``lang``: method, protection rule, file notes and province names."""
+    gaz = load_gazetteer()
+    with use_language(lang):
+        return {"method": _(METHOD), "protection_rule": _(PROTECTION_RULE),
+                "files": {name: _(note) for name, note in FILE_NOTES.items()},
+                "province_names": {c: (p.name_km if lang == "km" else p.name_en) for c, p in gaz.items()}}
 
 
 def quarter_label(day: pd.Timestamp) -> str:
@@ -148,15 +166,11 @@ def build_export(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.Data
         "method": METHOD,
         "protection_rule": PROTECTION_RULE,
         "synthetic": bool(dataset.synthetic),
-        "files": {
-            "national_totals.csv": "period (YYYY or 'all'), from, to (YYYY-Qn), cases, arrests, arrest_rate, "
-                                   "ci_low, ci_high (Wilson 95%), arrest_rate_band, suppressed",
-            "national_quarter.csv": "quarter (YYYY-Qn), cases, arrests, suppressed, arrest_rate_band",
-            "province_year.csv": "province_code, province, year, cases, arrests, suppressed, arrest_rate_band",
-            "coverage.csv": "province_code, province, start_date",
-        },
+        "files": dict(FILE_NOTES),
         "suppressed_cells": int(frame["sup_cases"].sum() + frame["sup_arrests"].sum()),
         "earlier_releases_audited": len(earlier),
+        # the same words in every interface language (English above stays where readers expect it)
+        "languages": {lang: metadata_texts(lang) for lang in LANGUAGES},
     }
     return {"national_totals.csv": _totals(frame, list(national["quarter"])), "national_quarter.csv": national,
             "province_year.csv": province, "coverage.csv": coverage, "metadata.json": meta}
@@ -204,8 +218,9 @@ def read_export(folder: Path | str) -> PublicData:
     folder = Path(folder)
     missing = [f for f in FILES if not (folder / f).exists()]
     if missing:
-        raise DataFileError(f"The public export folder '{folder}' is missing {', '.join(missing)}.",
-                            "Run 'python -m dashboard export-public --out DIR' and point DASHBOARD_PUBLIC_DIR at DIR.")
+        raise DataFileError(_("The public export folder '{path}' is missing {files}.").format(
+                                path=folder, files=", ".join(missing)),
+                            _("Run 'python -m dashboard export-public --out DIR' and point DASHBOARD_PUBLIC_DIR at DIR."))
     try:
         counts = {"cases": "Int64", "arrests": "Int64"}
         text = {"suppressed": str, "arrest_rate_band": str}
@@ -220,8 +235,9 @@ def read_export(folder: Path | str) -> PublicData:
             int(meta["k"]),
         )
     except (ValueError, KeyError, TypeError, OSError) as exc:
-        raise DataFileError(f"The public export in '{folder}' could not be read ({type(exc).__name__}).",
-                            "Write it again with 'python -m dashboard export-public'.") from None
+        raise DataFileError(_("The public export in '{path}' could not be read ({error}).").format(
+                                path=folder, error=type(exc).__name__),
+                            _("Write it again with 'python -m dashboard export-public'.")) from None
     for table in (data.national_totals, data.national_quarter, data.province_year):
         for column in ("suppressed", "arrest_rate_band"):
             table[column] = table[column].fillna("")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard.errors import UserFacingError
+from dashboard.i18n import _
 from dashboard.publish.disclosure import (BAND_WIDTHS, MEASURES, TABLE_ORDER, Variable, audit, band_bounds,
                                           cell_equations, cell_id)
 
@@ -49,15 +50,16 @@ def suppress(frame: pd.DataFrame, k: int, earlier: Sequence[pd.DataFrame] = (), 
 def _complete(releases: list[pd.DataFrame], k: int, previously_hidden: set, exact: bool) -> None:
     """Complementary suppression in the last release until no hidden count's range is under k wide."""
     frame = releases[-1]
-    for _ in range(4 * len(frame) + 1):
+    for _round in range(4 * len(frame) + 1):
         violations = audit(releases, k, exact).violations
         if not violations:
             return
         if not _hide_more(frame, violations, len(releases) - 1, releases, previously_hidden):
             # with every count of this release hidden, only an earlier release can be at fault (a smaller k)
             raise UserFacingError(
-                f"An earlier release in the ledger leaves a hidden count less than k = {k} wide, and this release "
-                "cannot fix that.", "Export with the k the earlier releases used (see release_ledger.json).")
+                _("An earlier release in the ledger leaves a hidden count less than k = {k} wide, and this release "
+                  "cannot fix that.").format(k=k),
+                _("Export with the k the earlier releases used (see release_ledger.json)."))
     raise RuntimeError("suppression did not converge")  # unreachable: each round hides at least one count
 
 

@@ -1,11 +1,21 @@
-"""Plotly figures for the dashboard (no Streamlit here)."""
+"""Plotly figures for the dashboard (no Streamlit here).
+
+Every word a figure shows goes through gettext, and dates, months and quarters on axes and in
+hover labels are written by Babel (:mod:`dashboard.i18n`): plotly's own date formats only know
+English month names, so date axes get explicit tick texts and hover labels carry the formatted
+date in ``customdata``.
+"""
 
 from __future__ import annotations
+
+import re
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.i18n import _
+from dashboard.data.schema import offence_label
+from dashboard.i18n import _, fmt_date, fmt_int, fmt_month, fmt_percent
 
 TEAL = "#0f6e84"
 TEAL_LIGHT = "#8cc7c4"
@@ -17,42 +27,99 @@ LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), font=dict(family="sans-serif"
               legend=dict(orientation="h", yanchor="top", y=-0.12, x=0), hovermode="x unified")
 
 
-def monthly_trend(monthly: pd.DataFrame, title: str = "Cases per month") -> go.Figure:
+def _tick_step(n_months: int, most: int = 14) -> int:
+    """Months between labelled ticks: a quarter, half a year, a year or two, so at most ``most`` labels."""
+    return next((step for step in (3, 6, 12, 24, 60) if n_months / step <= most), 120)
+
+
+def month_axis(months: pd.Series) -> tuple[list[str], dict]:
+    """Month labels in the interface language, and a category x axis labelled at quarter (or wider) steps.
+
+    The labels are the x values themselves, so the unified hover header is the month in Babel's words.
+    """
+    stamps = [pd.Timestamp(m) for m in months]
+    labels = [fmt_month(m.date()) for m in stamps]
+    step = _tick_step(len(stamps))
+    ticks = [label for m, label in zip(stamps, labels) if (m.year * 12 + m.month - 1) % step == 0] or labels[:1]
+    return labels, dict(type="category", tickmode="array", tickvals=ticks, ticktext=ticks)
+
+
+def date_axis(dates: pd.Series) -> tuple[list[str], dict]:
+    """Dates written per locale for hover labels, and tick positions and texts for a date x axis.
+
+    Ticks fall on month starts (quarters, half years, years...) and read like 'Jan 2015' / 'មករា 2015';
+    the axis's own hover format is ISO (language-neutral), the trace labels carry the formatted date.
+    """
+    stamps = [pd.Timestamp(d) for d in dates]
+    texts = [fmt_date(d.date()) for d in stamps]
+    if not stamps:
+        return texts, {}
+    first, last = min(stamps), max(stamps)
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = _tick_step(span, most=10)
+    start = first.to_period("M").to_timestamp()
+    ticks = [t for t in pd.date_range(start, last, freq="MS") if (t.year * 12 + t.month - 1) % step == 0]
+    texts_ticks = [fmt_date(t.date(), "y") if step >= 12 else fmt_month(t.date()) for t in ticks]
+    return texts, dict(tickmode="array", tickvals=ticks, ticktext=texts_ticks, hoverformat="%Y-%m-%d")
+
+
+_QUARTER = re.compile(r"(\d{4})-?Q([1-4])")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def quarter_label(period: str) -> str:
+    """A period key as the interface language writes it: '2014Q1' or '2014-Q1' -> 'Q1 2014' /
+    'ត្រីមាសទី 1 2014'; a month '2014-03' -> 'Mar 2014' / 'មីនា 2014'; anything else unchanged."""
+    text = str(period)
+    if match := _QUARTER.fullmatch(text):
+        return fmt_date(date(int(match.group(1)), 3 * int(match.group(2)) - 2, 1), "QQQ y")
+    if (match := _MONTH.fullmatch(text)) and 1 <= int(match.group(2)) <= 12:
+        return fmt_month(date(int(match.group(1)), int(match.group(2)), 1))
+    return text
+
+
+def monthly_trend(monthly: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Bars of monthly cases with the cumulative count as a line on a second axis."""
+    labels, xaxis = month_axis(monthly["month"])
     fig = go.Figure()
-    fig.add_bar(x=monthly["month"], y=monthly["cases"], name="cases", marker_color=TEAL_LIGHT)
-    fig.add_bar(x=monthly["month"], y=monthly["arrests"], name="arrests", marker_color=TEAL, visible="legendonly")
-    fig.add_scatter(x=monthly["month"], y=monthly["cumulative"], name="cumulative", mode="lines",
+    fig.add_bar(x=labels, y=monthly["cases"], name=_("cases"), marker_color=TEAL_LIGHT)
+    fig.add_bar(x=labels, y=monthly["arrests"], name=_("arrests"), marker_color=TEAL, visible="legendonly")
+    fig.add_scatter(x=labels, y=monthly["cumulative"], name=_("cumulative"), mode="lines",
                     line=dict(color=ACCENT, width=2.5), yaxis="y2")
     fig.update_layout(
-        title=title, barmode="overlay", **LAYOUT,
-        yaxis=dict(title="cases per month", rangemode="tozero", tickformat=",d"),
-        yaxis2=dict(title="cumulative", rangemode="tozero", tickformat=",d", overlaying="y", side="right",
+        title=title if title is not None else _("Cases per month"), barmode="overlay", **LAYOUT,
+        yaxis=dict(title=_("cases per month"), rangemode="tozero", tickformat=",d"),
+        yaxis2=dict(title=_("cumulative"), rangemode="tozero", tickformat=",d", overlaying="y", side="right",
                     showgrid=False),
-        xaxis=dict(dtick="M3", tickformat="%b %Y"))
+        xaxis=xaxis)
     return fig
 
 
 def coverage_over_time(timeline: pd.DataFrame, marker: pd.Timestamp | None = None) -> go.Figure:
+    days, xaxis = date_axis(timeline["date"])
     fig = go.Figure()
-    fig.add_scatter(x=timeline["date"], y=timeline["population_share"], name="share of population", mode="lines",
-                    line=dict(color=TEAL, width=3, shape="hv"))
-    fig.add_scatter(x=timeline["date"], y=timeline["area_share"], name="share of area", mode="lines",
-                    line=dict(color=ACCENT, width=2, dash="dot", shape="hv"))
+    for column, name, line in (("population_share", _("share of population"), dict(color=TEAL, width=3, shape="hv")),
+                               ("area_share", _("share of area"), dict(color=ACCENT, width=2, dash="dot", shape="hv"))):
+        shares = [fmt_percent(v) for v in timeline[column]]
+        fig.add_scatter(x=timeline["date"], y=timeline[column], name=name, mode="lines", line=line,
+                        customdata=list(zip(days, shares)),
+                        hovertemplate="%{customdata[0]}: %{customdata[1]}" + f"<extra>{name}</extra>")
     if marker is not None:
         fig.add_vline(x=marker, line=dict(color=GREY, dash="dash"))
-    fig.update_layout(title="Covered share of Cambodia", **LAYOUT)
+    fig.update_layout(title=_("Covered share of Cambodia"), **LAYOUT)
+    fig.update_xaxes(**xaxis)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
     return fig
 
 
 def offence_breakdown(by_offence: pd.DataFrame) -> go.Figure:
     data = by_offence.sort_values("cases")
-    fig = go.Figure(go.Bar(x=data["cases"], y=data["offence"], orientation="h", marker_color=TEAL,
-                           text=[f"{c:,} ({s:.0%})" for c, s in zip(data["cases"], data["share"])],
-                           textposition="auto"))
-    fig.update_layout(title="Cases by offence", **{**LAYOUT, "hovermode": "closest"})
-    fig.update_xaxes(title_text="cases")
+    fig = go.Figure(go.Bar(x=data["cases"], y=[offence_label(o) for o in data["offence"]], orientation="h",
+                           marker_color=TEAL,
+                           text=[f"{fmt_int(c)} ({fmt_percent(s)})" for c, s in zip(data["cases"], data["share"])],
+                           textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_layout(title=_("Cases by offence"), **{**LAYOUT, "hovermode": "closest"})
+    fig.update_xaxes(title_text=_("cases"))
     return fig
 
 
@@ -62,35 +129,47 @@ def arrest_rate_by_province(per_province: pd.DataFrame, national_rate: float | N
     ranked = data[data["ranked"]].sort_values("arrest_rate")
     flagged = data[~data["ranked"]].sort_values("province", ascending=False)
     fig = go.Figure()
-    for frame, name, colour in ((flagged, "fewer than 10 cases (not ranked)", GREY), (ranked, "arrest rate", TEAL)):
+    flagged_name = _("fewer than {n} cases (not ranked)").format(n=fmt_int(10))
+    for frame, name, colour in ((flagged, flagged_name, GREY), (ranked, _("arrest rate"), TEAL)):
         if frame.empty:
             continue
+        names = [f"{k} ({p})" if _km() else f"{p} ({k})" for p, k in zip(frame["province"], frame["province_km"])]
         fig.add_scatter(
-            x=frame["arrest_rate"], y=[f"{p} ({k})" for p, k in zip(frame["province"], frame["province_km"])],
+            x=frame["arrest_rate"], y=names,
             mode="markers", name=name, marker=dict(color=colour, size=10),
             error_x=dict(type="data", symmetric=False, array=frame["ci_high"] - frame["arrest_rate"],
                          arrayminus=frame["arrest_rate"] - frame["ci_low"], color=colour),
-            customdata=frame[["arrests", "cases"]].to_numpy(),
-            hovertemplate="%{y}: %{x:.0%} (%{customdata[0]} of %{customdata[1]})<extra></extra>")
+            customdata=[[fmt_percent(r), fmt_int(a), fmt_int(c)]
+                        for r, a, c in zip(frame["arrest_rate"], frame["arrests"], frame["cases"])],
+            hovertemplate=_("{name}: {rate} ({arrests} of {cases})").format(
+                name="%{y}", rate="%{customdata[0]}", arrests="%{customdata[1]}", cases="%{customdata[2]}")
+            + "<extra></extra>")
     if national_rate is not None:
         fig.add_vline(x=national_rate, line=dict(color=ACCENT, dash="dash"),
-                      annotation_text=f"all selected: {national_rate:.0%}", annotation_position="top")
-    fig.update_layout(title="Arrest rate by province, with 95% intervals",
+                      annotation_text=_("all selected: {rate}").format(rate=fmt_percent(national_rate)),
+                      annotation_position="top")
+    fig.update_layout(title=_("Arrest rate by province, with 95% intervals"),
                       height=max(320, 28 * len(data) + 120), **{**LAYOUT, "hovermode": "closest"})
     fig.update_xaxes(tickformat=".0%", range=[0, 1.05])
     return fig
 
 
 def arrest_rate_over_time(quarterly: pd.DataFrame) -> go.Figure:
+    periods = [quarter_label(p) for p in quarterly["period"]]
     fig = go.Figure()
-    fig.add_scatter(x=quarterly["period"], y=quarterly["ci_high"], mode="lines", line=dict(width=0),
+    fig.add_scatter(x=periods, y=quarterly["ci_high"], mode="lines", line=dict(width=0),
                     showlegend=False, hoverinfo="skip")
-    fig.add_scatter(x=quarterly["period"], y=quarterly["ci_low"], mode="lines", line=dict(width=0), fill="tonexty",
-                    fillcolor="rgba(15,110,132,0.15)", name="95% interval", hoverinfo="skip")
-    fig.add_scatter(x=quarterly["period"], y=quarterly["arrest_rate"], mode="lines+markers", name="arrest rate",
-                    line=dict(color=TEAL, width=3), customdata=quarterly[["arrests", "cases"]].to_numpy(),
-                    hovertemplate="%{x}: %{y:.0%} (%{customdata[0]} of %{customdata[1]})<extra></extra>")
-    fig.update_layout(title="Arrest rate by quarter", **LAYOUT)
+    fig.add_scatter(x=periods, y=quarterly["ci_low"], mode="lines", line=dict(width=0), fill="tonexty",
+                    fillcolor="rgba(15,110,132,0.15)", name=_("95% confidence interval"), hoverinfo="skip")
+    fig.add_scatter(x=periods, y=quarterly["arrest_rate"], mode="lines+markers", name=_("arrest rate"),
+                    line=dict(color=TEAL, width=3),
+                    customdata=[[fmt_percent(r), fmt_int(a), fmt_int(c)]
+                                for r, a, c in zip(quarterly["arrest_rate"], quarterly["arrests"], quarterly["cases"])],
+                    hovertemplate=_("{name}: {rate} ({arrests} of {cases})").format(
+                        name="%{x}", rate="%{customdata[0]}", arrests="%{customdata[1]}", cases="%{customdata[2]}")
+                    + "<extra></extra>")
+    fig.update_layout(title=_("Arrest rate by quarter"), **LAYOUT)
+    fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     return fig
 
@@ -98,23 +177,27 @@ def arrest_rate_over_time(quarterly: pd.DataFrame) -> go.Figure:
 def victims(by_victim: pd.DataFrame) -> go.Figure:
     """Cases by victim age band and sex (analysts only)."""
     colours = {"F": TEAL, "M": ACCENT, "X": GREY, "U": "#c9d1d8"}
-    labels = {"F": "girls", "M": "boys", "X": "other", "U": "unknown"}
+    labels = {"F": _("girls"), "M": _("boys"), "X": _("other"), "U": _("unknown")}
     fig = go.Figure()
     for sex, part in by_victim.groupby("sex", observed=True):
         fig.add_bar(x=part["age_band"].astype(str), y=part["cases"], name=labels.get(sex, sex),
                     marker_color=colours.get(sex, GREY))
-    fig.update_layout(title="Victims by age band and sex", barmode="group", **{**LAYOUT, "hovermode": "closest"})
-    fig.update_xaxes(title_text="age band (years)")
+    fig.update_layout(title=_("Victims by age band and sex"), barmode="group", **{**LAYOUT, "hovermode": "closest"})
+    fig.update_xaxes(title_text=_("age band (years)"))
+    fig.update_yaxes(title_text=_("cases"))
     return fig
 
 
 def public_quarters(national_quarter: pd.DataFrame) -> go.Figure:
     """National cases and (where published) arrests by quarter; suppressed bars are simply absent."""
+    quarters = [quarter_label(q) for q in national_quarter["quarter"]]
     fig = go.Figure()
-    fig.add_bar(x=national_quarter["quarter"], y=national_quarter["cases"], name="cases", marker_color=TEAL_LIGHT)
-    fig.add_bar(x=national_quarter["quarter"], y=national_quarter["arrests"], name="arrests (where shown)",
+    fig.add_bar(x=quarters, y=national_quarter["cases"], name=_("cases"), marker_color=TEAL_LIGHT)
+    fig.add_bar(x=quarters, y=national_quarter["arrests"], name=_("arrests (where shown)"),
                 marker_color=TEAL)
     fig.update_layout(barmode="overlay", **LAYOUT)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(title_text=_("cases"), tickformat=",d")
     return fig
 
 
@@ -144,16 +227,37 @@ def survival_curves(curve: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     return fig
 
 
+def _km() -> bool:
+    from dashboard.i18n import get_language
+
+    return get_language() == "km"
+
+
 def _rgba(hex_colour: str, alpha: float) -> str:
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def group_labels(frame: pd.DataFrame, column: str) -> list[str]:
+    """Group names as the reader's language writes them: provinces (by code, when the frame has it),
+    offence categories, quarters and months; anything else as it is."""
+    if column in ("province", "province_name") and "province" in frame:
+        from dashboard.geo.gazetteer import display_name, load_gazetteer
+
+        gaz = load_gazetteer()
+        return [display_name(c) if c in gaz else str(n) for c, n in zip(frame["province"], frame[column])]
+    if column == "offence":
+        return [offence_label(v) for v in frame[column]]
+    if column in ("quarter", "period"):
+        return [quarter_label(v) for v in frame[column]]
+    return frame[column].astype(str).tolist()
 
 
 def days_to_arrest(frame: pd.DataFrame, label_column: str, title: str) -> go.Figure:
     """Median days to arrest per group (dot) with the 25th–75th percentile range (bar)."""
     data = frame[frame["arrests_timed"] > 0]
     fig = go.Figure(go.Scatter(
-        x=data["median_days"], y=data[label_column].astype(str), mode="markers", marker=dict(color=TEAL, size=10),
+        x=data["median_days"], y=group_labels(data, label_column), mode="markers", marker=dict(color=TEAL, size=10),
         name=_("median"), error_x=dict(type="data", symmetric=False, array=data["p75_days"] - data["median_days"],
                                        arrayminus=data["median_days"] - data["p25_days"], color=TEAL_LIGHT),
         customdata=data[["p25_days", "p75_days", "arrests_timed"]].to_numpy(),

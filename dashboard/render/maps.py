@@ -18,7 +18,7 @@ from jinja2 import Template
 
 from dashboard import settings
 from dashboard.geo.boundaries import Boundaries
-from dashboard.i18n import _, fmt_decimal, fmt_int, fmt_percent
+from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent
 from dashboard.measures.classify import COVERAGE_COLOURS, HATCH, HATCH_COLOUR, Breaks
 from dashboard.render import leaflet_assets
 
@@ -108,12 +108,22 @@ class _HatchPattern(MacroElement):
         self.pattern = HATCH_SVG
 
 
+def state_text(label: str) -> str:
+    """A legend label or tooltip status in the interface language.
+
+    Map states ('not covered', 'no data', ...) travel as English keys, which the views compare and
+    order by; they are translated here, where they are drawn. Class ranges and already translated
+    texts come back unchanged.
+    """
+    return _(label) if label else label
+
+
 def _legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> str:
     rows = "".join(
         f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
         f'<span style="width:14px;height:14px;background:{swatch_background(c)};border:1px solid {BORDER};'
         f'display:inline-block"></span>'
-        f"<span>{html.escape(label)}</span></div>" for c, label in entries)
+        f"<span>{html.escape(state_text(label))}</span></div>" for c, label in entries)
     note_html = f'<div style="margin-top:4px;max-width:220px;color:#44515c">{html.escape(note)}</div>' if note else ""
     return (f'<div style="background:rgba(255,255,255,.92);'
             f'padding:8px 10px;border:1px solid #c9d1d8;border-radius:6px;font:12px/1.3 sans-serif;color:#1d2b36">'
@@ -144,8 +154,8 @@ def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title
     data = unit_geojson(boundaries)
     for feature in data["features"]:
         props = feature["properties"]
-        style = styles.get(props["code"], UnitStyle("#ffffff", "no data", ""))
-        props.update({"status": style.status, "detail": style.detail, "fill": style.fill,
+        style = styles.get(props["code"], UnitStyle("#ffffff", N_("no data"), ""))
+        props.update({"status": state_text(style.status), "detail": style.detail, "fill": style.fill,
                       "dashed": style.dashed, "selected": props["code"] in selected})
     folium.GeoJson(
         data,
@@ -208,7 +218,7 @@ def toggle(selected: list[str], code: str) -> list[str]:
 
 def coverage_styles(boundaries: Boundaries, coverage: pd.DataFrame, day) -> tuple[dict[str, UnitStyle], list]:
     """Covered / not yet covered / never covered on ``day``, with start dates in tooltips."""
-    from dashboard.geo.gazetteer import load_gazetteer
+    from dashboard.geo.gazetteer import display_name, load_gazetteer
 
     ts = pd.Timestamp(day)
     starts = dict(zip(coverage["province_code"], coverage["start_date"]))
@@ -222,15 +232,15 @@ def coverage_styles(boundaries: Boundaries, coverage: pd.DataFrame, day) -> tupl
         for code in members:
             start, end = starts.get(code), ends.get(code)
             if start is None or pd.isna(start):
-                state, text = "not covered", "not covered"
+                state, text = "not covered", _("not covered")
             elif start > ts:
-                state, text = "not yet covered", f"from {start.date().isoformat()}"
+                state, text = "not yet covered", _("from {date}").format(date=_iso_day(start))
             elif end is not None and not pd.isna(end) and end < ts:
-                state, text = "ended", f"{start.date().isoformat()} to {end.date().isoformat()}"
+                state, text = "ended", _("{start} to {end}").format(start=_iso_day(start), end=_iso_day(end))
             else:
-                state, text = "covered", f"since {start.date().isoformat()}"
+                state, text = "covered", _("since {date}").format(date=_iso_day(start))
             states.append(state)
-            parts.append(f"{gaz[code].name_en}: {text}" if len(members) > 1 else text)
+            parts.append(f"{display_name(code)}: {text}" if len(members) > 1 else text)
         state = next(s for s in ("covered", "not yet covered", "ended", "not covered") if s in states)
         styles[unit] = UnitStyle(colours[state], state, "; ".join(parts), dashed=state == "not covered")
     used = {s.status for s in styles.values()}
@@ -238,12 +248,17 @@ def coverage_styles(boundaries: Boundaries, coverage: pd.DataFrame, day) -> tupl
     return styles, legend
 
 
+def _iso_day(stamp: pd.Timestamp) -> str:
+    """A day as 2013-10-01 in either language (Khmer numerals with DASHBOARD_KHMER_DIGITS)."""
+    return fmt_date(stamp.date(), "y-MM-dd")
+
+
 #: Choropleth measures: (numerator column, denominator column or None, scale, legend number format).
 MEASURES = {
-    "count": ("cases", None, 1, "{:,.0f}"),
-    "rate": ("cases", "population", 100_000, "{:,.1f}"),
-    "person-time": ("cases_in_coverage", "person_years", 100_000, "{:,.1f}"),
-    "arrest rate": ("arrests", "cases", 100, "{:,.0f}%"),
+    N_("count"): ("cases", None, 1, "{:,.0f}"),
+    N_("rate"): ("cases", "population", 100_000, "{:,.1f}"),
+    N_("person-time"): ("cases_in_coverage", "person_years", 100_000, "{:,.1f}"),
+    N_("arrest rate"): ("arrests", "cases", 100, "{:,.0f}%"),
 }
 
 
@@ -281,9 +296,10 @@ def unit_values(boundaries: Boundaries, per_province: pd.DataFrame, measure: str
 
 def _detail(measure: str, row: pd.Series, value: float) -> str:
     cases = int(row["cases"])
-    detail = f"{cases:,} case{'s' if cases != 1 else ''}"
+    detail = (_("{n} case") if cases == 1 else _("{n} cases")).format(n=fmt_int(cases))
     if measure == "rate":
-        detail += f"; {value:,.2f} per 100,000" if pd.notna(value) else "; no census figure"
+        detail += (_("; {rate} per 100,000").format(rate=fmt_decimal(value, 2)) if pd.notna(value)
+                   else _("; no census figure"))
     elif measure == "person-time":
         if row["covered_days"] == 0:
             detail += _("; not covered in this period")
@@ -326,9 +342,9 @@ def choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covere
                                  dashed=classes.labels[unit] == "not covered")
     legend = list(classes.legend)
     for unit in units.outside:
-        styles[unit] = UnitStyle(NOT_SELECTED, "not selected", "outside the province filter")
+        styles[unit] = UnitStyle(NOT_SELECTED, N_("not selected"), _("outside the province filter"))
     if units.outside:
-        legend.append((NOT_SELECTED, "not selected"))
+        legend.append((NOT_SELECTED, N_("not selected")))
     return styles, legend
 
 
