@@ -107,62 +107,59 @@ def fmt_share(value: float | None) -> str:
     return fmt_percent(value)
 
 
-#: Column keys of the tables shown on screen -> their header in the interface language. English shows the keys
-#: themselves (they are the CSV downloads' documented names); other languages show these labels.
+#: Headers for the columns of the tables shown here that the measures' own labels (measures.labels) do not
+#: cover: records, compare-mode changes, the survival curve, the Data page's logs and reports. English shows the
+#: keys themselves (the CSV downloads' documented names); other languages show the labels.
 COLUMN_LABELS: dict[str, str] = {
-    "province_code": N_("province code"), "province": N_("province"), "province_km": N_("province (Khmer)"),
-    "province_name": N_("province name"), "cases": N_("cases"), "arrests": N_("arrests"),
-    "arrest_rate": N_("arrest rate"), "population": N_("population"), "per_100k": N_("per 100,000"),
-    "cases_in_coverage": N_("cases in coverage"), "covered_days": N_("days covered"),
-    "person_years": N_("person-years"), "per_100k_person_years": N_("per 100,000 person-years"),
-    "ci_low": N_("95% interval, low"), "ci_high": N_("95% interval, high"), "ranked": N_("ranked"),
-    "month": N_("month"), "quarter": N_("quarter"), "year": N_("year"), "date": N_("date"),
-    "cumulative": N_("cumulative"), "cumulative_cases": N_("cumulative cases"),
-    "offence": N_("offence"), "offence_km": N_("offence (Khmer)"), "share": N_("share"),
-    "start_date": N_("start date"), "end_date": N_("end date"), "covered": N_("covered"),
-    "case_id": N_("case ID"), "district": N_("district"), "victim_age": N_("victim age"),
-    "victim_sex": N_("victim sex"), "arrest": N_("arrest"), "arrest_date": N_("arrest date"),
-    "age_band": N_("age band"), "sex": N_("sex"), "area_km2": N_("area (km²)"), "area_share": N_("share of area"),
-    "population_share": N_("share of population"), "population_2008": N_("population (2008 census)"),
-    "covered_on_date": N_("covered on the date"), "provinces_covered": N_("provinces covered"),
-    "provinces": N_("provinces"), "months_since_start": N_("months since coverage start"), "period": N_("period"),
-    "arrests_timed": N_("arrests with a date"), "no_arrest_yet": N_("no arrest yet"), "excluded": N_("left out"),
-    "p25_days": N_("days, 25th percentile"), "median_days": N_("median days"), "p75_days": N_("days, 75th percentile"),
-    "within_7_days_share": N_("share within 7 days"), "within_30_days_share": N_("share within 30 days"),
-    "group": N_("group"), "days": N_("days"), "still_without_arrest": N_("share still without arrest"),
-    "at_risk": N_("at risk"), "censored": N_("censored"),
-    # compare two periods
-    "cases_earlier": N_("cases, earlier"), "cases_later": N_("cases, later"), "cases_change": N_("change in cases"),
-    "cases_p_value": N_("cases: p-value"), "cases_exceeds_chance": N_("cases: beyond chance?"),
-    "arrests_earlier": N_("arrests, earlier"), "arrests_later": N_("arrests, later"),
-    "arrest_rate_earlier": N_("arrest rate, earlier"), "arrest_rate_later": N_("arrest rate, later"),
-    "rate_change_pp": N_("change (points)"), "rate_change_low_pp": N_("change, 95% interval low (points)"),
+    "year": N_("year"), "cumulative_cases": N_("cumulative cases"), "offence_km": N_("offence (Khmer)"),
+    "covered": N_("covered"), "case_id": N_("case ID"), "district": N_("district"), "victim_age": N_("victim age"),
+    "victim_sex": N_("victim sex"), "arrest": N_("arrest"), "arrest_date": N_("arrest date"), "group": N_("group"),
+    "days": N_("days"), "still_without_arrest": N_("share still without arrest"), "at_risk": N_("at risk"),
+    "censored": N_("censored"), "cases_earlier": N_("cases, earlier"), "cases_later": N_("cases, later"),
+    "cases_change": N_("change in cases"), "cases_p_value": N_("cases: p-value"),
+    "cases_exceeds_chance": N_("cases: beyond chance?"), "arrests_earlier": N_("arrests, earlier"),
+    "arrests_later": N_("arrests, later"), "arrest_rate_earlier": N_("arrest rate, earlier"),
+    "arrest_rate_later": N_("arrest rate, later"), "rate_change_pp": N_("change (points)"),
+    "rate_change_low_pp": N_("change, 95% interval low (points)"),
     "rate_change_high_pp": N_("change, 95% interval high (points)"),
     "rate_exceeds_chance": N_("arrest rate: beyond chance?"), "covered_days_earlier": N_("days covered, earlier"),
-    "covered_days_later": N_("days covered, later"),
-    # the Data page: ingest log, audit trail, validation reports
-    "id": N_("number"), "at": N_("time"), "kind": N_("kind"), "file_name": N_("file name"),
-    "sha256": N_("SHA-256 checksum"), "rows_added": N_("rows added"), "rows_updated": N_("rows updated"),
-    "rows_rejected": N_("rows rejected"), "status": N_("status"), "synthetic": N_("synthetic data"),
-    "note": N_("note"), "user": N_("user"), "action": N_("action"), "page": N_("page"), "rows": N_("rows"),
-    "detail": N_("detail"), "row": N_("row"), "column": N_("column"), "value": N_("value"),
-    "problem": N_("problem"), "hint": N_("how to fix"),
+    "covered_days_later": N_("days covered, later"), "id": N_("number"), "at": N_("time"), "kind": N_("kind"),
+    "file_name": N_("file name"), "sha256": N_("SHA-256 checksum"), "rows_added": N_("rows added"),
+    "rows_updated": N_("rows updated"), "rows_rejected": N_("rows rejected"), "status": N_("status"),
+    "synthetic": N_("synthetic data"), "note": N_("note"), "user": N_("user"), "action": N_("action"),
+    "page": N_("page"), "rows": N_("rows"), "detail": N_("detail"), "row": N_("row"), "column": N_("column"),
+    "value": N_("value"), "problem": N_("problem"), "hint": N_("how to fix"),
 }
+
+
+def header(column: str) -> str:
+    """A column's header in the interface language: the measures' label, else this module's, else the key."""
+    from dashboard.measures import labels
+
+    if column in labels.COLUMN_LABELS:
+        return labels.column_label(column)
+    return _(COLUMN_LABELS[column]) if column in COLUMN_LABELS else str(column)
 
 
 def localized_config(config: dict) -> dict:
     """A ``column_config`` keyed by column keys, re-keyed to the headers :func:`localized_columns` shows."""
     if get_language() == DEFAULT_LANGUAGE:
         return config
-    return {_(COLUMN_LABELS[k]) if k in COLUMN_LABELS else k: v for k, v in config.items()}
+    return {header(k): v for k, v in config.items()}
 
 
 def localized_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its headers in the interface language (unchanged in English, whose headers are the keys)."""
+    """``frame`` for the screen in the interface language: headers, and offence and sex values (measures.labels).
+
+    Unchanged in English, whose headers are the keys the CSV downloads use. Headers stay unique.
+    """
     if get_language() == DEFAULT_LANGUAGE:
         return frame
-    labels: dict[str, str] = {}
+    from dashboard.measures import labels
+
+    shown = labels.display_table(frame)
+    names: list[str] = []
     for column in frame.columns:
-        label = _(COLUMN_LABELS[column]) if column in COLUMN_LABELS else str(column)
-        labels[column] = label if label not in labels.values() else f"{label} ({column})"  # headers stay unique
-    return frame.rename(columns=labels)
+        label = header(column)
+        names.append(label if label not in names else f"{label} ({column})")
+    return shown.set_axis(names, axis=1)
