@@ -20,6 +20,7 @@ import base64
 import functools
 import importlib.util
 import io
+import os
 import re
 import shutil
 from pathlib import Path
@@ -54,13 +55,18 @@ def licence_file() -> Path:
     return package_dir() / "LICENSE"
 
 
-def ensure_installed(target: Path = VENDOR_DIR) -> Path:
-    """Copy the font into the app's static folder (idempotent); returns the copied file."""
+def ensure_installed(target: Path | None = None) -> Path:
+    """Copy the font into the app's static folder (idempotent); returns the copied file.
+
+    server.py calls it at start-up: the theme's @font-face is requested when a page opens, before the
+    script (app.py, which calls it too for ``streamlit run app.py``) has run.
+    """
+    target = VENDOR_DIR if target is None else target
     source = font_file()
     target.mkdir(parents=True, exist_ok=True)
     dest = target / FILE_NAME
     if not dest.exists() or dest.stat().st_size != source.stat().st_size:
-        tmp = dest.with_suffix(".tmp")
+        tmp = dest.with_suffix(f".{os.getpid()}.tmp")  # servers starting together do not share a temp file
         shutil.copyfile(source, tmp)
         tmp.replace(dest)
     return dest
