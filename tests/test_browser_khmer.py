@@ -255,15 +255,21 @@ def _served_font_loaded(target) -> bool:
 # ---------------------------------------------------------------- the pages
 
 def _open(v: Visit, url: str, has_map: bool) -> None:
+    v.page.goto(url)
+    _wait_drawn(v, has_map)
+
+
+def _wait_drawn(v: Visit, has_map: bool, maps: int = 0) -> None:
+    """The script has finished, every map frame (``maps`` of them, if given) and every chart is drawn."""
     pg = v.page
-    pg.goto(url)
     pg.wait_for_selector(READY, timeout=90_000)
     if has_map:
         pg.wait_for_function(
-            """([sel, n]) => { const fs = [...document.querySelectorAll(sel)];
-                   return fs.length > 0 && fs.every(f => f.contentDocument &&
+            """([sel, n, m]) => { const fs = [...document.querySelectorAll(sel)];
+                   return fs.length > 0 && (!m || fs.length === m) && fs.every(f => f.contentDocument &&
                        f.contentDocument.querySelectorAll('path.leaflet-interactive').length === n); }""",
-            arg=[MAP_FRAME, UNITS], timeout=90_000)
+            arg=[MAP_FRAME, UNITS, maps], timeout=90_000)
+        pg.wait_for_selector(READY, timeout=90_000)
     pg.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('svg.main-svg'))
                  && !document.querySelector('[data-testid="stSkeleton"]')""", timeout=60_000)
@@ -295,7 +301,10 @@ def _check_page(v: Visit, base: str, name: str, has_map: bool) -> None:
         sync_api.expect(frame.locator(".leaflet-tooltip")).to_contain_text("សៀមរាប", timeout=10_000)
         assert all(_served_font_loaded(f) for f in _frames(pg))
         assert_widths_differ(frame, ".leaflet-container", f"{name}: map frame")
-        assert_widths_differ(frame, ".cpu-legend > div", f"{name}: map legend")
+        if frame.locator(".cpu-legend").count():
+            assert_widths_differ(frame, ".cpu-legend > div", f"{name}: map legend")
+    if pg.locator(".cpu-shared-legend").count():
+        assert_widths_differ(pg, ".cpu-shared-legend > div", f"{name}: shared legend")
     counts = assert_khmer_drawn_with_the_served_font(v, name)
     assert counts["page"] > 0
     if has_map:
@@ -311,6 +320,17 @@ def _check_page(v: Visit, base: str, name: str, has_map: bool) -> None:
 def test_every_page_in_khmer_draws_khmer_with_the_served_font(server, visit, path, name, has_map):
     _open(visit, f"{server}{path}?lang=km", has_map)
     _check_page(visit, server, name, has_map)
+
+
+@pytest.mark.parametrize(("option", "name", "maps"), [(1, "cases_per_year", 3), (3, "cases_compare", 2)])
+def test_cases_views_with_several_maps_in_khmer(server, visit, option, name, maps):
+    """Several map frames, and the legend they share drawn in the app's own document (st.html)."""
+    _open(visit, f"{server}/cases?lang=km", has_map=True)
+    view = visit.page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').first  # the View control
+    view.locator("button").nth(option).click()  # by position: its labels are translated
+    _wait_drawn(visit, has_map=True, maps=maps)
+    assert visit.page.locator(".cpu-shared-legend").count() == 1
+    _check_page(visit, server, name, has_map=True)
 
 
 def test_public_dashboard_in_khmer(tmp_path, browser):
