@@ -64,7 +64,8 @@ def test_the_map_saved_as_html_embeds_a_subset_covering_its_text(boundaries, dem
     assert {"ស", "ៀ", "ម", "រ", "ា", "ប"} <= shown  # Siem Reap's Khmer name is among the tooltips
     assert all(ord(ch) in cmap for ch in shown), sorted(ch for ch in shown if ord(ch) not in cmap)
     assert "GSUB" in font and "GPOS" in font  # Khmer shaping (subscript consonants, vowels) kept
-    assert "OFL" in font["name"].getDebugName(13) or "Open Font License" in font["name"].getDebugName(13)
+    assert "Open Font License" in font["name"].getDebugName(13) and "Noto Project" in font["name"].getDebugName(0)
+    assert f"{fonts.FAMILY} (subset), Copyright" in page and fonts.LICENCE in page  # credited where a reader sees it
     full = TTFont(fonts.font_file())
     assert len(cmap) < len(full.getBestCmap())  # a subset, not the whole font
     assert len(page.encode("utf-8")) < 600_000

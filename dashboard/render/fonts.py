@@ -122,4 +122,5 @@ def subset_woff2(text: str) -> bytes:
 def embedded_font_face_css(text: str) -> str:
     """An @font-face rule carrying the font itself (a data: URL), subset to ``text``: works offline, anywhere."""
     data = base64.b64encode(subset_woff2(text)).decode("ascii")
-    return font_face_css(f"data:font/woff2;base64,{data}").replace("format('truetype')", "format('woff2')")
+    credit = f"/* {FAMILY} (subset), Copyright 2022 The Noto Project Authors; {LICENCE}, also in the font's metadata */"
+    return credit + font_face_css(f"data:font/woff2;base64,{data}").replace("format('truetype')", "format('woff2')")
