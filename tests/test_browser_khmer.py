@@ -129,8 +129,9 @@ def visit(browser):
 
 # ---------------------------------------------------------------- which font drew the Khmer
 
-#: Marks every rendered element holding Khmer text with a probe: a child (span, or for SVG text a sibling clone)
-#: that inherits the element's font and holds only its Khmer characters. Returns [probe id, text, font stack].
+#: Marks every rendered element holding Khmer text with a probe: a span holding only its Khmer characters, set in
+#: the element's own computed font (family, weight, style, size) and kept in <body>, so a widget or tooltip that
+#: redraws its content cannot take the probe away. Returns [probe id, text, font stack].
 MARK_JS = """([prefix, khmer]) => {
   const re = new RegExp(khmer), notKhmer = new RegExp('(?!' + khmer + ').', 'gu');
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -145,12 +146,14 @@ MARK_JS = """([prefix, khmer]) => {
     if (!el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
     const text = [...el.childNodes].filter(c => c.nodeType === 3).map(c => c.nodeValue).join('').replace(notKhmer, '');
     if (!text) continue;
-    const id = prefix + out.length;
-    const probe = el instanceof SVGElement ? el.cloneNode(false) : document.createElement('span');
+    const id = prefix + out.length, cs = getComputedStyle(el);
+    const probe = document.createElement('span');
+    probe.style.cssText = 'position:absolute;left:-9999px;top:0;white-space:nowrap';
+    for (const prop of ['fontFamily', 'fontWeight', 'fontStyle', 'fontSize', 'fontStretch']) probe.style[prop] = cs[prop];
     probe.textContent = text;
     probe.setAttribute('data-km-probe', id);
-    if (el instanceof SVGElement) el.parentNode.appendChild(probe); else el.appendChild(probe);
-    out.push([id, text.slice(0, 24), getComputedStyle(el).fontFamily]);
+    document.body.appendChild(probe);
+    out.push([id, text.slice(0, 24), cs.fontFamily]);
   }
   return out;
 }"""
@@ -222,18 +225,34 @@ def _frames(pg):
     return [f for f in pg.frames if f != pg.main_frame and f.url.startswith("http")]
 
 
-def assert_khmer_drawn_with_the_served_font(v: Visit, where: str) -> dict[str, int]:
-    """Every rendered Khmer text (app, map frames, charts) was drawn by the web font; returns probes per place."""
-    pg = v.page
+def _mark(pg) -> dict[str, list]:
+    """Probes in the page, each map frame and each chart; old probes are removed first."""
+    clear = "() => document.querySelectorAll('[data-km-probe], .km-chart-probe').forEach(e => e.remove())"
+    pg.evaluate(clear)
     marked = {"page": pg.evaluate(MARK_JS, ["p", KHMER])}
     for i, frame in enumerate(_frames(pg)):
+        frame.evaluate(clear)
         marked[f"frame{i}"] = frame.evaluate(MARK_JS, [f"f{i}_", KHMER])
     pg.evaluate(CHART_PROBE_JS, SAMPLE)
     marked["charts"] = pg.evaluate(
         """() => [...document.querySelectorAll('.km-chart-probe')].map((el, i) => {
                el.setAttribute('data-km-probe', 'chart' + i);
                return ['chart' + i, el.textContent, getComputedStyle(el).fontFamily]; })""")
-    used = _fonts_of_probes(v)
+    return marked
+
+
+def assert_khmer_drawn_with_the_served_font(v: Visit, where: str) -> dict[str, int]:
+    """Every rendered Khmer text (app, map frames, charts) was drawn by the web font; returns probes per place.
+
+    A map frame may be redrawn by streamlit-folium between marking and asking Chromium, taking its probes
+    with it: probes that vanished are marked again (up to three times), never counted as passed.
+    """
+    for _attempt in range(3):
+        marked = _mark(v.page)
+        used = _fonts_of_probes(v)
+        if all(pid in used for probes in marked.values() for pid, _text, _stack in probes):
+            break
+        v.page.wait_for_timeout(1000)
     wrong = [(place, text, stack, used.get(pid)) for place, probes in marked.items() for pid, text, stack in probes
              if not _served_only(used.get(pid, []))]
     assert not wrong, f"{where}: Khmer not drawn with the served {fonts.FAMILY}: {wrong[:8]}"
