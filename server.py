@@ -11,5 +11,10 @@ import streamlit as st
 from streamlit import config
 
 from dashboard.access import routes
+from dashboard.render import fonts
+
+# Before the first browser connects: the theme asks for the font as soon as a page opens, before app.py has
+# run, and a tab whose font request failed (404) shows Khmer as boxes until it is reloaded.
+fonts.ensure_installed()
 
 app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or ""))

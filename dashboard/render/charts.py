@@ -16,14 +16,16 @@ import plotly.graph_objects as go
 
 from dashboard.data.schema import offence_label
 from dashboard.i18n import _, fmt_date, fmt_int, fmt_month, fmt_percent
+from dashboard.render import fonts
 
 TEAL = "#0f6e84"
 TEAL_LIGHT = "#8cc7c4"
 GREY = "#9aa5ae"
 ACCENT = "#d9822b"
 # No plotly template: Streamlit's own chart theme styles the figures, and building
-# a template costs ~20 ms a figure on every rerun.
-LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), font=dict(family="sans-serif", size=13),
+# a template costs ~20 ms a figure on every rerun. The font is set here because a layout's own font
+# outranks the theme's (Streamlit writes its theme into layout.template), and the stack names the served Khmer font.
+LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), font=dict(family=fonts.FONT_STACK, size=13),
               legend=dict(orientation="h", yanchor="top", y=-0.12, x=0), hovermode="x unified")
 
 

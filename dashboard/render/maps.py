@@ -20,7 +20,7 @@ from dashboard import settings
 from dashboard.geo.boundaries import Boundaries
 from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent
 from dashboard.measures.classify import COVERAGE_COLOURS, HATCH, HATCH_COLOUR, Breaks
-from dashboard.render import leaflet_assets
+from dashboard.render import fonts, leaflet_assets
 
 CAMBODIA_BOUNDS = [[10.3, 101.3], [14.7, 107.7]]  # extra room west of the coast for the legend
 BORDER = "#51606b"
@@ -126,7 +126,7 @@ def _legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> 
         f"<span>{html.escape(state_text(label))}</span></div>" for c, label in entries)
     note_html = f'<div style="margin-top:4px;max-width:220px;color:#44515c">{html.escape(note)}</div>' if note else ""
     return (f'<div style="background:rgba(255,255,255,.92);'
-            f'padding:8px 10px;border:1px solid #c9d1d8;border-radius:6px;font:12px/1.3 sans-serif;color:#1d2b36">'
+            f'padding:8px 10px;border:1px solid #c9d1d8;border-radius:6px;font:12px/1.3 {fonts.FONT_STACK};color:#1d2b36">'
             f"<b>{html.escape(title)}</b>{rows}{note_html}</div>")
 
 
@@ -148,6 +148,8 @@ def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title
                       prefer_canvas=False, zoom_snap=0.25, height=height)
     fmap.default_js = [("leaflet", leaflet_assets.JS_URL)]
     fmap.default_css = [("leaflet_css", leaflet_assets.CSS_URL)]
+    # The component iframe does not get the theme's font: the map declares the served Khmer font itself.
+    fmap.get_root().header.add_child(folium.Element(f"<style>{fonts.map_css()}</style>"), name="cpu_font")
     if tile_url:
         folium.TileLayer(tile_url, attr=config.tile_attribution, name="basemap",
                          opacity=0.6).add_to(fmap)
@@ -186,9 +188,10 @@ def _style(feature: dict) -> dict:
 
 
 def standalone_html(fmap: folium.Map) -> str:
-    """The map as one HTML file with Leaflet inlined: opens offline, anywhere."""
+    """The map as one HTML file with Leaflet and the Khmer font (subset to its text) inlined: opens offline, anywhere."""
     js, css = leaflet_assets.inline_assets()
     page = fmap.get_root().render()
+    page = page.replace(fonts.font_face_css(), fonts.embedded_font_face_css(page))
     page = page.replace(f'<script src="{leaflet_assets.JS_URL}"></script>', f"<script>{js}</script>")
     page = page.replace(f'<link rel="stylesheet" href="{leaflet_assets.CSS_URL}"/>', f"<style>{css}</style>")
     return page
