@@ -8,8 +8,12 @@ legend and labels carry all the information.
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
-from dataclasses import dataclass
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import astuple, dataclass
 
 import folium
 import pandas as pd
@@ -125,13 +129,63 @@ def legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> s
     return f'<div class="cpu-shared-legend" style="display:inline-block">{_legend_html(title, entries, note)}</div>'
 
 
+#: Built maps kept, shared by every session: a map depends only on its arguments, so the same filters
+#: give the same map, built once (issue 12: rebuilding folium maps on every rerun was the largest app cost).
+MAP_CACHE_SIZE = 64
+_built: OrderedDict[str, folium.Map] = OrderedDict()
+_built_lock = threading.Lock()
+#: Render locks: rendering a folium map mutates it, and one built map may serve several sessions at once.
+_render_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def map_key(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str,
+            legend: list[tuple[str, str]] | None, note: str = "", selected: tuple[str, ...] = (),
+            height: int = 520) -> str:
+    """A digest of everything a map shows; equal keys mean equal maps (for the same boundaries object)."""
+    config = settings.current()
+    parts = (id(boundaries), sorted((code, astuple(style)) for code, style in styles.items()), legend_title,
+             None if legend is None else [tuple(entry) for entry in legend], note, tuple(selected), height,
+             config.tile_url, config.tile_attribution)
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
 def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str,
               legend: list[tuple[str, str]] | None, note: str = "", selected: tuple[str, ...] = (),
               height: int = 520) -> folium.Map:
     """A province map: one clickable path per unit, tooltips in English and Khmer.
 
     With ``legend`` None the map has no legend of its own (maps that share one).
+    Built once per distinct set of arguments and shared: treat the result as
+    read-only (its ``cpu_key`` names it in the caches of rendered output).
     """
+    key = map_key(boundaries, styles, legend_title, legend, note, selected, height)
+    with _built_lock:
+        fmap = _built.get(key)
+        if fmap is not None and fmap.cpu_boundaries() is boundaries:
+            _built.move_to_end(key)
+            return fmap
+    fmap = _build_map(boundaries, styles, legend_title, legend, note, selected, height)
+    fmap.cpu_key = key
+    fmap.cpu_boundaries = weakref.ref(boundaries)
+    with _built_lock:
+        _built[key] = fmap
+        while len(_built) > MAP_CACHE_SIZE:
+            _built.popitem(last=False)
+    return fmap
+
+
+def render_lock(fmap: folium.Map) -> threading.Lock:
+    """The lock to hold while rendering ``fmap`` (a shared map must not be rendered by two threads at once)."""
+    with _built_lock:
+        lock = _render_locks.get(fmap)
+        if lock is None:
+            lock = _render_locks[fmap] = threading.Lock()
+        return lock
+
+
+def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str,
+               legend: list[tuple[str, str]] | None, note: str = "", selected: tuple[str, ...] = (),
+               height: int = 520) -> folium.Map:
     config = settings.current()
     tile_url = config.tile_url
     fmap = folium.Map(location=[12.6, 104.9], zoom_start=7, tiles=None, control_scale=True,
@@ -175,18 +229,31 @@ def _style(feature: dict) -> dict:
     }
 
 
+_standalone: OrderedDict[str, str] = OrderedDict()
+
+
 def standalone_html(fmap: folium.Map) -> str:
-    """The map as one HTML file with Leaflet inlined: opens offline, anywhere."""
+    """The map as one HTML file with Leaflet inlined: opens offline, anywhere (kept for a map built before)."""
+    key = getattr(fmap, "cpu_key", None)
+    if key is not None and key in _standalone:
+        return _standalone[key]
     js, css = leaflet_assets.inline_assets()
-    page = fmap.get_root().render()
+    with render_lock(fmap):
+        page = fmap.get_root().render()
     page = page.replace(f'<script src="{leaflet_assets.JS_URL}"></script>', f"<script>{js}</script>")
     page = page.replace(f'<link rel="stylesheet" href="{leaflet_assets.CSS_URL}"/>', f"<style>{css}</style>")
+    if key is not None:
+        with _built_lock:
+            _standalone[key] = page
+            while len(_standalone) > 8:  # a download is rare; each page is ~300 KB
+                _standalone.popitem(last=False)
     return page
 
 
 def payload_bytes(fmap: folium.Map) -> int:
     """Size of the HTML and JSON the browser receives for this map (without Leaflet itself)."""
-    return len(fmap.get_root().render().encode("utf-8"))
+    with render_lock(fmap):
+        return len(fmap.get_root().render().encode("utf-8"))
 
 
 def clicked_code(map_state: dict | None) -> str | None:
