@@ -186,3 +186,25 @@ def test_server_serves_static_files_in_large_chunks():
     _server()  # importing it sets the chunk size
 
     assert FileResponse.chunk_size >= 1024 * 1024
+
+
+def test_choropleth_styles_are_worked_out_once_per_inputs_and_language(boundaries, demo_dataset, monkeypatch):
+    from dashboard.i18n import use_language
+    from dashboard.measures.metrics import active_provinces, by_province
+
+    calls = []
+    real = maps._choropleth_styles
+    monkeypatch.setattr(maps, "_choropleth_styles", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(maps, "_styled", type(maps._styled)())
+    per = by_province(demo_dataset.cases)
+    covered = active_provinces(demo_dataset.coverage, date(2015, 4, 30))
+    first = maps.choropleth_styles(boundaries, per, covered, "count", "quantiles")
+    again = maps.choropleth_styles(boundaries, per.copy(), list(covered), "count", "quantiles")
+    assert again == first and len(calls) == 1
+    with use_language("km"):  # tooltips are in the viewer's language
+        khmer = maps.choropleth_styles(boundaries, per, covered, "count", "quantiles")
+    assert len(calls) == 2 and khmer is not first  # worked out again for the other language
+    changed = per.assign(cases=per["cases"] + 1)
+    maps.choropleth_styles(boundaries, changed, covered, "count", "quantiles")
+    maps.choropleth_styles(boundaries, per, covered, "count", "quantiles", selection=("12",))
+    assert len(calls) == 4

@@ -366,9 +366,40 @@ def _detail(measure: str, row: pd.Series, value: float) -> str:
     return detail
 
 
+#: Styles already worked out, by a digest of their inputs: formatting 25 tooltips in the viewer's locale (Babel)
+#: was the largest cost of a Cases page rerun after the map itself (py-spy, issue 12).
+_styled: OrderedDict[str, tuple[dict[str, UnitStyle], list]] = OrderedDict()
+
+
+def _styles_key(boundaries: Boundaries, per_province: pd.DataFrame, *args) -> str:
+    from dashboard.i18n import get_language
+
+    rows = pd.util.hash_pandas_object(per_province, index=True).to_numpy().tobytes()
+    parts = (id(boundaries), list(per_province.columns), get_language(), settings.current().khmer_digits, args)
+    return hashlib.sha256(rows + repr(parts).encode("utf-8")).hexdigest()
+
+
 def choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covered_codes: list[str],
                       measure: str, scheme: str, selection: tuple[str, ...] = (),
                       breaks: Breaks | None = None) -> tuple[dict[str, UnitStyle], list]:
+    """Styles and legend of a choropleth (see ``_choropleth_styles``), kept for inputs seen before."""
+    key = _styles_key(boundaries, per_province, list(covered_codes), measure, scheme, tuple(selection), repr(breaks))
+    with _built_lock:
+        found = _styled.get(key)
+        if found is not None:
+            _styled.move_to_end(key)
+    if found is None:
+        found = _choropleth_styles(boundaries, per_province, covered_codes, measure, scheme, selection, breaks)
+        with _built_lock:
+            _styled[key] = found
+            while len(_styled) > 4 * MAP_CACHE_SIZE:
+                _styled.popitem(last=False)
+    return dict(found[0]), list(found[1])
+
+
+def _choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covered_codes: list[str],
+                       measure: str, scheme: str, selection: tuple[str, ...] = (),
+                       breaks: Breaks | None = None) -> tuple[dict[str, UnitStyle], list]:
     """Case counts, rates per 100,000 (people or person-years) or arrest rates by unit, classed with mapclassify.
 
     With a province ``selection``, other units are drawn as 'not selected' and
