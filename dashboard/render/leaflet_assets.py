@@ -27,8 +27,14 @@ def package_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static" / "js_lib_leaflet"
 
 
+#: Folders this process has already filled: every map asks, but the copy (and its checks) runs once.
+_installed: set[Path] = set()
+
+
 def ensure_installed(target: Path = VENDOR_DIR) -> Path:
-    """Copy leaflet.js, leaflet.css and images/ into the app's static folder (idempotent)."""
+    """Copy leaflet.js, leaflet.css and images/ into the app's static folder (idempotent; checked once per process)."""
+    if target in _installed and (target / "leaflet.js").exists():
+        return target
     source = package_dir()
     target.mkdir(parents=True, exist_ok=True)
     for name in ("leaflet.js", "leaflet.css"):
@@ -37,6 +43,7 @@ def ensure_installed(target: Path = VENDOR_DIR) -> Path:
             shutil.copyfile(src, dst)
     if (source / "images").is_dir():
         shutil.copytree(source / "images", target / "images", dirs_exist_ok=True)
+    _installed.add(target)
     return target
 
 

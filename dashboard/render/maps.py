@@ -8,8 +8,12 @@ legend and labels carry all the information.
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
-from dataclasses import dataclass
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import astuple, dataclass
 
 import folium
 import pandas as pd
@@ -18,7 +22,7 @@ from jinja2 import Template
 
 from dashboard import settings
 from dashboard.geo.boundaries import Boundaries
-from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent
+from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent, get_language
 from dashboard.measures.classify import COVERAGE_COLOURS, HATCH, HATCH_COLOUR, Breaks
 from dashboard.render import fonts, leaflet_assets
 
@@ -135,13 +139,63 @@ def legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> s
     return f'<div class="cpu-shared-legend" style="display:inline-block">{_legend_html(title, entries, note)}</div>'
 
 
+#: Built maps kept, shared by every session: a map depends only on its arguments, so the same filters
+#: give the same map, built once (issue 12: rebuilding folium maps on every rerun was the largest app cost).
+MAP_CACHE_SIZE = 64
+_built: OrderedDict[str, folium.Map] = OrderedDict()
+_built_lock = threading.Lock()
+#: Render locks: rendering a folium map mutates it, and one built map may serve several sessions at once.
+_render_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def map_key(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str,
+            legend: list[tuple[str, str]] | None, note: str = "", selected: tuple[str, ...] = (),
+            height: int = 520) -> str:
+    """A digest of everything a map shows; equal keys mean equal maps (for the same boundaries object)."""
+    config = settings.current()
+    parts = (id(boundaries), sorted((code, astuple(style)) for code, style in styles.items()), legend_title,
+             None if legend is None else [tuple(entry) for entry in legend], note, tuple(selected), height,
+             config.tile_url, config.tile_attribution, get_language(), config.khmer_digits)
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
 def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str,
               legend: list[tuple[str, str]] | None, note: str = "", selected: tuple[str, ...] = (),
               height: int = 520) -> folium.Map:
     """A province map: one clickable path per unit, tooltips in English and Khmer.
 
     With ``legend`` None the map has no legend of its own (maps that share one).
+    Built once per distinct set of arguments and shared: treat the result as
+    read-only (its ``cpu_key`` names it in the caches of rendered output).
     """
+    key = map_key(boundaries, styles, legend_title, legend, note, selected, height)
+    with _built_lock:
+        fmap = _built.get(key)
+        if fmap is not None and fmap.cpu_boundaries() is boundaries:
+            _built.move_to_end(key)
+            return fmap
+    fmap = _build_map(boundaries, styles, legend_title, legend, note, selected, height)
+    fmap.cpu_key = key
+    fmap.cpu_boundaries = weakref.ref(boundaries)
+    with _built_lock:
+        _built[key] = fmap
+        while len(_built) > MAP_CACHE_SIZE:
+            _built.popitem(last=False)
+    return fmap
+
+
+def render_lock(fmap: folium.Map) -> threading.Lock:
+    """The lock to hold while rendering ``fmap`` (a shared map must not be rendered by two threads at once)."""
+    with _built_lock:
+        lock = _render_locks.get(fmap)
+        if lock is None:
+            lock = _render_locks[fmap] = threading.Lock()
+        return lock
+
+
+def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str,
+               legend: list[tuple[str, str]] | None, note: str = "", selected: tuple[str, ...] = (),
+               height: int = 520) -> folium.Map:
     config = settings.current()
     tile_url = config.tile_url
     fmap = folium.Map(location=[12.6, 104.9], zoom_start=7, tiles=None, control_scale=True,
@@ -187,19 +241,33 @@ def _style(feature: dict) -> dict:
     }
 
 
+_standalone: OrderedDict[str, str] = OrderedDict()
+
+
 def standalone_html(fmap: folium.Map) -> str:
-    """The map as one HTML file with Leaflet and the Khmer font (subset to its text) inlined: opens offline, anywhere."""
+    """The map as one HTML file with Leaflet and the Khmer font (subset to its text) inlined: opens offline, anywhere
+    (kept for a map built before)."""
+    key = getattr(fmap, "cpu_key", None)
+    if key is not None and key in _standalone:
+        return _standalone[key]
     js, css = leaflet_assets.inline_assets()
-    page = fmap.get_root().render()
+    with render_lock(fmap):
+        page = fmap.get_root().render()
     page = page.replace(fonts.font_face_css(), fonts.embedded_font_face_css(page))
     page = page.replace(f'<script src="{leaflet_assets.JS_URL}"></script>', f"<script>{js}</script>")
     page = page.replace(f'<link rel="stylesheet" href="{leaflet_assets.CSS_URL}"/>', f"<style>{css}</style>")
+    if key is not None:
+        with _built_lock:
+            _standalone[key] = page
+            while len(_standalone) > 8:  # a download is rare; each page is ~300 KB
+                _standalone.popitem(last=False)
     return page
 
 
 def payload_bytes(fmap: folium.Map) -> int:
     """Size of the HTML and JSON the browser receives for this map (without Leaflet itself)."""
-    return len(fmap.get_root().render().encode("utf-8"))
+    with render_lock(fmap):
+        return len(fmap.get_root().render().encode("utf-8"))
 
 
 def clicked_code(map_state: dict | None) -> str | None:
@@ -318,9 +386,40 @@ def _detail(measure: str, row: pd.Series, value: float) -> str:
     return detail
 
 
+#: Styles already worked out, by a digest of their inputs: formatting 25 tooltips in the viewer's locale (Babel)
+#: was the largest cost of a Cases page rerun after the map itself (py-spy, issue 12).
+_styled: OrderedDict[str, tuple[dict[str, UnitStyle], list]] = OrderedDict()
+
+
+def _styles_key(boundaries: Boundaries, per_province: pd.DataFrame, *args) -> str:
+    from dashboard.i18n import get_language
+
+    rows = pd.util.hash_pandas_object(per_province, index=True).to_numpy().tobytes()
+    parts = (id(boundaries), list(per_province.columns), get_language(), settings.current().khmer_digits, args)
+    return hashlib.sha256(rows + repr(parts).encode("utf-8")).hexdigest()
+
+
 def choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covered_codes: list[str],
                       measure: str, scheme: str, selection: tuple[str, ...] = (),
                       breaks: Breaks | None = None) -> tuple[dict[str, UnitStyle], list]:
+    """Styles and legend of a choropleth (see ``_choropleth_styles``), kept for inputs seen before."""
+    key = _styles_key(boundaries, per_province, list(covered_codes), measure, scheme, tuple(selection), repr(breaks))
+    with _built_lock:
+        found = _styled.get(key)
+        if found is not None:
+            _styled.move_to_end(key)
+    if found is None:
+        found = _choropleth_styles(boundaries, per_province, covered_codes, measure, scheme, selection, breaks)
+        with _built_lock:
+            _styled[key] = found
+            while len(_styled) > 4 * MAP_CACHE_SIZE:
+                _styled.popitem(last=False)
+    return dict(found[0]), list(found[1])
+
+
+def _choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covered_codes: list[str],
+                       measure: str, scheme: str, selection: tuple[str, ...] = (),
+                       breaks: Breaks | None = None) -> tuple[dict[str, UnitStyle], list]:
     """Case counts, rates per 100,000 (people or person-years) or arrest rates by unit, classed with mapclassify.
 
     With a province ``selection``, other units are drawn as 'not selected' and

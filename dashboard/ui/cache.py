@@ -89,3 +89,63 @@ def coverage_metric(ctx: Context, func: Callable, *args: Any, **kwargs: Any) -> 
     coverage = ctx.dataset.coverage
     return _cached(_name(func), ctx.data_key, args, tuple(sorted(kwargs.items())),
                    lambda: func(coverage, *args, **kwargs))
+
+
+# ---------------------------------------------------------------- warm-up before the first viewer
+
+
+def warm() -> dict[str, float]:
+    """Fill the shared caches the first page needs, before anyone asks (``server.py`` runs this at start-up).
+
+    Loads the dataset (and its daily counts and arrest times), the boundaries,
+    the Overview's metrics for the default filters and its coverage map, built
+    and rendered, and imports every page's modules. Returns seconds per step.
+    Internal mode only: public mode reads its export, which is small.
+    """
+    import importlib
+    import time
+
+    steps: dict[str, float] = {}
+    t0 = time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal t0
+        now = time.perf_counter()
+        steps[name] = round(now - t0, 3)
+        t0 = now
+
+    for module in ("plotly.graph_objects", "plotly.io", "streamlit_folium", "dashboard.render.charts",
+                   "dashboard.ui.views.overview", "dashboard.ui.views.coverage", "dashboard.ui.views.cases",
+                   "dashboard.ui.views.arrests", "dashboard.ui.views.analysis", "dashboard.ui.views.data",
+                   "dashboard.ui.views.about", "dashboard.ui.views.login"):
+        importlib.import_module(module)
+    step("imports")
+    dataset, data_key = current_dataset()
+    step("dataset")
+    dataset.counts, dataset.arrest_times  # noqa: B018 (cached properties: computing them is the point)
+    step("daily counts and arrest times")
+    b = boundaries()
+    b.map_geojson  # noqa: B018
+    step("boundaries")
+    ctx = Context(dataset, data_key, Filters(), role="admin")
+    summary = metric(ctx, metrics.summary)
+    if summary["cases"]:
+        metric(ctx, metrics.monthly)
+    day = metrics.period_end(ctx.filters, dataset.as_of)
+    coverage_metric(ctx, metrics.coverage_table, day)
+    step("overview metrics")
+    _warm_overview_map(b, dataset, day)
+    step("overview map")
+    return steps
+
+
+def _warm_overview_map(b: Boundaries, dataset: Dataset, day) -> None:
+    """The Overview's coverage map for the default filters, built and rendered as the page will ask for it."""
+    from dashboard.i18n import _, fmt_date
+    from dashboard.render import maps
+    from dashboard.ui import components
+
+    styles, legend = maps.coverage_styles(b, dataset.coverage, day)
+    fmap = maps.build_map(b, styles, _("Coverage on {day}").format(day=fmt_date(day)), legend, selected=(),
+                          height=380)
+    components.render_map(fmap)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit_folium
 
 from dashboard.render import leaflet_assets
 from dashboard.render import maps
@@ -77,14 +82,133 @@ def _on_map_click(state_key: str) -> None:
     st.session_state[sidebar.KEY_PROVINCE] = names
 
 
+@dataclass(frozen=True)
+class RenderedMap:
+    """What streamlit-folium sends to its component for one map: rendered once per built map, then reused."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    defaults: dict
+
+
+#: Rendered maps by ``maps.build_map``'s key (shared by every session, like the built maps themselves).
+_rendered: OrderedDict[str, RenderedMap] = OrderedDict()
+_hashes: OrderedDict[tuple[str, str], str] = OrderedDict()
+_rendered_lock = threading.Lock()
+#: How many times a map was rendered to Leaflet script (tests count these to prove the cache works).
+render_count = 0
+
+
+def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The CSS and JS files the map's elements ask for, in order, without repeats (as streamlit-folium does)."""
+    css: list[str] = []
+    js: list[str] = []
+    pending = [fmap]
+    while pending:
+        element = pending.pop(0)
+        css += [href for _name, href in getattr(element, "default_css", [])]
+        js += [src for _name, src in getattr(element, "default_js", [])]
+        pending[0:0] = list(getattr(element, "_children", {}).values())
+    return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
+
+
+def render_map(fmap: folium.Map) -> RenderedMap:
+    """The component arguments streamlit-folium's ``st_folium`` would compute for ``fmap``, cached per map.
+
+    Rendering a folium map to Leaflet script is the costly part of showing it;
+    a map from ``maps.build_map`` carries a key, so each distinct map is
+    rendered once for every session and rerun.
+    """
+    global render_count
+    key = getattr(fmap, "cpu_key", None)
+    cached = _rendered.get(key) if key else None
+    if cached is not None:
+        return cached
+    with maps.render_lock(fmap):
+        fmap.get_root().render()
+        fmap.render()
+        html_text = streamlit_folium._get_html(fmap)
+        header = streamlit_folium._get_header(fmap)
+        script = streamlit_folium._get_map_string(fmap)
+        map_id = streamlit_folium.get_full_id(fmap)
+        south_west, north_east = fmap.get_bounds()
+        css, js = _links(fmap)
+        render_count += 1
+    bounds = {"_southWest": {"lat": south_west[0], "lng": south_west[1]},
+              "_northEast": {"lat": north_east[0], "lng": north_east[1]}}
+    rendered = RenderedMap(script, header, html_text, map_id, css, js,
+                           {"last_active_drawing": None, "bounds": bounds, "zoom": fmap.options.get("zoom")})
+    if key:
+        with _rendered_lock:
+            _rendered[key] = rendered
+            while len(_rendered) > maps.MAP_CACHE_SIZE:
+                _rendered.popitem(last=False)
+    return rendered
+
+
+def _component_key(fmap: folium.Map, rendered: RenderedMap, key: str) -> str:
+    """streamlit-folium's component key: a hash of the map's script and the widget key (cached per map and key)."""
+    cache_key = (getattr(fmap, "cpu_key", None) or "", key)
+    found = _hashes.get(cache_key) if cache_key[0] else None
+    if found is None:
+        found = streamlit_folium.generate_js_hash(rendered.script, key, False)
+        if cache_key[0]:
+            with _rendered_lock:
+                _hashes[cache_key] = found
+                while len(_hashes) > 4 * maps.MAP_CACHE_SIZE:
+                    _hashes.popitem(last=False)
+    return found
+
+
+def _ensure_component_registered() -> None:
+    """Register streamlit-folium's component with the runtime if its module was imported outside a script run.
+
+    Streamlit registers a component only when it is declared during a run; the
+    start-up warm-up imports streamlit-folium before any run, which would leave
+    the browser with a 404 for the component's files.
+    """
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return
+    registry = runtime.get_instance().component_registry
+    component = streamlit_folium._component_func
+    if registry.get_component(component.name) is None:
+        registry.register_component(component)
+
+
+def show_map(fmap: folium.Map, key: str, height: int, returned_objects: list[str], on_change=None):
+    """``st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=..., on_change=...)``,
+    with the rendering cached (see ``render_map``): the same arguments reach the same component."""
+    leaflet_assets.ensure_installed()
+    _ensure_component_registered()
+    rendered = render_map(fmap)
+    hash_key = _component_key(fmap, rendered, key)
+
+    def changed() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+        if on_change is not None:
+            on_change()
+
+    return streamlit_folium._component_func(
+        script=rendered.script, header=rendered.header, html=rendered.html, id=rendered.map_id, key=hash_key,
+        height=height, width=None, returned_objects=returned_objects,
+        default={k: v for k, v in rendered.defaults.items() if k in returned_objects}, zoom=None, center=None,
+        feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
+        css_links=list(rendered.css_links), js_links=list(rendered.js_links), on_change=changed,
+        wrap_longitude=False)
+
+
 def province_map(fmap, key: str, name: str, height: int = 520) -> None:
     """Show a folium map; a click on a province toggles it in the province filter.
 
     Only clicks rerun the script: pan and zoom are not returned.
     """
-    leaflet_assets.ensure_installed()
-    st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=MAP_RETURNS,
-              on_change=lambda: _on_map_click(key))
+    show_map(fmap, key, height, MAP_RETURNS, on_change=lambda: _on_map_click(key))
     st.download_button(_("Download map (HTML)"), audited(lambda: maps.standalone_html(fmap).encode("utf-8"),
                                                       f"{name}.html", None),
                        file_name=f"{name}.html", mime="text/html", key=f"dl_map_{key}", on_click="ignore")
@@ -92,8 +216,7 @@ def province_map(fmap, key: str, name: str, height: int = 520) -> None:
 
 def static_map(fmap, key: str, height: int = 520) -> None:
     """A map with no click handling (public mode has no filters); still offline."""
-    leaflet_assets.ensure_installed()
-    st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=[])
+    show_map(fmap, key, height, [])
 
 
 def kpi_row(items: list[tuple[str, str, str | None]]) -> None:

@@ -1,0 +1,210 @@
+"""Speed without timing asserts (issue 12): each optimisation is checked by what it must not redo.
+
+- the same map arguments build one folium map and render it to Leaflet script once;
+- the cached rendering sends streamlit-folium's component exactly what ``st_folium`` would;
+- only a click is returned by a province map, so pan and zoom never rerun the script;
+- the start-up warm-up fills the caches the first Overview needs, so its first run builds no map;
+- the served configuration turns off the per-run file watching and garbage collection the profile found.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit_folium
+
+from dashboard.geo.boundaries import load_boundaries
+from dashboard.render import maps
+from dashboard.ui import components
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _server():
+    """server.py, the production entry (imported by name: it is the project's own file, not a package)."""
+    import importlib
+
+    return importlib.import_module("server")
+
+
+@pytest.fixture(scope="module")
+def boundaries():
+    return load_boundaries()
+
+
+def _coverage_map(boundaries, demo_dataset, selected=(), day=date(2014, 6, 1)):
+    styles, legend = maps.coverage_styles(boundaries, demo_dataset.coverage, day)
+    return maps.build_map(boundaries, styles, "Coverage", legend, selected=selected, height=380)
+
+
+def test_same_arguments_build_one_map_and_render_it_once(boundaries, demo_dataset, monkeypatch):
+    built = []
+    real = maps._build_map
+    monkeypatch.setattr(maps, "_build_map", lambda *a, **k: built.append(1) or real(*a, **k))
+    monkeypatch.setattr(maps, "_built", type(maps._built)())
+    first = _coverage_map(boundaries, demo_dataset)
+    again = _coverage_map(boundaries, demo_dataset)
+    assert again is first and len(built) == 1
+    before = components.render_count
+    assert components.render_map(first) is components.render_map(again)
+    assert components.render_count - before <= 1  # once, or not at all if another test rendered it already
+
+
+def test_different_filters_or_boundaries_give_a_different_map(boundaries, demo_dataset):
+    base = _coverage_map(boundaries, demo_dataset)
+    assert _coverage_map(boundaries, demo_dataset, selected=("12",)) is not base
+    assert _coverage_map(boundaries, demo_dataset, day=date(2015, 4, 1)) is not base
+    other = load_boundaries()  # another boundaries object (even of the same file) never reuses this one's map
+    styles, legend = maps.coverage_styles(other, demo_dataset.coverage, date(2014, 6, 1))
+    assert maps.build_map(other, styles, "Coverage", legend, selected=(), height=380) is not base
+
+
+def test_a_tile_setting_is_part_of_the_map_key(boundaries, demo_dataset, monkeypatch):
+    plain = _coverage_map(boundaries, demo_dataset)
+    monkeypatch.setenv("DASHBOARD_TILE_URL", "http://127.0.0.1:8080/{z}/{x}/{y}.png")
+    assert _coverage_map(boundaries, demo_dataset) is not plain
+
+
+def _capture(monkeypatch) -> list[dict]:
+    calls: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: calls.append(kwargs))
+    return calls
+
+
+def test_cached_rendering_sends_what_st_folium_would(boundaries, demo_dataset, monkeypatch):
+    calls = _capture(monkeypatch)
+    fmap = _coverage_map(boundaries, demo_dataset, selected=("17",))
+    components.show_map(fmap, "map_x", 380, components.MAP_RETURNS)
+    components.show_map(fmap, "map_x", 380, components.MAP_RETURNS)  # from the cache
+    streamlit_folium.st_folium(_fresh(boundaries, demo_dataset, selected=("17",)), key="map_x", height=380, use_container_width=True,
+                               returned_objects=components.MAP_RETURNS)
+    ours, cached, reference = calls
+    for name in ("on_change", "script", "header", "html", "id", "key"):
+        ours.pop(name), cached.pop(name), reference.pop(name)  # element ids differ between two folium builds
+    assert ours == cached == reference
+
+
+def _fresh(boundaries, demo_dataset, selected=()):
+    """The same map as _coverage_map, built anew without the cache (st_folium's own path)."""
+    styles, legend = maps.coverage_styles(boundaries, demo_dataset.coverage, date(2014, 6, 1))
+    return maps._build_map(boundaries, styles, "Coverage", legend, selected=selected, height=380)
+
+
+def test_cached_script_equals_st_folium_script_up_to_element_ids(boundaries, demo_dataset, monkeypatch):
+    calls = _capture(monkeypatch)
+    fmap = _coverage_map(boundaries, demo_dataset)
+    components.show_map(fmap, "map_y", 380, [])
+    streamlit_folium.st_folium(_fresh(boundaries, demo_dataset), key="map_y", height=380, use_container_width=True, returned_objects=[])
+    ours, reference = calls
+    ids = r"_[0-9a-f]{32}"
+    import re
+
+    for name in ("script", "header", "html"):
+        assert re.sub(ids, "", ours[name]) == re.sub(ids, "", reference[name]), name
+
+
+def test_pan_and_zoom_are_not_returned_so_they_do_not_rerun(boundaries, demo_dataset, monkeypatch):
+    calls = _capture(monkeypatch)
+    fmap = _coverage_map(boundaries, demo_dataset)
+    components.show_map(fmap, "map_z", 380, components.MAP_RETURNS)
+    components.show_map(fmap, "map_w", 380, [])
+    clickable, static = calls
+    assert clickable["returned_objects"] == ["last_active_drawing"] and set(clickable["default"]) == {"last_active_drawing"}
+    assert static["returned_objects"] == [] and static["default"] == {}
+    for call in calls:
+        assert not {"bounds", "zoom", "center"} & set(call["returned_objects"])
+
+
+def test_same_map_and_widget_key_keep_one_component_key(boundaries, demo_dataset, monkeypatch):
+    """A rerun with unchanged filters sends the same component key, so the browser keeps its map."""
+    calls = _capture(monkeypatch)
+    fmap = _coverage_map(boundaries, demo_dataset)
+    components.show_map(fmap, "map_k", 380, [])
+    components.show_map(_coverage_map(boundaries, demo_dataset), "map_k", 380, [])
+    components.show_map(_coverage_map(boundaries, demo_dataset, selected=("12",)), "map_k", 380, [])
+    assert calls[0]["key"] == calls[1]["key"] != calls[2]["key"]
+
+
+def test_warm_up_fills_the_caches_the_first_overview_needs(app_db, monkeypatch):
+    """After the start-up warm-up, the first Overview run builds and renders no map of its own."""
+    from dashboard.ui import cache
+    from tests.apphelpers import app, no_errors
+
+    monkeypatch.setattr(maps, "_built", type(maps._built)())
+    steps = cache.warm()
+    assert {"dataset", "boundaries", "overview metrics", "overview map"} <= set(steps)
+    assert len(maps._built) == 1
+    built, rendered = [], components.render_count
+    real = maps._build_map
+    monkeypatch.setattr(maps, "_build_map", lambda *a, **k: built.append(1) or real(*a, **k))
+    at = app()  # the Overview, in demo mode
+    no_errors(at)
+    assert at.title[0].value == "Overview"
+    assert built == [] and components.render_count == rendered
+
+
+def test_server_warms_up_in_its_lifespan(monkeypatch):
+    import asyncio
+
+    server = _server()
+    from dashboard.ui import cache
+
+    ran = []
+    monkeypatch.setattr(cache, "warm", lambda: ran.append(1) or {"dataset": 0.0})
+
+    async def start() -> None:
+        async with server.lifespan(None):
+            assert ran == [1]  # before the app serves anything
+
+    asyncio.run(start())
+
+
+def test_a_failing_warm_up_is_logged_not_fatal(monkeypatch, caplog):
+    server = _server()
+    from dashboard.ui import cache
+
+    def boom():
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(cache, "warm", boom)
+    server.warm_up()
+    assert "warm-up skipped" in caplog.text
+
+
+def test_served_config_turns_off_file_watching_and_per_run_gc():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["runner"]["postScriptGC"] is False
+
+
+def test_server_serves_static_files_in_large_chunks():
+    from starlette.responses import FileResponse
+
+    _server()  # importing it sets the chunk size
+
+    assert FileResponse.chunk_size >= 1024 * 1024
+
+
+def test_choropleth_styles_are_worked_out_once_per_inputs_and_language(boundaries, demo_dataset, monkeypatch):
+    from dashboard.i18n import use_language
+    from dashboard.measures.metrics import active_provinces, by_province
+
+    calls = []
+    real = maps._choropleth_styles
+    monkeypatch.setattr(maps, "_choropleth_styles", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(maps, "_styled", type(maps._styled)())
+    per = by_province(demo_dataset.cases)
+    covered = active_provinces(demo_dataset.coverage, date(2015, 4, 30))
+    first = maps.choropleth_styles(boundaries, per, covered, "count", "quantiles")
+    again = maps.choropleth_styles(boundaries, per.copy(), list(covered), "count", "quantiles")
+    assert again == first and len(calls) == 1
+    with use_language("km"):  # tooltips are in the viewer's language
+        khmer = maps.choropleth_styles(boundaries, per, covered, "count", "quantiles")
+    assert len(calls) == 2 and khmer is not first  # worked out again for the other language
+    changed = per.assign(cases=per["cases"] + 1)
+    maps.choropleth_styles(boundaries, changed, covered, "count", "quantiles")
+    maps.choropleth_styles(boundaries, per, covered, "count", "quantiles", selection=("12",))
+    assert len(calls) == 4
