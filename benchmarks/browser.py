@@ -186,7 +186,10 @@ async def run_app(browser, app: m.App, args, map_click: bool, out_dir: Path) -> 
     result["rss_after_mb"] = servers.rss_mb(app.server.pid)
     result["cpu_total_s"] = round(servers.cpu_seconds(app.server.pid), 2)
     if args.profile and app.name in args.profile:
-        result["profile"] = await _profiled_load(browser, app, max(args.sessions), out_dir)
+        try:
+            result["profile"] = await _profiled_load(browser, app, max(args.sessions), out_dir)
+        except Exception as err:  # noqa: BLE001 - the measures above stand without the profile
+            result["profile"] = {"error": f"{type(err).__name__}: {str(err)[:300]}"}
     return result
 
 
@@ -212,6 +215,7 @@ async def _main_run(args, work: Path, out_dir: Path) -> dict:
                 print(f"[browser] {name}: server up in {server.started_s:.1f} s (pid {server.pid})", flush=True)
                 results[name] = await run_app(browser, app, args, map_click=(name == "app"), out_dir=out_dir)
                 print(f"[browser] {name}: {json.dumps(results[name])}", flush=True)
+                (out_dir / "browser.partial.json").write_text(json.dumps(results, indent=2))
             finally:
                 server.stop()
         await browser.close()
@@ -299,6 +303,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=None,
                         help="where datasets go (kept and reused between runs); default: a temporary folder")
     parser.add_argument("--write-docs", action="store_true", help="rewrite the browser section of docs/BENCHMARKS.md")
+    parser.add_argument("--from-json", type=Path, nargs="+", default=None, metavar="JSON",
+                        help="run nothing: rebuild the tables (and with --write-docs the docs) from saved results")
     args = parser.parse_args(argv)
     args.cases = args.cases or (10_000 if args.quick else 1_000_000)
     args.sessions = args.sessions or ([1, 3] if args.quick else [1, 5, 20])
@@ -308,8 +314,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def merge_saved(files: list[Path]) -> dict:
+    """Saved runs combined: a later file's main run or scaling rows replace an earlier one's."""
+    merged: dict = {}
+    for path in files:
+        saved = json.loads(path.read_text())
+        for key, value in saved.items():
+            if key not in ("main", "scaling") or value:
+                merged[key] = value
+    return merged
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.from_json:
+        results = merge_saved(args.from_json)
+        print(report.markdown(results))
+        if args.write_docs:
+            report.write_docs(ROOT / "docs" / "BENCHMARKS.md", results, args.out)
+        return 0
     if not m.CHROMIUM:
         print("chromium is not installed (apt-get install chromium); the browser benchmark needs it.", file=sys.stderr)
         return 2

@@ -202,7 +202,9 @@ def _header(results: dict) -> list[str]:
             f"Machine: {mc.get('cpu')}, {mc.get('cores')} cores, {mc.get('memory_gb')} GB, {mc.get('platform')}; "
             f"Python {mc.get('python')}, Streamlit {mc.get('streamlit')}, streamlit-folium {mc.get('streamlit_folium')}, "
             f"folium {mc.get('folium')}, plotly {mc.get('plotly')}, pandas {mc.get('pandas')}, Playwright "
-            f"{mc.get('playwright')}, {mc.get('chromium')} (headless).", ""]
+            f"{mc.get('playwright')}, {mc.get('chromium')} (headless). Load average (1, 5, 15 min) at the start "
+            f"{results.get('loadavg_start', '?')}, at the end {results.get('loadavg_end', '?')}: the harness, its "
+            "chromium and the server share the 2 cores with whatever else runs.", ""]
 
 
 def blocks(results: dict) -> dict[str, list[str]]:
