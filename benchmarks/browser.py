@@ -259,6 +259,7 @@ async def _scaling_run(args, base_work: Path) -> list[dict]:
                 await context.close()
                 row["rss_mb"] = servers.rss_mb(server.pid)
                 row["peak_rss_mb"] = _peak_rss_mb(server.pid)
+                row["loadavg"] = servers.loadavg()
             except Exception as err:  # noqa: BLE001
                 row["error"] = f"{type(err).__name__}: {str(err)[-500:]}"
             finally:
@@ -267,14 +268,6 @@ async def _scaling_run(args, base_work: Path) -> list[dict]:
             rows.append(row)
         await browser.close()
     return rows
-
-
-def _loadavg() -> str:
-    """/proc/loadavg: other work on the machine during the run shows here."""
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return ""
 
 
 def _peak_rss_mb(pid: int) -> float | None:
@@ -346,12 +339,12 @@ def main(argv: list[str] | None = None) -> int:
         results: dict = {"schema": SCHEMA_VERSION, "started": started, "quick": args.quick,
                          "command": "python -m benchmarks browser " + " ".join(sys.argv[2:] if argv is None else argv),
                          "machine": machine(), "targets": report.TARGETS, "cases_requested": args.cases,
-                         "sessions": args.sessions, "loadavg_start": _loadavg()}
+                         "sessions": args.sessions, "loadavg_start": servers.loadavg()}
         if not args.no_main:
             results["main"] = asyncio.run(_main_run(args, args.work / f"cases_{args.cases}", args.out))
         if args.scaling:
             results["scaling"] = asyncio.run(_scaling_run(args, args.work))
-        results["loadavg_end"] = _loadavg()
+        results["loadavg_end"] = servers.loadavg()
         results["finished"] = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     finally:
         if tmp is not None:

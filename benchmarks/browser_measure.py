@@ -10,6 +10,7 @@ after a change, redrawn (new path elements, or the same ones restyled).
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import statistics
 import time
@@ -240,9 +241,9 @@ async def open_session(browser, app: App) -> tuple[object, float | None, str | N
 async def concurrent_sessions(browser, app: App, n: int) -> dict:
     """``n`` viewers opening the first page at once; the server's CPU and RSS while they stay open."""
     pid = app.server.pid
-    cpu0 = servers.cpu_seconds(pid)
+    cpu0, client0 = servers.cpu_seconds(pid), client_cpu_seconds()
     results = await asyncio.gather(*(open_session(browser, app) for _ in range(n)))
-    cpu = servers.cpu_seconds(pid) - cpu0
+    cpu, client = servers.cpu_seconds(pid) - cpu0, client_cpu_seconds() - client0
     await asyncio.sleep(1.0)
     rss = servers.rss_mb(pid)
     for context, _, _ in results:
@@ -252,7 +253,13 @@ async def concurrent_sessions(browser, app: App, n: int) -> dict:
     return {"sessions": n, "median_s": _r(statistics.median(times)) if times else None,
             "p95_s": _r(percentile(times, 95)) if times else None, "max_s": _r(max(times)) if times else None,
             "errors": len(errors), "error_messages": errors[:5], "cpu_s": _r(cpu),
-            "cpu_per_view_s": _r(cpu / n), "rss_open_mb": rss}
+            "cpu_per_view_s": _r(cpu / n), "rss_open_mb": rss,
+            "client_cpu_per_view_s": _r(client / n), "loadavg": servers.loadavg()}
+
+
+def client_cpu_seconds() -> float:
+    """CPU of the harness, its Playwright driver and chromium: what the browsers took from the same 2 cores."""
+    return servers.cpu_seconds(os.getpid())
 
 
 def percentile(sorted_values: list[float], q: float) -> float:

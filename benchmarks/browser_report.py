@@ -145,6 +145,11 @@ def main_table(results: dict) -> list[str]:
     cpu = _get(_round(rounds_a, top), "cpu_per_view_s")
     row(f"server CPU per page view, {top} sessions at once (sign-in included)", cpu,
         _get(_round(rounds_b, top), "cpu_per_view_s"), f"≤ {t['cpu_per_view_s']} s: {_met(cpu, t['cpu_per_view_s'])}", 3)
+    row(f"chromium's CPU per page view, {top} sessions at once (the browsers share the 2 cores)",
+        _get(_round(rounds_a, top), "client_cpu_per_view_s"), _get(_round(rounds_b, top), "client_cpu_per_view_s"),
+        digits=3, ratio=False)
+    lines.append(f"| load average during the {top}-session round | {_f(_get(_round(rounds_a, top), 'loadavg'))} | "
+                 f"{_f(_get(_round(rounds_b, top), 'loadavg'))} | – | |")
     row("server CPU per page view, new viewers one at a time (sign-in included)", _get(fa, "cpu_per_view_s"),
         _get(fb, "cpu_per_view_s"), digits=3)
     row("server CPU per reload (signed in)", _get(fa, "cpu_per_reload_s"), _get(fb, "cpu_per_reload_s"), digits=3)
@@ -163,8 +168,8 @@ def main_table(results: dict) -> list[str]:
 def scaling_table(rows: list[dict]) -> list[str]:
     lines = ["| cases | built by | server start s | first page cold s | first page warm s (median) | reload s (median) | "
              "CPU s per view (new viewer, sign-in incl.) | CPU s per reload | province change s (median) | "
-             "CPU s per change | RSS MB after | peak RSS MB | note |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "CPU s per change | RSS MB after | peak RSS MB | load average | note |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         fp = r.get("first_page") or {}
         rows_n = _get(r, "dataset", "rows")
@@ -173,8 +178,8 @@ def scaling_table(rows: list[dict]) -> list[str]:
             f"{_f(_get(fp, 'warm', 'median_s'))} | {_f(_get(fp, 'reload', 'median_s'))} | "
             f"{_f(fp.get('cpu_per_view_s'), 3)} | {_f(fp.get('cpu_per_reload_s'), 3)} | "
             f"{_f(_get(r, 'province', 'median_s'), 3)} | {_f(r.get('cpu_per_change_s'), 3)} | "
-            f"{_f(r.get('rss_mb'), 0)} | {_f(r.get('peak_rss_mb'), 0)} | {r.get('error', '')} |"
-            if rows_n else f"| {r['size']} | {r.get('how')} | | | | | | | | | | | {r.get('error', '')} |")
+            f"{_f(r.get('rss_mb'), 0)} | {_f(r.get('peak_rss_mb'), 0)} | {r.get('loadavg', '')} | {r.get('error', '')} |"
+            if rows_n else f"| {r['size']} | {r.get('how')} | | | | | | | | | | | | {r.get('error', '')} |")
     return lines
 
 

@@ -136,3 +136,11 @@ def rss_mb(pid: int) -> float:
         except OSError:
             continue
     return round(total / 1024, 1)
+
+
+def loadavg() -> str:
+    """/proc/loadavg's 1, 5 and 15 minute figures: other work on the machine shows here."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return ""
