@@ -61,9 +61,13 @@ def machine() -> dict:
     return info
 
 
-def _app_env(work: Path) -> dict[str, str]:
+def _app_env(work: Path, extra: list[str] | None = None) -> dict[str, str]:
     p = data.paths(work)
-    return {"DASHBOARD_DB_URL": data.db_url(work), "DASHBOARD_VAR_DIR": str(p["var"]), "DASHBOARD_MODE": "internal"}
+    env = {"DASHBOARD_DB_URL": data.db_url(work), "DASHBOARD_VAR_DIR": str(p["var"]), "DASHBOARD_MODE": "internal"}
+    for item in extra or []:
+        key, _, value = item.partition("=")
+        env[key] = value
+    return env
 
 
 async def _first_pages(browser, app: m.App, warm_views: int) -> dict:
@@ -206,7 +210,7 @@ async def _main_run(args, work: Path, out_dir: Path) -> dict:
         browser = await p.chromium.launch(executable_path=m.CHROMIUM, args=m.CHROMIUM_ARGS)
         for name in args.apps:
             if name == "app":
-                server = servers.start_app(work, _app_env(work))
+                server = servers.start_app(work, _app_env(work, args.app_env))
                 app = m.App("app", server, password, filter_page="/cases")
             else:
                 server = servers.start_baseline(work, data.paths(work)["csv"], ROOT / "geodata" / "khm_adm1_geoboundaries.geojson")
@@ -240,7 +244,7 @@ async def _scaling_run(args, base_work: Path) -> list[dict]:
                 row["dataset"] = data.prepare_in_subprocess(work, cases, how)
                 row["prepare_s"] = round(time.perf_counter() - t0, 1)
                 password = data.paths(work)["password"].read_text().strip()
-                server = servers.start_app(work, _app_env(work))
+                server = servers.start_app(work, _app_env(work, args.app_env))
             except Exception as err:  # noqa: BLE001 - the size where something breaks is a result
                 row["error"] = f"{type(err).__name__}: {str(err)[-500:]}"
                 rows.append(row)
@@ -292,6 +296,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-main", action="store_true", help="skip the side-by-side run (with --scaling)")
     parser.add_argument("--profile", nargs="*", choices=["app", "baseline"], default=None,
                         help="sample the server with py-spy under load (default with the flag: app)")
+    parser.add_argument("--app-env", nargs="+", default=[], metavar="KEY=VALUE",
+                        help="extra environment for this app's server, e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false "
+                             "(to measure a setting before changing it)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "browser", help="results folder")
     parser.add_argument("--work", type=Path, default=None,
                         help="where datasets go (kept and reused between runs); default: a temporary folder")
@@ -322,6 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.from_json:
         results = merge_saved(args.from_json)
+        prof = (results.get("main") or {}).get("app", {}).get("profile") or {}
+        raw = next((f.parent / prof["raw"] for f in args.from_json if prof.get("raw") and (f.parent / prof["raw"]).exists()), None)
+        if raw:  # re-summarise the saved samples (the summary's rules may have changed since the run)
+            prof.update(report.profile_summary(raw.read_text()))
         print(report.markdown(results))
         if args.write_docs:
             report.write_docs(ROOT / "docs" / "BENCHMARKS.md", results, args.out)
@@ -339,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         results: dict = {"schema": SCHEMA_VERSION, "started": started, "quick": args.quick,
                          "command": "python -m benchmarks browser " + " ".join(sys.argv[2:] if argv is None else argv),
                          "machine": machine(), "targets": report.TARGETS, "cases_requested": args.cases,
-                         "sessions": args.sessions, "loadavg_start": servers.loadavg()}
+                         "sessions": args.sessions, "app_env": args.app_env, "loadavg_start": servers.loadavg()}
         if not args.no_main:
             results["main"] = asyncio.run(_main_run(args, args.work / f"cases_{args.cases}", args.out))
         if args.scaling:
