@@ -64,6 +64,8 @@ def profile_summary(raw: str, top: int = 15) -> dict:
             "inclusive": [{"function": k, "pct": pct(v)} for k, v in inclusive.most_common()
                           if not any(w in k for w in WRAPPERS)][:top],
             "self": [{"function": k, "pct": pct(v)} for k, v in own.most_common(top)],
+            "project": [{"function": k, "pct": pct(v)} for k, v in inclusive.most_common()
+                        if re.search(r"\((dashboard|pages)/|\(app\.py|\(server\.py", k)][:top],
             "areas": [{"area": k, "pct": pct(v)} for k, v in areas.most_common()]}
 
 
@@ -204,6 +206,9 @@ def profile_lines(profile: dict | None) -> list[str]:
     lines += [f"| {a['area']} | {a['pct']}% |" for a in profile["areas"]]
     lines += ["", "| function (inclusive, without thread, CLI and event-loop wrappers) | share |", "|---|---|"]
     lines += [f"| `{x['function']}` | {x['pct']}% |" for x in profile["inclusive"]]
+    if profile.get("project"):
+        lines += ["", "| this project's functions (inclusive) | share |", "|---|---|"]
+        lines += [f"| `{x['function']}` | {x['pct']}% |" for x in profile["project"]]
     lines += ["", "| function (self: the sampled frame itself) | share |", "|---|---|"]
     lines += [f"| `{x['function']}` | {x['pct']}% |" for x in profile["self"]]
     return lines
