@@ -241,9 +241,9 @@ async def open_session(browser, app: App) -> tuple[object, float | None, str | N
 async def concurrent_sessions(browser, app: App, n: int) -> dict:
     """``n`` viewers opening the first page at once; the server's CPU and RSS while they stay open."""
     pid = app.server.pid
-    cpu0, client0 = servers.cpu_seconds(pid), client_cpu_seconds()
+    cpu0, client0 = servers.cpu_seconds(pid), client_cpu_seconds(pid)
     results = await asyncio.gather(*(open_session(browser, app) for _ in range(n)))
-    cpu, client = servers.cpu_seconds(pid) - cpu0, client_cpu_seconds() - client0
+    cpu, client = servers.cpu_seconds(pid) - cpu0, client_cpu_seconds(pid) - client0
     await asyncio.sleep(1.0)
     rss = servers.rss_mb(pid)
     for context, _, _ in results:
@@ -257,9 +257,10 @@ async def concurrent_sessions(browser, app: App, n: int) -> dict:
             "client_cpu_per_view_s": _r(client / n), "loadavg": servers.loadavg()}
 
 
-def client_cpu_seconds() -> float:
-    """CPU of the harness, its Playwright driver and chromium: what the browsers took from the same 2 cores."""
-    return servers.cpu_seconds(os.getpid())
+def client_cpu_seconds(server_pid: int) -> float:
+    """CPU of the harness, its Playwright driver and chromium (what the browsers took from the same 2 cores):
+    the harness's process tree without the server, which the harness started and so is part of that tree."""
+    return servers.cpu_seconds(os.getpid()) - servers.cpu_seconds(server_pid)
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
