@@ -61,6 +61,20 @@ def machine() -> dict:
     return info
 
 
+def argon2_verify_cpu_s(repeats: int = 5) -> float:
+    """CPU seconds of one password check with the hasher sign-in uses (dashboard.access.auth)."""
+    import resource
+
+    from dashboard.access import auth
+
+    hashed = auth._hasher.hash("benchmark password")
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    for _ in range(repeats):
+        auth._hasher.verify(hashed, "benchmark password")
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return round((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / repeats, 3)
+
+
 def _app_env(work: Path, extra: list[str] | None = None) -> dict[str, str]:
     p = data.paths(work)
     env = {"DASHBOARD_DB_URL": data.db_url(work), "DASHBOARD_VAR_DIR": str(p["var"]), "DASHBOARD_MODE": "internal"}
@@ -350,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
         results: dict = {"schema": SCHEMA_VERSION, "started": started, "quick": args.quick,
                          "command": "python -m benchmarks browser " + " ".join(sys.argv[2:] if argv is None else argv),
                          "machine": machine(), "targets": report.TARGETS, "cases_requested": args.cases,
-                         "sessions": args.sessions, "app_env": args.app_env, "loadavg_start": servers.loadavg()}
+                         "sessions": args.sessions, "app_env": args.app_env, "loadavg_start": servers.loadavg(),
+                         "argon2_verify_cpu_s": argon2_verify_cpu_s()}
         if not args.no_main:
             results["main"] = asyncio.run(_main_run(args, args.work / f"cases_{args.cases}", args.out))
         if args.scaling:

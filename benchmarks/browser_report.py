@@ -162,6 +162,8 @@ def main_table(results: dict) -> list[str]:
         _get(fb, "cpu_per_view_s"), digits=3)
     row("server CPU per reload (signed in)", _get(fa, "cpu_per_reload_s"), _get(fb, "cpu_per_reload_s"), digits=3)
     row("server CPU per filter change", _get(ia, "cpu_per_change_s"), _get(ib, "cpu_per_change_s"), digits=3)
+    lines.append(f"| one argon2 password check, CPU s (part of every sign-in) | {_f(results.get('argon2_verify_cpu_s'), 3)} "
+                 "| no sign-in | – | |")
     row("server RSS, idle after start (MB)", _get(fa, "rss_idle_mb"), _get(fb, "rss_idle_mb"), digits=0, ratio=False)
     row(f"server RSS with {top} sessions open (MB)", _get(_round(rounds_a, top), "rss_open_mb"),
         _get(_round(rounds_b, top), "rss_open_mb"), digits=0)

@@ -60,6 +60,7 @@ def test_quick_run_reports_every_measure_for_both_apps(quick_run):
     results, _ = quick_run
     assert results["schema"] == 1 and results["quick"] is True and results["sessions"] == [1, 2]
     assert results["machine"]["cores"] and results["machine"]["streamlit"]
+    _positive(results["argon2_verify_cpu_s"], "argon2_verify_cpu_s")
     main = results["main"]
     assert 1500 <= main["dataset"]["rows"] <= 2500 and main["dataset"]["how"] == "ingest"
     for name in ("app", "baseline"):
