@@ -176,20 +176,21 @@ def main_table(results: dict) -> list[str]:
 
 
 def scaling_table(rows: list[dict]) -> list[str]:
-    lines = ["| cases | built by | server start s | first page cold s | first page warm s (median) | reload s (median) | "
+    lines = ["| cases | built by | server start s | first page cold s | CPU s of the first viewer (cold) | first page warm s (median) | reload s (median) | "
              "CPU s per view (new viewer, sign-in incl.) | CPU s per reload | province change s (median) | "
              "CPU s per change | RSS MB after | peak RSS MB | load average | note |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         fp = r.get("first_page") or {}
         rows_n = _get(r, "dataset", "rows")
         lines.append(
             f"| {rows_n:,} | {r.get('how')} | {_f(fp.get('server_start_s'))} | {_f(_get(fp, 'cold', 'total_s'))} | "
+            f"{_f(fp.get('cold_cpu_s'))} | "
             f"{_f(_get(fp, 'warm', 'median_s'))} | {_f(_get(fp, 'reload', 'median_s'))} | "
             f"{_f(fp.get('cpu_per_view_s'), 3)} | {_f(fp.get('cpu_per_reload_s'), 3)} | "
             f"{_f(_get(r, 'province', 'median_s'), 3)} | {_f(r.get('cpu_per_change_s'), 3)} | "
             f"{_f(r.get('rss_mb'), 0)} | {_f(r.get('peak_rss_mb'), 0)} | {r.get('loadavg', '')} | {r.get('error', '')} |"
-            if rows_n else f"| {r['size']} | {r.get('how')} | | | | | | | | | | | | {r.get('error', '')} |")
+            if rows_n else f"| {r['size']} | {r.get('how')} | | | | | | | | | | | | | {r.get('error', '')} |")
     return lines
 
 
