@@ -333,9 +333,12 @@ def merge_saved(files: list[Path]) -> dict:
     merged: dict = {}
     for path in files:
         saved = json.loads(path.read_text())
-        for key, value in saved.items():
-            if key not in ("main", "scaling") or value:
-                merged[key] = value
+        header = {k: v for k, v in saved.items() if k not in ("main", "scaling")}
+        merged.update(header)
+        for part in ("main", "scaling"):
+            if saved.get(part):
+                merged[part] = saved[part]
+                merged[f"{part}_run"] = header  # each table names the run it came from
     return merged
 
 

@@ -231,12 +231,13 @@ def _header(results: dict) -> list[str]:
 def blocks(results: dict) -> dict[str, list[str]]:
     out = {}
     if results.get("main"):
-        out["browser-main"] = _header(results) + main_table(results)
+        run = {**results, **results.get("main_run", {})}
+        out["browser-main"] = _header(run) + main_table(run)
         prof = _get(results, "main", "app", "profile")
         if prof:
             out["browser-profile"] = profile_lines(prof)
     if results.get("scaling"):
-        out["browser-scaling"] = _header(results) + scaling_table(results["scaling"])
+        out["browser-scaling"] = _header({**results, **results.get("scaling_run", {})}) + scaling_table(results["scaling"])
     return out
 
 
