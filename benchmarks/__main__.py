@@ -1,3 +1,10 @@
+import sys
+
+if sys.argv[1:2] == ["browser"]:  # python -m benchmarks browser ...: the browser benchmark (benchmarks/browser.py)
+    from benchmarks.browser import main as browser_main
+
+    raise SystemExit(browser_main(sys.argv[2:]))
+
 from benchmarks.run import main
 
 raise SystemExit(main())
