@@ -146,32 +146,48 @@ def test_warm_up_fills_the_caches_the_first_overview_needs(app_db, monkeypatch):
     assert built == [] and components.render_count == rendered
 
 
-def test_server_warms_up_in_its_lifespan(monkeypatch):
-    import asyncio
+def _in_own_process(code: str) -> str:
+    """Run ``code`` in a fresh interpreter: importing server.py builds an st.App, which changes Streamlit's
+    process-wide runtime state and would leak into the AppTest modules that run later in this process."""
+    import subprocess
+    import sys
+    import textwrap
 
-    server = _server()
-    from dashboard.ui import cache
-
-    ran = []
-    monkeypatch.setattr(cache, "warm", lambda: ran.append(1) or {"dataset": 0.0})
-
-    async def start() -> None:
-        async with server.lifespan(None):
-            assert ran == [1]  # before the app serves anything
-
-    asyncio.run(start())
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=root, capture_output=True,
+                          text=True, timeout=120, env={**__import__("os").environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout + done.stderr
 
 
-def test_a_failing_warm_up_is_logged_not_fatal(monkeypatch, caplog):
-    server = _server()
-    from dashboard.ui import cache
+def test_server_warms_up_in_its_lifespan():
+    out = _in_own_process("""
+        import asyncio, importlib
+        from dashboard.ui import cache
+        ran = []
+        cache.warm = lambda: ran.append(1) or {"dataset": 0.0}
+        server = importlib.import_module("server")
+        async def start():
+            async with server.lifespan(None):
+                assert ran == [1]  # before the app serves anything
+        asyncio.run(start())
+        print("lifespan-ok")
+    """)
+    assert "lifespan-ok" in out
 
-    def boom():
-        raise RuntimeError("database down")
 
-    monkeypatch.setattr(cache, "warm", boom)
-    server.warm_up()
-    assert "warm-up skipped" in caplog.text
+def test_a_failing_warm_up_is_logged_not_fatal():
+    out = _in_own_process("""
+        import importlib, logging
+        logging.basicConfig(level=logging.INFO)
+        from dashboard.ui import cache
+        def boom():
+            raise RuntimeError("database down")
+        cache.warm = boom
+        importlib.import_module("server").warm_up()
+        print("survived")
+    """)
+    assert "warm-up skipped" in out and "survived" in out
 
 
 def test_served_config_turns_off_file_watching_and_per_run_gc():
@@ -181,11 +197,14 @@ def test_served_config_turns_off_file_watching_and_per_run_gc():
 
 
 def test_server_serves_static_files_in_large_chunks():
-    from starlette.responses import FileResponse
-
-    _server()  # importing it sets the chunk size
-
-    assert FileResponse.chunk_size >= 1024 * 1024
+    out = _in_own_process("""
+        import importlib
+        from starlette.responses import FileResponse
+        importlib.import_module("server")  # importing it sets the chunk size
+        print("chunk", FileResponse.chunk_size)
+    """)
+    size = int(out.split("chunk ")[1].split()[0])
+    assert size >= 1024 * 1024
 
 
 def test_choropleth_styles_are_worked_out_once_per_inputs_and_language(boundaries, demo_dataset, monkeypatch):
@@ -208,3 +227,13 @@ def test_choropleth_styles_are_worked_out_once_per_inputs_and_language(boundarie
     maps.choropleth_styles(boundaries, changed, covered, "count", "quantiles")
     maps.choropleth_styles(boundaries, per, covered, "count", "quantiles", selection=("12",))
     assert len(calls) == 4
+
+
+@pytest.fixture(autouse=True)
+def _leave_no_warm_caches_behind():
+    """The warm-up fills process-wide caches for this module's database; later test modules start clean."""
+    yield
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
