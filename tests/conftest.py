@@ -101,3 +101,16 @@ def demo_dataset(demo_dir):
     from dashboard.data.store import load_from_dir
 
     return load_from_dir(demo_dir)
+
+
+@pytest.fixture()
+def public_env(tmp_path, monkeypatch, demo_dataset):
+    """Public mode on an export of the demo data, with an unreachable database: public mode must never try it."""
+    from dashboard.publish.public_export import write_export
+
+    out = tmp_path / "export"
+    write_export(demo_dataset, out)
+    monkeypatch.setenv("DASHBOARD_MODE", "public")
+    monkeypatch.setenv("DASHBOARD_PUBLIC_DIR", str(out))
+    monkeypatch.setenv("DASHBOARD_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    return out

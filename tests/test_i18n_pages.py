@@ -212,19 +212,9 @@ def test_a_failed_sign_in_in_khmer_says_so_in_khmer(admin):
     assert at.error and all(KHMER.search(e.value) for e in at.error)
 
 
-@pytest.fixture()
-def public_mode(tmp_path, monkeypatch, demo_dataset):
-    from dashboard.publish.public_export import write_export
-
-    out = tmp_path / "export"
-    write_export(demo_dataset, out)
-    monkeypatch.setenv("DASHBOARD_MODE", "public")
-    monkeypatch.setenv("DASHBOARD_PUBLIC_DIR", str(out))
-    monkeypatch.setenv("DASHBOARD_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
-    return out
 
 
-def test_the_public_dashboard_and_about_in_khmer_show_no_english(public_mode):
+def test_the_public_dashboard_and_about_in_khmer_show_no_english(public_env):
     at = app(query=KM)
     assert_khmer(at)
     assert_khmer(app("pages/about.py", query=KM))

@@ -258,15 +258,6 @@ def test_k_is_configurable_and_validated(tmp_path, demo_dir, capsys):
 # ---------------------------------------------------------------- public mode
 
 
-@pytest.fixture()
-def public_env(tmp_path, monkeypatch, demo_dataset):
-    out = tmp_path / "export"
-    write_export(demo_dataset, out)
-    monkeypatch.setenv("DASHBOARD_MODE", "public")
-    monkeypatch.setenv("DASHBOARD_PUBLIC_DIR", str(out))
-    # an unreachable database: public mode must never try it
-    monkeypatch.setenv("DASHBOARD_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
-    return out
 
 
 def test_public_mode_runs_without_a_database(public_env, tmp_path):
