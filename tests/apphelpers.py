@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -57,3 +61,13 @@ def shown(markdown: str) -> str:
 
 def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
+
+
+def in_own_process(code: str) -> str:
+    """Run ``code`` in a fresh interpreter: importing server.py builds an st.App, which changes Streamlit's
+    process-wide runtime state and would leak into the AppTest modules that run later in this process."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=root, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout + done.stderr

@@ -114,3 +114,16 @@ def public_env(tmp_path, monkeypatch, demo_dataset):
     monkeypatch.setenv("DASHBOARD_PUBLIC_DIR", str(out))
     monkeypatch.setenv("DASHBOARD_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     return out
+
+
+@pytest.fixture(autouse=True)
+def routes_not_mounted_in_tests():
+    """Only server.py mounts the sign-in routes; a test that does it in this process would change how every
+    later AppTest signs out, so it fails here, at the test that leaked, not at an unrelated one later."""
+    from dashboard.access import routes
+
+    mounted = routes._state["mounted"]
+    yield
+    leaked = routes._state["mounted"] != mounted
+    routes._state["mounted"] = mounted
+    assert not leaked, "this test mounted the sign-in routes in the test process; run server.py in its own process"

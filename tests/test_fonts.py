@@ -12,6 +12,7 @@ from fontTools.ttLib import TTFont
 
 from dashboard.i18n import use_language
 from dashboard.render import charts, fonts, maps
+from tests.apphelpers import in_own_process
 
 
 def test_font_comes_from_the_package_and_is_copied_for_static_serving(tmp_path):
@@ -95,12 +96,17 @@ def test_the_font_is_credited_with_its_licence():
     assert fonts.LICENCE in block[:600] and "fontpkg-noto-sans-khmer" in block[:600]
 
 
-def test_the_server_copies_the_font_before_any_page_opens(tmp_path, monkeypatch):
-    """The theme's @font-face is requested when a page opens, before app.py runs: server.py must copy it first."""
-    import runpy
+def test_the_server_copies_the_font_before_any_page_opens(tmp_path):
+    """The theme's @font-face is requested when a page opens, before app.py runs: server.py must copy it first.
 
-    from dashboard.paths import PROJECT_ROOT
-
-    monkeypatch.setattr(fonts, "VENDOR_DIR", tmp_path / "fonts")
-    runpy.run_path(str(PROJECT_ROOT / "server.py"))
-    assert (tmp_path / "fonts" / fonts.FILE_NAME).read_bytes() == fonts.font_file().read_bytes()
+    In its own interpreter: loading server.py builds an st.App and mounts the sign-in routes, process-wide
+    state that would change how later AppTest runs in this process sign out."""
+    target = tmp_path / "fonts"
+    in_own_process(f"""
+        import runpy
+        from dashboard.paths import PROJECT_ROOT
+        from dashboard.render import fonts
+        fonts.VENDOR_DIR = __import__("pathlib").Path({str(target)!r})
+        runpy.run_path(str(PROJECT_ROOT / "server.py"))
+    """)
+    assert (target / fonts.FILE_NAME).read_bytes() == fonts.font_file().read_bytes()

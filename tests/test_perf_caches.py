@@ -19,6 +19,7 @@ import streamlit_folium
 from dashboard.geo.boundaries import load_boundaries
 from dashboard.render import maps
 from dashboard.ui import components
+from tests.apphelpers import in_own_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,7 +132,7 @@ def test_same_map_and_widget_key_keep_one_component_key(boundaries, demo_dataset
 def test_warm_up_fills_the_caches_the_first_overview_needs(app_db, monkeypatch):
     """After the start-up warm-up, the first Overview run builds and renders no map of its own."""
     from dashboard.ui import cache
-    from tests.apphelpers import app, no_errors
+    from tests.apphelpers import app, no_errors, in_own_process
 
     monkeypatch.setattr(maps, "_built", type(maps._built)())
     steps = cache.warm()
@@ -146,22 +147,8 @@ def test_warm_up_fills_the_caches_the_first_overview_needs(app_db, monkeypatch):
     assert built == [] and components.render_count == rendered
 
 
-def _in_own_process(code: str) -> str:
-    """Run ``code`` in a fresh interpreter: importing server.py builds an st.App, which changes Streamlit's
-    process-wide runtime state and would leak into the AppTest modules that run later in this process."""
-    import subprocess
-    import sys
-    import textwrap
-
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=root, capture_output=True,
-                          text=True, timeout=120, env={**__import__("os").environ, "PYTHONPATH": str(root)})
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout + done.stderr
-
-
 def test_server_warms_up_in_its_lifespan():
-    out = _in_own_process("""
+    out = in_own_process("""
         import asyncio, importlib
         from dashboard.ui import cache
         ran = []
@@ -177,7 +164,7 @@ def test_server_warms_up_in_its_lifespan():
 
 
 def test_a_failing_warm_up_is_logged_not_fatal():
-    out = _in_own_process("""
+    out = in_own_process("""
         import importlib, logging
         logging.basicConfig(level=logging.INFO)
         from dashboard.ui import cache
@@ -197,7 +184,7 @@ def test_served_config_turns_off_file_watching_and_per_run_gc():
 
 
 def test_server_serves_static_files_in_large_chunks():
-    out = _in_own_process("""
+    out = in_own_process("""
         import importlib
         from starlette.responses import FileResponse
         importlib.import_module("server")  # importing it sets the chunk size
