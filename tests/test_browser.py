@@ -163,6 +163,32 @@ def test_clicking_a_province_toggles_the_filter(server, page):
     expect(_province_chip(page, "Siem Reap")).to_have_count(0, timeout=30_000)
 
 
+def test_a_filter_change_keeps_the_map_and_swaps_only_its_layer(server, page):
+    """The base map stays mounted across reruns (the same component key); the data layer, with its legend, is
+    replaced, so a filter change does not reload Leaflet and the boundaries in a new iframe."""
+    _open(page, server + "/cases")
+    _map_paths(page, UNITS)
+    frame = page.locator(MAP_FRAME).first.element_handle().content_frame()
+    frame.evaluate("() => { window.__still_here = true; }")
+
+    def drawn(selected: int) -> None:
+        page.wait_for_selector(READY, timeout=90_000)
+        page.wait_for_function(
+            """([sel, n, wide]) => { const d = document.querySelector(sel).contentDocument;
+                 return d.querySelectorAll('path.leaflet-interactive').length === n
+                   && d.querySelectorAll('path.leaflet-interactive[stroke-width="3"]').length === wide; }""",
+            arg=[MAP_FRAME, UNITS, selected], timeout=30_000)
+        assert frame.evaluate("() => window.__still_here === true")  # the same document: not reloaded
+        assert frame.locator(".cpu-legend").count() == 1  # the old layer's legend went with it
+
+    frame.locator("path.leaflet-interactive").nth(16).dispatch_event("click")  # Siem Reap: selected, outlined
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('province=Siem')", timeout=30_000)
+    drawn(selected=1)
+    frame.locator("path.leaflet-interactive").nth(16).dispatch_event("click")  # the same province again: removed
+    page.wait_for_function("() => !decodeURIComponent(location.search).includes('province=Siem')", timeout=30_000)
+    drawn(selected=0)
+
+
 def test_play_steps_through_the_rollout(server, page):
     _open(page, server + "/coverage")
     thumb = page.locator('[data-testid="stSliderThumbValue"]').first

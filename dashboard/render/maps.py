@@ -46,8 +46,19 @@ def unit_geojson(boundaries: Boundaries) -> dict:
     return copy.deepcopy(boundaries.map_geojson)
 
 
+def _map_name(element) -> str:
+    """The JavaScript name of the folium map that ``element`` sits in (its parent may be the map's layer)."""
+    while not isinstance(element, folium.Map):
+        element = element._parent
+    return element.get_name()
+
+
 class _Legend(MacroElement):
-    """A Leaflet control holding the legend, so it sits inside the map (and its HTML download)."""
+    """A Leaflet control holding the legend, so it sits inside the map (and its HTML download).
+
+    It belongs to the map's layer (see ``LAYER_ID``): when the layer is swapped for another, the legend
+    goes with it.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -58,8 +69,9 @@ class _Legend(MacroElement):
                 div.innerHTML = {{ this.html|tojson }};
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
-            {{ this._parent.get_name() }}.getContainer().style.background = "#eef3f6";
+            legend.addTo({{ this.map_name }});
+            {{ this._parent.get_name() }}.on("remove", function() { legend.remove(); });
+            {{ this.map_name }}.getContainer().style.background = "#eef3f6";
         })();
         {% endmacro %}
     """)
@@ -68,6 +80,10 @@ class _Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.html = html_text
+
+    @property
+    def map_name(self) -> str:
+        return _map_name(self)
 
 
 HATCH_ID = "cpu-hatch"
@@ -95,7 +111,7 @@ class _HatchPattern(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
-            var svg = {{ this._parent.get_name() }}.getPanes().overlayPane.querySelector("svg");
+            var svg = {{ this.map_name }}.getPanes().overlayPane.querySelector("svg");
             if (svg && !svg.querySelector("#{{ this.pattern_id }}")) {
                 var defs = document.createElementNS("http://www.w3.org/2000/svg", "defs");
                 defs.innerHTML = {{ this.pattern|tojson }};
@@ -110,6 +126,10 @@ class _HatchPattern(MacroElement):
         self._name = "HatchPattern"
         self.pattern_id = HATCH_ID
         self.pattern = HATCH_SVG
+
+    @property
+    def map_name(self) -> str:
+        return _map_name(self)
 
 
 def state_text(label: str) -> str:
@@ -193,6 +213,12 @@ def render_lock(fmap: folium.Map) -> threading.Lock:
         return lock
 
 
+#: The id of the layer that holds everything a map's data decides (polygons and their colours, tooltips,
+#: hatch pattern, legend). The rest of the map (Leaflet, the view, tiles, font) is the same for every map
+#: of a page, so the browser keeps it and only this layer is replaced when the filters change.
+LAYER_ID = "feature_group_0"
+
+
 def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str,
                legend: list[tuple[str, str]] | None, note: str = "", selected: tuple[str, ...] = (),
                height: int = 520) -> folium.Map:
@@ -207,6 +233,8 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
     if tile_url:
         folium.TileLayer(tile_url, attr=config.tile_attribution, name="basemap",
                          opacity=0.6).add_to(fmap)
+    layer = folium.FeatureGroup(name="cpu-layer", control=False)
+    layer._id = LAYER_ID  # a stable name: the component swaps this layer by name (ui.components.show_map)
     data = unit_geojson(boundaries)
     for feature in data["features"]:
         props = feature["properties"]
@@ -221,12 +249,14 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
         highlight_function=lambda f: {"weight": 3, "color": "#0b3d45", "fillOpacity": 0.95},
         tooltip=folium.GeoJsonTooltip(fields=["name_en", "name_km", "status", "detail"],
                                       aliases=["", "", "", ""], labels=False, sticky=True),
-    ).add_to(fmap)
+    ).add_to(layer)
     if any(style.fill == HATCH for style in styles.values()):
-        _HatchPattern().add_to(fmap)
-    fmap.fit_bounds(CAMBODIA_BOUNDS)
+        _HatchPattern().add_to(layer)
     if legend is not None:
-        _Legend(_legend_html(legend_title, legend, note)).add_to(fmap)
+        _Legend(_legend_html(legend_title, legend, note)).add_to(layer)
+    fmap.fit_bounds(CAMBODIA_BOUNDS)
+    layer.add_to(fmap)
+    fmap.cpu_layer = layer
     return fmap
 
 

@@ -20,7 +20,9 @@ from dashboard.ui import sidebar
 from dashboard.ui.context import Context
 from dashboard.ui.downloads import audited
 
-MAP_RETURNS = ["last_active_drawing"]
+#: What a map click sends back: the clicked province, and a click counter, because the map stays mounted
+#: across filter changes and a second click on the same province must still reach the server.
+MAP_RETURNS = ["last_active_drawing", "last_object_clicked_count"]
 
 
 def synthetic_banner(ctx: Context) -> None:
@@ -84,9 +86,15 @@ def _on_map_click(state_key: str) -> None:
 
 @dataclass(frozen=True)
 class RenderedMap:
-    """What streamlit-folium sends to its component for one map: rendered once per built map, then reused."""
+    """What streamlit-folium sends to its component for one map: rendered once per built map, then reused.
+
+    ``script`` draws the base map (the same for every map of a page); ``layer`` draws the data on it,
+    sent as streamlit-folium's ``feature_group``: when only the layer changes, the browser keeps the map
+    and swaps the layer instead of loading a new iframe.
+    """
 
     script: str
+    layer: str
     header: str
     html: str
     map_id: str
@@ -130,18 +138,23 @@ def render_map(fmap: folium.Map) -> RenderedMap:
         return cached
     with maps.render_lock(fmap):
         fmap.get_root().render()
-        fmap.render()
         html_text = streamlit_folium._get_html(fmap)
-        header = streamlit_folium._get_header(fmap)
-        script = streamlit_folium._get_map_string(fmap)
+        header = streamlit_folium._get_header(fmap)  # with the layer's header entries (tooltip styles)
+        layer = fmap.cpu_layer
+        del fmap._children[layer.get_name()]
+        try:
+            script = streamlit_folium._get_map_string(fmap)
+        finally:
+            fmap.add_child(layer)
+        layer_script = streamlit_folium._get_feature_group_string(layer, fmap, 0)
         map_id = streamlit_folium.get_full_id(fmap)
         south_west, north_east = fmap.get_bounds()
         css, js = _links(fmap)
         render_count += 1
     bounds = {"_southWest": {"lat": south_west[0], "lng": south_west[1]},
               "_northEast": {"lat": north_east[0], "lng": north_east[1]}}
-    rendered = RenderedMap(script, header, html_text, map_id, css, js,
-                           {"last_active_drawing": None, "bounds": bounds, "zoom": fmap.options.get("zoom")})
+    rendered = RenderedMap(script, layer_script, header, html_text, map_id, css, js,
+                           {"last_active_drawing": None, "last_object_clicked_count": 0, "bounds": bounds, "zoom": fmap.options.get("zoom")})
     if key:
         with _rendered_lock:
             _rendered[key] = rendered
@@ -151,7 +164,11 @@ def render_map(fmap: folium.Map) -> RenderedMap:
 
 
 def _component_key(fmap: folium.Map, rendered: RenderedMap, key: str) -> str:
-    """streamlit-folium's component key: a hash of the map's script and the widget key (cached per map and key)."""
+    """streamlit-folium's component key: a hash of the base map's script and the widget key (cached per map and key).
+
+    The base map is the same for every map of a page, so the key, and with it the mounted map, survives
+    a filter change; only the layer is replaced.
+    """
     cache_key = (getattr(fmap, "cpu_key", None) or "", key)
     found = _hashes.get(cache_key) if cache_key[0] else None
     if found is None:
@@ -182,8 +199,9 @@ def _ensure_component_registered() -> None:
 
 
 def show_map(fmap: folium.Map, key: str, height: int, returned_objects: list[str], on_change=None):
-    """``st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=..., on_change=...)``,
-    with the rendering cached (see ``render_map``): the same arguments reach the same component."""
+    """``st_folium(base map, feature_group_to_add=the map's layer, key=key, height=height,
+    returned_objects=..., on_change=...)``, with the rendering cached (see ``render_map``): the same
+    arguments reach the same component."""
     leaflet_assets.ensure_installed()
     _ensure_component_registered()
     rendered = render_map(fmap)
@@ -198,7 +216,7 @@ def show_map(fmap: folium.Map, key: str, height: int, returned_objects: list[str
         script=rendered.script, header=rendered.header, html=rendered.html, id=rendered.map_id, key=hash_key,
         height=height, width=None, returned_objects=returned_objects,
         default={k: v for k, v in rendered.defaults.items() if k in returned_objects}, zoom=None, center=None,
-        feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
+        feature_group=rendered.layer, return_on_hover=False, layer_control=None, pixelated=False,
         css_links=list(rendered.css_links), js_links=list(rendered.js_links), on_change=changed,
         wrap_longitude=False)
 
