@@ -159,3 +159,16 @@ def test_daily_counts_give_the_same_answers_as_case_rows(demo_dataset, filters):
     assert summary(rows, demo_dataset.coverage, filters) == summary(counts, demo_dataset.coverage, filters)
     for func in (by_province, monthly, by_offence, arrest_rate_over_time):
         pd.testing.assert_frame_equal(func(rows, filters), func(counts, filters))
+
+
+def test_dataset_span_is_read_from_its_rows(tiny):
+    from dashboard.data.dataset import Dataset
+    from dashboard.data.schema import PROGRAMME_START
+
+    cases, cov = tiny
+    ds = Dataset(cases, cov, True, "test")
+    assert (ds.first_day, ds.as_of) == (PROGRAMME_START, date(2015, 2, 2))  # no case before the programme began
+    earlier = cases.assign(date=cases["date"] - pd.Timedelta(days=365))
+    assert Dataset(earlier, cov, True, "test").first_day == date(2013, 1, 5)
+    empty = Dataset(cases.iloc[:0], cov, True, "test")
+    assert (empty.first_day, empty.as_of) == (PROGRAMME_START, None)

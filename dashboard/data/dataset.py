@@ -12,7 +12,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from dashboard.data.schema import OFFENCES
+from dashboard.data.schema import OFFENCES, PROGRAMME_START
 from dashboard.geo.gazetteer import load_gazetteer
 
 
@@ -39,12 +39,17 @@ class Dataset:
 
         return arrest_times(self.cases)
 
-    @property
+    @cached_property
     def as_of(self) -> date | None:
-        """The date the data runs to: the latest case reported."""
+        """The date the data runs to: the latest case reported (read once: a dataset's rows do not change)."""
         from dashboard.measures.metrics import latest_case
 
         return latest_case(self.cases)
+
+    @cached_property
+    def first_day(self) -> date:
+        """The first day a period may start: the programme's start, or an earlier first case."""
+        return min(PROGRAMME_START, self.cases["date"].min().date()) if len(self.cases) else PROGRAMME_START
 
 
 def frame_cases(frame: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.data.schema import PROGRAMME_START
 from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent
 from dashboard.measures import compare, metrics, rollout
 from dashboard.measures.compare import Period
@@ -30,9 +29,7 @@ METHODS = N_(
 
 def data_span(ctx: Context) -> tuple[date, date]:
     """The first day a period may start (the programme or the first case) and the data's last day."""
-    cases = ctx.dataset.cases
-    first = min(PROGRAMME_START, cases["date"].min().date()) if len(cases) else PROGRAMME_START
-    return first, metrics.period_end(Filters(), ctx.dataset.as_of)
+    return ctx.dataset.first_day, metrics.period_end(Filters(), ctx.dataset.as_of)
 
 
 def _follow_default(key: str, default: tuple[date, date]) -> None:

@@ -11,7 +11,7 @@ from dashboard.measures.metrics import period_end
 from dashboard.render.markup import escape_markdown
 from dashboard.geo.gazetteer import display_name, load_gazetteer
 from dashboard.i18n import _
-from dashboard.data.schema import OFFENCES, PROGRAMME_START, offence_label
+from dashboard.data.schema import OFFENCES, offence_label
 from dashboard.data.dataset import Dataset
 from dashboard.ui import url_labels
 
@@ -58,7 +58,7 @@ def render(dataset: Dataset) -> Filters:
     """Draw the filters in the sidebar and return what they select."""
     _check_url_once()
     gaz = load_gazetteer()
-    first = min(PROGRAMME_START, dataset.cases["date"].min().date()) if len(dataset.cases) else PROGRAMME_START
+    first = dataset.first_day
     last = period_end(Filters(), dataset.as_of)
     for key, default in ((KEY_FROM, first), (KEY_TO, last)):
         value = st.session_state.get(key)
