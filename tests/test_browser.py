@@ -98,7 +98,7 @@ def _keep_offline(target) -> None:
 
     def guard(route):
         host = urlparse(route.request.url).hostname or ""
-        if host in ("127.0.0.1", "localhost", "::1") or route.request.url.startswith(("data:", "blob:", "about:")):
+        if host in ("127.0.0.1", "localhost", "::1") or route.request.url.startswith(("data:", "blob:", "about:", "file:")):
             return route.continue_()
         target.outside_requests.append(route.request.url)
         return route.abort()
@@ -233,6 +233,7 @@ def test_public_mode_screenshot(tmp_path, browser):
         frame = pg.frame_locator(MAP_FRAME).first
         sync_api.expect(frame.locator(".leaflet-control-attribution")).to_contain_text(BOUNDARY_CREDIT)
         assert frame.locator('path[fill="url(#cpu-hatch)"]').count() > 0  # hidden counts are hatched
+        assert frame.locator("svg pattern#cpu-hatch").count() == 1  # ... with a pattern that exists in the map
         sync_api.expect(frame.locator(".cpu-legend")).to_contain_text("fewer than 11")
         sync_api.expect(pg.get_by_text("86%").first).to_be_visible()
         _shot(pg, "public")
@@ -240,6 +241,25 @@ def test_public_mode_screenshot(tmp_path, browser):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_a_saved_map_with_hidden_counts_draws_its_hatch_offline(tmp_path, page):
+    """The map's HTML download: hatched units, their pattern and the legend, from a file with nothing outside."""
+    from dashboard.geo.boundaries import load_boundaries
+    from dashboard.measures.classify import HATCH
+    from dashboard.render import maps
+
+    styles = {code: maps.UnitStyle(HATCH, "fewer than 11", "") for code in ("01", "17")}
+    fmap = maps.build_map(load_boundaries(), styles, "Cases", [(HATCH, "fewer than 11")])
+    saved = tmp_path / "map.html"
+    saved.write_text(maps.standalone_html(fmap), encoding="utf-8")
+    page.goto(saved.as_uri())
+    page.wait_for_function(f"() => document.querySelectorAll('path.leaflet-interactive').length === {UNITS}",
+                           timeout=30_000)
+    assert page.locator('path[fill="url(#cpu-hatch)"]').count() == 2
+    assert page.locator("svg pattern#cpu-hatch").count() == 1
+    sync_api.expect(page.locator(".cpu-legend")).to_contain_text("fewer than 11")
+    assert page.outside_requests == []
 
 
 def test_natural_earth_vintage_draws_24_units_with_the_note(tmp_path, browser):

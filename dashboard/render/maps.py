@@ -106,17 +106,25 @@ def fill_value(colour: str) -> str:
 
 
 class _HatchPattern(MacroElement):
-    """Puts the hatch pattern into the map's SVG, so paths can be filled with url(#cpu-hatch)."""
+    """Puts the hatch pattern into the map's SVG, so paths can be filled with url(#cpu-hatch).
+
+    It sits in the map's layer, whose script runs before the layer is added to the map: the SVG it needs
+    may exist only once the layer's paths are drawn, hence the ``add`` handler.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
-            var svg = {{ this.map_name }}.getPanes().overlayPane.querySelector("svg");
-            if (svg && !svg.querySelector("#{{ this.pattern_id }}")) {
-                var defs = document.createElementNS("http://www.w3.org/2000/svg", "defs");
-                defs.innerHTML = {{ this.pattern|tojson }};
-                svg.insertBefore(defs, svg.firstChild);
+            function ensurePattern() {
+                var svg = {{ this.map_name }}.getPanes().overlayPane.querySelector("svg");
+                if (svg && !svg.querySelector("#{{ this.pattern_id }}")) {
+                    var defs = document.createElementNS("http://www.w3.org/2000/svg", "defs");
+                    defs.innerHTML = {{ this.pattern|tojson }};
+                    svg.insertBefore(defs, svg.firstChild);
+                }
             }
+            ensurePattern();  // the map already has its SVG (a layer drawn before this one)
+            {{ this._parent.get_name() }}.on("add", ensurePattern);  // else once this layer's paths made it
         })();
         {% endmacro %}
     """)
