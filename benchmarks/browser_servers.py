@@ -110,18 +110,16 @@ def _tree(pid: int) -> list[int]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """utime + stime of the process and its live descendants, plus its waited-for children (cutime + cstime)."""
+    """utime + stime of the process and its live descendants, plus, for each of them, its waited-for children
+    (cutime + cstime): a chromium renderer that exits moves its time into its parent's, not out of the sum."""
     total = 0.0
-    for i, p in enumerate(_tree(pid)):
+    for p in _tree(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         # fields[0] is field 3 (state): utime=14, stime=15, cutime=16, cstime=17
-        ticks = int(fields[11]) + int(fields[12])
-        if i == 0:
-            ticks += int(fields[13]) + int(fields[14])
-        total += ticks / TICKS
+        total += (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / TICKS
     return total
 
 

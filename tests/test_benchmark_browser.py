@@ -122,3 +122,31 @@ def test_write_docs_replaces_only_its_own_blocks(tmp_path):
     browser_report.write_docs(doc, results, tmp_path)  # twice: replaced, not appended again
     text = doc.read_text()
     assert text.count("<!-- browser-scaling:start") == 1 and "hand-written text" in text and "| 9,963 |" in text
+
+
+def test_cpu_of_a_process_tree_keeps_the_time_of_grandchildren_that_exited():
+    """A chromium renderer that exits must not take its CPU time out of the browsers' total (it goes into its
+    parent's cutime): the tree's CPU only grows."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from benchmarks import browser_servers as servers
+
+    burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.4: pass\n"
+    child = f"import subprocess, sys, time\nsubprocess.run([sys.executable, '-c', {burn!r}])\ntime.sleep(30)\n"
+    # root (the harness) -> child (chromium) -> grandchild (a renderer that burns CPU, exits and is waited for)
+    parent = subprocess.Popen([sys.executable, "-c",
+                               f"import subprocess, sys, time\nsubprocess.Popen([sys.executable, '-c', {child!r}])\n"
+                               "time.sleep(30)\n"], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and servers.cpu_seconds(parent.pid) < 0.4:
+            time.sleep(0.05)
+        time.sleep(0.3)  # the grandchild has exited and been waited for
+        assert servers.cpu_seconds(parent.pid) >= 0.4
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.wait()
