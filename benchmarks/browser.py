@@ -134,12 +134,14 @@ async def _interactions(app: m.App, context, pg, quick: bool, map_click: bool) -
     await m.wait_drawn(pg)
     await m.settle(pg)
     cpu0 = servers.cpu_seconds(pid)
-    provinces = await m.province_changes(pg, PROVINCES[:1] if quick else PROVINCES)
+    map_only: list[float] = []
+    provinces = await m.province_changes(pg, PROVINCES[:1] if quick else PROVINCES, map_only)
     dates = await m.date_changes(pg, TO_DATES[:2] if quick else TO_DATES)
     clicks = await m.map_clicks(pg, SIEM_REAP, 2 if quick else 6) if map_click else []
     changes = len(provinces) + len(dates) + len(clicks)
     out["cpu_per_change_s"] = round((servers.cpu_seconds(pid) - cpu0) / changes, 3)
     out["province"] = m.summary(provinces)
+    out["province_map_only"] = m.summary(map_only)
     out["date"] = m.summary(dates)
     out["map_click"] = m.summary(clicks) if map_click else None
     out["zoom_reruns_script"] = await m.zoom_reruns(pg)

@@ -74,6 +74,9 @@ def test_quick_run_reports_every_measure_for_both_apps(quick_run):
         assert first["outside_requests"] == 0, f"{name} asked for something outside the machine"
         inter = r["interactions"]
         _summary(inter["province"], f"{name}.province", 2)  # one province added, then removed
+        _summary(inter["province_map_only"], f"{name}.province_map_only", 2)
+        # the map alone is redrawn no later than the map and the rest of the page
+        assert inter["province_map_only"]["median_s"] <= inter["province"]["median_s"]
         _summary(inter["date"], f"{name}.date", 2)
         _positive(inter["cpu_per_change_s"], f"{name}.cpu_per_change_s")
         assert isinstance(inter["zoom_reruns_script"], bool)
@@ -94,7 +97,7 @@ def test_quick_run_reports_every_measure_for_both_apps(quick_run):
 def test_quick_run_writes_the_markdown_table(quick_run):
     results, text = quick_run
     assert "| measure | this app | tutorial-style baseline | ratio | target (this app) |" in text
-    for measure in ("province filter → map redrawn (median)", "date change → map redrawn (median)",
+    for measure in ("province filter → map redrawn (median)", "… of which the map alone redrawn", "date change → map redrawn (median)",
                     "map click on a province", "2 sessions: p95", "server CPU per page view",
                     "server RSS per extra open session (MB)"):
         assert measure in text, measure
