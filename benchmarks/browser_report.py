@@ -20,8 +20,11 @@ AREAS = {"folium / branca / jinja2 (map HTML)": ("folium/", "branca/", "jinja2/"
 #: Frames every sample passes through (threads, the CLI, the event loop): left out of the inclusive list.
 WRAPPERS = ("threading.py", "click/", "runpy", "asyncio/", "uvicorn/", "streamlit/web/cli.py", "streamlit/__main__.py",
             "concurrent/futures/", "selectors.py")
-#: Frames where a thread waits rather than computes (py-spy's idle filter misses some of them).
-WAITS = ("Condition.wait", "EpollSelector.select", "Event.wait", "_worker (concurrent")
+#: Frames where a thread waits rather than computes (py-spy's idle filter misses some of them). Streamlit polls
+#: config.toml and secrets.toml every 0.2 s whatever server.fileWatcherType says: samples whose own frame is
+#: that poll task are its time.sleep (its real work, the file check, is a frame deeper).
+WAITS = ("Condition.wait", "EpollSelector.select", "Event.wait", "_worker (concurrent",
+         "PollingPathWatcher._schedule.<locals>.task (")
 BLOCKS = ("browser-main", "browser-scaling", "browser-profile")
 
 

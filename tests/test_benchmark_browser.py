@@ -114,6 +114,14 @@ def test_profile_summary_counts_inclusive_self_and_areas():
     assert {x["function"]: x["pct"] for x in out["self"]}["render (folium/folium.py)"] == 75.0
     areas = {x["area"]: x["pct"] for x in out["areas"]}
     assert areas["folium / branca / jinja2 (map HTML)"] == 75.0 and areas["argon2 (password hash)"] == 25.0
+    assert out["waiting_pct"] == 0.0
+
+
+def test_profile_summary_counts_the_config_poll_sleep_as_waiting():
+    task = "PollingPathWatcher._schedule.<locals>.task (streamlit/watcher/polling_path_watcher.py:90)"
+    raw = (f"process 1:\"python\";thread (0x1);{task} 3\n"  # asleep between polls
+           f"process 1:\"python\";thread (0x1);{task};_check_if_path_changed (streamlit/watcher/x.py:5) 1\n")
+    assert browser_report.profile_summary(raw)["waiting_pct"] == 75.0
 
 
 def test_write_docs_replaces_only_its_own_blocks(tmp_path):
