@@ -14,6 +14,7 @@ front-end files in larger chunks.
 
 import asyncio
 import logging
+import threading
 from contextlib import asynccontextmanager
 
 import streamlit as st
@@ -35,11 +36,28 @@ log = logging.getLogger("dashboard.server")
 FileResponse.chunk_size = 1024 * 1024
 
 
+class _OutsideScriptRuns(logging.Filter):
+    """Drops Streamlit's "missing ScriptRunContext" warning for the threads registered here: the warm-up fills
+    the shared caches outside any script run on purpose, and the warning would only alarm whoever reads the log."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: set[int] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.thread in self.threads and "missing ScriptRunContext" in record.getMessage())
+
+
+_quiet = _OutsideScriptRuns()
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_quiet)
+
+
 def warm_up() -> None:
     """Warm the caches; a failure (e.g. the database is down) is logged and left for the first page to explain."""
     from dashboard.access import modes
     from dashboard.ui import cache
 
+    _quiet.threads.add(threading.get_ident())
     try:
         if modes.app_mode() == "public":
             return
@@ -47,6 +65,8 @@ def warm_up() -> None:
         log.info("warm-up done in %.1f s: %s", sum(steps.values()), steps)
     except Exception:  # the app shows the same problem to the first viewer, with a message for people
         log.warning("warm-up skipped", exc_info=True)
+    finally:
+        _quiet.threads.discard(threading.get_ident())
 
 
 @asynccontextmanager

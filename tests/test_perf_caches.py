@@ -187,6 +187,25 @@ def test_server_warms_up_in_its_lifespan():
     assert "lifespan-ok" in out
 
 
+def test_the_warm_up_does_not_log_missing_script_run_context_warnings():
+    """The warm-up runs outside any script run on purpose: Streamlit's warning about it is dropped for the warm-up
+    thread only, and still logged for any other thread."""
+    out = in_own_process("""
+        import importlib, logging, threading
+        logging.basicConfig(level=logging.INFO)
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+        from dashboard.ui import cache
+        cache.warm = lambda: get_script_run_ctx() or {"dataset": 0.0}
+        server = importlib.import_module("server")
+        threading.Thread(target=server.warm_up, name="warm-up-thread").start()
+        threading.Thread(target=get_script_run_ctx, name="other-thread").start()
+        print("done")
+    """)
+    assert "warm-up done" in out
+    assert "Thread 'warm-up-thread': missing ScriptRunContext" not in out
+    assert "Thread 'other-thread': missing ScriptRunContext" in out
+
+
 def test_a_failing_warm_up_is_logged_not_fatal():
     out = in_own_process("""
         import importlib, logging
