@@ -16,13 +16,14 @@ from dashboard.access import auth
 from dashboard.errors import UserFacingError
 from dashboard.i18n import N_, _
 from dashboard.render.markup import escape_markdown
-from dashboard.render import fonts
+from dashboard.render import fonts, served
 from dashboard.ui import cache, gate, language, sidebar
 from dashboard.ui.context import Context, running_pages, set_context
 
 language.apply()  # before anything is drawn, so every string of this run is in the chosen language
 st.set_page_config(page_title=_("Child Protection Unit dashboard"), page_icon="🛡️", layout="wide")
 fonts.ensure_installed()  # the Khmer web font the theme (config.toml) serves from /app/static
+served.set_base_path(st.get_option("server.baseUrlPath"))  # the maps' iframes load Leaflet and the font below it
 language.switch()
 
 PAGE_SPECS = {  # name -> (file, title, icon); titles are translated when the page is registered

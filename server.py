@@ -22,7 +22,7 @@ from starlette.responses import FileResponse
 from streamlit import config
 
 from dashboard.access import routes
-from dashboard.render import fonts
+from dashboard.render import fonts, served
 
 # Before the first browser connects: the theme asks for the font as soon as a page opens, before app.py has
 # run, and a tab whose font request failed (404) shows Khmer as boxes until it is reloaded.
@@ -75,4 +75,6 @@ async def lifespan(_app):
     yield
 
 
+# Before the warm-up builds the first maps: they load Leaflet and the font below the base path.
+served.set_base_path(config.get_option("server.baseUrlPath"))
 app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or ""), lifespan=lifespan)

@@ -54,10 +54,12 @@ def _start(tmp: Path, env_extra: dict[str, str]):
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
+    prefix = env_extra.get("STREAMLIT_SERVER_BASE_URL_PATH", "").strip("/")
+    health = f"{base}/{prefix}/_stcore/health" if prefix else f"{base}/_stcore/health"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
+            with urllib.request.urlopen(health, timeout=2) as resp:
                 if resp.status == 200:
                     return proc, base
         except OSError:
@@ -260,6 +262,30 @@ def test_a_saved_map_with_hidden_counts_draws_its_hatch_offline(tmp_path, page):
     assert page.locator("svg pattern#cpu-hatch").count() == 1
     sync_api.expect(page.locator(".cpu-legend")).to_contain_text("fewer than 11")
     assert page.outside_requests == []
+
+
+def test_behind_a_base_path_the_maps_load_leaflet_and_the_font(tmp_path, browser):
+    """Served below https://host/dash/ (server.baseUrlPath), the maps' iframes ask for /dash/app/static/..."""
+    proc, base = _start(tmp_path, {"STREAMLIT_SERVER_BASE_URL_PATH": "dash"})
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        _keep_offline(context)
+        pg = context.new_page()
+        failed: list[str] = []
+        pg.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "/app/static/" in r.url else None)
+        loaded: list[str] = []
+        pg.on("requestfinished", lambda r: loaded.append(r.url) if "/app/static/" in r.url else None)
+        _open(pg, base + "/dash/cases")
+        _map_paths(pg, UNITS)
+        assert pg.locator('[data-testid="stException"]').count() == 0
+        assert failed == []
+        assert any(u.endswith("/dash/app/static/vendor/leaflet/leaflet.js") for u in loaded), loaded
+        assert any(u.endswith("/dash/app/static/vendor/fonts/NotoSansKhmer.ttf") for u in loaded), loaded
+        assert context.outside_requests == []
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 def test_natural_earth_vintage_draws_24_units_with_the_note(tmp_path, browser):

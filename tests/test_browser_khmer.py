@@ -330,7 +330,7 @@ def _check_page(v: Visit, base: str, name: str, has_map: bool) -> None:
         assert sum(n for place, n in counts.items() if place.startswith("frame")) > 0  # the tooltip at least
     if pg.locator('[data-testid="stPlotlyChart"]').count():
         assert counts["charts"] > 0
-    font_requests = [u for u in v.requests if u.endswith(fonts.URL)]
+    font_requests = [u for u in v.requests if u.endswith(fonts.served_url())]
     assert font_requests and all(u.startswith(base) for u in font_requests), font_requests
     assert v.outside() == [] and v.refused == []
 

@@ -21,7 +21,8 @@ def test_font_comes_from_the_package_and_is_copied_for_static_serving(tmp_path):
     assert "Open Font License" in fonts.licence_file().read_text(encoding="utf-8")
     copied = fonts.ensure_installed(tmp_path)
     assert copied.read_bytes() == source.read_bytes()
-    assert fonts.URL.startswith("/app/static/") and fonts.URL in fonts.font_face_css()
+    assert fonts.served_url() == "/app/static/vendor/fonts/NotoSansKhmer.ttf"
+    assert fonts.served_url() in fonts.font_face_css()
 
 
 # ---------------------------------------------------------------- maps, charts and the map saved as HTML
@@ -58,7 +59,7 @@ def test_the_map_saved_as_html_embeds_a_subset_covering_its_text(boundaries, dem
     with use_language("km"):
         fmap = _coverage_map(boundaries, demo_dataset)
         page = maps.standalone_html(fmap)
-    assert fonts.URL not in page and "/app/static/" not in page  # nothing to fetch: opens offline
+    assert fonts.served_url() not in page and "/app/static/" not in page  # nothing to fetch: opens offline
     font = _embedded_font(page)
     cmap = font.getBestCmap()
     shown = {ch for ch in fonts._characters(fmap.get_root().render()) if "\u1780" <= ch <= "\u17ff"}

@@ -32,7 +32,27 @@ def test_map_html_has_no_internet_urls_and_loads_local_leaflet(boundaries, demo_
     for fmap in _maps(boundaries, demo_dataset):
         page = fmap.get_root().render()
         assert not re.findall(r"https?://", page), re.findall(r"https?://[^\"' ]+", page)[:5]
-        assert leaflet_assets.JS_URL in page and leaflet_assets.CSS_URL in page
+        assert leaflet_assets.js_url() in page and leaflet_assets.css_url() in page
+
+
+def test_a_base_path_prefixes_the_maps_leaflet_and_font(boundaries, demo_dataset, monkeypatch):
+    """Behind https://host/dash/ (server.baseUrlPath), Streamlit serves static files at /dash/app/static/."""
+    from dashboard.render import served
+
+    monkeypatch.setitem(served._state, "root", "")
+    plain = _maps(boundaries, demo_dataset)[0]
+    served.set_base_path("/dash/")
+    assert served.static_url("vendor/x.js") == "/dash/app/static/vendor/x.js"
+    prefixed = _maps(boundaries, demo_dataset)[0]
+    assert prefixed is not plain  # the prefix is part of the map's cache key
+    page = prefixed.get_root().render()
+    assert 'src="/dash/app/static/vendor/leaflet/leaflet.js"' in page
+    assert "url('/dash/app/static/vendor/fonts/NotoSansKhmer.ttf')" in page
+    assert '"/app/static/' not in page and "'/app/static/" not in page
+    standalone = maps.standalone_html(prefixed)
+    assert "/app/static/" not in standalone and "Leaflet 1.9.4" in standalone  # inlined, whatever the prefix
+    served.set_base_path("")
+    assert served.static_url("vendor/x.js") == "/app/static/vendor/x.js"
 
 
 def test_map_payload_is_small(boundaries, demo_dataset):
@@ -42,7 +62,7 @@ def test_map_payload_is_small(boundaries, demo_dataset):
 
 def test_standalone_html_inlines_leaflet(boundaries, demo_dataset):
     page = maps.standalone_html(_maps(boundaries, demo_dataset)[0])
-    assert leaflet_assets.JS_URL not in page, page[page.find(leaflet_assets.JS_URL) - 200:][:300]
+    assert leaflet_assets.js_url() not in page, page[page.find(leaflet_assets.js_url()) - 200:][:300]
     assert "Leaflet 1.9.4" in page and ".leaflet-container" in page
 
 

@@ -26,13 +26,13 @@ import shutil
 from pathlib import Path
 
 from dashboard.paths import STATIC_DIR
+from dashboard.render import served
 
 FAMILY = "Noto Sans Khmer"
 #: CSS font stack: the served font first, then whatever the system has.
 FONT_STACK = f"'{FAMILY}', 'Khmer OS', 'Khmer OS System', sans-serif"
 FILE_NAME = "NotoSansKhmer.ttf"
 VENDOR_DIR = STATIC_DIR / "vendor" / "fonts"
-URL = f"/app/static/vendor/fonts/{FILE_NAME}"
 LICENCE = "SIL Open Font License 1.1"
 
 
@@ -72,8 +72,14 @@ def ensure_installed(target: Path | None = None) -> Path:
     return dest
 
 
-def font_face_css(url: str = URL) -> str:
-    """An @font-face rule for the served font (variable weight 100-900)."""
+def served_url() -> str:
+    """Where the browser loads the served font (below ``server.baseUrlPath``, see :mod:`dashboard.render.served`)."""
+    return served.static_url(f"vendor/fonts/{FILE_NAME}")
+
+
+def font_face_css(url: str | None = None) -> str:
+    """An @font-face rule for the served font (variable weight 100-900), or for the font at ``url``."""
+    url = served_url() if url is None else url
     return (f"@font-face{{font-family:'{FAMILY}';src:url('{url}') format('truetype');"
             "font-weight:100 900;font-style:normal;font-display:swap;}")
 
@@ -85,7 +91,7 @@ BASE_CHARS = "0123456789០១២៣៤៥៦៧៨៩%–—·.,:;!?()[]/+-<>�
 MAP_SELECTOR = "html body .leaflet-container"
 
 
-def map_css(url: str = URL) -> str:
+def map_css(url: str | None = None) -> str:
     """CSS for a folium map's header: the @font-face of the served font, and the map's text set in it."""
     return f"{font_face_css(url)}{MAP_SELECTOR}{{font-family:{FONT_STACK};}}"
 

@@ -2,8 +2,8 @@
 
 Leaflet's files come from the installed ``django-js-lib-leaflet`` package
 (Leaflet 1.9.4); they are copied into ``static/vendor/leaflet`` (not kept in
-git), which Streamlit serves at ``/app/static/`` when
-``server.enableStaticServing`` is on.
+git), which Streamlit serves at ``/app/static/`` (below ``server.baseUrlPath``)
+when ``server.enableStaticServing`` is on.
 """
 
 from __future__ import annotations
@@ -13,11 +13,18 @@ import shutil
 from pathlib import Path
 
 from dashboard.paths import STATIC_DIR
+from dashboard.render import served
 
 VENDOR_DIR = STATIC_DIR / "vendor" / "leaflet"
-URL_BASE = "/app/static/vendor/leaflet"
-JS_URL = f"{URL_BASE}/leaflet.js"
-CSS_URL = f"{URL_BASE}/leaflet.css"
+
+
+def js_url() -> str:
+    """Where the browser loads leaflet.js (below ``server.baseUrlPath``, see :mod:`dashboard.render.served`)."""
+    return served.static_url("vendor/leaflet/leaflet.js")
+
+
+def css_url() -> str:
+    return served.static_url("vendor/leaflet/leaflet.css")
 
 
 def package_dir() -> Path:

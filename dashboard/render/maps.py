@@ -24,7 +24,7 @@ from dashboard import settings
 from dashboard.geo.boundaries import Boundaries
 from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent, get_language
 from dashboard.measures.classify import COVERAGE_COLOURS, HATCH, HATCH_COLOUR, Breaks
-from dashboard.render import fonts, leaflet_assets
+from dashboard.render import fonts, leaflet_assets, served
 
 CAMBODIA_BOUNDS = [[10.3, 101.3], [14.7, 107.7]]  # extra room west of the coast for the legend
 BORDER = "#51606b"
@@ -183,7 +183,7 @@ def map_key(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: 
     config = settings.current()
     parts = (id(boundaries), sorted((code, astuple(style)) for code, style in styles.items()), legend_title,
              None if legend is None else [tuple(entry) for entry in legend], note, tuple(selected), height,
-             config.tile_url, config.tile_attribution, get_language(), config.khmer_digits)
+             config.tile_url, config.tile_attribution, get_language(), config.khmer_digits, served.base_root())
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
@@ -234,8 +234,8 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
     tile_url = config.tile_url
     fmap = folium.Map(location=[12.6, 104.9], zoom_start=7, tiles=None, control_scale=True,
                       prefer_canvas=False, zoom_snap=0.25, height=height)
-    fmap.default_js = [("leaflet", leaflet_assets.JS_URL)]
-    fmap.default_css = [("leaflet_css", leaflet_assets.CSS_URL)]
+    fmap.default_js = [("leaflet", leaflet_assets.js_url())]
+    fmap.default_css = [("leaflet_css", leaflet_assets.css_url())]
     # The component iframe does not get the theme's font: the map declares the served Khmer font itself.
     fmap.get_root().header.add_child(folium.Element(f"<style>{fonts.map_css()}</style>"), name="cpu_font")
     if tile_url:
@@ -292,8 +292,8 @@ def standalone_html(fmap: folium.Map) -> str:
     with render_lock(fmap):
         page = fmap.get_root().render()
     page = page.replace(fonts.font_face_css(), fonts.embedded_font_face_css(page))
-    page = page.replace(f'<script src="{leaflet_assets.JS_URL}"></script>', f"<script>{js}</script>")
-    page = page.replace(f'<link rel="stylesheet" href="{leaflet_assets.CSS_URL}"/>', f"<style>{css}</style>")
+    page = page.replace(f'<script src="{leaflet_assets.js_url()}"></script>', f"<script>{js}</script>")
+    page = page.replace(f'<link rel="stylesheet" href="{leaflet_assets.css_url()}"/>', f"<style>{css}</style>")
     if key is not None:
         with _built_lock:
             _standalone[key] = page
