@@ -55,11 +55,11 @@ def _start(tmp: Path, env_extra: dict[str, str]):
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     prefix = env_extra.get("STREAMLIT_SERVER_BASE_URL_PATH", "").strip("/")
-    health = f"{base}/{prefix}/_stcore/health" if prefix else f"{base}/_stcore/health"
+    health_path = f"/{prefix}/_stcore/health" if prefix else "/_stcore/health"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(health, timeout=2) as resp:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{health_path}", timeout=2) as resp:
                 if resp.status == 200:
                     return proc, base
         except OSError:
