@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -68,12 +70,21 @@ def _start(tmp: Path, env_extra: dict[str, str]):
     raise RuntimeError("streamlit did not start within 60 s")
 
 
+@contextmanager
+def serving(tmp: Path, env_extra: dict[str, str]) -> Iterator[str]:
+    """A `streamlit run server.py` on a free loopback port for the ``with`` block; yields its base URL."""
+    proc, base = _start(tmp, env_extra)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    proc, base = _start(tmp_path_factory.mktemp("browser"), {})
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(tmp_path_factory.mktemp("browser"), {}) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -224,9 +235,8 @@ def test_public_mode_screenshot(tmp_path, browser):
 
     write_demo(tmp_path / "demo")
     write_export(load_from_dir(tmp_path / "demo"), tmp_path / "public")
-    proc, base = _start(tmp_path, {"DASHBOARD_MODE": "public", "DASHBOARD_PUBLIC_DIR": str(tmp_path / "public"),
-                                   "DASHBOARD_DB_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
-    try:
+    with serving(tmp_path, {"DASHBOARD_MODE": "public", "DASHBOARD_PUBLIC_DIR": str(tmp_path / "public"),
+                            "DASHBOARD_DB_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}) as base:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         pg = context.new_page()
         _open(pg, base + "/")
@@ -240,9 +250,6 @@ def test_public_mode_screenshot(tmp_path, browser):
         sync_api.expect(pg.get_by_text("86%").first).to_be_visible()
         _shot(pg, "public")
         context.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_a_saved_map_with_hidden_counts_draws_its_hatch_offline(tmp_path, page):
@@ -266,8 +273,7 @@ def test_a_saved_map_with_hidden_counts_draws_its_hatch_offline(tmp_path, page):
 
 def test_behind_a_base_path_the_maps_load_leaflet_and_the_font(tmp_path, browser):
     """Served below https://host/dash/ (server.baseUrlPath), the maps' iframes ask for /dash/app/static/..."""
-    proc, base = _start(tmp_path, {"STREAMLIT_SERVER_BASE_URL_PATH": "dash"})
-    try:
+    with serving(tmp_path, {"STREAMLIT_SERVER_BASE_URL_PATH": "dash"}) as base:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         _keep_offline(context)
         pg = context.new_page()
@@ -283,14 +289,10 @@ def test_behind_a_base_path_the_maps_load_leaflet_and_the_font(tmp_path, browser
         assert any(u.endswith("/dash/app/static/vendor/fonts/NotoSansKhmer.ttf") for u in loaded), loaded
         assert context.outside_requests == []
         context.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_natural_earth_vintage_draws_24_units_with_the_note(tmp_path, browser):
-    proc, base = _start(tmp_path, {"DASHBOARD_BOUNDARIES": "naturalearth"})
-    try:
+    with serving(tmp_path, {"DASHBOARD_BOUNDARIES": "naturalearth"}) as base:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         pg = context.new_page()
         _open(pg, base + "/coverage")
@@ -300,9 +302,6 @@ def test_natural_earth_vintage_draws_24_units_with_the_note(tmp_path, browser):
         sync_api.expect(pg.frame_locator(MAP_FRAME).first.locator(".leaflet-control-attribution")).to_contain_text(
             "Natural Earth (public domain)")
         context.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

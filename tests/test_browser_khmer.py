@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, READY, UNITS, _start
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, READY, UNITS, serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -83,10 +83,8 @@ def browser(no_khmer_fontconfig):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    proc, base = _start(tmp_path_factory.mktemp("browser_km"), {})
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(tmp_path_factory.mktemp("browser_km"), {}) as base:
+        yield base
 
 
 class Visit:
@@ -359,16 +357,14 @@ def test_public_dashboard_in_khmer(tmp_path, browser):
 
     write_demo(tmp_path / "demo")
     write_export(load_from_dir(tmp_path / "demo"), tmp_path / "public")
-    proc, base = _start(tmp_path, {"DASHBOARD_MODE": "public", "DASHBOARD_PUBLIC_DIR": str(tmp_path / "public"),
-                                   "DASHBOARD_DB_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
-    v = Visit(browser)
-    try:
-        _open(v, f"{base}/?lang=km", has_map=True)
-        _check_page(v, base, "public", has_map=True)
-    finally:
-        v.close()
-        proc.terminate()
-        proc.wait(timeout=20)
+    with serving(tmp_path, {"DASHBOARD_MODE": "public", "DASHBOARD_PUBLIC_DIR": str(tmp_path / "public"),
+                            "DASHBOARD_DB_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}) as base:
+        v = Visit(browser)
+        try:
+            _open(v, f"{base}/?lang=km", has_map=True)
+            _check_page(v, base, "public", has_map=True)
+        finally:
+            v.close()
 
 
 # ---------------------------------------------------------------- the map saved as HTML, and the machine state

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlparse
 import pytest
 import sqlalchemy as sa
 
-from tests.test_browser import READY, _keep_offline, _province_chip, _shot, _start, browser, sync_api  # noqa: F401
+from tests.test_browser import READY, _keep_offline, _province_chip, _shot, browser, serving, sync_api  # noqa: F401
 
 from dashboard.access import audit, auth, cookies, sessions  # noqa: E402
 from dashboard.data import db  # noqa: E402
@@ -34,10 +34,8 @@ def site(tmp_path_factory):
     engine = db.open_engine(f"sqlite:///{tmp / 'var' / 'cases.sqlite3'}")
     for name, role in USERS.items():
         auth.add_user(engine, name, role, PASSWORD)
-    proc, base = _start(tmp, {"DASHBOARD_DB_URL": ""})
-    yield base, engine
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(tmp, {"DASHBOARD_DB_URL": ""}) as base:
+        yield base, engine
     engine.dispose()
 
 
@@ -277,10 +275,8 @@ def test_the_oidc_route_keeps_the_link_token_in_a_short_lived_cookie(site):
 
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory):
-    proc, base = _start(tmp_path_factory.mktemp("demo-signin"), {"DASHBOARD_DB_URL": ""})
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(tmp_path_factory.mktemp("demo-signin"), {"DASHBOARD_DB_URL": ""}) as base:
+        yield base
 
 
 def test_demo_mode_never_reaches_the_data_page_even_by_link(demo_site, browser):
