@@ -17,7 +17,7 @@ from dashboard.errors import UserFacingError
 from dashboard.i18n import N_, _
 from dashboard.render.markup import escape_markdown
 from dashboard.render import fonts, served
-from dashboard.ui import cache, gate, language, sidebar
+from dashboard.ui import cache, gate, language, sidebar, url_labels
 from dashboard.ui.context import Context, running_pages, set_context
 
 language.apply()  # before anything is drawn, so every string of this run is in the chosen language
@@ -62,6 +62,10 @@ def run_internal() -> None:
     names = list(auth.pages_for(who.role))
     first = page(names[0], default=True)
     navigation = st.navigation([first, *(page(n) for n in names[1:]), *gate.refused_pages(names, PAGE_SPECS, first)])
+    # The link's translated settings in this language's labels, before any widget reads them; after the
+    # navigation, so the rerun this may need keeps the page (signed out, the form has no such settings: a
+    # rewrite there lost the page the link asked for).
+    url_labels.localize()
     gate.follow_oidc_link(who, engine)
     filters = sidebar.render(dataset)
     gate.account_box(who, engine)

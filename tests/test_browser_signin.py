@@ -109,6 +109,32 @@ def test_a_deep_link_survives_sign_in(site, browser):
     context.close()
 
 
+def test_a_khmer_deep_link_with_settings_survives_sign_in(site, browser):
+    """A link in Khmer whose settings are rewritten into Khmer labels: the sign-in page must keep the page asked for
+    (the rewrite reruns the script, which once dropped the signed-out page and landed on the Overview). Twice: a
+    server's first session and a later one take different paths through Streamlit's page lookup."""
+    base, _ = site
+    for _attempt in range(2):
+        context = _context(browser)
+        pg = context.new_page()
+        _open(pg, base + "/cases?province=Siem+Reap&from=2015-01-01&lang=km")
+        expect(pg.locator('[data-testid="stAlert"]').first).to_contain_text("ករណី")  # "the link is for Cases"
+        pg.wait_for_timeout(3000)  # the settings' rewrite into Khmer and its rerun have happened
+        pg.wait_for_selector(READY, timeout=90_000)
+        _no_errors(pg)
+        assert urlparse(pg.url).path == "/cases", pg.url
+        expect(pg.locator('[data-testid="stAlert"]').first).to_contain_text("ករណី")
+        pg.get_by_role("textbox").nth(0).fill("lee")
+        pg.locator("input[type=password]").fill(PASSWORD)
+        pg.locator("input[type=password]").press("Enter")  # submits the form
+        expect(pg.locator("h1").first).to_have_text("ករណី", timeout=60_000)  # Cases, in Khmer, signed in
+        assert urlparse(pg.url).path == "/cases", pg.url
+        expect(_province_chip(pg, "សៀមរាប")).to_have_count(1, timeout=30_000)  # Siem Reap, in Khmer
+        assert pg.locator('[data-testid="stSidebar"] input').first.input_value() == "2015-01-01"
+        _no_errors(pg)
+        context.close()
+
+
 def test_a_sign_in_lasts_across_reloads_tabs_and_restarts_until_sign_out(site, browser):
     base, engine = site
     context, pg = _signed_in_page(browser, base, "/", "ana")

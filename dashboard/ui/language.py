@@ -29,9 +29,6 @@ def apply() -> str:
     lang = i18n.normalise_language(chosen) or i18n.DEFAULT_LANGUAGE
     st.session_state[KEY] = lang  # the switch starts from the link's language
     i18n.set_language(lang)
-    from dashboard.ui import url_labels
-
-    url_labels.localize()  # the link's translated settings, in this language's labels, before any widget reads them
     if lang == i18n.DEFAULT_LANGUAGE:
         if KEY in st.query_params:
             del st.query_params[KEY]  # English is the default: a clean address, as for the other settings
