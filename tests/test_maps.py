@@ -168,6 +168,11 @@ def test_map_click_toggles_province():
     state = {"last_active_drawing": {"type": "Feature", "properties": {"code": "17", "name_en": "Siem Reap"}}}
     assert clicked_code(state) == "17"
     assert clicked_code({"last_active_drawing": None}) is None and clicked_code(None) is None
+    # the value comes from the browser: a forged or malformed one is no click, never an error
+    for forged in (["x"], {"last_active_drawing": "x"}, {"last_active_drawing": {"properties": ["17"]}},
+                   {"last_active_drawing": {"properties": {"code": "99"}}},
+                   {"last_active_drawing": {"properties": {"code": 17}}}):
+        assert clicked_code(forged) is None, forged
     assert toggle(["Kep"], "Siem Reap") == ["Kep", "Siem Reap"]
     assert toggle(["Kep", "Siem Reap"], "Siem Reap") == ["Kep"]
 

@@ -309,12 +309,17 @@ def payload_bytes(fmap: folium.Map) -> int:
 
 
 def clicked_code(map_state: dict | None) -> str | None:
-    """The province code of the feature a st_folium click returned, if any."""
-    if not map_state:
-        return None
-    feature = map_state.get("last_active_drawing") or {}
-    code = (feature.get("properties") or {}).get("code")
-    return code if isinstance(code, str) else None
+    """The province code of the feature a st_folium click returned, if any.
+
+    The value comes from the browser, so anything but a known province code (a forged message, another shape)
+    means no click.
+    """
+    from dashboard.geo.gazetteer import load_gazetteer
+
+    feature = map_state.get("last_active_drawing") if isinstance(map_state, dict) else None
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    code = properties.get("code") if isinstance(properties, dict) else None
+    return code if isinstance(code, str) and code in load_gazetteer() else None
 
 
 def toggle(selected: list[str], code: str) -> list[str]:
