@@ -46,14 +46,19 @@ def unit_geojson(boundaries: Boundaries) -> dict:
     return copy.deepcopy(boundaries.map_geojson)
 
 
-def _map_name(element) -> str:
-    """The JavaScript name of the folium map that ``element`` sits in (its parent may be the map's layer)."""
-    while not isinstance(element, folium.Map):
-        element = element._parent
-    return element.get_name()
+class _InMap(MacroElement):
+    """An element whose script needs the folium map it sits in, wherever its parent is (the map's layer)."""
+
+    @property
+    def map_name(self) -> str:
+        """The map's JavaScript name."""
+        element = self._parent
+        while not isinstance(element, folium.Map):
+            element = element._parent
+        return element.get_name()
 
 
-class _Legend(MacroElement):
+class _Legend(_InMap):
     """A Leaflet control holding the legend, so it sits inside the map (and its HTML download).
 
     It belongs to the map's layer (see ``LAYER_ID``): when the layer is swapped for another, the legend
@@ -81,10 +86,6 @@ class _Legend(MacroElement):
         self._name = "Legend"
         self.html = html_text
 
-    @property
-    def map_name(self) -> str:
-        return _map_name(self)
-
 
 HATCH_ID = "cpu-hatch"
 #: CSS for a legend swatch of the hatch pattern (the map itself uses an SVG pattern, below).
@@ -105,7 +106,7 @@ def fill_value(colour: str) -> str:
     return f"url(#{HATCH_ID})" if colour == HATCH else colour
 
 
-class _HatchPattern(MacroElement):
+class _HatchPattern(_InMap):
     """Puts the hatch pattern into the map's SVG, so paths can be filled with url(#cpu-hatch).
 
     It sits in the map's layer, whose script runs before the layer is added to the map: the SVG it needs
@@ -134,10 +135,6 @@ class _HatchPattern(MacroElement):
         self._name = "HatchPattern"
         self.pattern_id = HATCH_ID
         self.pattern = HATCH_SVG
-
-    @property
-    def map_name(self) -> str:
-        return _map_name(self)
 
 
 def state_text(label: str) -> str:
