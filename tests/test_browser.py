@@ -209,9 +209,9 @@ def test_play_steps_through_the_rollout(server, page):
     page.get_by_role("button", name="Play rollout").click()
     sync_api.expect(thumb).to_contain_text("2013", timeout=20_000)  # restarted from July 2013
     first = thumb.inner_text()
-    page.wait_for_function("([sel, v]) => document.querySelector(sel).innerText !== v",  # the next step
-                           arg=['[data-testid="stSliderThumbValue"]', first], timeout=60_000)  # a loaded CI machine
-                                                                                                # once took > 20 s
+    # the next step; a CI machine loaded by other work once took more than 20 s
+    page.wait_for_function("([sel, v]) => document.querySelector(sel).innerText !== v",
+                           arg=['[data-testid="stSliderThumbValue"]', first], timeout=60_000)
     page.get_by_role("button", name="Pause").click()
     # the pause's full rerun may not have started yet when the page says it is idle between ticks (a fast server
     # is idle most of the time): wait for the button to come back rather than reading it once
