@@ -80,6 +80,37 @@ def test_cli_users_add_reads_password_from_stdin(db_url, monkeypatch, capsys):
     assert PASSWORD not in capsys.readouterr().out
 
 
+def test_cli_users_add_refuses_an_existing_name(db_url, monkeypatch, capsys):
+    """Issue 20 item 11: `users add` of a taken name turned a leadership user into an admin without a word."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["users", "add", "sok", "--role", "leadership", "--db", db_url]) == 0
+    assert "added" in capsys.readouterr().out
+    engine = db.open_engine(db_url)
+    kept = sessions.create(engine, "sok")
+    monkeypatch.setattr("sys.stdin", io.StringIO("another long passphrase\n"))
+    assert main(["users", "add", "sok", "--role", "admin", "--db", db_url]) == 1
+    err = capsys.readouterr().err
+    assert "already exists" in err and "leadership" in err and "--force" in err
+    assert auth.verify(engine, "sok", PASSWORD) == "leadership"  # nothing changed
+    assert sessions.check(engine, kept) == sessions.Session("sok", "leadership")
+    with pytest.raises(auth.UserExistsError):  # the library refuses too, not only the command
+        auth.add_user(engine, "sok", "admin", "another long passphrase")
+
+
+def test_cli_users_add_force_replaces_says_so_ends_sessions_and_audits(db_url, monkeypatch, capsys):
+    engine = db.open_engine(db_url)
+    auth.add_user(engine, "sok", "leadership", PASSWORD)
+    live = sessions.create(engine, "sok")
+    monkeypatch.setattr("sys.stdin", io.StringIO("another long passphrase\n"))
+    assert main(["users", "add", "sok", "--role", "admin", "--force", "--db", db_url]) == 0
+    assert "replaced" in capsys.readouterr().out
+    assert auth.verify(engine, "sok", "another long passphrase") == "admin"
+    assert sessions.check(engine, live) is None
+    with engine.connect() as conn:
+        details = conn.execute(sa.select(db.audit_log.c.detail).where(db.audit_log.c.action == "user_add")).scalars().all()
+    assert '"replaced": true' in details[-1] and '"sessions_ended": 1' in details[-1]
+
+
 def test_access_decision():
     assert modes.decide(True, True, True) == modes.OIDC
     assert modes.decide(False, True, True) == modes.PASSWORD

@@ -85,7 +85,7 @@ def test_user_changes_end_that_users_sessions_only(users, change):
     elif change == "remove":
         auth.remove_user(users, "ann")
     else:
-        auth.add_user(users, "ann", "leadership", "a brand new passphrase")
+        auth.add_user(users, "ann", "leadership", "a brand new passphrase", replace=True)
     assert sessions.check(users, ann) is None
     assert sessions.check(users, bo) == sessions.Session("bo", "admin")
 

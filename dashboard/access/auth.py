@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from dashboard.access import audit, cookies, sessions, throttle
 from dashboard.data import db
 from dashboard.errors import UserFacingError
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _
 
 ROLES = ("leadership", "analyst", "admin")
 LEADERSHIP_PAGES = ("overview", "coverage", "cases", "arrests")
@@ -48,8 +48,16 @@ def _check_password(password: str) -> None:
                               "Choose a longer passphrase.")
 
 
-def add_user(engine: Engine, username: str, role: str, password: str, actor: str = "system") -> None:
-    """Create or replace a user; the password is stored only as an argon2 hash. Replacing ends their sessions."""
+class UserExistsError(UserFacingError):
+    """``users add`` of a name that is already taken, without ``--force``."""
+
+
+def add_user(engine: Engine, username: str, role: str, password: str, actor: str = "system",
+             replace: bool = False) -> bool:
+    """Create a user; the password is stored only as an argon2 hash. Returns whether a user was replaced.
+
+    An existing name is refused unless ``replace`` is given; replacing ends that user's sessions.
+    """
     if not _NAME.match(username):
         raise UserFacingError(f"'{username}' is not a valid user name.",
                               "Use 2-64 letters, digits, dots, dashes, underscores or @.")
@@ -59,11 +67,31 @@ def add_user(engine: Engine, username: str, role: str, password: str, actor: str
     row = {"username": username, "password_hash": _hasher.hash(password), "role": role,
            "created_at": datetime.now(timezone.utc), "disabled": False}
     with engine.begin() as conn:
+        if not replace:
+            _refuse_existing(conn, username)
         replaced = conn.execute(db.users.delete().where(db.users.c.username == username)).rowcount
         conn.execute(db.users.insert().values(**row))
-        sessions.revoke_user(conn, username)
-        audit.record(None, actor, audit.USER_ADD, detail={"user": username, "role": role, "replaced": bool(replaced)},
+        ended = sessions.revoke_user(conn, username)
+        audit.record(None, actor, audit.USER_ADD,
+                     detail={"user": username, "role": role, "replaced": bool(replaced), "sessions_ended": ended},
                      conn=conn)
+    return bool(replaced)
+
+
+def _refuse_existing(conn: Connection, username: str) -> None:
+    existing = conn.execute(sa.select(db.users.c.role).where(db.users.c.username == username)).scalar()
+    if existing is not None:
+        raise UserExistsError(
+            _("User '{name}' already exists (role {role}); nothing changed.").format(name=username, role=existing),
+            _("To replace that user (new role and password; their sessions end), run the same "
+              "'users add' command with --force. To change only the password, use 'users passwd {name}'.").format(
+                name=username))
+
+
+def refuse_existing_user(engine: Engine, username: str) -> None:
+    """Raise a clear error if ``username`` already exists (before prompting for a password)."""
+    with engine.connect() as conn:
+        _refuse_existing(conn, username)
 
 
 def _change(engine: Engine, username: str, values: dict, action: str, actor: str, revoke: bool) -> None:

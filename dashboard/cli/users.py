@@ -38,9 +38,19 @@ def _users_add(args: argparse.Namespace) -> int:
     from dashboard.access.audit import cli_actor
     from dashboard.data.db import open_engine
 
+    engine = open_engine(args.db)
+    try:
+        if not args.force:
+            auth.refuse_existing_user(engine, args.name)  # before asking for a password
+    except auth.UserExistsError as err:
+        print(_("error: {message}").format(message=err.message), file=sys.stderr)
+        return 1
     password = _new_password(args.name)
-    auth.add_user(open_engine(args.db), args.name, args.role, password, actor=cli_actor())
-    print(_("user {name} saved with role {role}").format(name=args.name, role=args.role))
+    if auth.add_user(engine, args.name, args.role, password, actor=cli_actor(), replace=args.force):
+        print(_("user {name} replaced, now with role {role}; their sessions were ended").format(
+            name=args.name, role=args.role))
+    else:
+        print(_("user {name} added with role {role}").format(name=args.name, role=args.role))
     return 0
 
 
@@ -92,9 +102,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     from dashboard.access.auth import ROLES
 
     users = commands.add_parser("users", help=_("the built-in user store")).add_subparsers(dest="action", required=True)
-    add = users.add_parser("add", help=_("create or replace a user; prompts for the password"))
+    add = users.add_parser("add", help=_("create a user; prompts for the password"))
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--force", action="store_true",
+                     help=_("replace an existing user of that name (new role and password; ends their sessions)"))
     add_db_arg(add)
     add.set_defaults(func=_users_add)
     passwd = users.add_parser("passwd", help=_("set a user's password (prompts); ends their sessions"))
