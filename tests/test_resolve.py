@@ -50,3 +50,55 @@ def test_cli_resolve_prints_codes_and_exits_1_on_unknown(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("?\tKampat\tKampot")
     assert lines[1] == "15\tPursat"
+
+
+# ---------------------------------------------------------------- issue 20 item 8
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("កណ្តាល", "08"), ("ខេត្តកណ្តាល", "08"), ("ឧត្តរមានជ័យ", "22"),  # coeng TA where the gazetteer has coeng DA
+    ("កណ្ដាល", "08"), ("ខេត្ដកណ្ដាល", "08"),  # and coeng DA where a prefix has coeng TA
+])
+def test_khmer_look_alike_coengs_resolve_both_ways(text, code):
+    res = resolve(text)
+    assert (res.code, res.method) == (code, "exact")
+
+
+def test_khmer_look_alike_folding_is_in_the_normalisation_not_per_name():
+    from dashboard.geo.resolve import normalise
+
+    assert normalise("ក\u17d2\u178fា") == normalise("ក\u17d2\u178aា")
+    assert normalise("\u17a3ក") == normalise("\u17a2ក") and normalise("ក\u17b4") == normalise("ក")
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Kg. Cham", "03"), ("Kg Thom", "06"), ("KG. SPEU", "05"), ("Kg.Chhnang", "04"), ("Kg Som", "18"),
+    ("PP", "12"), ("pp", "12"), ("PNH", "12"), ("Btb", "02"), ("BTB", "02"),
+])
+def test_usual_abbreviations_resolve(text, code):
+    res = resolve(text)
+    assert (res.code, res.method) == (code, "exact")
+
+
+@pytest.mark.parametrize("text", ["PPP", "P", "Bt", "Btbx", "Kg", "Kg.", "Kg Chom", "Kg Chnag Som", "PP Siem", "BB"])
+def test_near_misses_of_abbreviations_are_not_matched(text):
+    assert resolve(text).code is None
+
+
+def test_every_alias_row_names_its_source():
+    from dashboard.geo.gazetteer import load_aliases
+
+    assert all(a.source for a in load_aliases())
+
+
+@pytest.mark.parametrize("text", ["Kampong Chom", "Kampong", "Kg Chom"])
+def test_kampong_suggestions_are_kampong_provinces_not_a_former_name(text):
+    res = resolve(text)
+    assert res.code is None and res.suggestions
+    assert all(s.name.startswith("Kampong") for s in res.suggestions), res.suggestions
+
+
+def test_a_suggestion_from_a_former_name_shows_the_canonical_name_and_the_spelling():
+    res = resolve("Kompong Sam")
+    assert res.code is None
+    assert (res.suggestions[0].name, res.suggestions[0].matched) == ("Preah Sihanouk", "Kompong Saom")

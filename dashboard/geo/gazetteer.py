@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard.paths import GAZETTEER_CSV
+from dashboard.paths import GAZETTEER_CSV, PROVINCE_ALIASES_CSV
 
 TBOUNG_KHMUM = "25"
 KAMPONG_CHAM = "03"
@@ -60,3 +60,31 @@ def display_name(code: str) -> str:
 
     province = load_gazetteer()[code]
     return province.name_km if get_language() == "km" else province.name_en
+
+
+#: Kinds of row in the alias table: a province's former name, an abbreviation of a whole
+#: province name, or an abbreviation of one word (``Kg`` for ``Kampong``).
+FORMER_NAME, ABBREVIATION, WORD = "former name", "abbreviation", "word"
+
+
+@dataclass(frozen=True)
+class Alias:
+    spelling: str
+    kind: str
+    means: str  # a province code, or for WORD the word it stands for
+    source: str
+
+
+@lru_cache(maxsize=4)
+def load_aliases(path: Path = PROVINCE_ALIASES_CSV) -> tuple[Alias, ...]:
+    """The reviewed alias table; raises ``ValueError`` on a row without a source or with an unknown code."""
+    codes = set(load_gazetteer())
+    with open(path, encoding="utf-8", newline="") as fh:
+        aliases = tuple(Alias(r["spelling"].strip(), r["kind"].strip(), r["means"].strip(), r["source"].strip())
+                        for r in csv.DictReader(fh))
+    for number, alias in enumerate(aliases, start=2):
+        if alias.kind not in (FORMER_NAME, ABBREVIATION, WORD) or not alias.spelling or not alias.source:
+            raise ValueError(f"{path.name} line {number}: needs a spelling, a known kind and a source")
+        if alias.kind != WORD and alias.means not in codes:
+            raise ValueError(f"{path.name} line {number}: {alias.means!r} is not a province code")
+    return aliases
