@@ -79,6 +79,26 @@ def test_compare_defaults_follow_the_sidebar_until_changed(db_url):
     assert at.date_input(key="period_a").value == (date(2014, 1, 1), date(2014, 3, 31))  # chosen: kept
 
 
+@pytest.mark.parametrize("page", ["pages/cases.py", "pages/arrests.py"])
+def test_compare_opens_on_two_periods_that_both_have_data(db_url, page):
+    """Issue 20 item 6: the default earlier period was 2011 to June 2013, before any data (all grey, '+369')."""
+    at = app(page, query={"view": "compare two periods"})
+    no_errors(at)
+    earlier, later = at.date_input(key="period_a").value, at.date_input(key="period_b").value
+    assert earlier == (date(2013, 7, 1), date(2014, 5, 30)) and later == (date(2014, 5, 31), date(2015, 4, 29))
+    table = at.dataframe[0].value
+    assert table["cases, earlier"].sum() > 0 and table["cases, later"].sum() > 0
+    assert table["cases, earlier"].sum() + table["cases, later"].sum() == 369
+    assert any("split into two halves" in c.value for c in at.caption)
+
+
+def test_compare_says_why_there_is_no_earlier_period_with_data(db_url):
+    at = app("pages/cases.py", query={"view": "compare two periods", "to": "2013-07-01"})  # the first day only
+    no_errors(at)
+    assert any("no earlier period has data" in c.value for c in at.caption)
+    assert any("ends before the data start" in shown(i.value) for i in at.info)
+
+
 def test_arrests_time_to_arrest_matches_the_cli(db_url, capsys):
     at = app("pages/arrests.py")
     no_errors(at)

@@ -36,10 +36,21 @@ def data():
 
 
 def test_default_periods_are_the_selection_and_the_same_length_before():
-    earlier, later = compare.default_periods(SELECTED, date(2013, 7, 1), date(2015, 1, 15))
-    assert (earlier, later) == (EARLIER, LATER) and earlier.days == later.days == 184
-    assert compare.default_periods(Filters(), date(2014, 1, 1), date(2014, 1, 10))[0] == \
-        compare.Period(date(2013, 12, 22), date(2013, 12, 31))
+    earlier, later, rule = compare.default_periods(SELECTED, date(2013, 7, 1), date(2015, 1, 15))
+    assert (earlier, later, rule) == (EARLIER, LATER, compare.BEFORE) and earlier.days == later.days == 184
+
+
+def test_default_periods_split_a_selection_with_no_data_before_it():
+    """Issue 20 item 6: all the data selected, the same length before is before the data: two halves."""
+    earlier, later, rule = compare.default_periods(Filters(), date(2014, 1, 1), date(2014, 1, 10))
+    assert (earlier, later, rule) == (compare.Period(date(2014, 1, 1), date(2014, 1, 5)),
+                                      compare.Period(date(2014, 1, 6), date(2014, 1, 10)), compare.HALVES)
+    earlier, later, rule = compare.default_periods(Filters(None, date(2014, 1, 4)), date(2014, 1, 1),
+                                                   date(2014, 1, 10))  # 4 days, not 8 before them
+    assert (earlier.days, later.days, earlier.start, later.end, rule) == (2, 2, date(2014, 1, 1), date(2014, 1, 4),
+                                                                          compare.HALVES)
+    assert compare.default_periods(Filters(None, date(2014, 1, 1)), date(2014, 1, 1), date(2014, 1, 10)).rule == \
+        compare.NO_EARLIER
 
 
 def test_newcombe_interval_matches_the_published_examples():

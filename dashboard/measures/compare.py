@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -49,10 +50,33 @@ class Period:
         return Filters(self.start, self.end, filters.provinces, filters.offences)
 
 
-def default_periods(filters: Filters, first: date, last: date) -> tuple[Period, Period]:
-    """(earlier, later): the selected range, and the same-length range just before it."""
-    later = Period(filters.start or first, filters.end or last)
-    return later.before(), later
+#: How the default periods were chosen (the compare view says which on screen).
+BEFORE, HALVES, NO_EARLIER = "before", "halves", "no earlier data"
+
+
+class DefaultPeriods(NamedTuple):
+    earlier: Period
+    later: Period
+    rule: str  # BEFORE, HALVES or NO_EARLIER
+
+
+def default_periods(filters: Filters, first: date, last: date) -> DefaultPeriods:
+    """Two periods that both have data, within ``first`` .. ``last`` (the data's first and last days).
+
+    The selected range, and the same-length range just before it, when that starts on or after ``first``;
+    otherwise (the selection starts too early, e.g. it is all the data) the selection's two halves. A one-day
+    selection on the first day has no earlier day with data: then the day before, with rule ``NO_EARLIER``.
+    """
+    selected = Period(max(filters.start or first, first), min(filters.end or last, last))
+    if selected.start > selected.end:  # a selection outside the data: compare the data's own halves
+        selected = Period(first, last)
+    before = selected.before()
+    if before.start >= first:
+        return DefaultPeriods(before, selected, BEFORE)
+    if selected.days < 2:
+        return DefaultPeriods(before, selected, NO_EARLIER)
+    middle = selected.start + timedelta(days=selected.days // 2 - 1)
+    return DefaultPeriods(Period(selected.start, middle), Period(middle + timedelta(days=1), selected.end), HALVES)
 
 
 def _poisson_p(earlier: int, later: int, days_earlier: int, days_later: int) -> float:

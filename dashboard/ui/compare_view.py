@@ -52,14 +52,29 @@ def _period_input(column, label: str, key: str, default: Period, lowest: date, l
     return Period(start, end)
 
 
+DEFAULT_RULES = {
+    compare.BEFORE: N_("By default the later period is the sidebar's date range and the earlier one the same "
+                       "number of days just before it."),
+    compare.HALVES: N_("By default the sidebar's date range is split into two halves: the same number of days "
+                       "before it would start before the data ({first}), where there is nothing to compare."),
+    compare.NO_EARLIER: N_("The sidebar's date range starts on the data's first day ({first}), so no earlier "
+                           "period has data: choose two periods above."),
+}
+
+
 def period_inputs(ctx: Context) -> tuple[Period, Period]:
-    """The two periods (earlier, later), bound to the URL; by default the selection and the same length before."""
+    """The two periods (earlier, later), bound to the URL; by default two periods that both have data."""
     first, last = data_span(ctx)
-    default_earlier, default_later = compare.default_periods(ctx.filters, first, last)
-    lowest = min(first, default_earlier.start)
+    default = compare.default_periods(ctx.filters, first, last)
+    lowest = min(first, default.earlier.start)
     left, right = st.columns(2)
-    earlier = _period_input(left, _("Earlier period"), KEY_EARLIER, default_earlier, lowest, last)
-    later = _period_input(right, _("Later period"), KEY_LATER, default_later, lowest, last)
+    earlier = _period_input(left, _("Earlier period"), KEY_EARLIER, default.earlier, lowest, last)
+    later = _period_input(right, _("Later period"), KEY_LATER, default.later, lowest, last)
+    st.caption(_(DEFAULT_RULES[default.rule]).format(first=fmt_date(first)) + " " + _("Both are in the page address."))
+    for name, period in ((_("earlier period"), earlier), (_("later period"), later)):
+        if period.end < first:
+            st.info(_("The {name} ends before the data start ({first}): it has no cases, so nothing can be "
+                      "compared. Choose a later period.").format(name=name, first=fmt_date(first)))
     return earlier, later
 
 
@@ -125,8 +140,6 @@ def change_table(change: pd.DataFrame, selection: tuple[str, ...]) -> pd.DataFra
 def render(ctx: Context, measure: str, scheme: str, census: str, title: str, page: str) -> None:
     """The compare view: period inputs, two maps with one legend, headline changes and the change table."""
     earlier, later = period_inputs(ctx)
-    st.caption(_("By default the later period is the sidebar's date range and the earlier one the same number of "
-                 "days just before it. Both are in the page address."))
     _maps(ctx, (earlier, later), measure, scheme, census, title, page)
     change = metric(ctx, compare.change_by_province, earlier=earlier, later=later)
     total = compare.totals(change[change["province_code"].isin(ctx.filters.provinces)] if ctx.filters.provinces
