@@ -118,6 +118,22 @@ def test_arrests_time_to_arrest_matches_the_cli(db_url, capsys):
     assert "'tta_by=district'" in text and "'view=sideways'" in text
 
 
+def test_arrests_page_explains_its_two_medians_and_has_one_last_day(db_url):
+    """Issue 20 item 9: "Median days 5" beside the Kaplan–Meier "median 7", and "Apr 30, 2015" beside "Data as of"."""
+    at = app("pages/arrests.py")
+    no_errors(at)
+    texts = " ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown)
+    assert "Apr 30, 2015" not in texts
+    km = next(c.value for c in at.caption if c.value.startswith("Kaplan–Meier estimate"))
+    assert "(Apr 29, 2015)" in km
+    assert any("Data as of **Apr 29, 2015**" in c.value for c in at.caption)
+    two = next(c.value for c in at.caption if c.value.startswith("Two medians"))
+    simple = metrics(at)["Median days"]
+    km_median = km.split("All selected cases:")[1].split("median ")[1].split(" days")[0]
+    assert f'"Median days" ({simple})' in two and f"Kaplan–Meier median below ({km_median})" in two
+    assert "(Apr 29, 2015)" in two
+
+
 def test_arrests_compare_view_runs(db_url):
     at = app("pages/arrests.py", query=COMPARE)
     no_errors(at)

@@ -13,17 +13,18 @@ from dashboard.measures import time_to_arrest as tta
 from dashboard.measures.filters import Filters
 from tests.measurehelpers import PP, SR, case, dataset
 
-# Follow-up ends on 2015-03-31 (the latest arrest). Days to arrest: 0 (same day), 2, 10, 29, 40.
+# Follow-up ends on 2015-03-21, the last report day (not the later arrest on 2015-03-31).
+# Days to arrest: 0 (same day), 2, 10, 29, 40.
 ROWS = [
     case("2015-01-01", PP, "2015-01-01"),  # same-day arrest: 0 days
     case("2015-01-01", PP, "2015-01-03"),  # 2
     case("2015-01-05", PP, "2015-01-15", offence="homicide"),  # 10
     case("2015-01-10", SR, "2015-02-19"),  # 40
-    case("2015-02-01", SR),  # no arrest: censored at 58 days
+    case("2015-02-01", SR),  # no arrest: censored at 48 days
     case("2015-03-01", SR, None, arrested=True),  # arrest without a date: excluded
     case("2015-01-20", SR, "2015-01-18"),  # arrest before the report (only if validation was bypassed): excluded
     case("2015-03-02", PP, "2015-03-31"),  # 29
-    case("2015-03-21", PP),  # no arrest: censored at 10 days, the same day as an arrest
+    case("2015-03-21", PP),  # no arrest: censored at 0 days (reported on the last day), the same day as an arrest
 ]
 
 
@@ -76,16 +77,16 @@ def test_filters_apply(times):
 
 
 def test_kaplan_meier_against_a_hand_worked_example(times):
-    """Events at 0, 2, 10, 29, 40; censored at 10 and 58 (the excluded two left out).
+    """Events at 0, 2, 10, 29, 40; censored at 0 and 48 (the excluded two left out).
 
-    t=0: 7 at risk, 1 arrest -> 6/7; t=2: 6 -> 5/7; t=10: 5 at risk (the case censored
-    at 10 is still at risk then) -> 4/7; t=29: 3 -> 8/21; t=40: 2 -> 4/21; then flat.
+    t=0: 7 at risk (the case censored at 0 is still at risk then), 1 arrest -> 6/7; t=2: 5 -> 24/35;
+    t=10: 4 -> 18/35; t=29: 3 -> 12/35; t=40: 2 -> 6/35; then flat.
     """
     result = tta.survival(times)
     curve = result.curve.set_index("days")["still_without_arrest"]
-    expected = {0: 6 / 7, 2: 5 / 7, 10: 4 / 7, 29: 8 / 21, 40: 4 / 21, 58: 4 / 21}
+    expected = {0: 6 / 7, 2: 24 / 35, 10: 18 / 35, 29: 12 / 35, 40: 6 / 35, 48: 6 / 35}
     assert dict(curve) == pytest.approx(expected)
-    assert list(result.curve.set_index("days")["at_risk"]) == [7, 6, 5, 3, 2, 1]
+    assert list(result.curve.set_index("days")["at_risk"]) == [7, 5, 4, 3, 2, 1]
     groups = result.groups.iloc[0]
     assert (groups["cases"], groups["arrests"], groups["censored"]) == (7, 5, 2)
     assert groups["median_days"] == 29  # the first day the share is at or below one half
@@ -97,12 +98,20 @@ def test_kaplan_meier_against_a_hand_worked_example(times):
 def test_kaplan_meier_province_against_the_rest(times):
     result = tta.survival(times, province=PP)
     pp = result.curve[result.curve["group"] == PP].set_index("days")["still_without_arrest"]
-    # Phnom Penh: arrests at 0, 2, 10, 29, censored at 10: 4/5, 3/5, 2/5, 0
-    assert dict(pp) == pytest.approx({0: 4 / 5, 2: 3 / 5, 10: 2 / 5, 29: 0.0})
+    # Phnom Penh: arrests at 0, 2, 10, 29, censored at 0: 4/5, 8/15, 4/15, 0
+    assert dict(pp) == pytest.approx({0: 4 / 5, 2: 8 / 15, 10: 4 / 15, 29: 0.0})
     rest = result.curve[result.curve["group"] == "rest"].set_index("days")["still_without_arrest"]
-    assert dict(rest) == pytest.approx({0: 1.0, 40: 1 / 2, 58: 1 / 2})
+    assert dict(rest) == pytest.approx({0: 1.0, 40: 1 / 2, 48: 1 / 2})
     assert list(result.groups["group"]) == [PP, "rest"]
     assert 0 < result.logrank_p <= 1 and not math.isnan(result.logrank_p)
+
+
+def test_open_cases_are_censored_on_the_last_report_day_not_a_later_arrest_day():
+    """Issue 20 item 9: the Arrests page said follow-up ran to Apr 30 beside "Data as of Apr 29"."""
+    data = dataset(ROWS, [(PP, "2013-07-01", None), (SR, "2013-07-01", None)])
+    assert tta.follow_up_end(data.cases).date() == data.as_of == pd.Timestamp("2015-03-21").date()
+    open_cases = data.arrest_times[data.arrest_times["status"] == tta.NO_ARREST]
+    assert sorted(open_cases["days"]) == [0, 48]
 
 
 def test_no_cases_gives_empty_answers():

@@ -3,9 +3,10 @@
 Everything here reads the table :func:`arrest_times` builds once per data
 version (``Dataset.arrest_times``): per case, its status and number of days;
 the functions also accept such rows aggregated with a count ``n``.
-A case without an arrest is *censored* at the data's follow-up end (the
-latest date the data holds, report or arrest): it is known to have had no
-arrest for that many days, and the Kaplan–Meier estimator uses exactly that.
+A case without an arrest is *censored* at the data's follow-up end (its last
+report day, the "data as of" day every page shows): it is known to have had
+no arrest for that many days, and the Kaplan–Meier estimator uses exactly that.
+An arrest dated after that day still counts as an arrest, on its own day.
 
 The Kaplan–Meier estimator and the log-rank test are small implementations
 here, on arrests and censored cases *per day*. lifelines cannot be used (its
@@ -40,11 +41,13 @@ GROUPS = ("province", "offence", "quarter")
 
 
 def follow_up_end(cases: pd.DataFrame) -> pd.Timestamp | None:
-    """The latest date the data holds (a report or an arrest): where cases without arrest are censored."""
+    """The data's last report day (``Dataset.as_of``): where cases without arrest are censored.
+
+    Not a later arrest day: the pages say "data as of" the last report day, and the censoring date is the same.
+    """
     if cases.empty:
         return None
-    latest_arrest = cases["arrest_date"].max()
-    return cases["date"].max() if pd.isna(latest_arrest) else max(cases["date"].max(), latest_arrest)
+    return cases["date"].max()
 
 
 def arrest_times(cases: pd.DataFrame) -> pd.DataFrame:

@@ -69,8 +69,20 @@ def _time_to_arrest(ctx: Context) -> None:
          _("Arrests that cannot be timed ({reasons}). Validation refuses an arrest dated before its report; an "
            "arrest without a date cannot be timed.").format(reasons=reasons)),
     ])
+    st.caption(_two_medians(ctx, median))
     _survival(ctx)
     _by_group(ctx)
+
+
+def _two_medians(ctx: Context, median: str) -> str:
+    """Why "Median days" and the Kaplan–Meier median below it differ."""
+    overall = metric(ctx, tta.survival, province=None).groups
+    km = overall["median_days"].iloc[0] if len(overall) else float("nan")
+    km_text = fmt_int(km) if km == km else _("not reached")
+    return _("Two medians: \"Median days\" ({median}) is over the arrests with a date only. The Kaplan–Meier "
+             "median below ({km}) also counts the cases still without an arrest, followed up to the data's last day "
+             "({end}), so it is the longer one while many cases are open.").format(
+        median=median, km=km_text, end=_follow_up(ctx))
 
 
 def _days(value: float) -> str:
@@ -117,8 +129,9 @@ def _survival(ctx: Context) -> None:
 
 
 def _follow_up(ctx: Context) -> str:
-    end = tta.follow_up_end(ctx.dataset.cases)
-    return fmt_date(end.date()) if end is not None else "–"
+    """The data's last day: the "data as of" day, where open cases are censored."""
+    end = ctx.dataset.as_of
+    return fmt_date(end) if end is not None else "–"
 
 
 def _by_group(ctx: Context) -> None:
