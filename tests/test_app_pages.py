@@ -52,6 +52,23 @@ def test_headline_numbers_equal_cli_summary(db_url, capsys):
     assert metrics(at)["Cases in 2015"] == "84"
 
 
+def test_coverage_cards_say_which_day_they_are_for(db_url):
+    """Issue 20 item 10: 21 of 25 and 96% on the last data day, while the published 20 and 90% are for 1 Jan 2015."""
+    at = app()
+    no_errors(at)
+    cards = {m.label: m for m in at.metric}
+    assert cards["Provinces covered"].value == "21 of 25" and cards["Provinces covered"].delta == "on Apr 29, 2015"
+    assert cards["Population covered"].delta == "on Apr 29, 2015"
+    assert "1 January 2015" in cards["Provinces covered"].help
+    at = app(query={"to": "2015-01-01"})
+    cards = {m.label: m for m in at.metric}
+    assert (cards["Provinces covered"].value, cards["Provinces covered"].delta) == ("20 of 25", "on Jan 1, 2015")
+    assert cards["Population covered"].value == "90%"
+    at.switch_page("pages/coverage.py").run()
+    no_errors(at)
+    assert {m.label: m.delta for m in at.metric}["Provinces covered"].startswith("on ")
+
+
 def test_changing_filters_changes_the_numbers(db_url, capsys):
     at = app()
     before = _overview_numbers(at)

@@ -237,11 +237,15 @@ def static_map(fmap, key: str, height: int = 520) -> None:
     show_map(fmap, key, height, [])
 
 
-def kpi_row(items: list[tuple[str, str, str | None]]) -> None:
-    """Headline cards: (label, value, help)."""
+def kpi_row(items: list[tuple[str, str, str | None] | tuple[str, str, str | None, str]]) -> None:
+    """Headline cards: (label, value, help), or (label, value, help, note) with a grey note under the value
+    (for instance the day a figure is for)."""
     cols = st.columns(len(items))
-    for col, (label, value, helptext) in zip(cols, items):
-        col.metric(label, value, help=helptext, border=True)
+    for col, (label, value, helptext, *note) in zip(cols, items):
+        if note:
+            col.metric(label, value, delta=note[0], delta_color="off", delta_arrow="off", help=helptext, border=True)
+        else:
+            col.metric(label, value, help=helptext, border=True)
 
 
 def fmt_share(value: float | None) -> str:

@@ -43,10 +43,12 @@ def render() -> None:
 
 def _rollout(ctx, months: list[date], day: date) -> None:
     info = coverage_metric(ctx, metrics.coverage_at, day)
+    on_day = _("on {day}").format(day=fmt_date(day))
     ui.kpi_row([(_("Provinces covered"), _("{covered} of {total}").format(covered=fmt_int(info["provinces_covered"]),
-                                                                       total=fmt_int(info["provinces_total"])), None),
-                (_("Population covered"), ui.fmt_share(info["population_covered_share"]), _("2008 census")),
-                (_("Area covered"), ui.fmt_share(info["area_covered_share"]), _("Province areas (km²)"))])
+                                                                       total=fmt_int(info["provinces_total"])), None,
+                 on_day),
+                (_("Population covered"), ui.fmt_share(info["population_covered_share"]), _("2008 census"), on_day),
+                (_("Area covered"), ui.fmt_share(info["area_covered_share"]), _("Province areas (km²)"), on_day)])
     b = boundaries()
     styles, legend = maps.coverage_styles(b, ctx.dataset.coverage, day)
     fmap = maps.build_map(b, styles, _("Coverage on {day}").format(day=fmt_date(day)), legend, b.map_note(),

@@ -8,16 +8,23 @@ import streamlit as st
 
 from dashboard.render import charts
 from dashboard.render import maps
-from dashboard.i18n import _, fmt_date, fmt_int, fmt_percent
+from dashboard.i18n import N_, _, fmt_date, fmt_int, fmt_percent
 from dashboard.measures import metrics
 from dashboard.ui import components as ui
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import context
 
 
+#: Why the coverage cards can differ from a figure published for another day.
+ANOTHER_DAY = N_("Coverage is counted on one day, the end of the selected period; a figure published for another "
+                 "day (such as 1 January 2015) can differ. Set the sidebar's end date to that day to see it.")
+
+
 def headline(ctx) -> dict:
     s = metric(ctx, metrics.summary)
     ci = s["arrest_rate_ci95"]
+    day = fmt_date(date.fromisoformat(s["period_end"]))
+    on_day = _("on {day}").format(day=day)  # coverage changes over time: the card says which day it is for
     ui.kpi_row([
         (_("Cases"), fmt_int(s["cases"]), _("Cases reported in the selected period, provinces and offences.")),
         (_("Cases in {year}").format(year=s["year"]), fmt_int(s["cases_this_year"]),
@@ -30,9 +37,10 @@ def headline(ctx) -> dict:
          if ci else _("No cases.")),
         (_("Provinces covered"), _("{covered} of {total}").format(covered=fmt_int(s["provinces_covered"]),
                                                                   total=fmt_int(s["provinces_total"])),
-         _("Provinces where the programme operated on {day}.").format(day=fmt_date(date.fromisoformat(s["period_end"])))),
+         _("Provinces where the programme operated on {day}.").format(day=day) + " " + _(ANOTHER_DAY), on_day),
         (_("Population covered"), fmt_percent(s["population_covered_share"]),
-         _("Share of people living in covered provinces ({census}).").format(census=_(s["census"]))),
+         _("Share of people living in covered provinces ({census}).").format(census=_(s["census"])) + " " +
+         _(ANOTHER_DAY), on_day),
     ])
     if ci:
         st.caption(_("Arrest rate {rate}, 95% confidence interval {low} to {high} (Wilson score).").format(
