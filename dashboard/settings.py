@@ -106,7 +106,7 @@ TEST_SETTINGS: tuple[tuple[str, str], ...] = (
     ("DASHBOARD_TEST_PG_URL", "PostgreSQL for the storage tests (tests skipped without it)"),
     ("DASHBOARD_REQUIRE_PG", "`1`: fail, not skip, the PostgreSQL tests when that URL is missing (CI)"),
     ("DASHBOARD_REQUIRE_BROWSER", "`1`: fail, not skip, the browser tests when chromium is missing (CI)"),
-    ("DASHBOARD_SCREENSHOT_DIR", "where the browser tests save screenshots (default `docs/screenshots/`)"),
+    ("DASHBOARD_SCREENSHOT_DIR", "where the browser tests save screenshots (default: a temporary folder, never `docs/screenshots/`)"),
 )
 
 #: Keys of `.streamlit/secrets.toml` the app reads.

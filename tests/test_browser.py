@@ -1,7 +1,8 @@
 """Real-browser tests: Playwright driving Debian's chromium against `streamlit run server.py`.
 
-They check what AppTest cannot see (the Leaflet maps and clicks) and save the
-README screenshots to docs/screenshots/. Skipped, saying why, when chromium
+They check what AppTest cannot see (the Leaflet maps and clicks) and save
+screenshots of what they checked to a temporary folder ($DASHBOARD_SCREENSHOT_DIR
+if set; never docs/screenshots/ unless it is set there). Skipped, saying why, when chromium
 is not installed; CI sets DASHBOARD_REQUIRE_BROWSER=1 so they cannot be
 skipped there.
 """
@@ -9,29 +10,20 @@ skipped there.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
+from dashboard.devtools.browser import CHARTS_DRAWN, CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, READY, keep_offline, serving, start
+from tests.shotdir import screenshot_dir
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SHOTS = Path(os.environ.get("DASHBOARD_SCREENSHOT_DIR", ROOT / "docs" / "screenshots"))
-READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-MAP_FRAME = '[data-testid="stCustomComponentV1"]'
+#: A temporary folder unless DASHBOARD_SCREENSHOT_DIR is set: the tests never rewrite docs/screenshots/
+#: (``python -m dashboard screenshots`` retakes those).
+SHOTS = screenshot_dir()
 #: The default map: 25 provinces (geoBoundaries), credited in Leaflet's attribution control.
 UNITS = 25
 BOUNDARY_CREDIT = "© OpenStreetMap contributors, ODbL 1.0; geoBoundaries"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 if not CHROMIUM:
     if os.environ.get("DASHBOARD_REQUIRE_BROWSER"):
@@ -40,45 +32,7 @@ if not CHROMIUM:
                 allow_module_level=True)
 
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(tmp: Path, env_extra: dict[str, str]):
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_VAR_DIR": str(tmp / "var"),
-           **env_extra}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    prefix = env_extra.get("STREAMLIT_SERVER_BASE_URL_PATH", "").strip("/")
-    health_path = f"/{prefix}/_stcore/health" if prefix else "/_stcore/health"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{health_path}", timeout=2) as resp:
-                if resp.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("streamlit did not start within 60 s")
-
-
-@contextmanager
-def serving(tmp: Path, env_extra: dict[str, str]) -> Iterator[str]:
-    """A `streamlit run server.py` on a free loopback port for the ``with`` block; yields its base URL."""
-    proc, base = _start(tmp, env_extra)
-    try:
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+_keep_offline, _start = keep_offline, start  # the names the other browser test modules import
 
 
 @pytest.fixture(scope="module")
@@ -104,21 +58,6 @@ def page(browser):
     context.close()
 
 
-def _keep_offline(target) -> None:
-    """The app must work with no internet: record and refuse every request of ``target`` (page or context) that
-    leaves this machine, in ``target.outside_requests``."""
-    target.outside_requests = []
-
-    def guard(route):
-        host = urlparse(route.request.url).hostname or ""
-        if host in ("127.0.0.1", "localhost", "::1") or route.request.url.startswith(("data:", "blob:", "about:", "file:")):
-            return route.continue_()
-        target.outside_requests.append(route.request.url)
-        return route.abort()
-
-    target.route("**/*", guard)
-
-
 def _open(pg, url: str) -> None:
     pg.goto(url)
     pg.wait_for_selector(READY, timeout=90_000)
@@ -136,9 +75,7 @@ def _map_paths(pg, count: int):
 
 def _shot(pg, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    pg.wait_for_function(  # every plotly chart drawn, no loading placeholders left
-        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('svg.main-svg'))
-                 && !document.querySelector('[data-testid="stSkeleton"]')""", timeout=60_000)
+    pg.wait_for_function(CHARTS_DRAWN, timeout=60_000)  # every plotly chart drawn, no loading placeholders left
     pg.wait_for_timeout(800)
     pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 

@@ -21,20 +21,19 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, READY, UNITS, serving
+from tests.shotdir import screenshot_dir
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
 from dashboard.render import fonts  # noqa: E402
 
-SHOTS = Path(os.environ.get("DASHBOARD_SCREENSHOT_DIR")
-             or Path(tempfile.gettempdir()) / "dashboard-screenshots") / "km"
+SHOTS = screenshot_dir("km")
 KHMER = "[\\u1780-\\u17ff\\u19e0-\\u19ff]"
 SAMPLE = "ករណីចាប់ខ្លួនក្នុងខេត្តសៀមរាប"  # cases, arrests, province, Siem Reap: subscripts and vowels that need shaping
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

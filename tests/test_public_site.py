@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 
 from dashboard.cli import main
+from tests.shotdir import screenshot_dir
 from dashboard.publish.site import SIZE_LIMIT
 
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = Path(os.environ.get("DASHBOARD_SCREENSHOT_DIR", ROOT / "docs" / "screenshots"))
+SHOTS = screenshot_dir()  # a temporary folder unless DASHBOARD_SCREENSHOT_DIR is set; never docs/screenshots/
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("pdfinfo")
 
 

@@ -36,15 +36,19 @@ def _distributions(modules):
     return {m: {d.lower().replace("_", "-") for d in mapping.get(m, [m])} for m in modules}
 
 
+DEVTOOLS = ROOT / "dashboard" / "devtools"  # maintainers' tools (the docs screenshots): development requirements
+
+
 def test_runtime_imports_are_in_requirements_txt():
-    code = [*ROOT.joinpath("dashboard").rglob("*.py"), ROOT / "app.py", *ROOT.joinpath("pages").glob("*.py")]
+    code = [*(p for p in ROOT.joinpath("dashboard").rglob("*.py") if DEVTOOLS not in p.parents),
+            ROOT / "app.py", *ROOT.joinpath("pages").glob("*.py")]
     listed = _listed("requirements.txt")
     missing = {m: d for m, d in _distributions(_imports(code)).items() if not d & listed}
     assert not missing, f"imported but not in requirements.txt: {missing}"
 
 
 def test_test_and_benchmark_imports_are_in_requirements_dev_txt():
-    code = [*ROOT.joinpath("tests").glob("*.py"), *ROOT.joinpath("benchmarks").rglob("*.py")]
+    code = [*ROOT.joinpath("tests").glob("*.py"), *ROOT.joinpath("benchmarks").rglob("*.py"), *DEVTOOLS.rglob("*.py")]
     listed = _listed("requirements.txt", "requirements-dev.txt")
     missing = {m: d for m, d in _distributions(_imports(code)).items() if not d & listed}
     assert not missing, f"imported but not in the requirements files: {missing}"

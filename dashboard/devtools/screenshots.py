@@ -1,0 +1,103 @@
+"""The docs screenshots (docs/screenshots/, README): the app on the synthetic demo data, in English and Khmer.
+
+``python -m dashboard screenshots`` runs :func:`take`; the browser tests take some of the same pictures into a
+temporary folder while they check the pages.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.devtools import browser as web
+
+LANGUAGES = ("en", "km")
+VIEWPORT = {"width": 1400, "height": 1000}
+COMPARE_QUERY = "view=compare+two+periods&period_a=2014-05-01&period_a=2014-12-31&period_b=2015-01-01&period_b=2015-04-29"
+
+
+@dataclass(frozen=True)
+class View:
+    """One screenshot: a page address, how many maps to wait for (None: no map), what to scroll to the top."""
+
+    name: str
+    path: str
+    maps: int | None = None
+    scroll_to: str = ""  # a CSS selector; the first match is scrolled to the top of the window
+    languages: tuple[str, ...] = LANGUAGES
+    public: bool = False  # served in public (donor) mode from a public export, not the internal demo
+
+
+VIEWS = (
+    View("overview", "/", maps=1), View("coverage", "/coverage", maps=1), View("cases", "/cases", maps=1),
+    View("arrests", "/arrests"), View("analysis", "/analysis"), View("about", "/about"),
+    View("cases_compare", "/cases?" + COMPARE_QUERY, maps=2, scroll_to='[data-testid="stDateInput"]'),
+    View("cases_per_year", "/cases?view=one+map+per+year", maps=3,
+         scroll_to='[data-testid="stMain"] [data-testid="stButtonGroup"]'),
+    View("cases_since_arrival", "/cases", maps=1, scroll_to='h3:has-text("Since the unit arrived")', languages=("en",)),
+    View("arrests_time_to_arrest", "/arrests?km_province=Phnom+Penh", scroll_to='h3:has-text("Time to arrest")',
+         languages=("en",)),
+    View("public", "/", maps=1, public=True),
+)
+
+
+def _address(base: str, view: View, language: str) -> str:
+    if language == "en":
+        return base + view.path
+    return base + view.path + ("&" if "?" in view.path else "?") + f"lang={language}"
+
+
+def _take_views(browser, base: str, views: Iterable[View], languages: Sequence[str], out: Path) -> list[Path]:
+    written = []
+    for view in views:
+        for language in (lang for lang in languages if lang in view.languages):
+            context = browser.new_context(viewport=VIEWPORT)
+            web.keep_offline(context)
+            pg = context.new_page()
+            pg.goto(_address(base, view, language))
+            web.wait_drawn(pg, view.maps)
+            if view.scroll_to:
+                pg.locator(view.scroll_to).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+                pg.wait_for_timeout(300)
+            if pg.locator('[data-testid="stException"]').count():
+                raise RuntimeError(f"{view.name} ({language}) shows an error; no screenshot taken")
+            written.append(web.shot(pg, out if language == "en" else out / language, view.name))
+            context.close()
+    return written
+
+
+def take(out: Path, languages: Sequence[str] = LANGUAGES, names: Sequence[str] = ()) -> list[Path]:
+    """Start the app on fresh demo data (and a public export of it), take each view's screenshot in each
+    language into ``out`` (Khmer ones into ``out/km``), and return the files written."""
+    from playwright.sync_api import sync_playwright
+
+    from dashboard.data.demo import write_demo
+    from dashboard.data.store import load_from_dir
+    from dashboard.publish.public_export import write_export
+
+    unknown = set(names) - {v.name for v in VIEWS}
+    if unknown:
+        raise ValueError(f"unknown screenshot(s): {', '.join(sorted(unknown))}")
+    chosen = [v for v in VIEWS if not names or v.name in names]
+    if not web.CHROMIUM:
+        raise RuntimeError("chromium is not installed (apt-get install chromium)")
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="dashboard-screenshots-") as tmp_name, sync_playwright() as p:
+        tmp = Path(tmp_name)
+        browser = p.chromium.launch(executable_path=web.CHROMIUM, args=web.CHROMIUM_ARGS)
+        internal = [v for v in chosen if not v.public]
+        if internal:
+            with web.serving(tmp / "app", {}) as base:
+                written += _take_views(browser, base, internal, languages, out)
+        public = [v for v in chosen if v.public]
+        if public:
+            write_demo(tmp / "demo")
+            write_export(load_from_dir(tmp / "demo"), tmp / "public")
+            env = {"DASHBOARD_MODE": "public", "DASHBOARD_PUBLIC_DIR": str(tmp / "public"),
+                   "DASHBOARD_DB_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+            with web.serving(tmp / "pub", env) as base:
+                written += _take_views(browser, base, public, languages, out)
+        browser.close()
+    return written
