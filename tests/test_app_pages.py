@@ -1,11 +1,14 @@
 """AppTest: every page runs, headline numbers match the CLI, filters and URLs work."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from dashboard.ui import sidebar
 from tests.apphelpers import INTERNAL_PAGES, app, cli_summary, metrics, no_errors, shown
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture()
@@ -138,3 +141,16 @@ def test_cases_map_settings_come_back_from_the_url(db_url):
     assert at.segmented_control(key="measure").value == "rate per 100,000"
     assert at.selectbox(key="classes").value == "natural breaks" and at.selectbox(key="census").value == "2019"
     assert any("2019 General Population Census" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_the_about_page_carries_no_developer_notes(db_url, lang):
+    """Issue 20: library version conflicts and timings belong in docs/development.md, not on the About page."""
+    at = app(query={"lang": lang})
+    at.switch_page("pages/about.py").run()
+    no_errors(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Kaplan–Meier" in text
+    for note in ("lifelines", "matplotlib", "pandas", "s per curve", "វិនាទី"):
+        assert note not in text, note
+    assert "lifelines" in (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
