@@ -290,3 +290,10 @@ def test_map_legend_numbers_follow_the_locale_and_the_khmer_digits_setting(monke
         khmer = classify(values, covered, "equal intervals", k=2)
     assert khmer.legend[0][1] == "១,២០០ – ៣,៤០០"
     assert khmer.labels["d"] == "no cases"  # states stay keys; maps translate them where drawn
+
+
+def test_the_monthly_chart_shows_its_arrests_series():
+    """Issue 20: the "arrests" bars started hidden (plotly's legendonly) with no hint that a click shows them."""
+    fig = _figures()["trend"]
+    assert [t.name for t in fig.data] == ["cases", "arrests", "cumulative"]
+    assert all(t.visible in (None, True) for t in fig.data)

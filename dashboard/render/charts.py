@@ -85,7 +85,7 @@ def monthly_trend(monthly: pd.DataFrame, title: str | None = None) -> go.Figure:
     labels, xaxis = month_axis(monthly["month"])
     fig = go.Figure()
     fig.add_bar(x=labels, y=monthly["cases"], name=_("cases"), marker_color=TEAL_LIGHT)
-    fig.add_bar(x=labels, y=monthly["arrests"], name=_("arrests"), marker_color=TEAL, visible="legendonly")
+    fig.add_bar(x=labels, y=monthly["arrests"], name=_("arrests"), marker_color=TEAL)  # overlaid: inside the cases bar
     fig.add_scatter(x=labels, y=monthly["cumulative"], name=_("cumulative"), mode="lines",
                     line=dict(color=ACCENT, width=2.5), yaxis="y2")
     fig.update_layout(
