@@ -102,6 +102,18 @@ def test_the_site_requests_nothing_outside_its_folder(site, page):
     assert "@import" not in css
 
 
+def test_the_readme_gives_the_size_of_a_real_build(site):
+    """Issue 20: the README's static-site size was stale (522 KB against a real 590 KB)."""
+    files = [p for p in site.rglob("*") if p.is_file()]
+    total = sum(p.stat().st_size for p in files)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"site is \*\*\d+ KB \(([\d,]+) bytes\) in (\d+) files\*\*", readme)
+    assert match, "the README no longer gives the static site's size"
+    stated = int(match.group(1).replace(",", ""))
+    assert abs(stated - total) <= total * 0.10, f"README says {stated:,} bytes; a build now has {total:,}"
+    assert int(match.group(2)) == len(files)
+
+
 def test_the_site_is_small_and_ships_its_font_and_licences(site):
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     assert total < SIZE_LIMIT, total
