@@ -17,7 +17,7 @@ from dashboard.errors import UserFacingError
 from dashboard.i18n import N_, _
 from dashboard.render.markup import escape_markdown
 from dashboard.render import fonts, served
-from dashboard.ui import cache, gate, language, sidebar, url_labels
+from dashboard.ui import cache, gate, language, link_notices, sidebar, url_choices, url_labels
 from dashboard.ui.context import Context, running_pages, set_context
 
 language.apply()  # before anything is drawn, so every string of this run is in the chosen language
@@ -61,7 +61,11 @@ def run_internal() -> None:
         return
     names = list(auth.pages_for(who.role))
     first = page(names[0], default=True)
-    navigation = st.navigation([first, *(page(n) for n in names[1:]), *gate.refused_pages(names, PAGE_SPECS, first)])
+    refused = gate.refused_pages(names, PAGE_SPECS)
+    navigation = st.navigation([first, *(page(n) for n in names[1:]), *refused])
+    if navigation.url_path in {p.url_path for p in refused}:  # before any widget: the link's filters go along
+        gate.refuse(navigation, first)
+    start_page(navigation.url_path)
     # The link's translated settings in this language's labels, before any widget reads them; after the
     # navigation, so the rerun this may need keeps the page (signed out, the form has no such settings: a
     # rewrite there lost the page the link asked for).
@@ -70,14 +74,24 @@ def run_internal() -> None:
     filters = sidebar.render(dataset)
     gate.account_box(who, engine)
     set_context(Context(dataset, data_key, filters, who.role, who.username, who.session))
-    gate.show_notice()
+    link_notices.show()
     with running_pages():
         navigation.run()
 
 
+def start_page(page_path: str) -> None:
+    """The page is known: forget another page's settings and notices, and keep this link's language problem."""
+    url_choices.forget_on_page_change(page_path)
+    link_notices.start_run(page_path)
+    language.report_bad_link()
+
+
 def run_gate_pages(pages: list) -> None:
+    navigation = st.navigation(pages)
+    start_page(navigation.url_path)
+    link_notices.show()
     with running_pages():
-        st.navigation(pages).run()
+        navigation.run()
 
 
 try:

@@ -59,17 +59,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from dashboard.access import audit
     from dashboard.data.db import open_engine
-    from dashboard.data.ingest import ingest_file
+    from dashboard.data.ingest import audit_ingest, ingest_file
 
     engine = open_engine(args.db)
     result = ingest_file(engine, args.file, kind=args.kind, options=_options(args))
-    audit.record(engine, audit.cli_actor(), audit.INGEST, rows=result.added + result.updated,
-                 detail={"file": Path(args.file).name, "kind": args.kind, "written": result.written,
-                         "added": result.added, "updated": result.updated, "rejected": result.report.rejected_rows})
+    audit_ingest(engine, audit.cli_actor(), result)
     print(result.to_text())
     return 0 if result.written else 1
 

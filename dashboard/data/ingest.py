@@ -70,13 +70,27 @@ def ingest_file(engine: Engine, source: Path | str | bytes, filename: str | None
         if len(real):
             options = replace(options, coverage=real)
     report = validate_file(data, name, kind, options)
-    digest = hashlib.sha256(data).hexdigest()
     if not report.ok:
-        _log_rejection(engine, kind, name, digest, report.rejected_rows,
-                       f"{len(report.problems)} problem(s); nothing written")
-        log.info("ingest rejected: kind=%s problems=%d", kind, len(report.problems))
-        return IngestResult(report, written=False)
-    return write_records(engine, report, digest, synthetic=False)
+        return refuse(engine, report, data)
+    return write_records(engine, report, hashlib.sha256(data).hexdigest(), synthetic=False)
+
+
+def refuse(engine: Engine, report: ValidationReport, data: bytes) -> IngestResult:
+    """Record a file that failed validation in the ingest log (nothing else is written); the CLI and the Data page
+    both come here, then audit the result with :func:`audit_ingest`."""
+    _log_rejection(engine, report.kind, report.filename, hashlib.sha256(data).hexdigest(), report.rejected_rows,
+                   f"{len(report.problems)} problem(s); nothing written")
+    log.info("ingest rejected: kind=%s problems=%d", report.kind, len(report.problems))
+    return IngestResult(report, written=False)
+
+
+def audit_ingest(engine: Engine, actor: str, result: IngestResult, page: str | None = None) -> None:
+    """The audit trail's entry for an ingest, written or refused, from the CLI or the Data page alike."""
+    from dashboard.access import audit
+
+    audit.record(engine, actor, audit.INGEST, page=page, rows=result.added + result.updated,
+                 detail={"file": result.report.filename, "kind": result.report.kind, "written": result.written,
+                         "added": result.added, "updated": result.updated, "rejected": result.report.rejected_rows})
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -220,6 +234,14 @@ def _upsert(conn: sa.Connection, table: sa.Table, key: str, records: pd.DataFram
     return len(records) - updated, updated
 
 
+#: The ingest log as the Data page shows it: outcome, when and how many rows first; the file's hash last.
+INGEST_LOG_COLUMNS = ("status", "at", "kind", "file_name", "rows_added", "rows_updated", "rows_rejected", "note",
+                      "synthetic", "sha256", "id")
+
+
 def ingest_log_frame(engine: Engine) -> pd.DataFrame:
+    """The ingest log, newest first, in :data:`INGEST_LOG_COLUMNS` order."""
     with engine.connect() as conn:
-        return pd.read_sql(sa.select(db.ingest_log).order_by(db.ingest_log.c.id.desc()), conn)
+        frame = pd.read_sql(sa.select(db.ingest_log).order_by(db.ingest_log.c.id.desc()), conn)
+    first = [c for c in INGEST_LOG_COLUMNS if c in frame.columns]
+    return frame[first + [c for c in frame.columns if c not in first]]

@@ -76,6 +76,11 @@ def header_key(text: str) -> str:
     return re.sub(r"[^0-9a-z\u1780-\u17ff]+", "_", str(text).strip().lower()).strip("_")
 
 
+def header_synonyms(column: str) -> tuple[str, ...]:
+    """The other headers read as ``column`` (after header_key folding)."""
+    return _HEADER_SYNONYMS.get(column, ())
+
+
 def canonical_header(text: str) -> str | None:
     key = header_key(text)
     for column, synonyms in _HEADER_SYNONYMS.items():

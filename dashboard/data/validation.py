@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.data.parsing import cell_text, is_blank, parse_bool, parse_date, read_table
 from dashboard.geo.resolve import resolve
 from dashboard.data.schema import (
@@ -163,13 +163,13 @@ def _add(report: ValidationReport, frame: pd.DataFrame, mask: pd.Series | np.nda
 
 
 def _check_dates(report: ValidationReport, frame: pd.DataFrame, column: str, required: bool,
-                 options: ValidationOptions) -> pd.Series:
+                 options: ValidationOptions, missing_hint: str | None = None) -> pd.Series:
     blank = _blank_mask(frame[column])
     parsed = _parse_unique(frame[column], parse_date)
     if required:
-        _add(report, frame, blank, column, _("The date is missing."), _("Enter the date as YYYY-MM-DD or DD/MM/YYYY."))
-    _add(report, frame, ~blank & parsed.isna(), column, _("This is not a real date."),
-         _("Write dates as YYYY-MM-DD or day first as DD/MM/YYYY (e.g. 31/12/2014)."))
+        _add(report, frame, blank, column, _("The date is missing."),
+             missing_hint or _("Enter the date as YYYY-MM-DD or DD/MM/YYYY."))
+    _add(report, frame, ~blank & parsed.isna(), column, _("This is not a real date."), _(DATE_HINT))
     ok = parsed.notna()
     future = ok & parsed.map(lambda d: d is not None and d > options.today)
     early = ok & parsed.map(lambda d: d is not None and d < options.earliest)
@@ -340,6 +340,19 @@ def _parse_age(value: object) -> int | None:
     return age if 0 <= age <= MAX_CHILD_AGE else None
 
 
+#: How a date may be written (parsing.parse_date), for the report and the Data page's guide.
+DATE_HINT = N_("Write dates as YYYY-MM-DD or day first as DD/MM/YYYY (e.g. 31/12/2014).")
+#: The one rule for a coverage table's start dates, for an uploaded file and the Data page's editor alike.
+COVERAGE_START_RULE = N_("Every province in a coverage table needs its start date (YYYY-MM-DD or DD/MM/YYYY). Leave "
+                         "out the provinces where the programme does not operate.")
+
+
+def listed_coverage(frame: pd.DataFrame) -> pd.DataFrame:
+    """The editor's rows that are in the coverage table: those with a date. A province with neither date is left
+    out (not covered), as it is left out of a file; one with an end date but no start is kept, and refused."""
+    return frame[frame["start_date"].notna() | frame["end_date"].notna()]
+
+
 def validate_coverage(frame: pd.DataFrame, filename: str = "upload", how_read: str = "table",
                       options: ValidationOptions | None = None) -> ValidationReport:
     """Check a coverage table: province -> start date, optional end date."""
@@ -350,7 +363,7 @@ def validate_coverage(frame: pd.DataFrame, filename: str = "upload", how_read: s
     codes = _check_provinces(report, frame)
     later = codes.notna() & codes.duplicated(keep="first")
     _add(report, frame, later, "province", _("This province is listed twice."), _("Keep one row per province."))
-    starts = _check_dates(report, frame, "start_date", True, options)
+    starts = _check_dates(report, frame, "start_date", True, options, _(COVERAGE_START_RULE))
     ends = pd.Series([None] * len(frame), dtype=object)
     if "end_date" in frame:
         ends = _check_dates(report, frame, "end_date", False, options)

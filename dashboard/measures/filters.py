@@ -56,6 +56,16 @@ def province_codes(names: list[str]) -> tuple[list[str], list[str]]:
     return codes, bad
 
 
+def _province_problem(value: str) -> str:
+    """What was wrong with a province in a link, and what would have been accepted."""
+    suggestions = [display_name(s.code) for s in resolve(value).suggestions]
+    if suggestions:
+        return _("URL parameter 'province={value}' is not a known province (did you mean {names}?). It was "
+                 "ignored.").format(value=value, names=_(" or ").join(suggestions))
+    return _("URL parameter 'province={value}' is not a known province; use a name from the Provinces filter "
+             "(e.g. Siem Reap) or its code (e.g. 17). It was ignored.").format(value=value)
+
+
 def offence_categories(names: list[str]) -> tuple[list[str], list[str]]:
     by_lower = {o.lower(): o for o in OFFENCES}
     good, bad = [], []
@@ -97,11 +107,15 @@ def from_query_params(params: dict[str, str | list[str]]) -> ParsedParams:
         problems.append(_("URL parameter 'from' is after 'to'; the dates were swapped."))
         dates["from"], dates["to"] = dates["to"], dates["from"]
     codes, bad = province_codes(values("province"))
-    problems += [_("URL parameter 'province={value}' is not a known province. It was ignored.").format(value=b)
-                 for b in bad]
+    problems += [_province_problem(b) for b in bad]
+    if bad and not codes:
+        problems.append(_("No province in the link was recognised, so the figures shown are the national totals "
+                          "(all provinces), not one province's."))
     offences, bad = offence_categories(values("offence"))
-    problems += [_("URL parameter 'offence={value}' is not an offence category. It was ignored.").format(value=b)
-                 for b in bad]
+    problems += [_("URL parameter 'offence={value}' is not an offence category; use one of: {options}. It was "
+                   "ignored.").format(value=b, options=", ".join(offence_label(o) for o in OFFENCES)) for b in bad]
+    if bad and not offences:
+        problems.append(_("No offence in the link was recognised, so the figures shown are for all offences."))
     gaz = load_gazetteer()
     return ParsedParams(Filters(dates["from"], dates["to"], tuple(sorted(set(codes), key=list(gaz).index)),
                                 tuple(o for o in OFFENCES if o in offences)), problems)

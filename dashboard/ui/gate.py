@@ -4,8 +4,9 @@ Signed out, every internal page's address is registered (hidden) as the
 sign-in page, so a deep link shows the sign-in form, never Streamlit's
 "Page not found" dialog, and after sign-in the browser returns to that very
 address with its filters. Signed in, the address of a page the role may not
-see is registered (hidden) as a notice and a switch to the first permitted
-page: the page itself is never registered, so it can never run.
+see is registered (hidden) as a stand-in that app.py sends on to the first
+permitted page with a one-line notice, keeping the link's filters: the page
+itself is never registered, so it can never run.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboard.access import audit, auth, modes
 from dashboard.data import store
 from dashboard.render.markup import escape_markdown
 from dashboard.i18n import N_, _
-from dashboard.ui import signin
+from dashboard.ui import link_notices, signin
 
 #: Role names as shown (the stored role stays English).
 ROLE_LABELS = {"leadership": N_("leadership"), "analyst": N_("analyst"), "admin": N_("admin")}
-_NOTICE = "_cpu_notice"
 _DENIED = "_cpu_denied"
 
 
@@ -96,22 +97,32 @@ def signed_out_pages(who: Viewer, engine, specs: Mapping[str, tuple], visible: l
     return [home, *visible, *hidden]
 
 
-def refused_pages(allowed: list[str], specs: Mapping[str, tuple], first: st.Page) -> list[st.Page]:
-    """Hidden stand-ins for the pages this role may not see: a one-line notice on the first permitted page."""
-    def refuse() -> None:
-        st.session_state[_NOTICE] = _("That link is to a page your role does not include, so you are on {page} "
-                                      "instead.").format(page=first.title)
-        # The link's filters and language go along in their widgets' state (parameters bound to widgets may not be
-        # set here, and no parameters at all would try to clear them); the refused page's own settings mean nothing.
+def refused_pages(allowed: list[str], specs: Mapping[str, tuple]) -> list[st.Page]:
+    """Hidden stand-ins at the addresses of the pages this role may not see; app.py sends them on (``refuse``)."""
+    def never_shown() -> None:  # app.py switches away before any page runs; should it not, still show nothing
+        st.stop()
+
+    return [_hidden(never_shown, name, _(spec[1])) for name, spec in specs.items() if name not in allowed]
+
+
+#: What a refused link keeps: the shared filters and the language (the refused page's own settings mean nothing).
+KEPT_ON_REFUSAL = ("from", "to", "province", "offence", "lang")
+
+
+def refuse(asked: st.Page, first: st.Page) -> None:
+    """Send a link to a page the role may not see to ``first``, with a one-line notice and the link's filters.
+
+    Called before any widget is drawn, so the filters can still be written into the address; the refused
+    page's code never runs (it is not even registered).
+    """
+    link_notices.add(_("That link is to {asked}, a page your role does not include, so you are on {page} "
+                       "instead.").format(asked=asked.title, page=first.title),
+                     kind=link_notices.REFUSED, page=first.url_path)
+    kept = {key: st.query_params.get_all(key) for key in KEPT_ON_REFUSAL if key in st.query_params}
+    try:
+        st.switch_page(first, query_params=kept)
+    except StreamlitAPIException:  # a filter already bound in this session: its widget state carries it over
         st.switch_page(first, query_params={})
-
-    return [_hidden(lambda: refuse(), name, _(spec[1])) for name, spec in specs.items() if name not in allowed]
-
-
-def show_notice() -> None:
-    notice = st.session_state.pop(_NOTICE, None)
-    if notice:
-        st.info(notice, icon=":material/block:")
 
 
 def follow_oidc_link(who: Viewer, engine) -> None:

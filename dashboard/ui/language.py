@@ -7,7 +7,6 @@ import streamlit as st
 
 from dashboard import i18n
 from dashboard.i18n import _
-from dashboard.render.markup import escape_markdown
 
 KEY = "lang"
 _PROBLEM_KEY = "_cpu_lang_problem"
@@ -48,7 +47,13 @@ def switch() -> None:
     with st.sidebar:
         st.segmented_control(_("Language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=KEY,
                              required=True, label_visibility="collapsed", on_change=_switched)
+
+
+def report_bad_link() -> None:
+    """Keep a warning about a link's unknown ``lang=`` with the link's other notices (once the page is known)."""
+    from dashboard.ui import link_notices
+
     bad = st.session_state.pop(_PROBLEM_KEY, None)
     if bad is not None:
-        st.warning(escape_markdown(_("URL parameter 'lang={value}' is not a language here; use en or km. "
-                                     "English is shown.").format(value=str(bad)[:40])), icon=":material/warning:")
+        link_notices.add(_("URL parameter 'lang={value}' is not a language here; use en or km. English is "
+                           "shown.").format(value=str(bad)[:40]))

@@ -8,12 +8,11 @@ import streamlit as st
 
 from dashboard.measures.filters import Filters, from_query_params
 from dashboard.measures.metrics import period_end
-from dashboard.render.markup import escape_markdown
 from dashboard.geo.gazetteer import display_name, load_gazetteer
 from dashboard.i18n import _
 from dashboard.data.schema import OFFENCES, offence_label
 from dashboard.data.dataset import Dataset
-from dashboard.ui import url_labels
+from dashboard.ui import link_notices, url_labels
 
 KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE = "from", "to", "province", "offence"
 FILTER_KEYS = (KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE)
@@ -33,7 +32,8 @@ def _check_url_once() -> None:
     if not raw:
         return
     parsed = from_query_params(raw)
-    st.session_state["_cpu_url_problems"] = parsed.problems
+    for problem in parsed.problems:
+        link_notices.add(problem)
     gaz = load_gazetteer()
     # values the widget reads itself (its labels, which url_labels.localize wrote) are left to it, so the address
     # keeps them; other spellings are put into the widget's state
@@ -63,9 +63,8 @@ def render(dataset: Dataset) -> Filters:
     for key, default in ((KEY_FROM, first), (KEY_TO, last)):
         value = st.session_state.get(key)
         if isinstance(value, date) and not first <= value <= max(last, first):
-            st.session_state.setdefault("_cpu_url_problems", []).append(
-                _("The date {day} is outside the data ({first} to {last}); it was reset.").format(
-                    day=value.isoformat(), first=first.isoformat(), last=last.isoformat()))
+            link_notices.add(_("The date {day} is outside the data ({first} to {last}); it was reset.").format(
+                day=value.isoformat(), first=first.isoformat(), last=last.isoformat()))
             st.session_state[key] = default
     with st.sidebar:
         st.markdown("### " + _("Filters"))
@@ -82,10 +81,10 @@ def render(dataset: Dataset) -> Filters:
                                   format_func=offence_label, placeholder=_("All offences"))
         st.button(_("Reset filters"), width="stretch", key="reset_filters", on_click=_reset, args=(first, last))
         st.caption(_("The page address holds these filters: copy it to share this view."))
-    for problem in st.session_state.pop("_cpu_url_problems", []):
-        st.warning(escape_markdown(problem), icon=":material/warning:")  # problems quote URL values
     if start and end and start > end:
         st.warning(_("'From' is after 'To'; the two dates were swapped."), icon=":material/warning:")
         start, end = end, start
-    return Filters(start if start != first else None, end if end != last else None,
-                   _names_to_codes(names), tuple(o for o in OFFENCES if o in offences))
+    filters = Filters(start if start != first else None, end if end != last else None,
+                      _names_to_codes(names), tuple(o for o in OFFENCES if o in offences))
+    link_notices.keep_while(filters)  # what the link got wrong stays in view until a filter changes
+    return filters

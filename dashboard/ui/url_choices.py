@@ -2,8 +2,8 @@
 
 Streamlit drops a URL value that a bound widget cannot take, silently. These
 checks run just before such a widget is first drawn in a session and say
-what was ignored, as the sidebar does for the filters. Every echoed value is
-escaped: the warning renders Markdown, and the value comes from a link.
+what was ignored, as the sidebar does for the filters; the warning is kept
+(``link_notices``) and drawn there on every run until the viewer moves on.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import streamlit as st
 
 from dashboard.i18n import _
 from dashboard.measures.filters import MAX_URL_VALUE_LENGTH, choice_problems
-from dashboard.render.markup import escape_markdown
-from dashboard.ui import url_labels
+from dashboard.ui import link_notices, url_labels
 
 
 def _first_draw(key: str) -> bool:
@@ -24,27 +23,33 @@ def _first_draw(key: str) -> bool:
     return key not in st.session_state
 
 
-def _warn(message: str) -> None:
-    st.warning(escape_markdown(message), icon=":material/warning:")
-
-
 def check_choice(key: str, options: Sequence[str], expected: str | None = None) -> None:
     """Warn if the link gives ``key`` a value that is not one of ``options`` (``expected`` describes them)."""
+    _check_choice(key, options, expected)
+    link_notices.show(key)  # kept, and drawn here, until the viewer moves on
+
+
+def _check_choice(key: str, options: Sequence[str], expected: str | None) -> None:
     if not _first_draw(key) or key not in st.query_params:
         return
     values = url_labels.keys_in_url(key)  # a value in any language's label is read as its key
     if expected is None:
         bad = [v for v in values if v not in options]  # named to the reader in this language's labels
         for problem in choice_problems(key, bad, [url_labels.label(key, str(o)) for o in options]):
-            _warn(problem)
+            link_notices.add(problem, key)
         return
     for value in [v for v in values if v not in options][:3]:
-        _warn(_("URL parameter '{key}={value}' is not {expected}. It was ignored.").format(
-            key=key, value=value[:MAX_URL_VALUE_LENGTH], expected=expected))
+        link_notices.add(_("URL parameter '{key}={value}' is not {expected}. It was ignored.").format(
+            key=key, value=value[:MAX_URL_VALUE_LENGTH], expected=expected), key)
 
 
 def check_date_range(key: str, first: date, last: date) -> None:
     """Warn if the link gives ``key`` anything but two dates from ``first`` to ``last``, in order."""
+    _check_date_range(key, first, last)
+    link_notices.show(key)
+
+
+def _check_date_range(key: str, first: date, last: date) -> None:
     if not _first_draw(key) or key not in st.query_params:
         return
     values = st.query_params.get_all(key)
@@ -59,4 +64,26 @@ def check_date_range(key: str, first: date, last: date) -> None:
         problem = _("must run forwards within {first} to {last}").format(first=first.isoformat(), last=last.isoformat())
     else:
         return
-    _warn(_("URL parameter '{key}={value}' {problem}. It was ignored.").format(key=key, value=shown, problem=problem))
+    link_notices.add(_("URL parameter '{key}={value}' {problem}. It was ignored.").format(
+        key=key, value=shown, problem=problem), key)
+
+
+#: The pages' own settings bound to the address; the filters and the language are shared by every page.
+PAGE_SETTINGS = ("view", "measure", "classes", "census", "tta_by", "km_province", "period_a", "period_b")
+_SETTINGS_PAGE = "_cpu_settings_page"
+
+
+def forget_on_page_change(page: str) -> None:
+    """A page's own settings never follow the viewer to another page (Cases and Arrests share the key ``view``).
+
+    Streamlit keeps a keyed widget's value across pages and writes it back into the address of the next page
+    with a widget of that key, so Cases' ``view=compare two periods`` appeared on Arrests. Called before any
+    widget is drawn, when the page is known.
+    """
+    previous = st.session_state.get(_SETTINGS_PAGE)
+    st.session_state[_SETTINGS_PAGE] = page
+    if previous is None or previous == page:
+        return
+    for key in PAGE_SETTINGS:
+        st.session_state.pop(key, None)
+        st.session_state.pop(f"_cpu_default_{key}", None)  # compare_view's memory of a period's default

@@ -10,6 +10,7 @@ therefore opens in English too, and an English link opens in Khmer.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from functools import lru_cache
 
 import streamlit as st
@@ -49,9 +50,30 @@ def _lookup(key: str) -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=16)
+def _folded(key: str) -> dict[str, str]:
+    """``_lookup`` with case and surrounding spaces ignored."""
+    return {spelling.casefold().strip(): option for spelling, option in _lookup(key).items()}
+
+
+@lru_cache(maxsize=1024)
+def _resolved(key: str, value: str) -> str | None:
+    """The option a spelling that is no option's label stands for: case ignored, and any province spelling."""
+    found = _folded(key).get(value.casefold().strip())
+    if found is None and key == "province":
+        from dashboard.geo.gazetteer import load_gazetteer
+        from dashboard.geo.resolve import resolve
+
+        code = resolve(value).code
+        found = load_gazetteer()[code].name_en if code else None
+    return found
+
+
 def to_key(key: str, value: str) -> str:
     """The option key a link's ``value`` stands for (unknown values are returned as they are)."""
-    return _lookup(key).get(value, value) if key in KEYS else value
+    if key not in KEYS:
+        return value
+    return _lookup(key).get(value) or _resolved(key, value[:200]) or value
 
 
 def label(key: str, option: str) -> str:
@@ -72,17 +94,37 @@ def all_labels(key: str) -> bool:
     return bool(values) and all(v in current for v in values)
 
 
+def _iso_date(value: str) -> str:
+    """A date a link may write in another ISO form (``20150101``) as the date box writes it, YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        return value
+
+
+def _canonical(key: str, values: list[str]) -> list[str]:
+    """The link's values for ``key`` as this run's widgets write them (values nothing stands for are kept)."""
+    if key in DATE_KEYS:
+        return [_iso_date(v) for v in values]
+    if key in LIST_KEYS:  # the filters also take comma-separated lists (measures.filters.from_query_params)
+        values = [part.strip() for v in values for part in v.split(",") if part.strip()] or values
+    options, label = _registry()[key]
+    return [label(option) if option in options else v for v, option in ((v, to_key(key, v)) for v in values)]
+
+
 def localize() -> None:
-    """Rewrite the translated keys' values into this run's labels (call before any widget is drawn)."""
-    present = [key for key in KEYS if key in st.query_params]
+    """Rewrite the link's values into what this run's widgets read (call before any widget is drawn).
+
+    Translated settings become this language's labels, any province spelling its name, a date YYYY-MM-DD, so
+    every value that is applied also stays in the address, in that form.
+    """
+    present = [key for key in (*KEYS, *DATE_KEYS) if key in st.query_params]
     if not present:
         return
-    registry = _registry()
     changed = {}
     for key in present:
         values = st.query_params.get_all(key)
-        label = registry[key][1]
-        wanted = [label(_lookup(key)[v]) if v in _lookup(key) else v for v in values]
+        wanted = _canonical(key, values)
         if wanted != values:
             try:
                 st.query_params[key] = wanted if len(wanted) > 1 else wanted[0]
@@ -104,3 +146,7 @@ def keep_on_switch() -> None:
 
 _DONE_KEY = "_cpu_url_localized"
 KEYS = ("view", "measure", "classes", "tta_by", "province", "offence")
+#: The multiselects: one value per province or offence.
+LIST_KEYS = ("province", "offence")
+#: The date boxes bound to the address: the sidebar's range.
+DATE_KEYS = ("from", "to")

@@ -14,12 +14,14 @@ from dashboard.geo.boundaries import (active_source, clear_active, join_boundari
 from dashboard.errors import UserFacingError
 from dashboard.render.markup import escape_markdown
 from dashboard.geo.gazetteer import load_gazetteer
-from dashboard.data.ingest import ingest_file, ingest_log_frame, write_records
+from dashboard.data import guide
+from dashboard.data.ingest import audit_ingest, ingest_file, ingest_log_frame, refuse, write_records
 from dashboard.ui import audit_view
 from dashboard.ui import components as ui
 from dashboard.ui.cache import current_engine
 from dashboard.ui.context import context
-from dashboard.data.validation import ValidationOptions, validate_coverage, validate_file
+from dashboard.data.validation import (COVERAGE_START_RULE, DATE_HINT, ValidationOptions, listed_coverage,
+                                       validate_coverage, validate_file)
 from dashboard.i18n import N_, _, fmt_int
 
 
@@ -36,7 +38,7 @@ def render() -> None:
     with tab_boundaries:
         _boundaries(eng, ctx)
     with tab_log:
-        st.dataframe(ui.localized_columns(ingest_log_frame(eng)), hide_index=True, width="stretch")
+        _ingest_log(eng)
     with tab_audit:
         audit_view.render(eng)
 
@@ -46,7 +48,8 @@ def _upload(eng, ctx) -> None:
                     format_func=lambda k: _(UPLOAD_KINDS[k]))
     upload = st.file_uploader(_("CSV (UTF-8, UTF-16, Windows-1252) or XLSX"), type=["csv", "txt", "xlsx"],
                               key="upload_file")
-    st.caption(_("See docs/data.md for the columns. Nothing is written until the whole file is valid."))
+    st.caption(_("Nothing is written until the whole file is valid."))
+    _file_guide(kind)
     if upload is None:
         return
     data = upload.getvalue()
@@ -59,6 +62,7 @@ def _upload(eng, ctx) -> None:
         st.error(escape_markdown(err.message))
         return
     if not report.ok:
+        _record_refusal_once(eng, ctx, upload.file_id, report, data)
         st.error(_("{problems} problem(s) in {rejected} row(s) of {rows}. Nothing was written. Fix these and upload "
                    "again.").format(problems=fmt_int(len(report.problems)), rejected=fmt_int(report.rejected_rows),
                                     rows=fmt_int(report.rows)))
@@ -76,13 +80,43 @@ def _upload(eng, ctx) -> None:
         st.caption(escape_markdown(_("Ignored columns: {columns}").format(columns=", ".join(report.ignored_columns))))
     if st.button(_("Ingest {n} rows").format(n=fmt_int(report.rows)), type="primary", key="ingest_button"):
         result = ingest_file(eng, data, upload.name, kind)
-        audit.record(eng, ctx.username, audit.INGEST, page="data", rows=result.added + result.updated,
-                     detail={"file": upload.name, "kind": kind, "written": result.written, "added": result.added,
-                             "updated": result.updated, "rejected": result.report.rejected_rows})
+        audit_ingest(eng, ctx.username, result, page="data")
         if result.written:
             st.success(escape_markdown(result.to_text()))
         else:
             st.error(escape_markdown(result.to_text()))
+
+
+def _record_refusal_once(eng, ctx, file_id: str, report, data: bytes) -> None:
+    """A refused file goes into the ingest log and the audit trail as a refused CLI ingest does, once per upload
+    (the page reruns with the same file on every click)."""
+    logged = st.session_state.setdefault("_cpu_refusals_logged", set())
+    if (file_id, report.kind) not in logged:
+        logged.add((file_id, report.kind))
+        audit_ingest(eng, ctx.username, refuse(eng, report, data), page="data")
+
+
+def _file_guide(kind: str) -> None:
+    """The columns, header names, date forms and offence labels a file may use (from what validation reads)."""
+    with st.expander(_("What the file must hold")):
+        st.dataframe(guide.column_guide(kind), hide_index=True, width="stretch")
+        st.caption(_("Headers are matched ignoring case, spaces and punctuation; other columns are ignored and "
+                     "listed.") + " " + _(DATE_HINT))
+        if kind == "cases":
+            st.dataframe(guide.offence_guide(), hide_index=True, width="stretch")
+        else:
+            st.caption(_(COVERAGE_START_RULE))
+
+
+#: Characters of a file's SHA-256 shown in the ingest log (enough to tell two files apart at a glance).
+SHORT_HASH = 12
+
+
+def _ingest_log(eng) -> None:
+    """The ingest log: outcome, when, what and how many rows first; the file's hash shortened, last."""
+    log = ingest_log_frame(eng)
+    log["sha256"] = log["sha256"].str.slice(0, SHORT_HASH)
+    st.dataframe(ui.localized_columns(log), hide_index=True, width="stretch")
 
 
 def _coverage_editor(eng, ctx) -> None:
@@ -95,7 +129,8 @@ def _coverage_editor(eng, ctx) -> None:
         "end_date": [cov["end_date"].get(c).date() if c in cov.index and pd.notna(cov["end_date"].get(c)) else None
                      for c in gaz],
     })
-    st.caption(_("Leave the start date empty where the programme does not operate."))
+    st.caption(_("A province with no dates is left out of the coverage table: the programme does not operate "
+                 "there. Every province kept needs its start date, as in an uploaded coverage file."))
     shown = ui.localized_columns(frame)  # headers in the interface language; the columns are renamed back below
     names = dict(zip(frame.columns, shown.columns))
     edited = st.data_editor(shown, hide_index=True, width="stretch", disabled=[names["province"], names["province_km"]],
@@ -103,7 +138,7 @@ def _coverage_editor(eng, ctx) -> None:
                                            names["end_date"]: st.column_config.DateColumn(_("end date"))},
                             key="coverage_editor").rename(columns={v: k for k, v in names.items()})
     if st.button(_("Save coverage"), key="save_coverage"):
-        rows = edited[edited["start_date"].notna()][["province", "start_date", "end_date"]]
+        rows = listed_coverage(edited)[["province", "start_date", "end_date"]]
         report = validate_coverage(rows.astype(object).where(rows.notna(), ""), "coverage editor", "editor")
         if not report.ok:
             st.error(escape_markdown(_("Not saved.") + " " + report.to_text()))
