@@ -40,6 +40,38 @@ def page_header(ctx: Context, title: str, subtitle: str = "") -> None:
         st.caption(subtitle)
     st.caption(line)
     synthetic_banner(ctx)
+    missing_data_notice(ctx)
+
+
+def missing_data_notice(ctx: Context) -> None:
+    """What the database lacks (case records, the coverage table), what that means on screen, and how to load it.
+
+    A real deployment starts empty, and the first real ingest on the demo database removes the demo's coverage
+    table with its cases: neither is an error, but every figure and map depends on them.
+    """
+    no_cases, no_coverage = ctx.dataset.cases.empty, ctx.dataset.coverage.empty
+    if not (no_cases or no_coverage):
+        return
+    if no_cases and no_coverage:
+        what = _("**No case data is loaded yet, and no coverage table.** Every figure is 0 and every map is grey "
+                 "until both are loaded.")
+    elif no_cases:
+        what = _("**No case data is loaded yet.** Every figure is 0 until the case file is loaded; the coverage "
+                 "table is in place.")
+    else:
+        what = _("**No coverage table is loaded.** Every province shows as not covered, provinces and population "
+                 "covered are 0, and rates per 100,000 person-years under coverage cannot be worked out.")
+    how = []
+    if no_cases:
+        how.append(_("the case file: Data page, Upload records (or `python -m dashboard ingest FILE`)"))
+    if no_coverage:
+        how.append(_("the coverage table (province, start date, end date): Data page, Upload records as "
+                     "'coverage', or the Coverage table tab (or `python -m dashboard ingest FILE --kind coverage`)"))
+    if ctx.role == "admin":
+        todo = _("To load {what}.").format(what=_("; and ").join(how))
+    else:
+        todo = _("An admin can load {what}.").format(what=_("; and ").join(how))
+    st.info(f"{what} {todo}", icon=":material/database:")
 
 
 def no_cases(ctx: Context) -> bool:
