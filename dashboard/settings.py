@@ -51,6 +51,16 @@ def _positive_number(text: str) -> float:
 _positive_number.expects = "a number above 0"  # type: ignore[attr-defined]
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError("it must be a whole number, 1 or more")
+    return value
+
+
+_positive_int.expects = "a whole number, 1 or more"  # type: ignore[attr-defined]
+
+
 def _path(text: str) -> Path:
     return Path(text).expanduser()
 
@@ -99,6 +109,9 @@ SETTINGS: tuple[Setting, ...] = (
             "a sign-in ends after this many hours without use (built-in users)"),
     Setting("DASHBOARD_SESSION_MAX_DAYS", "session_max_days", _positive_number, 7.0, "`7`",
             "a sign-in ends this many days after it began, however active (built-in users)"),
+    Setting("DASHBOARD_MAP_CACHE_SIZE", "map_cache_size", _positive_int, 64, "`64`",
+            "distinct maps each server process keeps built and rendered for every session (least recently "
+            "used dropped first; about 0.5 MB each)"),
 )
 
 #: Variables only the tests and CI read (documented beside the others).
@@ -131,6 +144,7 @@ class Settings:
     khmer_digits: bool = False
     session_idle_hours: float = 8.0
     session_max_days: float = 7.0
+    map_cache_size: int = 64
 
 
 def load(environ: Mapping[str, str]) -> Settings:

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.data import db
-from dashboard.i18n import _
+from dashboard.i18n import _, fmt_int
 from dashboard.data.validation import ValidationOptions, ValidationReport, validate_file
 
 log = logging.getLogger(__name__)
@@ -37,9 +37,18 @@ class IngestResult:
     written: bool
     added: int = 0
     updated: int = 0
-    removed_synthetic: int = 0
+    removed_demo_cases: int = 0
+    removed_demo_coverage: int = 0
     log_id: int | None = None
     error: str | None = None  # why a valid file could not be written (a database problem)
+    #: Whether the database holds case records / coverage rows after this write (what is still missing).
+    has_cases: bool = True
+    has_coverage: bool = True
+
+    @property
+    def removed_synthetic(self) -> int:
+        """Demo rows the first real ingest removed, cases and coverage together."""
+        return self.removed_demo_cases + self.removed_demo_coverage
 
     def to_text(self) -> str:
         if self.error:
@@ -49,11 +58,28 @@ class IngestResult:
         text = _("{name}: written ({added} added, {updated} updated).").format(
             name=self.report.filename, added=self.added, updated=self.updated)
         if self.removed_synthetic:
-            text += " " + _("Removed {count} synthetic demo rows, which never mix with real data.").format(
-                count=self.removed_synthetic)
+            text += " " + _("Removed the SYNTHETIC demo data, which never mixes with real data: {cases} demo cases "
+                            "and {coverage} demo coverage rows.").format(
+                cases=fmt_int(self.removed_demo_cases), coverage=fmt_int(self.removed_demo_coverage))
+        for step in self.next_steps():
+            text += "\n" + step
         if self.report.flags:
             text += "\n" + "\n".join(self.report.flags_text(limit=20))
         return text
+
+    def next_steps(self) -> list[str]:
+        """What is still missing after this write, and how to load it."""
+        steps = []
+        if not self.has_coverage:
+            steps.append(_("The coverage table is empty: until one is loaded, every province shows as not covered "
+                           "and rates per person-year under coverage cannot be worked out. Next: load the "
+                           "programme's coverage table (province, start_date, end_date) on the Data page (Upload "
+                           "records, 'coverage', or the Coverage table tab), or run "
+                           "'python -m dashboard ingest FILE --kind coverage'."))
+        if not self.has_cases:
+            steps.append(_("No case records are loaded yet. Next: upload the case file on the Data page (Upload "
+                           "records), or run 'python -m dashboard ingest FILE'."))
+        return steps
 
 
 def ingest_file(engine: Engine, source: Path | str | bytes, filename: str | None = None, kind: str = "cases",
@@ -154,7 +180,7 @@ def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, dige
             status="ok", synthetic=synthetic, note=("SYNTHETIC demo data" if synthetic else None),
         )).inserted_primary_key[0]
         if not synthetic:
-            result.removed_synthetic = _remove_synthetic(conn)
+            result.removed_demo_cases, result.removed_demo_coverage = _remove_synthetic(conn)
         if report.kind == "cases":
             records = records.assign(ingest_id=result.log_id)
             result.added, result.updated = _upsert(conn, db.cases, "case_id", records, synthetic)
@@ -164,12 +190,18 @@ def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, dige
             result.added, result.updated = _upsert(conn, db.coverage, "province_code", records, synthetic)
         conn.execute(db.ingest_log.update().where(db.ingest_log.c.id == result.log_id)
                      .values(rows_added=result.added, rows_updated=result.updated))
+        result.has_cases, result.has_coverage = _has_any(conn, db.cases), _has_any(conn, db.coverage)
 
 
-def _remove_synthetic(conn: sa.Connection) -> int:
-    removed = conn.execute(db.cases.delete().where(db.cases.c.synthetic.is_(True))).rowcount or 0
-    removed += conn.execute(db.coverage.delete().where(db.coverage.c.synthetic.is_(True))).rowcount or 0
-    return removed
+def _remove_synthetic(conn: sa.Connection) -> tuple[int, int]:
+    """Delete the demo rows: (cases removed, coverage rows removed)."""
+    cases = conn.execute(db.cases.delete().where(db.cases.c.synthetic.is_(True))).rowcount or 0
+    coverage = conn.execute(db.coverage.delete().where(db.coverage.c.synthetic.is_(True))).rowcount or 0
+    return cases, coverage
+
+
+def _has_any(conn: sa.Connection, table: sa.Table) -> bool:
+    return conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None
 
 
 def _columns(records: pd.DataFrame, synthetic: bool, dialect: str) -> dict[str, list]:

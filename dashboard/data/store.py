@@ -25,9 +25,13 @@ def is_empty(engine: Engine) -> bool:
 
 
 def holds_only_synthetic(engine: Engine) -> bool:
+    """Whether the database holds the SYNTHETIC demo and nothing else. An empty database holds no demo: it is a
+    deployment that has not loaded its data yet, never demo data."""
     with engine.connect() as conn:
-        return not (_has_row(conn, db.cases, db.cases.c.synthetic.is_(False))
-                    or _has_row(conn, db.coverage, db.coverage.c.synthetic.is_(False)))
+        if _has_row(conn, db.cases, db.cases.c.synthetic.is_(False)) or \
+                _has_row(conn, db.coverage, db.coverage.c.synthetic.is_(False)):
+            return False
+        return _has_row(conn, db.cases) or _has_row(conn, db.coverage)
 
 
 def data_version(engine: Engine) -> int:
@@ -51,7 +55,8 @@ def load_from_db(engine: Engine) -> Dataset:
     """Cases (through the Parquet snapshot of the current data version) and coverage."""
     cases = read_through_snapshot(engine, data_version(engine), lambda: _read_case_rows(engine))
     coverage = read_coverage(engine)
-    synthetic = bool(len(cases) and cases["synthetic"].all()) or (cases.empty and bool(coverage["synthetic"].all()))
+    flags = pd.concat([cases["synthetic"], coverage["synthetic"]]).astype(bool)
+    synthetic = bool(len(flags)) and bool(flags.all())  # SYNTHETIC only with demo rows and nothing else
     return Dataset(cases, frame_coverage(coverage), synthetic, db.redact(str(engine.url)))
 
 

@@ -49,13 +49,21 @@ def covered_days(coverage: pd.DataFrame, start: date | None, end: date) -> pd.Se
     return pd.Series(days.to_numpy(), index=spans["province_code"]).reindex(list(load_gazetteer()), fill_value=0)
 
 
+def _per_row(counts: pd.DataFrame, coverage: pd.DataFrame, column: str) -> np.ndarray:
+    """``coverage[column]`` (a date) for each count row's province, NaT where the province has no coverage row.
+
+    Looked up by reindexing, which keeps the dates' type even when the coverage table is empty (a real
+    database before its coverage table is loaded); ``Series.map`` turned an empty lookup into floats.
+    """
+    dates = pd.Series(coverage[column].to_numpy(dtype="datetime64[ns]"),
+                      index=coverage["province_code"].astype(str).to_numpy())
+    return dates.reindex(counts["province_code"].astype(str).to_numpy()).to_numpy(dtype="datetime64[ns]")
+
+
 def in_coverage(counts: pd.DataFrame, coverage: pd.DataFrame) -> np.ndarray:
-    """True for count rows reported while their province was covered."""
-    starts = coverage.set_index(coverage["province_code"].astype(str))["start_date"]
-    ends = coverage.set_index(coverage["province_code"].astype(str))["end_date"]
-    codes = counts["province_code"].astype(str)
-    start = codes.map(starts).to_numpy(dtype="datetime64[ns]")
-    end = codes.map(ends).to_numpy(dtype="datetime64[ns]")
+    """True for count rows reported while their province was covered (none, with no coverage table)."""
+    start = _per_row(counts, coverage, "start_date")
+    end = _per_row(counts, coverage, "end_date")
     dates = counts["date"].to_numpy()
     return ~np.isnat(start) & (dates >= start) & (np.isnat(end) | (dates <= end))
 
@@ -64,10 +72,9 @@ def outside_coverage(counts: pd.DataFrame, coverage: pd.DataFrame, filters: Filt
     """Cases in the filter reported outside their province's coverage, by reason."""
     sub = counts[metrics.filter_mask(counts, filters)]
     inside = in_coverage(sub, coverage)
-    codes = sub["province_code"].astype(str)
-    starts = codes.map(coverage.set_index(coverage["province_code"].astype(str))["start_date"])
-    never = starts.isna().to_numpy()
-    before = ~never & (sub["date"] < starts).to_numpy()
+    starts = _per_row(sub, coverage, "start_date")
+    never = np.isnat(starts)
+    before = ~never & (sub["date"].to_numpy() < starts)
     n = sub["n"].to_numpy()
     return {"cases": int(n[~inside].sum()), "before_start": int(n[before].sum()),
             "after_end": int(n[~inside & ~never & ~before].sum()), "never_covered": int(n[never].sum())}

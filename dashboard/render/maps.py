@@ -12,8 +12,9 @@ import hashlib
 import html
 import threading
 import weakref
-from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import astuple, dataclass
+from typing import TypeVar
 
 import folium
 import pandas as pd
@@ -21,6 +22,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard import settings
+from dashboard.caching import BoundedCache
 from dashboard.geo.boundaries import Boundaries
 from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent, get_language
 from dashboard.measures.classify import COVERAGE_COLOURS, HATCH, HATCH_COLOUR, Breaks
@@ -164,13 +166,28 @@ def legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> s
     return f'<div class="cpu-shared-legend" style="display:inline-block">{_legend_html(title, entries, note)}</div>'
 
 
+def map_cache_size() -> int:
+    """How many distinct maps a process keeps built and rendered (``DASHBOARD_MAP_CACHE_SIZE``)."""
+    return settings.current().map_cache_size
+
+
 #: Built maps kept, shared by every session: a map depends only on its arguments, so the same filters
 #: give the same map, built once (issue 12: rebuilding folium maps on every rerun was the largest app cost).
-MAP_CACHE_SIZE = 64
-_built: OrderedDict[str, folium.Map] = OrderedDict()
-_built_lock = threading.Lock()
-#: Render locks: rendering a folium map mutates it, and one built map may serve several sessions at once.
-_render_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: What a map renders to is kept on the map itself (see ``kept``), so the two live and go together.
+_built: BoundedCache[str, folium.Map] = BoundedCache(map_cache_size, "built maps")
+
+T = TypeVar("T")
+
+
+class _Kept:
+    """What was worked out from one built map (its rendered script, component keys), with its own lock."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.values: dict[Hashable, object] = {}
+
+    def __deepcopy__(self, memo: dict) -> _Kept:
+        return _Kept()  # a private copy starts with nothing kept (and a lock cannot be copied)
 
 
 def map_key(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str,
@@ -191,31 +208,43 @@ def build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title
 
     With ``legend`` None the map has no legend of its own (maps that share one).
     Built once per distinct set of arguments and shared: treat the result as
-    read-only (its ``cpu_key`` names it in the caches of rendered output).
+    read-only. Nothing in the app renders it: rendering works on a private copy
+    (``private_copy``), and what it renders to is kept with it (``kept``).
     """
     key = map_key(boundaries, styles, legend_title, legend, note, selected, height)
-    with _built_lock:
-        fmap = _built.get(key)
-        if fmap is not None and fmap.cpu_boundaries() is boundaries:
-            _built.move_to_end(key)
+    fmap = _built.get(key)
+    if fmap is not None:
+        if fmap.cpu_boundaries() is boundaries:
             return fmap
+        _built.discard(key)  # another boundaries object that happened to get the same id()
     fmap = _build_map(boundaries, styles, legend_title, legend, note, selected, height)
     fmap.cpu_key = key
     fmap.cpu_boundaries = weakref.ref(boundaries)
-    with _built_lock:
-        _built[key] = fmap
-        while len(_built) > MAP_CACHE_SIZE:
-            _built.popitem(last=False)
-    return fmap
+    fmap.cpu_kept = _Kept()
+    return _built.put(key, fmap)
 
 
-def render_lock(fmap: folium.Map) -> threading.Lock:
-    """The lock to hold while rendering ``fmap`` (a shared map must not be rendered by two threads at once)."""
-    with _built_lock:
-        lock = _render_locks.get(fmap)
-        if lock is None:
-            lock = _render_locks[fmap] = threading.Lock()
-        return lock
+def private_copy(fmap: folium.Map) -> folium.Map:
+    """A deep copy of ``fmap`` to render: rendering changes a folium map (streamlit-folium renames every
+    element it turns into script), and a built map is shared by every session, so it is never rendered itself.
+    """
+    return copy.deepcopy(fmap)
+
+
+def kept(fmap: folium.Map, what: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, worked out once per built map and ``what`` and kept on the map.
+
+    A built map and everything rendered from it are cached, and dropped, together: there is one cache
+    (``_built``), so a map can never be found without its script or its script without its map. A map
+    that ``build_map`` did not make is computed each time.
+    """
+    store = getattr(fmap, "cpu_kept", None)
+    if store is None:
+        return compute()
+    with store.lock:
+        if what not in store.values:
+            store.values[what] = compute()
+        return store.values[what]  # type: ignore[return-value]
 
 
 #: The id of the layer that holds everything a map's data decides (polygons and their colours, tooltips,
@@ -276,33 +305,31 @@ def _style(feature: dict) -> dict:
     }
 
 
-_standalone: OrderedDict[str, str] = OrderedDict()
+#: Standalone pages of maps (a download is rare; each page is ~300 KB, so only a few are kept). Keyed by the
+#: map's digest and rendered from a private copy, so a page always shows the map of its key.
+_standalone: BoundedCache[str, str] = BoundedCache(8, "standalone map pages")
 
 
 def standalone_html(fmap: folium.Map) -> str:
     """The map as one HTML file with Leaflet and the Khmer font (subset to its text) inlined: opens offline, anywhere
     (kept for a map built before)."""
     key = getattr(fmap, "cpu_key", None)
-    if key is not None and key in _standalone:
-        return _standalone[key]
+    if key is None:
+        return _standalone_page(fmap)
+    return _standalone.get_or_create(key, lambda: _standalone_page(fmap))
+
+
+def _standalone_page(fmap: folium.Map) -> str:
     js, css = leaflet_assets.inline_assets()
-    with render_lock(fmap):
-        page = fmap.get_root().render()
+    page = private_copy(fmap).get_root().render()
     page = page.replace(fonts.font_face_css(), fonts.embedded_font_face_css(page))
     page = page.replace(f'<script src="{leaflet_assets.js_url()}"></script>', f"<script>{js}</script>")
-    page = page.replace(f'<link rel="stylesheet" href="{leaflet_assets.css_url()}"/>', f"<style>{css}</style>")
-    if key is not None:
-        with _built_lock:
-            _standalone[key] = page
-            while len(_standalone) > 8:  # a download is rare; each page is ~300 KB
-                _standalone.popitem(last=False)
-    return page
+    return page.replace(f'<link rel="stylesheet" href="{leaflet_assets.css_url()}"/>', f"<style>{css}</style>")
 
 
 def payload_bytes(fmap: folium.Map) -> int:
     """Size of the HTML and JSON the browser receives for this map (without Leaflet itself)."""
-    with render_lock(fmap):
-        return len(fmap.get_root().render().encode("utf-8"))
+    return len(private_copy(fmap).get_root().render().encode("utf-8"))
 
 
 def clicked_code(map_state: dict | None) -> str | None:
@@ -428,7 +455,8 @@ def _detail(measure: str, row: pd.Series, value: float) -> str:
 
 #: Styles already worked out, by a digest of their inputs: formatting 25 tooltips in the viewer's locale (Babel)
 #: was the largest cost of a Cases page rerun after the map itself (py-spy, issue 12).
-_styled: OrderedDict[str, tuple[dict[str, UnitStyle], list]] = OrderedDict()
+_styled: BoundedCache[str, tuple[dict[str, UnitStyle], list]] = BoundedCache(lambda: 4 * map_cache_size(),
+                                                                              "map styles")
 
 
 def _styles_key(boundaries: Boundaries, per_province: pd.DataFrame, *args) -> str:
@@ -444,16 +472,8 @@ def choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covere
                       breaks: Breaks | None = None) -> tuple[dict[str, UnitStyle], list]:
     """Styles and legend of a choropleth (see ``_choropleth_styles``), kept for inputs seen before."""
     key = _styles_key(boundaries, per_province, list(covered_codes), measure, scheme, tuple(selection), repr(breaks))
-    with _built_lock:
-        found = _styled.get(key)
-        if found is not None:
-            _styled.move_to_end(key)
-    if found is None:
-        found = _choropleth_styles(boundaries, per_province, covered_codes, measure, scheme, selection, breaks)
-        with _built_lock:
-            _styled[key] = found
-            while len(_styled) > 4 * MAP_CACHE_SIZE:
-                _styled.popitem(last=False)
+    found = _styled.get_or_create(key, lambda: _choropleth_styles(boundaries, per_province, covered_codes, measure,
+                                                                  scheme, selection, breaks))
     return dict(found[0]), list(found[1])
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import folium
@@ -41,6 +40,38 @@ def page_header(ctx: Context, title: str, subtitle: str = "") -> None:
         st.caption(subtitle)
     st.caption(line)
     synthetic_banner(ctx)
+    missing_data_notice(ctx)
+
+
+def missing_data_notice(ctx: Context) -> None:
+    """What the database lacks (case records, the coverage table), what that means on screen, and how to load it.
+
+    A real deployment starts empty, and the first real ingest on the demo database removes the demo's coverage
+    table with its cases: neither is an error, but every figure and map depends on them.
+    """
+    no_cases, no_coverage = ctx.dataset.cases.empty, ctx.dataset.coverage.empty
+    if not (no_cases or no_coverage):
+        return
+    if no_cases and no_coverage:
+        what = _("**No case data is loaded yet, and no coverage table.** Every figure is 0 and every map is grey "
+                 "until both are loaded.")
+    elif no_cases:
+        what = _("**No case data is loaded yet.** Every figure is 0 until the case file is loaded; the coverage "
+                 "table is in place.")
+    else:
+        what = _("**No coverage table is loaded.** Every province shows as not covered, provinces and population "
+                 "covered are 0, and rates per 100,000 person-years under coverage cannot be worked out.")
+    how = []
+    if no_cases:
+        how.append(_("the case file: Data page, Upload records (or `python -m dashboard ingest FILE`)"))
+    if no_coverage:
+        how.append(_("the coverage table (province, start date, end date): Data page, Upload records as "
+                     "'coverage', or the Coverage table tab (or `python -m dashboard ingest FILE --kind coverage`)"))
+    if ctx.role == "admin":
+        todo = _("To load {what}.").format(what=_("; and ").join(how))
+    else:
+        todo = _("An admin can load {what}.").format(what=_("; and ").join(how))
+    st.info(f"{what} {todo}", icon=":material/database:")
 
 
 def no_cases(ctx: Context) -> bool:
@@ -103,12 +134,9 @@ class RenderedMap:
     defaults: dict
 
 
-#: Rendered maps by ``maps.build_map``'s key (shared by every session, like the built maps themselves).
-_rendered: OrderedDict[str, RenderedMap] = OrderedDict()
-_hashes: OrderedDict[tuple[str, str], str] = OrderedDict()
-_rendered_lock = threading.Lock()
 #: How many times a map was rendered to Leaflet script (tests count these to prove the cache works).
 render_count = 0
+_count_lock = threading.Lock()
 
 
 def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -125,60 +153,51 @@ def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def render_map(fmap: folium.Map) -> RenderedMap:
-    """The component arguments streamlit-folium's ``st_folium`` would compute for ``fmap``, cached per map.
+    """The component arguments streamlit-folium's ``st_folium`` would compute for ``fmap``, kept with the map.
 
     Rendering a folium map to Leaflet script is the costly part of showing it;
-    a map from ``maps.build_map`` carries a key, so each distinct map is
-    rendered once for every session and rerun.
+    a map from ``maps.build_map`` is rendered once for every session and rerun,
+    and the result lives exactly as long as the built map (``maps.kept``).
+    Rendering works on a private copy: streamlit-folium renames the elements it
+    renders, and a shared map rendered twice would reference layers that no
+    longer exist under their old names.
     """
+    return maps.kept(fmap, "component", lambda: _render(maps.private_copy(fmap)))
+
+
+def _render(fmap: folium.Map) -> RenderedMap:
+    """What ``render_map`` keeps, computed on ``fmap`` (a private copy: this changes it)."""
     global render_count
-    key = getattr(fmap, "cpu_key", None)
-    cached = _rendered.get(key) if key else None
-    if cached is not None:
-        return cached
-    with maps.render_lock(fmap):
-        fmap.get_root().render()
-        html_text = streamlit_folium._get_html(fmap)
-        header = streamlit_folium._get_header(fmap)  # with the layer's header entries (tooltip styles)
-        layer = fmap.cpu_layer
-        del fmap._children[layer.get_name()]
-        try:
-            script = streamlit_folium._get_map_string(fmap)
-        finally:
-            fmap.add_child(layer)
-        layer_script = streamlit_folium._get_feature_group_string(layer, fmap, 0)
-        map_id = streamlit_folium.get_full_id(fmap)
-        south_west, north_east = fmap.get_bounds()
-        css, js = _links(fmap)
+    fmap.get_root().render()
+    html_text = streamlit_folium._get_html(fmap)
+    header = streamlit_folium._get_header(fmap)  # with the layer's header entries (tooltip styles)
+    layer = fmap.cpu_layer
+    del fmap._children[layer.get_name()]
+    try:
+        script = streamlit_folium._get_map_string(fmap)
+    finally:
+        fmap.add_child(layer)
+    layer_script = streamlit_folium._get_feature_group_string(layer, fmap, 0)
+    map_id = streamlit_folium.get_full_id(fmap)
+    south_west, north_east = fmap.get_bounds()
+    css, js = _links(fmap)
+    with _count_lock:
         render_count += 1
     bounds = {"_southWest": {"lat": south_west[0], "lng": south_west[1]},
               "_northEast": {"lat": north_east[0], "lng": north_east[1]}}
-    rendered = RenderedMap(script, layer_script, header, html_text, map_id, css, js,
-                           {"last_active_drawing": None, "last_object_clicked_count": 0, "bounds": bounds, "zoom": fmap.options.get("zoom")})
-    if key:
-        with _rendered_lock:
-            _rendered[key] = rendered
-            while len(_rendered) > maps.MAP_CACHE_SIZE:
-                _rendered.popitem(last=False)
-    return rendered
+    return RenderedMap(script, layer_script, header, html_text, map_id, css, js,
+                       {"last_active_drawing": None, "last_object_clicked_count": 0, "bounds": bounds,
+                        "zoom": fmap.options.get("zoom")})
 
 
 def _component_key(fmap: folium.Map, rendered: RenderedMap, key: str) -> str:
-    """streamlit-folium's component key: a hash of the base map's script and the widget key (cached per map and key).
+    """streamlit-folium's component key: a hash of the base map's script and the widget key (kept per map and key).
 
     The base map is the same for every map of a page, so the key, and with it the mounted map, survives
     a filter change; only the layer is replaced.
     """
-    cache_key = (getattr(fmap, "cpu_key", None) or "", key)
-    found = _hashes.get(cache_key) if cache_key[0] else None
-    if found is None:
-        found = streamlit_folium.generate_js_hash(rendered.script, key, False)
-        if cache_key[0]:
-            with _rendered_lock:
-                _hashes[cache_key] = found
-                while len(_hashes) > 4 * maps.MAP_CACHE_SIZE:
-                    _hashes.popitem(last=False)
-    return found
+    return maps.kept(fmap, ("component key", key),
+                     lambda: streamlit_folium.generate_js_hash(rendered.script, key, False))
 
 
 def _ensure_component_registered() -> None:

@@ -53,7 +53,7 @@ def viewer(engine) -> Viewer:
     if mode == modes.DEMO:  # read-only: no write or upload page without a signed-in admin
         return Viewer(mode, modes.DEMO_ROLE, "demo")
     if mode == modes.LOCKED:
-        return Viewer(mode, None, message=modes.LOCKED_MESSAGE)
+        return Viewer(mode, None, message=modes.EMPTY_MESSAGE if store.is_empty(engine) else modes.LOCKED_MESSAGE)
     if mode == modes.OIDC:
         user = st.user.to_dict()
         if not user.get("is_logged_in"):
@@ -84,7 +84,7 @@ def signed_out_pages(who: Viewer, engine, specs: Mapping[str, tuple], visible: l
 
     def for_page(name: str, title: str) -> Callable[[], None]:
         if who.mode == modes.LOCKED:
-            return setup_needed_page
+            return lambda: setup_needed_page(who.message)
         if who.mode == modes.OIDC:
             return lambda: oidc_login_page(engine, name, _(title) if title else "")
         return lambda: login.render(name, _(title) if title else "")
@@ -170,6 +170,10 @@ def oidc_login_page(engine, page_path: str = "", page_title: str = "") -> None:
         signin.oidc_sign_in(engine, page_path)
 
 
-def setup_needed_page() -> None:
+def setup_needed_page(message: str = modes.LOCKED_MESSAGE) -> None:
+    """Nothing is shown without a sign-in: says what to configure (real data loaded, or an empty database)."""
     st.title(_("Sign-in must be configured"))
-    st.error(_(modes.LOCKED_MESSAGE))
+    if message == modes.EMPTY_MESSAGE:
+        st.info(_(message), icon=":material/database:")
+    else:
+        st.error(_(message))

@@ -27,11 +27,8 @@ def _months(first: date, last: date) -> list[date]:
 def render() -> None:
     ctx = context("coverage")
     ui.page_header(ctx, _("Coverage"), _("Provinces where the programme operates, and since when"))
-    cov = ctx.dataset.coverage
-    if cov.empty:
-        st.info(_("No coverage table is loaded. An admin can add one on the Data page."), icon=":material/map:")
-        return
-    first = min(cov["start_date"].min().date(), PROGRAMME_START)
+    cov = ctx.dataset.coverage  # with none loaded, the page header says so and the map is all 'not covered'
+    first = min(cov["start_date"].min().date(), PROGRAMME_START) if len(cov) else PROGRAMME_START
     last = metrics.period_end(ctx.filters, ctx.dataset.as_of)
     months = _months(first, last)
     if last not in months:
