@@ -2,8 +2,11 @@
 
 A file is validated in full first; only a file with no problems is written,
 in one transaction that upserts by ``case_id`` (cases) or province
-(coverage) with ``INSERT ... ON CONFLICT DO UPDATE``, so two ingests of
-overlapping ids at once both succeed, the later one winning. Real data never
+(coverage) with ``INSERT ... ON CONFLICT DO UPDATE``, in chunks of
+:data:`CHUNK` rows per statement. Ingests are serialised (an advisory lock on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite): two at once both succeed, the
+later one waits and wins, and each reports the rows it added and updated as
+counted in the database. Real data never
 mixes with the synthetic demo: the first real ingest removes the demo rows in
 the same transaction. A database error rolls everything back and becomes a
 message and a "rejected" line in the ingest log; it never prints case data.
@@ -134,6 +137,8 @@ def write_records(engine: Engine, report: ValidationReport, digest: str, synthet
 def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, digest: str, synthetic: bool,
            replace: bool, result: IngestResult) -> None:
     with engine.begin() as conn:
+        # one ingest at a time (advisory lock / SQLite's write lock), so the counts below are this file's own
+        db.lock_for_writing(conn, db.INGEST_LOCK)
         # the log row comes first so every written case carries its ingest id
         result.log_id = conn.execute(db.ingest_log.insert().values(
             at=datetime.now(timezone.utc), kind=report.kind, file_name=_clean_name(report.filename), sha256=digest,
@@ -212,12 +217,12 @@ def _bulk_upsert(conn: sa.Connection, table: sa.Table, key: str, columns: dict[s
 
 
 def _upsert(conn: sa.Connection, table: sa.Table, key: str, records: pd.DataFrame, synthetic: bool) -> tuple[int, int]:
-    """Write every record; returns (added, updated) as the table stood when this transaction began."""
-    existing = set(conn.execute(sa.select(table.c[key])).scalars())
-    columns = _columns(records, synthetic, conn.dialect.name)
-    updated = sum(1 for k in columns[key] if k in existing)
-    _bulk_upsert(conn, table, key, columns)
-    return len(records) - updated, updated
+    """Write every record; returns (added, updated), counted in the database under the ingest lock."""
+    count = sa.select(sa.func.count()).select_from(table)
+    before = conn.execute(count).scalar_one()
+    _bulk_upsert(conn, table, key, _columns(records, synthetic, conn.dialect.name))
+    added = conn.execute(count).scalar_one() - before
+    return added, len(records) - added
 
 
 def ingest_log_frame(engine: Engine) -> pd.DataFrame:
