@@ -136,6 +136,10 @@ def write_records(engine: Engine, report: ValidationReport, digest: str, synthet
 
 def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, digest: str, synthetic: bool,
            replace: bool, result: IngestResult) -> None:
+    # the driver-ready values are built before the transaction, so the write lock is held only for the writing
+    if report.kind == "cases":
+        records = records.assign(ingest_id=0)
+    columns = _columns(records, synthetic, engine.dialect.name)
     with engine.begin() as conn:
         # one ingest at a time (advisory lock / SQLite's write lock), so the counts below are this file's own
         db.lock_for_writing(conn, db.INGEST_LOCK)
@@ -147,12 +151,12 @@ def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, dige
         if not synthetic:
             result.removed_synthetic = _remove_synthetic(conn)
         if report.kind == "cases":
-            records = records.assign(ingest_id=result.log_id)
-            result.added, result.updated = _upsert(conn, db.cases, "case_id", records, synthetic)
+            columns["ingest_id"] = [result.log_id] * len(records)
+            result.added, result.updated = _upsert(conn, db.cases, "case_id", columns)
         else:
             if replace:
                 conn.execute(db.coverage.delete().where(db.coverage.c.province_code.not_in(list(records["province_code"]))))
-            result.added, result.updated = _upsert(conn, db.coverage, "province_code", records, synthetic)
+            result.added, result.updated = _upsert(conn, db.coverage, "province_code", columns)
         conn.execute(db.ingest_log.update().where(db.ingest_log.c.id == result.log_id)
                      .values(rows_added=result.added, rows_updated=result.updated))
 
@@ -216,13 +220,13 @@ def _bulk_upsert(conn: sa.Connection, table: sa.Table, key: str, columns: dict[s
         cursor.close()
 
 
-def _upsert(conn: sa.Connection, table: sa.Table, key: str, records: pd.DataFrame, synthetic: bool) -> tuple[int, int]:
-    """Write every record; returns (added, updated), counted in the database under the ingest lock."""
+def _upsert(conn: sa.Connection, table: sa.Table, key: str, columns: dict[str, list]) -> tuple[int, int]:
+    """Write every row; returns (added, updated), counted in the database under the ingest lock."""
     count = sa.select(sa.func.count()).select_from(table)
     before = conn.execute(count).scalar_one()
-    _bulk_upsert(conn, table, key, _columns(records, synthetic, conn.dialect.name))
+    _bulk_upsert(conn, table, key, columns)
     added = conn.execute(count).scalar_one() - before
-    return added, len(records) - added
+    return added, len(columns[key]) - added
 
 
 def ingest_log_frame(engine: Engine) -> pd.DataFrame:
