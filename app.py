@@ -18,6 +18,7 @@ from dashboard.i18n import N_, _
 from dashboard.render.markup import escape_markdown
 from dashboard.render import fonts, served
 from dashboard.ui import cache, gate, language, link_notices, sidebar, url_choices, url_labels
+from dashboard.ui.busy import busy_as_message
 from dashboard.ui.context import Context, running_pages, set_context
 
 language.apply()  # before anything is drawn, so every string of this run is in the chosen language
@@ -99,4 +100,5 @@ try:
 except UserFacingError as err:
     st.error(escape_markdown(err.message))
     st.stop()
-run_public() if mode == "public" else run_internal()
+with busy_as_message():  # a write lock held past the busy timeout is "try again in a moment", not a traceback
+    run_public() if mode == "public" else run_internal()

@@ -35,3 +35,7 @@ class DataFileError(UserFacingError):
 
 class DatabaseUnavailable(UserFacingError):
     """The configured case database cannot be reached."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another process held the database (a migration or a long write) for longer than we wait."""

@@ -1,7 +1,10 @@
 """The audit trail: who signed in, who took which data, who changed what. Streamlit-free.
 
 The ``audit_log`` table is append-only: the code only inserts, and database
-triggers refuse UPDATE and DELETE (see ``db._migration_3``). A row holds who
+triggers refuse UPDATE, DELETE, TRUNCATE (PostgreSQL) and an insert that
+would replace a row (SQLite's ``INSERT OR REPLACE``). Rows are hash-chained
+(:mod:`dashboard.data.audit_chain`), so a change made around the triggers
+is found by :func:`verify` (``python -m dashboard audit verify``). A row holds who
 (a user name, ``demo`` for the anonymous demo, ``NAME@cli`` for the command
 line), when, the action, the page, a row count and a small JSON detail
 (file names, filter descriptions, counts). Never case details or passwords:
@@ -21,7 +24,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.data import db
+from dashboard.data import audit_chain, db
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +40,12 @@ USER_PASSWD = "user_passwd"
 USER_DISABLE = "user_disable"
 USER_ENABLE = "user_enable"
 USER_REMOVE = "user_remove"
+VIEW = "view"
 #: Every action the trail records, in the order the admin view lists them.
 ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, DOWNLOAD, INGEST, COVERAGE_EDIT, BOUNDARIES_CHANGE,
-           USER_ADD, USER_PASSWD, USER_DISABLE, USER_ENABLE, USER_REMOVE)
+           USER_ADD, USER_PASSWD, USER_DISABLE, USER_ENABLE, USER_REMOVE, VIEW)
+#: A case-level view identical to one recorded by the same session is recorded again only after this long.
+VIEW_REPEAT_S = 300.0
 #: Who an unidentified failed sign-in is recorded as (the typed name may be a mistyped password).
 UNKNOWN_USER = "(unknown user)"
 _SECRET_WORDS = ("password", "secret", "token", "hash")
@@ -63,16 +69,59 @@ def record(engine: Engine | None, actor: str, action: str, *, page: str | None =
     detail = dict(detail or {})
     if any(word in key.lower() for key in detail for word in _SECRET_WORDS):
         raise ValueError("audit details never hold secrets")
-    values = {"at": datetime.now(timezone.utc), "username": (actor or "?")[:96], "action": action,
+    values = {"username": (actor or "?")[:96], "action": action,
               "page": page[:32] if page else None, "rows": None if rows is None else int(rows),
               "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else None}
     if conn is not None:
-        conn.execute(db.audit_log.insert().values(**values))
+        _append(conn, values)
     else:
         assert engine is not None
         with engine.begin() as own:
-            own.execute(db.audit_log.insert().values(**values))
+            _append(own, values)
     log.info("audit: %s %s", action, page or "")
+
+
+def _append(conn: Connection, values: dict) -> None:
+    """Insert one row linked to the last one; under the audit lock, so two processes never fork the chain."""
+    db.lock_for_writing(conn, db.AUDIT_LOCK)
+    t = db.audit_log
+    prev = conn.execute(sa.select(t.c.row_hash).order_by(t.c.id.desc()).limit(1)).scalar() or audit_chain.GENESIS
+    at = datetime.now(timezone.utc)
+    digest = audit_chain.row_hash(prev, at, values["username"], values["action"], values["page"], values["rows"],
+                                  values["detail"])
+    conn.execute(t.insert().values(at=at, prev_hash=prev, row_hash=digest, **values))
+
+
+def verify(engine: Engine) -> audit_chain.ChainCheck:
+    """Walk the whole trail in id order and check every row's hash and link (see :mod:`dashboard.data.audit_chain`)."""
+    t = db.audit_log
+    stmt = sa.select(t.c.id, t.c.at, t.c.username, t.c.action, t.c.page, t.c.rows, t.c.detail, t.c.prev_hash,
+                     t.c.row_hash).order_by(t.c.id)
+    with engine.connect() as conn:
+        return audit_chain.verify_rows(conn.execution_options(yield_per=2000).execute(stmt))
+
+
+def hash_of(engine: Engine, entry_id: int) -> str | None:
+    """The stored hash of one entry (to check a head noted earlier), or None if there is no such entry."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(db.audit_log.c.row_hash).where(db.audit_log.c.id == entry_id)).scalar()
+
+
+class ViewDebounce:
+    """Which case-level views one session has recorded: one entry per (page, filters), at most once per
+    :data:`VIEW_REPEAT_S` seconds, so reruns and widget clicks that change nothing add nothing."""
+
+    def __init__(self, repeat_s: float = VIEW_REPEAT_S) -> None:
+        self.repeat_s = repeat_s
+        self._last: dict[tuple[str, str], float] = {}
+
+    def due(self, page: str, filters: str, now: float) -> bool:
+        """Whether this view should be recorded now (and if so, remember that it was)."""
+        last = self._last.get((page, filters))
+        if last is not None and now - last < self.repeat_s:
+            return False
+        self._last[(page, filters)] = now
+        return True
 
 
 def _day_start(day: date) -> datetime:
@@ -100,6 +149,8 @@ def query(engine: Engine, since: date | None = None, until: date | None = None, 
     frame = pd.DataFrame([tuple(r) for r in rows], columns=COLUMNS)
     frame["at"] = pd.to_datetime(frame["at"], utc=True)
     frame["rows"] = frame["rows"].astype("Int64")
+    for text in ("page", "detail"):  # a sign-out has neither: an empty cell, never "None" or NaN
+        frame[text] = frame[text].fillna("").astype(str)
     return frame
 
 

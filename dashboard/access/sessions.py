@@ -96,8 +96,12 @@ def check(engine: Engine, raw: str | None, now: datetime | None = None) -> Sessi
             conn.execute(s.update().where(s.c.id_hash == key, s.c.revoked_at.is_(None)).values(revoked_at=now))
         return None
     if now - last_seen >= TOUCH_EVERY:
-        with engine.begin() as conn:
-            conn.execute(s.update().where(s.c.id_hash == key).values(last_seen_at=now))
+        try:
+            with engine.begin() as conn:
+                conn.execute(s.update().where(s.c.id_hash == key).values(last_seen_at=now))
+        except sa.exc.OperationalError as exc:  # a long ingest holds SQLite's write lock: touch on a later run
+            if not db.is_busy(exc):
+                raise
     return Session(row.username, row.role)
 
 

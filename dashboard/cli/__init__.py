@@ -38,3 +38,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserFacingError as err:
         print(i18n._("error: {message}").format(message=err.message), file=sys.stderr)
         return 2
+    except Exception as exc:  # a database write lock held longer than we wait is a message, not a traceback
+        from dashboard.data.db import is_busy
+
+        if not is_busy(exc):
+            raise
+        print(i18n._("error: {message}").format(message=i18n._(
+            "The database is busy with another write (an ingest or a migration). Try again in a moment.")),
+            file=sys.stderr)
+        return 2

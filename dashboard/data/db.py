@@ -7,6 +7,8 @@ SQLAlchemy URL) is used when ``DASHBOARD_DB_URL`` is set or
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -16,11 +18,20 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.data.schema import CASE_ID_MAX, DISTRICT_MAX
-from dashboard.errors import DatabaseUnavailable
+from dashboard.errors import DatabaseBusy, DatabaseUnavailable
 from dashboard import settings
 from dashboard.paths import PROJECT_ROOT
 
+log = logging.getLogger(__name__)
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+#: How long an SQLite connection waits for another process's write before "database is locked".
+SQLITE_BUSY_TIMEOUT_S = 15.0
+#: How long a process waits for another process's migration before giving up with a message.
+MIGRATION_WAIT_S = 120.0
+#: Advisory-lock keys (PostgreSQL); on SQLite every one of them is the database's single write lock.
+MIGRATION_LOCK = 0x4A646_01
+INGEST_LOCK = 0x4A646_02
+AUDIT_LOCK = 0x4A646_03
 
 metadata = sa.MetaData()
 
@@ -117,6 +128,9 @@ audit_log = sa.Table(
     sa.Column("page", sa.String(32)),
     sa.Column("rows", sa.Integer),
     sa.Column("detail", sa.Text),
+    # the hash chain (see _migration_audit_chain): the previous row's row_hash, and SHA-256 over prev_hash + this row's content
+    sa.Column("prev_hash", sa.String(64)),
+    sa.Column("row_hash", sa.String(64)),
 )
 
 #: Secrets the app generates once and every process shares (the session-cookie signing key).
@@ -167,8 +181,52 @@ def _migration_3(conn: sa.Connection) -> None:
         conn.execute(sa.text(statement))
 
 
+_AUDIT_GUARDS = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+        # INSERT OR REPLACE with an existing id deletes the old row without firing the DELETE trigger
+        "CREATE TRIGGER IF NOT EXISTS audit_log_no_replace BEFORE INSERT ON audit_log "
+        "WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
+        "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+    ],
+}
+
+
+def _migration_audit_chain(conn: sa.Connection) -> None:
+    """The audit trail's hash chain (columns, and hashes for the rows already there) and the missing triggers."""
+    from dashboard.data.audit_chain import GENESIS, row_hash
+
+    present = {c["name"] for c in sa.inspect(conn).get_columns("audit_log")}
+    for column in (audit_log.c.prev_hash, audit_log.c.row_hash):
+        if column.name not in present:
+            conn.execute(sa.text(f"ALTER TABLE audit_log ADD COLUMN "
+                                 f"{sa.schema.CreateColumn(column).compile(dialect=conn.dialect)}"))
+    dialect = conn.dialect.name
+    # the rows already there get their hashes once, here, with the UPDATE guard lifted inside this transaction
+    if dialect == "sqlite":
+        conn.execute(sa.text("DROP TRIGGER IF EXISTS audit_log_no_update"))
+    elif dialect == "postgresql":
+        conn.execute(sa.text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+    t, prev = audit_log, GENESIS
+    for row in conn.execute(sa.select(t).where(t.c.row_hash.is_(None)).order_by(t.c.id)).all():
+        digest = row_hash(prev, row.at, row.username, row.action, row.page, row.rows, row.detail)
+        conn.execute(t.update().where(t.c.id == row.id).values(prev_hash=prev, row_hash=digest))
+        prev = digest
+    if dialect == "postgresql":
+        conn.execute(sa.text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+    for statement in _AUDIT_GUARDS.get(dialect, []):
+        conn.execute(sa.text(statement))
+
+
 #: Ordered migrations; entry N brings the schema from version N to N+1.
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_migration_1, _migration_2, _migration_3]
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_migration_1, _migration_2, _migration_3,
+                                                     _migration_audit_chain]
 
 
 def configured_url(explicit: str | None = None, secrets_file: Path = SECRETS_FILE) -> str | None:
@@ -230,9 +288,80 @@ def current_version(conn: sa.Connection) -> int:
     return int(value or 0)
 
 
+@sa.event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Every SQLite connection: a busy timeout, and WAL so that readers never wait for a writer."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "memory"):
+            cursor.execute("PRAGMA journal_mode = WAL")  # persistent: stored in the file
+    except sqlite3.OperationalError as exc:  # another process is switching it right now; the next connection will see it
+        log.debug("journal mode not set: %s", exc)
+    finally:
+        cursor.close()
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` means another writer held the database longer than this connection would wait."""
+    if not isinstance(exc, sa.exc.OperationalError):
+        return False
+    orig = exc.orig
+    return "database is locked" in str(orig).lower() or getattr(orig, "sqlstate", None) == "55P03"
+
+
+def lock_for_writing(conn: sa.Connection, key: int) -> None:
+    """Serialise this transaction with every other one that takes ``key``, until it ends.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite has one write lock
+    per database: ``BEGIN IMMEDIATE`` takes it now (unless this transaction
+    already writes), so a read-then-write sequence cannot interleave with
+    another process's.
+    """
+    if conn.dialect.name == "sqlite":
+        if not conn.connection.driver_connection.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _lock_for_migration(conn: sa.Connection) -> None:
+    """The migration lock; if another process holds it, say so in the log and wait up to MIGRATION_WAIT_S."""
+    waiting = "database migration in progress in another process; waiting up to %.0f s"
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA busy_timeout = 0")
+        try:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                log.warning(waiting, MIGRATION_WAIT_S)
+                raw.execute(f"PRAGMA busy_timeout = {int(MIGRATION_WAIT_S * 1000)}")
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+    elif conn.dialect.name == "postgresql":
+        if not conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}).scalar():
+            log.warning(waiting, MIGRATION_WAIT_S)
+            conn.execute(sa.text(f"SET LOCAL lock_timeout = '{int(MIGRATION_WAIT_S * 1000)}ms'"))
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            conn.execute(sa.text("SET LOCAL lock_timeout = 0"))
+
+
 def migrate(engine: Engine) -> int:
-    """Bring the schema up to date; returns the version now in place."""
+    """Bring the schema up to date; returns the version now in place.
+
+    Safe to run from many processes at once: the steps run under a lock
+    (advisory on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) and the version is
+    re-read once it is held, so a process that waited finds the work done.
+    """
+    with engine.connect() as conn:
+        if current_version(conn) >= len(MIGRATIONS):
+            return len(MIGRATIONS)
     with engine.begin() as conn:
+        _lock_for_migration(conn)
         version = current_version(conn)
         for step in range(version, len(MIGRATIONS)):
             MIGRATIONS[step](conn)
@@ -245,7 +374,8 @@ def open_engine(url: str | None = None) -> Engine:
     """An engine on the configured database with its schema migrated.
 
     Raises :class:`DatabaseUnavailable` with a readable message when the
-    database cannot be reached.
+    database cannot be reached, and :class:`DatabaseBusy` when another
+    process held it (a migration or a long write) for longer than we wait.
     """
     url = resolve_url(url)
     try:
@@ -258,6 +388,9 @@ def open_engine(url: str | None = None) -> Engine:
     except (SQLAlchemyError, OSError, ValueError) as exc:
         from dashboard.i18n import _
 
+        if is_busy(exc):
+            raise DatabaseBusy(_("The case database is busy: another process is migrating or writing it."),
+                               _("Try again in a moment.")) from None
         raise DatabaseUnavailable(
             _("The case database at {url} cannot be reached ({error}).").format(url=redact(url),
                                                                                error=type(exc).__name__),

@@ -2,8 +2,11 @@
 
 A file is validated in full first; only a file with no problems is written,
 in one transaction that upserts by ``case_id`` (cases) or province
-(coverage) with ``INSERT ... ON CONFLICT DO UPDATE``, so two ingests of
-overlapping ids at once both succeed, the later one winning. Real data never
+(coverage) with ``INSERT ... ON CONFLICT DO UPDATE``, in chunks of
+:data:`CHUNK` rows per statement. Ingests are serialised (an advisory lock on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite): two at once both succeed, the
+later one waits and wins, and each reports the rows it added and updated as
+counted in the database. Real data never
 mixes with the synthetic demo: the first real ingest removes the demo rows in
 the same transaction. A database error rolls everything back and becomes a
 message and a "rejected" line in the ingest log; it never prints case data.
@@ -173,7 +176,13 @@ def write_records(engine: Engine, report: ValidationReport, digest: str, synthet
 
 def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, digest: str, synthetic: bool,
            replace: bool, result: IngestResult) -> None:
+    # the driver-ready values are built before the transaction, so the write lock is held only for the writing
+    if report.kind == "cases":
+        records = records.assign(ingest_id=0)
+    columns = _columns(records, synthetic, engine.dialect.name)
     with engine.begin() as conn:
+        # one ingest at a time (advisory lock / SQLite's write lock), so the counts below are this file's own
+        db.lock_for_writing(conn, db.INGEST_LOCK)
         # the log row comes first so every written case carries its ingest id
         result.log_id = conn.execute(db.ingest_log.insert().values(
             at=datetime.now(timezone.utc), kind=report.kind, file_name=_clean_name(report.filename), sha256=digest,
@@ -182,12 +191,12 @@ def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, dige
         if not synthetic:
             result.removed_demo_cases, result.removed_demo_coverage = _remove_synthetic(conn)
         if report.kind == "cases":
-            records = records.assign(ingest_id=result.log_id)
-            result.added, result.updated = _upsert(conn, db.cases, "case_id", records, synthetic)
+            columns["ingest_id"] = [result.log_id] * len(records)
+            result.added, result.updated = _upsert(conn, db.cases, "case_id", columns)
         else:
             if replace:
                 conn.execute(db.coverage.delete().where(db.coverage.c.province_code.not_in(list(records["province_code"]))))
-            result.added, result.updated = _upsert(conn, db.coverage, "province_code", records, synthetic)
+            result.added, result.updated = _upsert(conn, db.coverage, "province_code", columns)
         conn.execute(db.ingest_log.update().where(db.ingest_log.c.id == result.log_id)
                      .values(rows_added=result.added, rows_updated=result.updated))
         result.has_cases, result.has_coverage = _has_any(conn, db.cases), _has_any(conn, db.coverage)
@@ -257,13 +266,13 @@ def _bulk_upsert(conn: sa.Connection, table: sa.Table, key: str, columns: dict[s
         cursor.close()
 
 
-def _upsert(conn: sa.Connection, table: sa.Table, key: str, records: pd.DataFrame, synthetic: bool) -> tuple[int, int]:
-    """Write every record; returns (added, updated) as the table stood when this transaction began."""
-    existing = set(conn.execute(sa.select(table.c[key])).scalars())
-    columns = _columns(records, synthetic, conn.dialect.name)
-    updated = sum(1 for k in columns[key] if k in existing)
+def _upsert(conn: sa.Connection, table: sa.Table, key: str, columns: dict[str, list]) -> tuple[int, int]:
+    """Write every row; returns (added, updated), counted in the database under the ingest lock."""
+    count = sa.select(sa.func.count()).select_from(table)
+    before = conn.execute(count).scalar_one()
     _bulk_upsert(conn, table, key, columns)
-    return len(records) - updated, updated
+    added = conn.execute(count).scalar_one() - before
+    return added, len(columns[key]) - added
 
 
 #: The ingest log as the Data page shows it: outcome, when and how many rows first; the file's hash last.

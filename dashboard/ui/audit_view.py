@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.access import audit
@@ -25,7 +26,9 @@ def render(engine) -> None:
     period = right.date_input(_("Dates"), value=(), key="audit_dates", format="YYYY-MM-DD")
     since, until = (tuple(period) + (None, None))[:2] if isinstance(period, (tuple, list)) else (period, period)
     frame = audit.query(engine, since, until, user, actions, limit=SHOWN)
-    st.dataframe(localized_columns(frame), hide_index=True, width="stretch")
+    # an entry without a row count (a sign-in, a sign-out) shows an empty cell, not the table's grey "None"
+    shown = frame.assign(rows=[("" if pd.isna(n) else fmt_int(int(n))) for n in frame["rows"]])
+    st.dataframe(localized_columns(shown), hide_index=True, width="stretch")
     if len(frame) == SHOWN:
         st.caption(_("Showing the newest {count} entries; narrow the filters, or use "
                      "`python -m dashboard audit`.").format(count=fmt_int(SHOWN)))

@@ -15,6 +15,7 @@ from dashboard.ui import components as ui
 from dashboard.ui.cache import metric
 from dashboard.ui.context import context
 from dashboard.ui.downloads import audited
+from dashboard.ui.view_audit import record_case_view
 
 SHOWN_ROWS = 5000
 EXPORT_COLUMNS = ["case_id", "date", "province_code", "province", "province_km", "district", "offence",
@@ -32,6 +33,7 @@ def render() -> None:
     cases = ctx.dataset.cases
     positions = np.flatnonzero(filter_mask(cases, ctx.filters))
     st.subheader(_("Case records ({n})").format(n=fmt_int(len(positions))))
+    record_case_view(len(positions))
     # only the shown rows are built on each rerun; the full export is built when clicked
     st.dataframe(ui.localized_columns(_records(cases, positions[:SHOWN_ROWS])), hide_index=True, width="stretch")
     if len(positions) > SHOWN_ROWS:

@@ -1,0 +1,30 @@
+"""Case-level views leave a trace: who saw case rows, on which page, with which filters, and how many rows.
+
+Never the rows themselves. Debounced per browser session by
+:class:`dashboard.access.audit.ViewDebounce`. Views of the SYNTHETIC demo are
+not recorded: no real case is shown.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from dashboard.access import audit
+from dashboard.ui.context import current
+
+_DEBOUNCE_KEY = "_audit_view_debounce"
+
+
+def record_case_view(rows: int) -> None:
+    """Call where a page shows case rows; writes a ``view`` entry when this session has not just recorded it."""
+    ctx, page = current()
+    if ctx is None or ctx.dataset.synthetic:
+        return
+    filters = ctx.filters.describe()
+    debounce = st.session_state.setdefault(_DEBOUNCE_KEY, audit.ViewDebounce())
+    if debounce.due(page, filters, time.monotonic()):
+        from dashboard.ui.cache import current_engine
+
+        audit.record(current_engine(), ctx.username, audit.VIEW, page=page, rows=rows, detail={"filters": filters})
