@@ -9,7 +9,10 @@ sign-in lasts only as long as the browser tab).
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.access import modes
 from dashboard.access import auth
@@ -20,6 +23,7 @@ from dashboard.render import fonts, served
 from dashboard.ui import cache, gate, language, sidebar, url_labels
 from dashboard.ui.context import Context, running_pages, set_context
 
+log = logging.getLogger("dashboard.app")
 language.apply()  # before anything is drawn, so every string of this run is in the chosen language
 st.set_page_config(page_title=_("Child Protection Unit dashboard"), page_icon="🛡️", layout="wide")
 fonts.ensure_installed()  # the Khmer web font the theme (config.toml) serves from /app/static
@@ -80,9 +84,19 @@ def run_gate_pages(pages: list) -> None:
         st.navigation(pages).run()
 
 
+def run_page_safely(run) -> None:
+    """The page boundary: a database error is a plain message for the visitor; its type goes to the server log."""
+    try:
+        run()
+    except SQLAlchemyError as exc:
+        log.warning("database error while drawing a page: %s", type(exc).__name__)
+        st.error(_("The case database could not answer just now. Try again in a moment; if it keeps happening, "
+                   "tell an admin."))
+
+
 try:
     mode = modes.app_mode()
 except UserFacingError as err:
     st.error(escape_markdown(err.message))
     st.stop()
-run_public() if mode == "public" else run_internal()
+run_page_safely(run_public if mode == "public" else run_internal)
