@@ -9,7 +9,10 @@ sign-in lasts only as long as the browser tab).
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.access import modes
 from dashboard.access import auth
@@ -21,6 +24,7 @@ from dashboard.ui import cache, gate, language, link_notices, sidebar, url_choic
 from dashboard.ui.busy import busy_as_message
 from dashboard.ui.context import Context, running_pages, set_context
 
+log = logging.getLogger("dashboard.app")
 language.apply()  # before anything is drawn, so every string of this run is in the chosen language
 st.set_page_config(page_title=_("Child Protection Unit dashboard"), page_icon="🛡️", layout="wide")
 fonts.ensure_installed()  # the Khmer web font the theme (config.toml) serves from /app/static
@@ -95,10 +99,27 @@ def run_gate_pages(pages: list) -> None:
         navigation.run()
 
 
+def run_page_safely(run) -> None:
+    """The page boundary: a database error is a plain message for the visitor; its type goes to the server log."""
+    try:
+        run()
+    except SQLAlchemyError as exc:
+        log.warning("database error while drawing a page: %s", type(exc).__name__)
+        st.error(_("The case database could not answer just now. Try again in a moment; if it keeps happening, "
+                   "tell an admin."))
+
+
 try:
     mode = modes.app_mode()
 except UserFacingError as err:
     st.error(escape_markdown(err.message))
     st.stop()
-with busy_as_message():  # a write lock held past the busy timeout is "try again in a moment", not a traceback
-    run_public() if mode == "public" else run_internal()
+
+
+def run_mode() -> None:
+    """The chosen mode's pages; a write lock held past the busy timeout is "try again in a moment"."""
+    with busy_as_message():
+        run_public() if mode == "public" else run_internal()
+
+
+run_page_safely(run_mode)

@@ -18,10 +18,12 @@ import threading
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from starlette.middleware import Middleware
 from starlette.responses import FileResponse
 from streamlit import config
 
 from dashboard.access import routes
+from dashboard.access.middleware import SignInGuard
 from dashboard.render import fonts, served
 
 # Before the first browser connects: the theme asks for the font as soon as a page opens, before app.py has
@@ -77,4 +79,5 @@ async def lifespan(_app):
 
 # Before the warm-up builds the first maps: they load Leaflet and the font below the base path.
 served.set_base_path(config.get_option("server.baseUrlPath"))
-app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or ""), lifespan=lifespan)
+app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or ""), lifespan=lifespan,
+             middleware=[Middleware(SignInGuard)])  # no /_stcore/metrics; the pre-sign-in nonce cookie

@@ -47,11 +47,12 @@ def test_wrong_password_and_unknown_user_are_rejected_alike(users):
 
 
 def test_failed_sign_ins_are_rate_limited(users):
-    budgets = throttle.Budgets(user=throttle.Budget(3, timedelta(seconds=60), timedelta(seconds=120)))
+    budgets = throttle.Budgets(pair_free=3)
     for _ in range(3):
         assert auth.sign_in(users, "analyst-user", "bad", budgets=budgets).role is None
-    assert auth.sign_in(users, "analyst-user", PASSWORD, budgets=budgets).role is None  # locked, even with the right password
-    _shift_failures(users, timedelta(seconds=121))
+    paused = auth.sign_in(users, "analyst-user", PASSWORD, budgets=budgets)  # paused, even with the right password
+    assert paused.role is None and paused.message == auth.THROTTLED and paused.retry_minutes == 1
+    _shift_failures(users, timedelta(seconds=121))  # the refused attempt doubled the wait to 2 min
     assert auth.sign_in(users, "analyst-user", PASSWORD, budgets=budgets).role == "analyst"
 
 

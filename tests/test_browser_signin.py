@@ -254,11 +254,24 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _get(url: str):
+def _get(url: str, headers: dict | None = None, method: str = "GET"):
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
     try:
-        return urllib.request.build_opener(_NoRedirect).open(url, timeout=10)
+        return urllib.request.build_opener(_NoRedirect).open(request, timeout=10)
     except urllib.error.HTTPError as err:  # the 303 itself
         return err
+
+
+def _set_cookies(response) -> dict[str, str]:
+    """name -> the whole Set-Cookie line, for every cookie the response sets."""
+    return {line.split("=", 1)[0]: line for line in response.headers.get_all("Set-Cookie") or []}
+
+
+def _nonce(base: str, headers: dict | None = None) -> tuple[str, str]:
+    """A page load, as a new browser makes it: the (name, value) of the nonce cookie it is given."""
+    (line,) = [v for k, v in _set_cookies(_get(base + "/", headers)).items() if k.endswith(cookies.NONCE_COOKIE)]
+    name, value = line.split(";")[0].split("=", 1)
+    return name, value
 
 
 @pytest.mark.parametrize(("path", "location"), [
@@ -278,15 +291,103 @@ def test_a_sign_in_token_is_swapped_once_for_a_cookie(site):
     from dashboard.access import tokens
 
     base, engine = site
+    name, nonce = _nonce(base)
+    assert name == cookies.NONCE_COOKIE
     token = tokens.issue(engine, tokens.SIGN_IN, tokens.SIGN_IN_TTL, username="ana",
-                         client=cookies.client_key(engine, "127.0.0.1"))
-    first = _get(f"{base}/_cpu/session?token={token}&next=/arrests")
+                         client=cookies.browser_key(engine, "127.0.0.1", nonce))
+    first = _get(f"{base}/_cpu/session?token={token}&next=/arrests", {"Cookie": f"{name}={nonce}"})
     assert first.status == 303 and first.headers["Location"] == "/arrests"
-    set_cookie = first.headers["Set-Cookie"]
-    assert set_cookie.startswith(cookies.SESSION_COOKIE + "=") and "HttpOnly" in set_cookie
-    assert "samesite=lax" in set_cookie.lower() and "Max-Age=604800" in set_cookie
-    again = _get(f"{base}/_cpu/session?token={token}&next=/arrests")
+    set_cookie = _set_cookies(first)[cookies.SESSION_COOKIE]
+    assert "HttpOnly" in set_cookie and "samesite=lax" in set_cookie.lower() and "Max-Age=604800" in set_cookie
+    device = _set_cookies(first)[cookies.DEVICE_COOKIE].split(";")[0].split("=", 1)[1]
+    assert cookies.device_id(engine, device, "ana") and cookies.device_id(engine, device, "lee") is None
+    again = _get(f"{base}/_cpu/session?token={token}&next=/arrests", {"Cookie": f"{name}={nonce}"})
     assert "Set-Cookie" not in again.headers
+
+
+def test_over_https_the_cookies_are_host_locked(site):
+    """Behind the TLS proxy (X-Forwarded-Proto from loopback): __Host- names, Secure, Path=/ (issue 21 item 16)."""
+    from dashboard.access import tokens
+
+    base, engine = site
+    https = {"X-Forwarded-Proto": "https"}
+    name, nonce = _nonce(base, https)
+    assert name == cookies.HOST_PREFIX + cookies.NONCE_COOKIE
+    token = tokens.issue(engine, tokens.SIGN_IN, tokens.SIGN_IN_TTL, username="ana",
+                         client=cookies.browser_key(engine, "127.0.0.1", nonce))
+    response = _get(f"{base}/_cpu/session?token={token}&next=/", {**https, "Cookie": f"{name}={nonce}"})
+    set_cookie = _set_cookies(response)[cookies.HOST_PREFIX + cookies.SESSION_COOKIE]
+    assert "Secure" in set_cookie and "Path=/;" in set_cookie + ";" and "Domain" not in set_cookie
+
+
+def test_metrics_are_not_served_to_anyone(site):
+    base, _ = site
+    for path in ("/_stcore/metrics", "/_stcore/metrics/", "//_stcore/metrics", "/_stcore/metrics?families=x"):
+        response = _get(base + path)
+        assert response.status == 404, path
+        assert b"cache" not in response.read()
+    assert _get(base + "/_stcore/health").status == 200
+
+
+def _attacker_page(pg, html: str) -> None:
+    """A page on another site (served by the test through Playwright's router, no network)."""
+    pg.route("http://attacker.test/**", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
+    pg.goto("http://attacker.test/page")
+
+
+@pytest.mark.parametrize("how", ["link", "form post"])
+def test_another_site_cannot_sign_staff_out(site, browser, how):
+    base, engine = site
+    context, pg = _signed_in_page(browser, base, "/", "ana")
+    html = (f'<script>location = "{base}/_cpu/signout"</script>' if how == "link" else
+            f'<form method="post" action="{base}/_cpu/signout"></form><script>document.forms[0].submit()</script>')
+    attacker = context.new_page()
+    _attacker_page(attacker, html)
+    attacker.wait_for_url(f"{base}/**", timeout=30_000)
+    attacker.wait_for_load_state()
+    _open(pg, base + "/arrests")
+    _signed_in_as(pg, "ana")
+    assert sessions.check(engine, cookies.unsign(engine, _session_cookie(context)["value"]))
+    context.close()
+
+
+def test_a_sign_in_token_sent_to_another_browser_signs_nobody_in(site, browser):
+    """The office NAT: the attacker signs in, keeps the redirect to himself, and sends the victim there."""
+    base, _ = site
+    attacker = _context(browser)
+    pg = attacker.new_page()
+    captured = []
+    pg.route("**/_cpu/session?**", lambda route: captured.append(route.request.url) or route.abort())
+    _open(pg, base + "/")
+    _sign_in(pg, "lee")
+    pg.wait_for_timeout(500)
+    expect(pg.get_by_role("button", name="Sign in")).to_be_visible()
+    for _ in range(60):
+        if captured:
+            break
+        pg.wait_for_timeout(500)
+    assert captured
+    attacker.close()
+    victim = _context(browser)
+    vp = victim.new_page()
+    _open(vp, base + "/")  # the victim has used the site before: a page load gave it its own nonce
+    vp.goto(captured[0])
+    assert _title(vp) == "Sign in"
+    assert not [c for c in victim.cookies() if c["name"].endswith(cookies.SESSION_COOKIE)]
+    _no_errors(vp)
+    victim.close()
+
+
+def test_a_sign_in_token_is_refused_when_another_site_sent_the_browser(site):
+    from dashboard.access import tokens
+
+    base, engine = site
+    name, nonce = _nonce(base)
+    token = tokens.issue(engine, tokens.SIGN_IN, tokens.SIGN_IN_TTL, username="ana",
+                         client=cookies.browser_key(engine, "127.0.0.1", nonce))
+    response = _get(f"{base}/_cpu/session?token={token}&next=/",
+                    {"Cookie": f"{name}={nonce}", "Sec-Fetch-Site": "cross-site"})
+    assert cookies.SESSION_COOKIE not in _set_cookies(response)
 
 
 def test_the_oidc_route_keeps_the_link_token_in_a_short_lived_cookie(site):

@@ -2,15 +2,17 @@
 
 Streamlit-free. Passwords are hashed with argon2id (argon2-cffi) and never
 stored or logged in plain text. Failed sign-ins get one generic message and
-spend the failure budgets in :mod:`dashboard.access.throttle`, which live in
-the database. Every sign-in and user-management action is audited; changing
+spend the budgets in :mod:`dashboard.access.throttle`, which live in the
+database. Every sign-in and user-management action is audited; changing
 a password, disabling or removing a user (or replacing them with ``add``)
 revokes that user's sessions.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -32,6 +34,13 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "admin": LEADERSHIP_PAGES + ("analysis", "data", "about"),
 }
 GENERIC_FAILURE = N_("Sign-in failed. Check your user name and password, then try again.")
+#: The same for every name, existing or not: it says sign-in is paused here, never whether the user exists.
+THROTTLED = N_("Sign-in is paused after repeated failed attempts from here. Try again in {minutes} min.")
+BUSY = N_("The server is busy checking other sign-ins. Try again in a moment.")
+#: Password checks running at once in one process (argon2id: 64 MiB each), and how long an extra one waits.
+MAX_CONCURRENT_CHECKS = 4
+CHECK_WAIT_SECONDS = 5.0
+_checks = threading.BoundedSemaphore(MAX_CONCURRENT_CHECKS)
 MIN_PASSWORD_LENGTH = 10
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
 _hasher = PasswordHasher()
@@ -58,7 +67,7 @@ def add_user(engine: Engine, username: str, role: str, password: str, actor: str
 
     An existing name is refused unless ``replace`` is given; replacing ends that user's sessions.
     """
-    if not _NAME.match(username):
+    if not _NAME.fullmatch(username):
         raise UserFacingError(f"'{username}' is not a valid user name.",
                               "Use 2-64 letters, digits, dots, dashes, underscores or @.")
     if role not in ROLES:
@@ -135,6 +144,15 @@ def remove_user(engine: Engine, username: str, actor: str = "system") -> None:
         audit.record(None, actor, audit.USER_REMOVE, detail={"user": username, "sessions_ended": ended}, conn=conn)
 
 
+def unlock(engine: Engine, username: str, actor: str = "system") -> int:
+    """Forget the counted sign-in attempts for ``username`` (any client), so a paused name may sign in again."""
+    with engine.begin() as conn:
+        forgotten = throttle.unlock(conn, username)
+        audit.record(None, actor, audit.USER_UNLOCK, detail={"user": username, "attempts_forgotten": forgotten},
+                     conn=conn)
+    return forgotten
+
+
 def has_users(engine: Engine) -> bool:
     """Whether any user exists (disabled ones too: their presence still means sign-in is required)."""
     with engine.connect() as conn:
@@ -171,27 +189,47 @@ def verify(engine: Engine, username: str, password: str) -> str | None:
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome of a sign-in: the role (None on failure), a message, the password fingerprint on success."""
+    """The outcome of a sign-in: the role (None on failure), a message, the password fingerprint on success.
+
+    ``retry_minutes`` is set when sign-in was paused (the message then has a ``{minutes}`` field)."""
 
     role: str | None
     message: str
     fingerprint: str | None = None
+    retry_minutes: int | None = None
 
 
-def sign_in(engine: Engine, username: str, password: str, client: str | None = None,
+def valid_name(username: str) -> bool:
+    """Whether ``username`` could be a user at all (no control characters, allowed length and characters)."""
+    return bool(_NAME.fullmatch(username))
+
+
+def sign_in(engine: Engine, username: str, password: str, client: str | None = None, device: str | None = None,
             budgets: throttle.Budgets = throttle.BUDGETS) -> SignIn:
-    """Check a password within the failure budgets; the message on failure never says why."""
+    """Check a password within the budgets of :mod:`throttle`; a failure's message never says why.
+
+    ``device`` is the id from this browser's device cookie, already checked to name ``username``. The budget
+    is checked and the attempt counted in one step before the password is; at most ``MAX_CONCURRENT_CHECKS``
+    passwords are checked at once in this process (argon2 takes 64 MiB each); the rest are told to retry.
+    """
     client_key = cookies.client_key(engine, client)
-    row = _lookup(engine, username)
+    possible = valid_name(username)  # a NUL or control character never reaches a query
+    row = _lookup(engine, username) if possible else None
     who = username if row else audit.UNKNOWN_USER  # an unknown "name" may be a mistyped password: not recorded
-    if throttle.blocked(engine, username, client_key, budgets):
-        audit.record(engine, who, audit.SIGN_IN_FAILED, detail={"reason": "locked"})
-        return SignIn(None, GENERIC_FAILURE)
-    role = _check(row, password)
+    name = throttle.name_key(username) if possible else throttle.INVALID_NAME
+    decision = throttle.reserve(engine, name, client_key, cookies.device_key(device), actor=who, budgets=budgets)
+    if not decision.allowed:
+        wait = decision.retry_at - datetime.now(timezone.utc)
+        return SignIn(None, THROTTLED, retry_minutes=max(1, math.ceil(wait.total_seconds() / 60)))
+    if not _checks.acquire(timeout=CHECK_WAIT_SECONDS):
+        throttle.withdraw(engine, decision.attempt)
+        return SignIn(None, BUSY)
+    try:
+        role = _check(row, password)
+    finally:
+        _checks.release()
+    throttle.settle(engine, decision.attempt, role is not None, actor=who)
     if role is None:
-        throttle.failure(engine, username, client_key)
-        audit.record(engine, who, audit.SIGN_IN_FAILED, detail={"reason": "credentials"})
         return SignIn(None, GENERIC_FAILURE)
-    throttle.success(engine, username)
     audit.record(engine, username, audit.SIGN_IN, detail={"role": role})
     return SignIn(role, f"Signed in as {username} ({role}).", sessions.fingerprint(row.password_hash))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from functools import lru_cache
 
@@ -24,10 +25,16 @@ from sqlalchemy.exc import IntegrityError
 
 from dashboard.data import db
 
-#: The session cookie (HttpOnly, SameSite=Lax): a signed session id.
+#: The session cookie (HttpOnly, SameSite=Lax): a signed session id. Over HTTPS every cookie here carries the
+#: ``__Host-`` prefix (Secure, Path=/, no Domain: no other host or plain-HTTP page can set or shadow it).
 SESSION_COOKIE = "cpu_session"
 #: A short-lived cookie that carries a signed link token across the OIDC provider's redirect.
 LINK_COOKIE = "cpu_link"
+#: A browser that signed in as a user before (signed: device id and user name): exempt from that name's lockout.
+DEVICE_COOKIE = "cpu_device"
+#: A random value set when a page of the site first loads: binds a sign-in token to the browser that asked for it.
+NONCE_COOKIE = "cpu_nonce"
+HOST_PREFIX = "__Host-"
 _KEY_NAME = "cookie_signing_key"
 _MAX_COOKIE = 512
 _LOCAL = {None, "", "127.0.0.1", "::1", "localhost"}
@@ -73,3 +80,41 @@ def client_key(engine: Engine, address: str | None) -> str:
     """A keyed hash of the client's address: enough to count its failures, without storing the address."""
     address = "local" if address in _LOCAL else str(address)
     return hmac.new(signing_key(engine).encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def cookie_name(base: str, secure: bool) -> str:
+    """The name a cookie is set under: ``__Host-`` + name over HTTPS."""
+    return HOST_PREFIX + base if secure else base
+
+
+def read(jar: Mapping[str, str], base: str) -> str | None:
+    """A cookie's value from a request's cookies, under either of its names (``__Host-`` first)."""
+    return jar.get(HOST_PREFIX + base) or jar.get(base)
+
+
+def device_cookie(engine: Engine, device_id: str, username: str) -> str:
+    return sign(engine, f"{device_id}:{username.strip().lower()}", "device")
+
+
+def device_id(engine: Engine, cookie: str | None, username: str | None = None) -> str | None:
+    """The device id in a device cookie, if it is ours and (when ``username`` is given) names that user."""
+    value = unsign(engine, cookie, "device")
+    if not value or ":" not in value:
+        return None
+    found, _, name = value.partition(":")
+    if username is not None and name != username.strip().lower():
+        return None
+    return found or None
+
+
+def device_key(device: str | None) -> str | None:
+    """What the attempt counters store for a device: a hash of its id, never the id."""
+    return hashlib.sha256(b"cpu-device:" + device.encode("ascii", "replace")).hexdigest()[:32] if device else None
+
+
+def browser_key(engine: Engine, address: str | None, nonce: str | None) -> str | None:
+    """Binds a sign-in token to one browser: its address and the nonce cookie only it sends (None without one)."""
+    if not nonce or len(nonce) > 128:
+        return None
+    return hmac.new(signing_key(engine).encode(), f"{client_key(engine, address)}|{nonce}".encode(),
+                    hashlib.sha256).hexdigest()[:32]

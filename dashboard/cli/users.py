@@ -89,6 +89,17 @@ def _users_switch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _users_unlock(args: argparse.Namespace) -> int:
+    from dashboard.access import auth
+    from dashboard.access.audit import cli_actor
+    from dashboard.data.db import open_engine
+
+    forgotten = auth.unlock(open_engine(args.db), args.name, actor=cli_actor())
+    print(_("sign-in for {name} unlocked ({count} counted attempts forgotten)").format(name=args.name,
+                                                                                      count=forgotten))
+    return 0
+
+
 def _users_list(args: argparse.Namespace) -> int:
     from dashboard.access import auth
     from dashboard.data.db import open_engine
@@ -120,6 +131,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         cmd.add_argument("name")
         add_db_arg(cmd)
         cmd.set_defaults(func=_users_switch)
+    unlock = users.add_parser("unlock", help=_("let a name whose sign-in is paused try again at once (audited)"))
+    unlock.add_argument("name")
+    add_db_arg(unlock)
+    unlock.set_defaults(func=_users_unlock)
     lst = users.add_parser("list", help=_("user names, roles and whether each is active or disabled"))
     add_db_arg(lst)
     lst.set_defaults(func=_users_list)

@@ -109,13 +109,26 @@ one_time_tokens = sa.Table(
     sa.Column("used_at", sa.DateTime(timezone=True)),
 )
 
-#: Failed sign-ins, the counters behind the lockout and the spraying budgets (client is a keyed hash, not an address).
+#: Sign-in attempts that count against a budget (client and device are keyed hashes, never an address or a cookie):
+#: outcome "pending" (reserved, password being checked), "failed" (wrong password) or "refused" (throttled).
 sign_in_failures = sa.Table(
     "sign_in_failures", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("username", sa.String(64), nullable=False, index=True),
     sa.Column("client", sa.String(64), nullable=False, index=True),
+    sa.Column("device", sa.String(64)),
+    sa.Column("outcome", sa.String(8), nullable=False, server_default="failed"),
+)
+
+#: Open audit windows of failed sign-ins: one audit row when a window opens, one summary when it closes.
+sign_in_audit_windows = sa.Table(
+    "sign_in_audit_windows", metadata,
+    sa.Column("actor", sa.String(96), primary_key=True),
+    sa.Column("client", sa.String(64), primary_key=True),
+    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("refused", sa.Integer, nullable=False, server_default="0"),
 )
 
 #: Append-only (triggers refuse UPDATE and DELETE): who did what, never case details or passwords.
@@ -224,9 +237,19 @@ def _migration_audit_chain(conn: sa.Connection) -> None:
         conn.execute(sa.text(statement))
 
 
+def _migration_sign_in_attempts(conn: sa.Connection) -> None:
+    """Sign-in attempts keep the device and the outcome (issue 21 items 1, 3-5); failure audit windows."""
+    present = {c["name"] for c in sa.inspect(conn).get_columns("sign_in_failures")}
+    for column in (sign_in_failures.c.device, sign_in_failures.c.outcome):
+        if column.name not in present:
+            ddl = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE sign_in_failures ADD COLUMN {ddl}"))
+    sign_in_audit_windows.create(conn, checkfirst=True)
+
+
 #: Ordered migrations; entry N brings the schema from version N to N+1.
 MIGRATIONS: list[Callable[[sa.Connection], None]] = [_migration_1, _migration_2, _migration_3,
-                                                     _migration_audit_chain]
+                                                     _migration_audit_chain, _migration_sign_in_attempts]
 
 
 def configured_url(explicit: str | None = None, secrets_file: Path = SECRETS_FILE) -> str | None:

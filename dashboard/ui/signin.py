@@ -30,7 +30,7 @@ def client_address() -> str | None:
 
 def _raw_ids(engine: Engine) -> list[str]:
     found = [st.session_state.get(SESSION_KEY),
-             cookies.unsign(engine, st.context.cookies.get(cookies.SESSION_COOKIE))]
+             cookies.unsign(engine, cookies.read(st.context.cookies, cookies.SESSION_COOKIE))]
     return [raw for raw in found if raw]
 
 
@@ -61,11 +61,20 @@ def here(page_path: str) -> str:
     return f"{routes.root()}/{page_path}" + (f"?{query}" if query else "")
 
 
+def device(engine: Engine, username: str) -> str | None:
+    """The id in this browser's device cookie when it names ``username`` (it signed in as them before)."""
+    return cookies.device_id(engine, cookies.read(st.context.cookies, cookies.DEVICE_COOKIE), username)
+
+
 def start(engine: Engine, username: str, result: SignIn, page_path: str) -> None:
-    """After a good password: a lasting cookie session through the route, or a session for this tab only."""
-    if routes.mounted():
+    """After a good password: a lasting cookie session through the route, or a session for this tab only.
+
+    The route's one-time token is bound to this browser (address and nonce cookie); a browser that sent no
+    nonce cookie (it blocks cookies) gets a session for this tab only."""
+    browser = cookies.browser_key(engine, client_address(), cookies.read(st.context.cookies, cookies.NONCE_COOKIE))
+    if routes.mounted() and browser:
         token = tokens.issue(engine, tokens.SIGN_IN, tokens.SIGN_IN_TTL, username=username,
-                             fingerprint=result.fingerprint, client=cookies.client_key(engine, client_address()))
+                             fingerprint=result.fingerprint, client=browser)
         go(f"{routes.route_url('session')}?{urlencode({'token': token, 'next': here(page_path)})}")
     raw = sessions.create(engine, username, result.fingerprint)
     if raw:
@@ -74,13 +83,13 @@ def start(engine: Engine, username: str, result: SignIn, page_path: str) -> None
 
 
 def end(engine: Engine, username: str) -> None:
-    """Sign out everywhere: the server-side session is revoked, then the cookie deleted."""
+    """Sign out everywhere: the server-side session is revoked, then the route deletes its now dead cookie."""
     for raw in _raw_ids(engine):
         sessions.revoke(engine, raw)
     audit.record(engine, username, audit.SIGN_OUT)
     st.session_state.pop(SESSION_KEY, None)
     if routes.mounted():
-        go(routes.route_url("signout"))
+        go(routes.route_url("signedout"))
     st.rerun()
 
 
@@ -101,6 +110,6 @@ def oidc_link(engine: Engine) -> str | None:
     if st.session_state.get(_LINK_DONE):
         return None
     st.session_state[_LINK_DONE] = True
-    raw = cookies.unsign(engine, st.context.cookies.get(cookies.LINK_COOKIE), "link")
+    raw = cookies.unsign(engine, cookies.read(st.context.cookies, cookies.LINK_COOKIE), "link")
     row = tokens.redeem(engine, raw, tokens.LINK) if raw else None
     return routes.safe_next(row.target) if row and row.target else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from dashboard.access import auth
@@ -9,6 +11,20 @@ from dashboard.i18n import _
 from dashboard.ui import signin
 from dashboard.ui.cache import current_engine
 from dashboard.ui.context import ensure_shell
+
+
+#: Form submits one browser tab may make per minute (a loop on the form costs the sender, not the audit trail).
+SUBMITS_PER_MINUTE = 10
+_SUBMITS = "_cpu_sign_in_submits"
+
+
+def _submit_allowed() -> bool:
+    """Count this submit against the tab's per-minute allowance; False once it is spent."""
+    now = time.monotonic()
+    recent = [t for t in st.session_state.get(_SUBMITS, []) if now - t < 60]
+    allowed = len(recent) < SUBMITS_PER_MINUTE
+    st.session_state[_SUBMITS] = recent + [now] if allowed else recent
+    return allowed
 
 
 def render(page_path: str = "", page_title: str = "") -> None:
@@ -25,11 +41,17 @@ def render(page_path: str = "", page_title: str = "") -> None:
         password = st.text_input(_("Password"), type="password", key="login_password")
         submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
+        if not _submit_allowed():
+            st.warning(_("Too many sign-in attempts from this page. Wait a minute, then try again."),
+                       icon=":material/hourglass_top:")
+            return
         engine = current_engine()
         name = username.strip()
-        result = auth.sign_in(engine, name, password, signin.client_address())
+        result = auth.sign_in(engine, name, password, signin.client_address(),
+                              device=signin.device(engine, name) if auth.valid_name(name) else None)
         if result.role is None:
-            st.error(_(result.message))
+            message = _(result.message)
+            st.error(message.format(minutes=result.retry_minutes) if result.retry_minutes else message)
             return
         st.session_state.pop("login_password", None)
         signin.start(engine, name, result, page_path)
