@@ -7,9 +7,9 @@ so each parse runs in a fresh ``python -m dashboard.sandbox TASK`` process:
 
 * the child sets ``RLIMIT_CPU`` and ``RLIMIT_AS`` on itself before it reads
   anything, and the parent kills it after a wall-clock limit;
-* its environment is the parent's minus ``NO_PROXY`` (so GDAL's dead proxy,
-  :mod:`dashboard.geo.gdal_guard`, catches every request), with one thread
-  per numeric library;
+* its environment keeps only what a parse needs (no ``NO_PROXY``, so GDAL's
+  dead proxy, :mod:`dashboard.geo.gdal_guard`, catches every request), with
+  one thread per numeric library;
 * the input goes in on stdin and the result comes back on stdout as one JSON
   header line and a body of plain bytes (JSON or Parquet): nothing that can
   run code when it is read (never pickle);
@@ -71,8 +71,13 @@ class Usage:
 last_usage: dict[str, Usage] = {}
 
 
+#: The parent's environment variables the child keeps: nothing else (no NO_PROXY, no http_proxy, no secrets).
+_KEPT_ENV = ("PATH", "HOME", "LANG", "LANGUAGE", "TMPDIR", "TZ", "VIRTUAL_ENV")
+_KEPT_ENV_PREFIXES = ("GDAL_", "CPL_", "PROJ_", "OGR_", "LC_", "DASHBOARD_")
+
+
 def _child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.lower() != "no_proxy"}
+    env = {k: v for k, v in os.environ.items() if k in _KEPT_ENV or k.startswith(_KEPT_ENV_PREFIXES)}
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_MAX_THREADS"):
         env[name] = "1"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH", "")) if p)

@@ -181,3 +181,12 @@ def test_an_uploaded_boundary_file_is_read_in_the_child(default_gdf, tmp_path):
     gdf = boundaries.read_uploaded_boundary_file(path)
     assert len(gdf) == 25 and gdf.crs.to_epsg() == 4326
     assert sandbox.last_usage["boundary"].max_rss_bytes < boundaries.BOUNDARY_LIMITS.memory_bytes
+
+
+def test_the_child_gets_no_proxy_exceptions_and_no_unrelated_environment(monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "*")
+    monkeypatch.setenv("SOME_HUGE_VARIABLE", "x" * 200_000)  # e.g. pytest's own PYTEST_CURRENT_TEST
+    env = sandbox._child_env()
+    assert "NO_PROXY" not in env and "no_proxy" not in env and "SOME_HUGE_VARIABLE" not in env
+    assert json.loads(sandbox.run("limits", {}, b"", parsing.TABLE_LIMITS, DataFileError, "probe"))["cpu"][0] == 120

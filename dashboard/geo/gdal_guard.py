@@ -55,7 +55,7 @@ HARDENED_CONFIG = {
     "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
     # a backstop for any request GDAL still tries (e.g. a GeoJSON "crs" link): every HTTP(S) request goes to a
     # proxy on a closed loopback port and fails; a NO_PROXY naming the target host would bypass it, so the child
-    # process that reads uploads drops NO_PROXY (dashboard/data/bounded.py)
+    # process that reads uploads drops NO_PROXY (dashboard/sandbox.py)
     "GDAL_HTTP_PROXY": DEAD_PROXY,
     "GDAL_HTTPS_PROXY": DEAD_PROXY,
     "GDAL_HTTP_NETRC": "NO",
