@@ -21,7 +21,7 @@ import streamlit as st
 from starlette.responses import FileResponse
 from streamlit import config
 
-from dashboard.access import routes
+from dashboard.access import download_routes, routes
 from dashboard.render import fonts, served
 
 # Before the first browser connects: the theme asks for the font as soon as a page opens, before app.py has
@@ -77,4 +77,5 @@ async def lifespan(_app):
 
 # Before the warm-up builds the first maps: they load Leaflet and the font below the base path.
 served.set_base_path(config.get_option("server.baseUrlPath"))
-app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or ""), lifespan=lifespan)
+app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or "") + download_routes.build(),
+             lifespan=lifespan)
