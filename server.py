@@ -22,7 +22,7 @@ from starlette.middleware import Middleware
 from starlette.responses import FileResponse
 from streamlit import config
 
-from dashboard.access import routes
+from dashboard.access import download_routes, routes
 from dashboard.access.middleware import SignInGuard
 from dashboard.render import fonts, served
 
@@ -79,5 +79,5 @@ async def lifespan(_app):
 
 # Before the warm-up builds the first maps: they load Leaflet and the font below the base path.
 served.set_base_path(config.get_option("server.baseUrlPath"))
-app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or ""), lifespan=lifespan,
-             middleware=[Middleware(SignInGuard)])  # no /_stcore/metrics; the pre-sign-in nonce cookie
+app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or "") + download_routes.build(),
+             lifespan=lifespan, middleware=[Middleware(SignInGuard)])  # no /_stcore/metrics; the pre-sign-in nonce cookie

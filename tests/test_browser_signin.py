@@ -8,6 +8,7 @@ chromium, like tests/test_browser.py, whose helpers these tests share.
 from __future__ import annotations
 
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote, urlparse
@@ -224,11 +225,17 @@ def test_a_disabled_or_removed_users_cookie_means_signed_out(site, browser, chan
 
 
 def test_a_download_is_audited(site, browser):
+    """Case records come from the session-checked route (issue 21 item 8): once, to this session only."""
     base, engine = site
     context, pg = _signed_in_page(browser, base, "/analysis?province=Siem+Reap", "ana")
     assert _title(pg) == "Analysis"
+    pg.get_by_role("button", name="Export case records (CSV)").click()
+    link = pg.get_by_role("link", name="Download case_records_CONFIDENTIAL.csv")
+    expect(link).to_be_visible(timeout=60_000)
+    href = link.get_attribute("href")
+    assert "/_cpu/download/" in href and "/media/" not in href
     with pg.expect_download(timeout=60_000) as download:
-        pg.get_by_role("button", name="Export case records (CSV)").click()
+        pg.evaluate("(a) => { a.removeAttribute('target'); a.click(); }", link.element_handle())
     assert download.value.suggested_filename == "case_records_CONFIDENTIAL.csv"
     with engine.connect() as conn:
         entry = conn.execute(sa.select(db.audit_log).where(db.audit_log.c.action == audit.DOWNLOAD)
@@ -236,6 +243,12 @@ def test_a_download_is_audited(site, browser):
     assert (entry.username, entry.page) == ("ana", "analysis")
     rows = len(download.value.path().read_text(encoding="utf-8-sig").splitlines()) - 1
     assert entry.rows == rows > 0 and "Siem Reap" in entry.detail and "case_records_CONFIDENTIAL.csv" in entry.detail
+    url = urllib.parse.urljoin(base + "/", href)
+    cookie = f"{cookies.SESSION_COOKIE}={_session_cookie(context)['value']}"
+    for headers in ({}, {"Cookie": cookie}):  # no cookie; the owner's cookie a second time
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30)
+        assert refused.value.code == 403
     context.close()
 
 

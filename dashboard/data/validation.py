@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, fmt_int
 from dashboard.data.parsing import cell_text, is_blank, parse_bool, parse_date, read_table
 from dashboard.geo.resolve import resolve
 from dashboard.data.schema import (
@@ -86,10 +86,18 @@ class ValidationReport:
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([p.__dict__ for p in self.problems], columns=["row", "column", "value", "problem", "hint"])
 
+    def ignored_columns_text(self, shown: int = 10) -> str:
+        """The "Ignored columns: a, b, … and N more" line: at most ``shown`` names of at most 40 characters each."""
+        names = [_shown(name, 40) for name in self.ignored_columns[:shown]]
+        text = _("Ignored columns: {columns}").format(columns=", ".join(names))
+        if len(self.ignored_columns) > shown:
+            text += " " + _("… and {count} more").format(count=fmt_int(len(self.ignored_columns) - shown))
+        return text
+
     def to_text(self, limit: int = 200) -> str:
         head = _("{name}: {rows} rows, read as {how}.").format(name=self.filename, rows=self.rows, how=self.how_read)
         if self.ignored_columns:
-            head += " " + _("Ignored columns: {columns}.").format(columns=", ".join(self.ignored_columns))
+            head += " " + self.ignored_columns_text() + "."
         flagged = self.flags_text(limit)
         if self.ok:
             return "\n".join([head + " " + _("Valid: no problems found."), *flagged])

@@ -22,14 +22,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from dashboard import sandbox
 from dashboard.errors import BoundaryFileError
 from dashboard.geo.gdal_guard import check_hardened
+from dashboard.geo.geojson_crs import check_geojson_crs
 from dashboard.geo.gazetteer import KAMPONG_CHAM, TBOUNG_KHMUM, display_name, load_gazetteer
 from dashboard.geo.resolve import Resolution, resolve
 from dashboard.geo import simplify
 from dashboard.geo.simplify import MAP_VERTEX_BUDGET, simplify_for_map, vertex_count
 from dashboard.i18n import N_, _, fmt_int
 from dashboard.paths import DEFAULT_BOUNDARIES, SHIPPED_BOUNDARIES
+from dashboard.sandbox import Limits
 
 #: How a polygon's value was matched to a province (stored in English; the report text translates it).
 JOIN_METHODS = {"code": N_("by code"), "exact": N_("by name"), "fuzzy": N_("by a close spelling")}
@@ -183,7 +186,7 @@ def round_coordinates(data: dict, decimals: int) -> dict:
 
 #: Zip limits, checked on the declared sizes first and enforced again while copying.
 MAX_ZIP_MEMBERS = 1_000
-MAX_EXTRACTED_BYTES = 512 * 1024 * 1024
+MAX_EXTRACTED_BYTES = 64 * 1024 * 1024  # province layers need far less; see docs/security.md
 _COPY_CHUNK = 1024 * 1024
 #: The parts of a shapefile that are read; every other zip member is left alone.
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
@@ -196,6 +199,8 @@ def _read_vector(path: Path, driver: str, shown_name: str) -> gpd.GeoDataFrame:
     """Read ``path`` with ``driver`` forced: GDAL never picks a driver from the content."""
     check_hardened()
     _check_magic(path, driver, shown_name)
+    if driver == "GeoJSON":  # a "crs" link would make GDAL fetch a URL
+        check_geojson_crs(path, shown_name)
     # "GeoJSON:" and "GPKG:" prefixes force the driver; a shapefile's header was checked above
     source = f"{driver}:{path}" if driver in ("GeoJSON", "GPKG") else str(path)
     try:
@@ -315,6 +320,22 @@ def _read_zip(path: Path) -> gpd.GeoDataFrame:
         _extract_capped(archive, [member], Path(tmp), "layer", path.name)
         return _read_vector(Path(tmp) / f"layer{suffix}", SINGLE_FILE_FORMATS[suffix],
                             f"{path.name}:{Path(member.filename).name}")
+
+
+#: What reading one uploaded boundary file may use in its child process (dashboard/sandbox.py).
+BOUNDARY_LIMITS = Limits(cpu_seconds=60, memory_bytes=2 * 1024**3, wall_seconds=120)
+
+
+def read_uploaded_boundary_file(path: Path | str) -> gpd.GeoDataFrame:
+    """:func:`read_boundary_file` for a file someone uploaded: run in a child process with CPU, memory and time
+    limits (and GDAL's network cut off), so a hostile file costs the server nothing but that child."""
+    import io
+
+    path = Path(path)
+    args = {"path": str(path.resolve()), "max_extracted_bytes": MAX_EXTRACTED_BYTES,
+            "max_zip_members": MAX_ZIP_MEMBERS}
+    body = sandbox.run("boundary", args, b"", BOUNDARY_LIMITS, BoundaryFileError, path.name)
+    return gpd.read_parquet(io.BytesIO(body))
 
 
 def read_boundary_file(path: Path | str) -> gpd.GeoDataFrame:

@@ -12,7 +12,11 @@ Two defences, both applied here:
   anything can import pyogrio. It also refuses every ``/vsicurl/`` URL.
 * :mod:`dashboard.geo.boundaries` opens each upload with an explicit driver
   (``GeoJSON:``, ``GPKG:`` or a checked shapefile header), never by
-  auto-detection.
+  auto-detection, and refuses a GeoJSON ``crs`` member that is not a named
+  EPSG/OGC code (:mod:`dashboard.geo.geojson_crs`), since GDAL fetches a
+  ``crs`` link.
+
+Every HTTP request GDAL might still send goes to a dead proxy (``GDAL_HTTP_PROXY``).
 
 :func:`check_hardened` verifies the first defence took effect; uploads are
 refused if it did not.
@@ -39,14 +43,24 @@ UNUSED_DRIVERS = (
     "S57", "SXF", "Selafin", "TopoJSON", "VDV", "VFK", "VICAR", "WAsP",
 )
 
+#: Where GDAL's HTTP goes: port 1 on loopback (tcpmux, never served here), so every request fails to connect.
+DEAD_PROXY = "127.0.0.1:1"
+
 #: GDAL configuration that the process runs with (set in the environment).
 HARDENED_CONFIG = {
     # a /vsicurl/ URL is only opened if it equals this one, which no real URL does
     "CPL_VSIL_CURL_ALLOWED_FILENAME": "/vsicurl/disabled-by-dashboard",
     "GDAL_HTTP_TIMEOUT": "1",
     "GDAL_HTTP_CONNECTTIMEOUT": "1",
-    "GDAL_HTTP_MAX_RETRY": "0",
     "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+    # a backstop for any request GDAL still tries (e.g. a GeoJSON "crs" link): every HTTP(S) request goes to a
+    # proxy on a closed loopback port and fails; a NO_PROXY naming the target host would bypass it, so the child
+    # process that reads uploads drops NO_PROXY (dashboard/sandbox.py)
+    "GDAL_HTTP_PROXY": DEAD_PROXY,
+    "GDAL_HTTPS_PROXY": DEAD_PROXY,
+    "GDAL_HTTP_NETRC": "NO",
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "PROJ_NETWORK": "OFF",
 }
 
 

@@ -36,3 +36,50 @@ def audited(make: Callable[[], bytes], file_name: str, rows: int | None) -> Call
         return make()
 
     return run
+
+
+def case_download(label: str, make: Callable[[], bytes], file_name: str, rows: int, key: str) -> None:
+    """A case-level download: never Streamlit's media store (whose addresses need no session).
+
+    A click builds the file and offers it once, for 60 s, to this viewer's session
+    (:mod:`dashboard.access.download_offers`); the link that appears then fetches it
+    from ``/_cpu/download/<token>``, which checks the session cookie and audits the
+    download. Without server.py's routes, or without a dashboard session, it says so
+    instead of offering the file. Invented demo data keeps the ordinary button.
+    """
+    import time
+
+    import streamlit as st
+
+    from dashboard.access import download_offers, download_routes
+    from dashboard.i18n import _
+    from dashboard.ui.cache import current_engine
+
+    ctx, page = current()
+    if ctx is not None and ctx.dataset.synthetic and ctx.session is None:  # demo mode: SYNTHETIC rows, no user
+        st.download_button(label, audited(make, file_name, rows), file_name=file_name, mime="text/csv", key=key,
+                           on_click="ignore")
+        return
+    if not download_routes.mounted():
+        st.info(_("Case-level exports are served only when the dashboard runs through server.py "
+                  "(streamlit run server.py): ask the administrator to start it that way."))
+        return
+    if ctx is None or ctx.session is None:
+        st.info(_("Case-level exports need a dashboard sign-in (a built-in user): sign in with a user name and "
+                  "password to export."))
+        return
+    link_key = f"{key}_link"
+    if st.button(label, key=key):
+        engine = current_engine()
+        if sessions.check(engine, ctx.session) is None:
+            st.error(_("Your session has ended: sign in again to export."))
+            return
+        token = download_offers.offer(ctx.username, ctx.session, file_name, make(),
+                                      audit={"page": page, "rows": rows,
+                                             "detail": {"filters": ctx.filters.describe()}})
+        st.session_state[link_key] = (download_routes.download_url(token), time.monotonic())
+    link = st.session_state.get(link_key)
+    if link and time.monotonic() - link[1] < download_offers.OFFER_TTL_SECONDS:
+        st.link_button(_("Download {file}").format(file=file_name), link[0], type="primary", icon=":material/download:")
+        st.caption(_("The link works once, within {n} seconds, in this signed-in browser.").format(
+            n=download_offers.OFFER_TTL_SECONDS))

@@ -14,7 +14,7 @@ from dashboard.render.safe_csv import to_safe_csv
 from dashboard.ui import components as ui
 from dashboard.ui.cache import metric
 from dashboard.ui.context import context
-from dashboard.ui.downloads import audited
+from dashboard.ui.downloads import case_download
 from dashboard.ui.view_audit import record_case_view
 
 SHOWN_ROWS = 5000
@@ -38,11 +38,8 @@ def render() -> None:
     st.dataframe(ui.localized_columns(_records(cases, positions[:SHOWN_ROWS])), hide_index=True, width="stretch")
     if len(positions) > SHOWN_ROWS:
         st.caption(_("Showing the first {n} rows; the export holds them all.").format(n=fmt_int(SHOWN_ROWS)))
-    st.download_button(_("Export case records (CSV)"),
-                       audited(lambda: to_safe_csv(_records(cases, positions)), "case_records_CONFIDENTIAL.csv",
-                               len(positions)),
-                       file_name="case_records_CONFIDENTIAL.csv", mime="text/csv", key="analysis_export",
-                       on_click="ignore")
+    case_download(_("Export case records (CSV)"), lambda: to_safe_csv(_records(cases, positions)),
+                  "case_records_CONFIDENTIAL.csv", len(positions), key="analysis_export")
 
 
 def _records(cases: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.access import audit
-from dashboard.geo.boundaries import (active_source, clear_active, join_boundaries, read_boundary_file, read_metadata,
-                                     save_active, shipped_layer)
+from dashboard.geo.boundaries import (active_source, clear_active, join_boundaries, read_metadata,
+                                     read_uploaded_boundary_file, save_active, shipped_layer)
 from dashboard.errors import UserFacingError
 from dashboard.render.markup import escape_markdown
 from dashboard.geo.gazetteer import load_gazetteer
@@ -77,7 +77,7 @@ def _upload(eng, ctx) -> None:
         st.dataframe(ui.localized_columns(pd.DataFrame([f.__dict__ for f in report.flags])), hide_index=True,
                      width="stretch")
     if report.ignored_columns:
-        st.caption(escape_markdown(_("Ignored columns: {columns}").format(columns=", ".join(report.ignored_columns))))
+        st.caption(escape_markdown(report.ignored_columns_text()))
     if st.button(_("Ingest {n} rows").format(n=fmt_int(report.rows)), type="primary", key="ingest_button"):
         result = ingest_file(eng, data, upload.name, kind)
         audit_ingest(eng, ctx.username, result, page="data")
@@ -214,7 +214,7 @@ def _boundary_upload(eng, ctx) -> None:
         path = Path(tmp) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         try:
-            gdf = read_boundary_file(path)
+            gdf = read_uploaded_boundary_file(path)
             columns = [c for c in gdf.columns if c != gdf.geometry.name]
             choice = st.selectbox(_("Join column"), [None, *columns], key="boundary_column",
                                   format_func=lambda c: _("(detect automatically)") if c is None else c)
