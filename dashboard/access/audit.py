@@ -37,9 +37,10 @@ USER_PASSWD = "user_passwd"
 USER_DISABLE = "user_disable"
 USER_ENABLE = "user_enable"
 USER_REMOVE = "user_remove"
+PUBLIC_RELEASE = "public_release"
 #: Every action the trail records, in the order the admin view lists them.
 ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, DOWNLOAD, INGEST, COVERAGE_EDIT, BOUNDARIES_CHANGE,
-           USER_ADD, USER_PASSWD, USER_DISABLE, USER_ENABLE, USER_REMOVE)
+           USER_ADD, USER_PASSWD, USER_DISABLE, USER_ENABLE, USER_REMOVE, PUBLIC_RELEASE)
 #: Who an unidentified failed sign-in is recorded as (the typed name may be a mistyped password).
 UNKNOWN_USER = "(unknown user)"
 _SECRET_WORDS = ("password", "secret", "token", "hash")
