@@ -254,7 +254,8 @@ def static_site(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("static")
     write_demo(base / "demo")
-    assert main(["export-public", "--data", str(base / "demo"), "--site", str(base / "site")]) == 0
+    assert main(["export-public", "--data", str(base / "demo"), "--site", str(base / "site"),
+                 "--ledger", str(base / "ledger.json")]) == 0
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):

@@ -75,16 +75,22 @@ def test_the_demo_resists_an_integer_programming_attack(demo_dataset, tmp_path):
 
 
 def test_the_demo_headline_is_published_with_its_interval(demo_dataset):
+    """Closed quarters only: the demo runs to 29 April 2015, so the export stops at 31 March (the 22 cases of
+    April wait for the quarter to close)."""
     from dashboard.measures.stats import wilson_interval
 
-    totals = build_export(demo_dataset)["national_totals.csv"].set_index("period")
+    export = build_export(demo_dataset)
+    totals = export["national_totals.csv"].set_index("period")
     whole = totals.loc["all"]
-    assert (whole["cases"], whole["arrests"]) == (369, 317)
-    assert (whole["from"], whole["to"]) == ("2013-Q3", "2015-Q2")
-    low, high = wilson_interval(317, 369)
-    assert whole["arrest_rate"] == round(317 / 369, 4) and (whole["ci_low"], whole["ci_high"]) == (round(low, 4), round(high, 4))
+    assert (whole["cases"], whole["arrests"]) == (347, 297)
+    assert (whole["from"], whole["to"]) == ("2013-Q3", "2015-Q1")
+    low, high = wilson_interval(297, 347)
+    assert whole["arrest_rate"] == round(297 / 347, 4) and (whole["ci_low"], whole["ci_high"]) == (round(low, 4), round(high, 4))
     assert list(totals.index) == ["2013", "2014", "2015", "all"]
-    assert totals.loc[["2013", "2014", "2015"], "cases"].sum() == 369
+    assert totals.loc[["2013", "2014", "2015"], "cases"].sum() == 347
+    assert list(export["national_quarter.csv"]["quarter"])[-1] == "2015-Q1"
+    meta = export["metadata.json"]
+    assert (meta["figures_to"], meta["data_received_to"]) == ("2015-03-31", "2015-04-29")
 
 
 def test_attack_would_catch_a_lone_suppression(demo_dataset, tmp_path):
@@ -108,8 +114,11 @@ def test_attack_uses_the_new_margins(demo_dataset, tmp_path):
     export = build_export(demo_dataset)
     totals = export["national_totals.csv"]
     years = totals[(totals["period"] != "all") & totals["arrests"].isna()]
-    assert len(years) >= 2 and totals.set_index("period").loc["all", "arrests"] == 317
-    truth = demo_dataset.cases.groupby(demo_dataset.cases["date"].dt.year)["arrest"].sum()
+    assert len(years) >= 2 and totals.set_index("period").loc["all", "arrests"] == 297
+    from dashboard.publish.public_export import closed_quarters
+
+    published = closed_quarters(demo_dataset)[0].cases  # the export holds the closed quarters only
+    truth = published.groupby(published["date"].dt.year)["arrest"].sum()
     for idx in years.index[1:]:
         totals.loc[idx, "arrests"] = truth[int(totals.loc[idx, "period"])]
         totals.loc[idx, "arrest_rate_band"] = ""
@@ -149,7 +158,8 @@ def test_published_bands_hold_the_true_rate(demo_dataset):
 
 def test_export_files_hold_no_case_level_fields(tmp_path, demo_dir, capsys):
     out = tmp_path / "public"
-    assert main(["export-public", "--data", str(demo_dir), "--out", str(out)]) == 0
+    assert main(["export-public", "--data", str(demo_dir), "--out", str(out),
+                 "--ledger", str(out / "release_ledger.json")]) == 0
     nq = pd.read_csv(out / "national_quarter.csv")
     py = pd.read_csv(out / "province_year.csv")
     cov = pd.read_csv(out / "coverage.csv")
@@ -212,21 +222,15 @@ def test_two_releases_attacked_together_recover_nothing(tmp_path, demo_dir, caps
     assert main(["ingest", str(tmp_path / "more.csv"), "--db", db]) == 0
     assert main(["export-public", "--db", db, "--out", str(out)]) == 0
     first, second = attack.read_release(tmp_path / "release1"), attack.read_release(out)
-    assert sum(c["cases"] or 0 for c in second if c["table"] == "national_total") == 369 + added
+    # through 30 June: the 30 cases of the new quarter wait for it to close
+    assert sum(c["cases"] or 0 for c in second if c["table"] == "national_total") == 369 + added - 30
     ledger = json.loads((out / "release_ledger.json").read_text())
     assert [r["release"] for r in ledger["releases"]] == [1, 2]
     narrow = attack.narrow(attack.recovery_ranges([first, second]), DEFAULT_K)
     assert narrow == {}
     exact = attack.narrow(attack.recovery_ranges([first, second], exact=True), DEFAULT_K)
     assert exact == {}
-
-    # control: the same second release audited on its own (no ledger) is broken by differencing
-    alone = tmp_path / "alone"
-    assert main(["export-public", "--db", db, "--out", str(alone)]) == 0
-    assert attack.narrow(attack.recovery_ranges([first]), DEFAULT_K) == {}
-    assert attack.narrow(attack.recovery_ranges([attack.read_release(alone)]), DEFAULT_K) == {}
-    broken = attack.narrow(attack.recovery_ranges([first, attack.read_release(alone)]), DEFAULT_K)
-    assert broken, "without the ledger the second release should unlock a count the first one hid"
+    # the same pair in two folders, and the control without the ledger: tests/test_release_ledger.py
 
 
 def test_exporting_the_same_data_again_adds_no_release(tmp_path, demo_dataset):
@@ -242,17 +246,19 @@ def test_a_damaged_ledger_stops_the_export_with_a_fix(tmp_path, demo_dir, capsys
     out = tmp_path / "public"
     out.mkdir()
     (out / "release_ledger.json").write_text("{not json")
-    assert main(["export-public", "--data", str(demo_dir), "--out", str(out)]) == 2
+    assert main(["export-public", "--data", str(demo_dir), "--out", str(out),
+                 "--ledger", str(out / "release_ledger.json")]) == 2
     err = capsys.readouterr().err
-    assert "release_ledger.json" in err and "Traceback" not in err
+    assert "could not be read" in err and "release_ledger.json" in err and "Traceback" not in err
     assert not (out / "national_totals.csv").exists()
 
 
 def test_k_is_configurable_and_validated(tmp_path, demo_dir, capsys):
     out = tmp_path / "k5"
-    assert main(["export-public", "--data", str(demo_dir), "--out", str(out), "--k", "5"]) == 0
+    ledger = ["--ledger", str(tmp_path / "ledger.json")]
+    assert main(["export-public", "--data", str(demo_dir), "--out", str(out), "--k", "5", *ledger]) == 0
     assert json.loads((out / "metadata.json").read_text())["k"] == 5
-    assert main(["export-public", "--data", str(demo_dir), "--out", str(out), "--k", "1"]) == 2
+    assert main(["export-public", "--data", str(demo_dir), "--out", str(out), "--k", "1", *ledger]) == 2
 
 
 # ---------------------------------------------------------------- public mode
@@ -276,10 +282,19 @@ def test_public_headline_shows_the_arrest_rate_with_its_interval_and_periods(pub
     """Issue 10: the demo's headline is 86% with its interval, and every card names its period."""
     at = app()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Cases"] == "369" and metrics["Arrest rate"] == "86%" and metrics["Provinces covered"] == "21 of 25"
+    assert metrics["Cases"] == "347" and metrics["Arrest rate"] == "86%" and metrics["Provinces covered"] == "21 of 25"
     captions = [shown(c.value) for c in at.caption]
-    assert any("317 arrests in 369 cases" in c and "95% interval 82%–89%" in c for c in captions)
-    assert sum("Q3 2013 to Q2 2015" in c for c in captions) >= 2 and any("at the end of Q2 2015" in c for c in captions)
+    assert any("297 arrests in 347 cases" in c and "95% interval 82%–89%" in c for c in captions)
+    assert sum("Q3 2013 to Q1 2015" in c for c in captions) >= 2 and any("at the end of Q1 2015" in c for c in captions)
+
+
+def test_the_public_page_gives_both_dates(public_env):
+    """Issue 20, item 7: not "as of June 30" (the quarter's end) but the figures' end and the data's last day."""
+    at = app()
+    no_errors(at)
+    text = " ".join(shown(c.value) for c in at.caption)
+    assert "Figures to March 31, 2015 (closed quarters only); data received to April 29, 2015." in text
+    assert "June 30, 2015" not in text
     labels = [d.label for d in at.get("download_button")]
     assert "Summary for donors (PDF, English)" in labels and "Summary for donors (PDF, ខ្មែរ)" in labels
 
@@ -306,7 +321,7 @@ def test_public_view_tables_show_hidden_counts_and_safe_rates(tmp_path, demo_dat
     write_export(demo_dataset, tmp_path / "pub")
     data = read_export(tmp_path / "pub")
     cards = {c.key: c for c in public_view.headline(data)}
-    assert (cards["cases"].value, cards["provinces"].value, cards["arrest_rate"].value) == ("369", "21 of 25", "86%")
+    assert (cards["cases"].value, cards["provinces"].value, cards["arrest_rate"].value) == ("347", "21 of 25", "86%")
     wide = public_view.province_year_wide(data)
     assert list(wide.columns) == ["province_code", "province", "province_km", "2013", "2014", "2015"]
     assert wide.set_index("province_code").loc["17", "province_km"] == "សៀមរាប"
@@ -346,7 +361,9 @@ def test_public_map_names_every_state(tmp_path, demo_dataset):
 
 
 def test_metadata_dates_no_single_case_across_two_releases(tmp_path):
-    """Two releases a case apart: the metadata must not give that case's date (security issue, item 3)."""
+    """Two releases a case apart: the figures must not date that case (security issue, item 3). Counts
+    come in closed quarters only; the one day given is the day the data runs to, which says that some
+    case was reported then, and nothing about where."""
     import re
 
     base = _dataset(646)
@@ -355,13 +372,17 @@ def test_metadata_dates_no_single_case_across_two_releases(tmp_path):
     if (newer["date"].dt.quarter.iloc[0], newer["date"].dt.year.iloc[0]) != (last.quarter, last.year):
         newer = newer.assign(date=last)  # keep the new case inside the last quarter
     grown = Dataset(pd.concat([base.cases, newer], ignore_index=True), base.coverage, True, "test")
-    metas = []
+    metas, files = [], []
     for i, data in enumerate((base, grown)):
         write_export(data, tmp_path / f"r{i}")
         metas.append(json.loads((tmp_path / f"r{i}" / "metadata.json").read_text()))
+        files.append([(tmp_path / f"r{i}" / name).read_text() for name in
+                      ("national_totals.csv", "national_quarter.csv", "province_year.csv")])
     for meta in metas:
         assert re.fullmatch(r"\d{4}-Q[1-4]", meta["period"]["from"])
         assert re.fullmatch(r"\d{4}-Q[1-4]", meta["period"]["to"])
-        without_stamp = json.dumps({k: v for k, v in meta.items() if k != "generated"})
-        assert not re.search(r"\d{4}-\d{2}-\d{2}", without_stamp)
+        days = {k: v for k, v in meta.items() if k not in ("generated", "figures_to", "data_received_to")}
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", json.dumps(days))
+        assert pd.Timestamp(meta["figures_to"]).is_quarter_end
     assert metas[0]["period"] == metas[1]["period"]
+    assert files[0] == files[1]  # the new case waits for its quarter to close

@@ -28,7 +28,8 @@ def site(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("site")
     write_demo(base / "demo")
-    assert main(["export-public", "--data", str(base / "demo"), "--site", str(base / "site")]) == 0
+    assert main(["export-public", "--data", str(base / "demo"), "--site", str(base / "site"),
+                 "--ledger", str(base / "ledger.json")]) == 0
     return base / "site"
 
 
@@ -133,12 +134,65 @@ def test_the_khmer_page_uses_khmer_province_names(site):
     assert "សៀមរាប" in text and "ភ្នំពេញ" in text
 
 
+def test_the_site_gives_both_dates_and_marks_the_partial_year(site):
+    """Issue 20, item 7: the site said "Data as of June 30, 2015" for data that end on 29 April. It now gives
+    the figures' end (the last closed quarter) and the data's last day, and marks 2015 (one quarter) as partial."""
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert "Figures to March 31, 2015 (closed quarters only); data received to April 29, 2015." in text
+    assert "June 30, 2015" not in text and "Data as of" not in text
+    figure = re.search(r"<h2>Province totals by year</h2>\s*<figure>(.*?)</figure>", text, re.S).group(1)
+    assert "2015 (partial: to 31 Mar)" in figure
+    partial_bars = re.findall(r'<rect [^>]*data-partial="true"[^>]*>(?:<title>([^<]*)</title>)?', figure)
+    assert partial_bars and all("2015" in t for t in partial_bars if t)
+    assert 'data-partial="true"' not in re.sub(r"<title>[^<]*2015 \(partial[^<]*</title>", "", figure).split(
+        "2015 (partial", 1)[0].split("2014", 1)[0]  # the legend's 2013 and 2014 are solid
+    assert "Cases in 2015 (partial: to 31 Mar)" in text  # the 2015 map's legend
+    km = (site / "km" / "index.html").read_text(encoding="utf-8")
+    assert "June" not in km and "Figures to" not in km  # translated
+
+
+def test_the_boundary_credit_from_the_data_page_reaches_the_site_and_the_brief(demo_dataset, tmp_path):
+    """The credit an admin types on the Data page (saved in the active layer's metadata) used to be lost:
+    the site and the brief said "Boundaries: active.geojson". It is text, so every page escapes it; the
+    site's Leaflet control gets it escaped too (site.js)."""
+    import html
+
+    from dashboard.geo.boundaries import active_boundaries, attribution, load_boundaries, save_active, shipped_layer
+    from dashboard.i18n import use_language
+    from dashboard.publish import brief
+    from dashboard.publish.public_export import read_export, write_export
+    from dashboard.publish.site import page_html
+
+    evil = "Survey Dept. 2012 <img src=x onerror=alert(1)>"
+    layer = load_boundaries()
+    layer.metadata = {"title": "survey.geojson", "layer": "upload", "attribution": evil}  # as the Data page saves it
+    save_active(layer)
+    write_export(demo_dataset, tmp_path / "pub")
+    data, active = read_export(tmp_path / "pub"), active_boundaries()
+    assert attribution(active) == evil
+    with use_language("en"):
+        page = page_html(data, active)
+        sheet = brief.brief_html(data, active, "")
+    markup = re.sub(r'<script type="application/json" id="cpu-data">.*?</script>', "", page, flags=re.S)
+    for text in (markup, sheet):  # (the JSON payload is script text, never parsed as HTML)
+        assert html.escape(evil) in text and "<img src=x" not in text and "active.geojson" not in text
+    assert _page_data_text(page)["attribution"] == evil  # the payload holds text; site.js escapes it for Leaflet
+    assert "credit.textContent = data.attribution" in (ROOT / "dashboard/publish/site_assets/site.js").read_text()
+    assert attribution(shipped_layer("naturalearth")) == "Natural Earth (public domain)"
+
+
+def _page_data_text(text: str) -> dict:
+    match = re.search(r'<script type="application/json" id="cpu-data">(.*?)</script>', text, re.S)
+    return json.loads(match.group(1).replace("<\\/", "</"))
+
+
 def test_exporting_the_site_again_adds_a_release_to_its_ledger(tmp_path):
     from dashboard.data.demo import write_demo
 
     write_demo(tmp_path / "demo")
     for _ in range(2):
-        assert main(["export-public", "--data", str(tmp_path / "demo"), "--site", str(tmp_path / "site")]) == 0
+        assert main(["export-public", "--data", str(tmp_path / "demo"), "--site", str(tmp_path / "site"),
+                     "--ledger", str(tmp_path / "ledger.json")]) == 0
     ledger = json.loads((tmp_path / "site" / "data" / "release_ledger.json").read_text())
     assert len(ledger["releases"]) == 1  # same data: nothing new to record
 
@@ -170,10 +224,14 @@ def test_the_brief_is_one_a4_page_with_the_headline_and_khmer_names(briefs, lang
     assert re.search(r"^Pages:\s+1$", info, re.M), info
     assert "595.276 x 841.89" in info  # A4 in points
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "369" in text and "86%" in text and "317" in text and "82%–89%" in text.replace("‑", "–")
+    assert "347" in text and "86%" in text and "297" in text and "82%–89%" in text.replace("‑", "–")
     for name in ("សៀមរាប", "ភ្នំពេញ", "បាត់ដំបង"):
         assert name in text, name
-    assert "SYNTHETIC" in text and "2015" in text  # the label and the data-as-of date
+    assert "SYNTHETIC" in text and "2015" in text  # the label and the dates
+    if lang == "en":  # issue 20, item 7: the figures' end and the data's last day, not the quarter's end
+        flat = " ".join(text.split())
+        assert "Figures to March 31, 2015 (closed quarters only); data received to April 29, 2015." in flat
+        assert "June 30" not in flat and "2015 (partial: to 31 Mar)" in flat
     assert "11" in text  # the threshold, in the note on what is hidden
 
 
@@ -204,7 +262,8 @@ def test_the_brief_without_pango_explains_what_to_install(tmp_path, monkeypatch,
     from dashboard.data.demo import write_demo
 
     write_demo(tmp_path / "demo")
-    assert main(["export-public", "--data", str(tmp_path / "demo"), "--out", str(tmp_path / "pub")]) == 0
+    assert main(["export-public", "--data", str(tmp_path / "demo"), "--out", str(tmp_path / "pub"),
+                 "--ledger", str(tmp_path / "ledger.json")]) == 0
     real_import = builtins.__import__
 
     def no_pango(name, *args, **kwargs):

@@ -42,9 +42,10 @@ USER_ENABLE = "user_enable"
 USER_REMOVE = "user_remove"
 VIEW = "view"
 USER_UNLOCK = "user_unlock"
+PUBLIC_RELEASE = "public_release"
 #: Every action the trail records, in the order the admin view lists them.
 ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, DOWNLOAD, INGEST, COVERAGE_EDIT, BOUNDARIES_CHANGE,
-           USER_ADD, USER_PASSWD, USER_DISABLE, USER_ENABLE, USER_REMOVE, USER_UNLOCK, VIEW)
+           USER_ADD, USER_PASSWD, USER_DISABLE, USER_ENABLE, USER_REMOVE, USER_UNLOCK, VIEW, PUBLIC_RELEASE)
 #: A case-level view identical to one recorded by the same session is recorded again only after this long.
 VIEW_REPEAT_S = 300.0
 #: Who an unidentified failed sign-in is recorded as (the typed name may be a mistyped password).

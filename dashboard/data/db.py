@@ -211,6 +211,52 @@ _AUDIT_GUARDS = {
 }
 
 
+#: The release ledger: every cell each public release published (hidden counts as null), kept with the data
+#: so that every export is audited against every earlier one, whatever folder each was written to.
+#: Append-only, like the audit trail: a lost or rewritten release would let a new one unlock what it hid.
+public_releases = sa.Table(
+    "public_releases", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("k", sa.Integer, nullable=False),
+    sa.Column("period_from", sa.String(7)),
+    sa.Column("period_to", sa.String(7)),
+    sa.Column("cells", sa.Text, nullable=False),  # JSON: what the release published, nothing more
+    sa.Column("origin", sa.String(255), nullable=False),  # "export", or the folder ledger it was migrated from
+)
+
+_RELEASES_APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS public_releases_no_update BEFORE UPDATE ON public_releases "
+        "BEGIN SELECT RAISE(ABORT, 'public_releases is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS public_releases_no_delete BEFORE DELETE ON public_releases "
+        "BEGIN SELECT RAISE(ABORT, 'public_releases is append-only'); END",
+        # INSERT OR REPLACE deletes the old row without firing the DELETE trigger: refuse a reused id
+        "CREATE TRIGGER IF NOT EXISTS public_releases_no_replace BEFORE INSERT ON public_releases "
+        "WHEN EXISTS (SELECT 1 FROM public_releases WHERE id = NEW.id) "
+        "BEGIN SELECT RAISE(ABORT, 'public_releases is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION public_releases_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'public_releases is append-only'; END $$",
+        "DROP TRIGGER IF EXISTS public_releases_append_only ON public_releases",
+        "CREATE TRIGGER public_releases_append_only BEFORE UPDATE OR DELETE ON public_releases "
+        "FOR EACH ROW EXECUTE FUNCTION public_releases_append_only()",
+        "DROP TRIGGER IF EXISTS public_releases_no_truncate ON public_releases",
+        "CREATE TRIGGER public_releases_no_truncate BEFORE TRUNCATE ON public_releases "
+        "FOR EACH STATEMENT EXECUTE FUNCTION public_releases_append_only()",
+    ],
+}
+
+
+def _migration_release_ledger(conn: sa.Connection) -> None:
+    """The public release ledger (append-only), kept with the case data."""
+    public_releases.create(conn, checkfirst=True)
+    for statement in _RELEASES_APPEND_ONLY.get(conn.dialect.name, []):
+        conn.execute(sa.text(statement))
+
+
+
 def _migration_audit_chain(conn: sa.Connection) -> None:
     """The audit trail's hash chain (columns, and hashes for the rows already there) and the missing triggers."""
     from dashboard.data.audit_chain import GENESIS, row_hash
@@ -249,7 +295,8 @@ def _migration_sign_in_attempts(conn: sa.Connection) -> None:
 
 #: Ordered migrations; entry N brings the schema from version N to N+1.
 MIGRATIONS: list[Callable[[sa.Connection], None]] = [_migration_1, _migration_2, _migration_3,
-                                                     _migration_audit_chain, _migration_sign_in_attempts]
+                                                     _migration_audit_chain, _migration_sign_in_attempts,
+                                                     _migration_release_ledger]
 
 
 def configured_url(explicit: str | None = None, secrets_file: Path = SECRETS_FILE) -> str | None:

@@ -650,25 +650,14 @@ def clear_active() -> None:
 
 
 # ---------------------------------------------------------------- attribution
-# The one place maps, the static site and the brief take their boundary credit from. A shipped layer
-# names its source (and licence) in the "attribution" (else "source") field of its .source.json beside it.
-
-
-def shipped_attribution(path: Path = DEFAULT_BOUNDARIES) -> str:
-    """The credit line of a shipped boundary file, from its ``.source.json``."""
-    meta_path = path.with_name(path.name.removesuffix(".geojson") + ".source.json")
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return f"Boundaries: {path.name}"
-    return str(meta.get("attribution") or f"Boundaries: {meta.get('source', path.name)}")
+# The one place maps, the static site and the brief take their boundary credit from: the layer's own
+# ``metadata.attribution`` (the shipped files carry theirs; the Data page saves the admin's credit there).
 
 
 def attribution(boundaries: Boundaries) -> str:
-    """The credit line to print with a map drawn from ``boundaries``."""
-    own = getattr(boundaries, "attribution_text", None)  # a layer that carries its own credit
-    if own:
-        return str(own)
-    if boundaries.report.source == DEFAULT_BOUNDARIES.name:
-        return shipped_attribution()
-    return f"Boundaries: {boundaries.report.source}"
+    """The credit line to print with a map drawn from ``boundaries`` (plain text: escape it for HTML).
+
+    The layer's recorded credit (:attr:`Boundaries.attribution`); a layer without one is named by
+    its title, so a map is never left uncredited.
+    """
+    return boundaries.attribution or _("Boundaries: {source}").format(source=boundaries.title)

@@ -170,6 +170,15 @@ def period_end(filters: Filters, as_of: date | None, today: date | None = None) 
     return filters.end or as_of or today or date.today()
 
 
+def shown_span(filters: Filters, as_of: date | None) -> tuple[date | None, date | None]:
+    """The first and last day a trend chart's data cover: the filter's bounds, and never past the last case.
+
+    A month or quarter that runs past either end is partial (see ``render.charts.partial_periods``).
+    """
+    end = min(filters.end, as_of) if filters.end and as_of else (filters.end or as_of)
+    return filters.start, end
+
+
 def summary(cases: pd.DataFrame, coverage: pd.DataFrame, filters: Filters = Filters(), census: str = "2008") -> dict:
     """Headline figures for the filtered period (the CLI's ``summary --json``)."""
     counts = as_counts(cases)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard.geo.boundaries import Boundaries, attribution
 from dashboard.errors import UserFacingError
-from dashboard.i18n import _, fmt_date, use_language
+from dashboard.i18n import _, use_language
 from dashboard.publish import public_figures, public_view
 from dashboard.publish.public_export import PublicData, read_export
 from dashboard.render import fonts
@@ -73,7 +73,6 @@ def brief_html(data: PublicData, boundaries: Boundaries, font_url: str) -> str:
     esc = html.escape
     h = public_view.headings()
     cards = public_view.headline(data)
-    as_of = public_view.data_as_of(data)
     year = public_view.map_year(data)
     map_svg, legend = public_figures.map_figure(data, boundaries, year, width=420) if year else ("", "")
     trend = quarter_bars_html(data)
@@ -81,7 +80,7 @@ def brief_html(data: PublicData, boundaries: Boundaries, font_url: str) -> str:
         f'<div class="card"><div class="label">{esc(c.label)}</div><div class="value">{esc(c.value)}</div>'
         f'<div class="detail">{esc(c.detail)}</div><div class="period">{esc(c.period)}</div></div>' for c in cards)
     synthetic = (f'<div class="synthetic">{esc(synthetic_text())}</div>' if data.metadata.get("synthetic") else "")
-    as_of_text = _("Data as of {date}").format(date=fmt_date(as_of, "long")) if as_of else ""
+    as_of_text = public_view.dates_text(data.metadata)
     generated = str(data.metadata.get("generated", ""))[:10]
     credits = " · ".join([
         attribution(boundaries),
@@ -148,7 +147,9 @@ def province_tables(data: PublicData, columns: int = 2) -> str:
     esc = html.escape
     rows = public_view.province_rows(data)
     years = public_view.map_years(data)
-    head = f"<tr><th>{esc(public_view.headings()['province'])}</th>" + "".join(f"<th>{y}</th>" for y in years) + "</tr>"
+    partial = public_view.partial_years(data)
+    head = (f"<tr><th>{esc(public_view.headings()['province'])}</th>"
+            + "".join(f"<th>{esc(public_view.year_label(y, partial))}</th>" for y in years) + "</tr>")
     per = -(-len(rows) // columns)
     out = []
     for start in range(0, len(rows), per):

@@ -256,6 +256,11 @@ def _optimise(highs, j: int, sign: float) -> tuple[float, np.ndarray | None]:
     highs.changeColCost(j, sign)
     highs.run()
     status = highs.getModelStatus()
+    if status == highspy.HighsModelStatus.kUnknown:
+        # a warm start from an earlier unbounded solve can end without a verdict: solve this one afresh
+        highs.clearSolver()
+        highs.run()
+        status = highs.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal:
         result = sign * highs.getInfo().objective_function_value, np.array(highs.getSolution().col_value)
     elif status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):

@@ -77,6 +77,38 @@ def quarter_end(label: str) -> date:
     return (pd.Timestamp(year=year, month=3 * quarter, day=1) + pd.offsets.MonthEnd(0)).date()
 
 
+def closed_through(last_day: date) -> date:
+    """The last day of the last quarter that has ended by ``last_day`` (``last_day`` itself if it ends one).
+
+    Only closed quarters are published: a quarter still open would date new cases, from one
+    monthly release to the next, to the month (a province turning from 0 to hidden).
+    """
+    day = pd.Timestamp(last_day)
+    end = day + pd.offsets.QuarterEnd(0)
+    return (end if end == day else day - pd.offsets.QuarterEnd(1)).date()
+
+
+def closed_quarters(dataset: Dataset) -> tuple[Dataset, date]:
+    """The dataset cut to its closed quarters, and the day the cut falls on."""
+    from dashboard.errors import UserFacingError
+    from dashboard.i18n import fmt_date
+
+    last = dataset.as_of
+    if last is None:
+        raise UserFacingError(_("There are no cases to publish."),
+                              _("Ingest case data first (python -m dashboard ingest FILE)."))
+    cut = closed_through(last)
+    cases = dataset.cases[dataset.cases["date"] <= pd.Timestamp(cut)]
+    if cases.empty:
+        first_end = quarter_end(quarter_label(dataset.cases["date"].min()))
+        raise UserFacingError(
+            _("No quarter of the data has closed yet: the cases run from {first} to {last}, and only whole "
+              "quarters are published.").format(first=fmt_date(dataset.cases["date"].min().date(), "long"),
+                                                 last=fmt_date(last, "long")),
+            _("Export again once data after {day} has been received.").format(day=fmt_date(first_end, "long")))
+    return Dataset(cases.reset_index(drop=True), dataset.coverage, dataset.synthetic, dataset.source), cut
+
+
 def cells(cases: pd.DataFrame) -> pd.DataFrame:
     """Every cell of the four tables with its true counts (nothing hidden yet)."""
     gaz = load_gazetteer()
@@ -133,17 +165,34 @@ def _totals(frame: pd.DataFrame, quarters: list[str]) -> pd.DataFrame:
 
 
 def suppressed_cells(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.DataFrame] = ()) -> pd.DataFrame:
-    """The release's cells with what is hidden and banded, audited together with ``earlier`` releases."""
+    """The release's cells (closed quarters only) with what is hidden and banded, audited together with
+    ``earlier`` releases."""
+    from dashboard.errors import UserFacingError
+    from dashboard.publish.disclosure import InfeasibleReleases
+
     if k < 2:
         raise ValueError("k must be at least 2")
-    return suppress(cells(dataset.cases), k, earlier)
+    published, _cut = closed_quarters(dataset)
+    try:
+        return suppress(cells(published.cases), k, earlier)
+    except InfeasibleReleases as exc:
+        raise UserFacingError(
+            _("The disclosure audit found no consistent reading of the earlier releases together with this one "
+              "(solver: {status}); nothing was written.").format(status=exc),
+            _("Check that the release ledger is the one this data was published with, and was not edited; "
+              "if it is, report this with the ledger file (it holds only published figures).")) from None
 
 
 def build_export(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.DataFrame] = (),
                  frame: pd.DataFrame | None = None) -> dict[str, pd.DataFrame | dict]:
-    """The public tables and metadata, in memory (``frame``: already suppressed cells, if at hand)."""
+    """The public tables and metadata, in memory (``frame``: already suppressed cells, if at hand).
+
+    Only the closed quarters of ``dataset`` are published (see :func:`closed_quarters`).
+    """
     if frame is None:
         frame = suppressed_cells(dataset, k, earlier)
+    received = dataset.as_of
+    dataset, cut = closed_quarters(dataset)
     gaz = load_gazetteer()
     nq = _published(frame, "national_quarter")
     national = pd.DataFrame({"quarter": nq["key"], "cases": nq["cases_out"], "arrests": nq["arrests_out"],
@@ -162,7 +211,11 @@ def build_export(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.Data
         "generated": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         # quarters, never days: with the next release, a day would date a single case
         "period": {"from": quarter_label(cases["date"].min()) if len(cases) else None,
-                   "to": quarter_label(cases["date"].max()) if len(cases) else None},
+                   "to": quarter_label(pd.Timestamp(cut))},
+        # the figures end with the last closed quarter; the data may run further (that part waits for
+        # the quarter to close). The one day given: at least one case was reported then, nothing more.
+        "figures_to": cut.isoformat(),
+        "data_received_to": received.isoformat() if received else None,
         "method": METHOD,
         "protection_rule": PROTECTION_RULE,
         "synthetic": bool(dataset.synthetic),
@@ -176,29 +229,16 @@ def build_export(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.Data
             "province_year.csv": province, "coverage.csv": coverage, "metadata.json": meta}
 
 
-def write_export(dataset: Dataset, out_dir: Path | str, k: int = DEFAULT_K) -> list[Path]:
-    """Write the files (each to a temporary name, then moved into place) and append the release to the ledger.
+def write_export(dataset: Dataset, out_dir: Path | str, k: int = DEFAULT_K,
+                 releases: ledger.FileLedger | ledger.DbLedger | None = None) -> list[Path]:
+    """Audit the release against every earlier one in ``releases`` and write it (see :mod:`.release`).
 
-    The earlier releases in ``out_dir``'s ledger are audited together with this one.
+    ``releases`` is the data's ledger; without one, a file ledger in ``out_dir`` (a one-off export
+    into its own folder, as tests and scripts make: the command line always names the data's ledger).
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    earlier = ledger.read_releases(out)
-    frame = suppressed_cells(dataset, k, earlier)
-    parts = build_export(dataset, k, earlier, frame)
-    paths = []
-    for name, content in parts.items():
-        target = out / name
-        tmp = out / f".{name}.tmp"
-        if isinstance(content, dict):
-            tmp.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        else:
-            content.to_csv(tmp, index=False, encoding="utf-8")
-        tmp.replace(target)
-        paths.append(target)
-    ledger.append_release(out, frame, k, parts["metadata.json"]["period"])
-    paths.append(ledger.path_in(out))
-    return paths
+    from dashboard.publish.release import write_release
+
+    return write_release(dataset, Path(out_dir), k, releases or ledger.FileLedger(ledger.path_in(out_dir))).paths
 
 
 @dataclass

@@ -22,7 +22,7 @@ def map_figure(data: PublicData, boundaries: Boundaries, year: int, width: int =
     states = public_view.unit_states(data, boundaries, year)
     look = public_map.public_styles(states, data.k)
     names = {u: public_view.province_name(u) for u in boundaries.unit_codes}
-    title = public_map.legend_title(year)
+    title = public_map.legend_title(year, public_view.partial_years(data))
     body = svg.map_svg(boundaries.map_geojson, look.styles, unit_labels(states), names, width=width, title=title)
     return body, svg.legend_html(title, look.legend)
 
@@ -46,6 +46,9 @@ def province_figure(data: PublicData, width: int = 560) -> str:
     years = sorted({int(y) for y in py["year"]})
     index = {c: i for i, c in enumerate(codes)}
     values = {(index[c], int(y)): v for c, y, v in zip(py["province_code"], py["year"], py["cases"])}
-    labels = {"title": _("Province totals by year"), "hidden": _("hidden"), "count": lambda v: fmt_int(v)}
+    partial = public_view.partial_years(data)
+    labels = {"title": _("Province totals by year"), "hidden": _("hidden"), "count": lambda v: fmt_int(v),
+              "year": lambda y: public_view.year_label(y, partial)}
     return svg.province_years_svg([public_view.province_name(c) for c in codes], years,
-                                  {key: (pd.NA if pd.isna(v) else v) for key, v in values.items()}, labels, width)
+                                  {key: (pd.NA if pd.isna(v) else v) for key, v in values.items()}, labels, width,
+                                  partial=set(partial))

@@ -68,9 +68,49 @@ class Card:
     period: str
 
 
-def data_as_of(data: PublicData) -> date | None:
-    last = data.metadata.get("period", {}).get("to")
+def figures_to(meta: dict) -> date | None:
+    """The last day the published figures cover: the end of the last closed quarter."""
+    if meta.get("figures_to"):
+        return date.fromisoformat(meta["figures_to"])
+    last = meta.get("period", {}).get("to")
     return quarter_end(last) if last else None
+
+
+def received_to(meta: dict) -> date | None:
+    """The last day of the data the export was made from (later than the figures when a quarter is open)."""
+    return date.fromisoformat(meta["data_received_to"]) if meta.get("data_received_to") else None
+
+
+def data_as_of(data: PublicData) -> date | None:
+    return figures_to(data.metadata)
+
+
+def dates_text(meta: dict) -> str:
+    """Both dates of a release: 'Figures to 31 March 2015 (closed quarters); data received to 29 April 2015'."""
+    figures, received = figures_to(meta), received_to(meta)
+    if figures is None:
+        return ""
+    if received is None or received <= figures:
+        return _("Figures to {figures}.").format(figures=fmt_date(figures, "long"))
+    return _("Figures to {figures} (closed quarters only); data received to {received}.").format(
+        figures=fmt_date(figures, "long"), received=fmt_date(received, "long"))
+
+
+def partial_years(data: PublicData) -> dict[int, date]:
+    """Calendar years the figures cover only in part (the last one, when its quarters have not all closed):
+    year -> the last day covered."""
+    end = figures_to(data.metadata)
+    years = map_years(data)
+    if end is None or not years or (end.month, end.day) == (12, 31) or years[-1] != end.year:
+        return {}
+    return {end.year: end}
+
+
+def year_label(year: int, partial: dict[int, date]) -> str:
+    """'2015', or '2015 (partial: to 31 Mar)' for a year the figures cover only in part."""
+    if year in partial:
+        return _("{year} (partial: to {day})").format(year=year, day=fmt_date(partial[year], "d MMM"))
+    return str(year)
 
 
 def whole_period(data: PublicData) -> pd.Series | None:

@@ -110,10 +110,7 @@ def page_html(data: PublicData, boundaries: Boundaries) -> str:
     synthetic = f'<div class="synthetic">{esc(brief.synthetic_text())}</div>' if data.metadata.get("synthetic") else ""
     period = data.metadata.get("period", {})
     span = public_view.period_text(period["from"], period["to"]) if period.get("from") else ""
-    as_of = public_view.data_as_of(data)
-    from dashboard.i18n import fmt_date
-
-    as_of_text = _("Data as of {date}").format(date=fmt_date(as_of, "long")) if as_of else ""
+    as_of_text = public_view.dates_text(data.metadata)
     files = "".join(f'<li><a href="{up}data/{name}">{esc(name)}</a></li>' for name in FILES)
     briefs = "".join(f'<li><a href="{up}brief_{code}.pdf">{esc(h["brief_link"].format(language=name))}</a></li>'
                      for code, name in LANGUAGES.items())

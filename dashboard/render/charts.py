@@ -80,14 +80,62 @@ def quarter_label(period: str) -> str:
     return text
 
 
-def monthly_trend(monthly: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Bars of monthly cases with the cumulative count as a line on a second axis."""
+# ---------------------------------------------------------------- partial periods
+# A month or quarter the data (or the filter) covers only in part is drawn hollow and dashed, and named
+# "partial: to 29 Apr 2015" in the legend and the hover label: 22 cases in 29 days is no collapse.
+
+
+def partial_label(first: date | None, last: date | None) -> str:
+    """'partial: to 29 Apr 2015' (or 'partial: from ...' for a period cut at its start)."""
+    if last is not None:
+        return _("partial: to {day}").format(day=fmt_date(last, "d MMM y"))
+    return _("partial: from {day}").format(day=fmt_date(first, "d MMM y")) if first else ""
+
+
+def partial_periods(periods: list[pd.Period], span: tuple[date | None, date | None] | None) -> list[bool]:
+    """Which periods ``span`` (first and last day of the data shown) covers only in part."""
+    first, last = span or (None, None)
+    return [bool((last is not None and p.end_time.date() > last) or (first is not None and p.start_time.date() < first))
+            for p in periods]
+
+
+def _span_label(flags: list[bool], periods: list[pd.Period], span) -> str:
+    first, last = span or (None, None)
+    cut_end = bool(flags) and flags[-1] and last is not None and periods[-1].end_time.date() > last
+    return partial_label(None if cut_end else first, last if cut_end else None)
+
+
+def _partial_bars(fig: go.Figure, labels: list[str], values: pd.Series, flags: list[bool], name: str,
+                  colour: str, hover: str) -> None:
+    """The partial periods' bars: outlined and hatched in the series colour, named in the legend."""
+    xs = [x for x, f in zip(labels, flags) if f]
+    if not xs:
+        return
+    fig.add_bar(x=xs, y=[v for v, f in zip(values, flags) if f], name=name, legendgroup="partial",
+                marker=dict(color="rgba(255,255,255,0)", line=dict(color=colour, width=2),
+                            pattern=dict(shape="/", fgcolor=colour, solidity=0.3)),
+                hovertemplate="%{x}: %{y:,d} " + hover + f" ({name})<extra></extra>")
+
+
+def monthly_trend(monthly: pd.DataFrame, title: str | None = None,
+                  span: tuple[date | None, date | None] | None = None) -> go.Figure:
+    """Bars of monthly cases with the cumulative count as a line on a second axis.
+
+    ``span``: the first and last day of the data shown; a month it covers only in part is drawn hollow.
+    """
     labels, xaxis = month_axis(monthly["month"])
+    periods = [pd.Timestamp(m).to_period("M") for m in monthly["month"]]
+    flags = partial_periods(periods, span)
+    full_cases = [None if f else v for v, f in zip(monthly["cases"], flags)]
     fig = go.Figure()
-    fig.add_bar(x=labels, y=monthly["cases"], name=_("cases"), marker_color=TEAL_LIGHT)
+    fig.add_bar(x=labels, y=full_cases, name=_("cases"), marker_color=TEAL_LIGHT)
     fig.add_bar(x=labels, y=monthly["arrests"], name=_("arrests"), marker_color=TEAL)  # overlaid: inside the cases bar
-    fig.add_scatter(x=labels, y=monthly["cumulative"], name=_("cumulative"), mode="lines",
-                    line=dict(color=ACCENT, width=2.5), yaxis="y2")
+    fig.add_scatter(x=labels, y=[None if f else v for v, f in zip(monthly["cumulative"], flags)], name=_("cumulative"),
+                    mode="lines", line=dict(color=ACCENT, width=2.5), yaxis="y2")
+    if any(flags):
+        name = _span_label(flags, periods, span)
+        _partial_bars(fig, labels, monthly["cases"], flags, name, TEAL, _("cases"))
+        _dashed_segments(fig, labels, list(monthly["cumulative"]), flags, ACCENT, yaxis="y2")
     fig.update_layout(
         title=title if title is not None else _("Cases per month"), barmode="overlay", **LAYOUT,
         yaxis=dict(title=_("cases per month"), rangemode="tozero", tickformat=",d"),
@@ -156,20 +204,45 @@ def arrest_rate_by_province(per_province: pd.DataFrame, national_rate: float | N
     return fig
 
 
-def arrest_rate_over_time(quarterly: pd.DataFrame) -> go.Figure:
+def _dashed_segments(fig: go.Figure, labels: list[str], values: list, flags: list[bool], colour: str,
+                     yaxis: str = "y", width: float = 2.5) -> None:
+    """Join each partial period to its neighbour with a dashed line (the solid line skips it)."""
+    for i, partial in enumerate(flags):
+        if not partial:
+            continue
+        near = [j for j in (i - 1, i + 1) if 0 <= j < len(flags)]
+        xs = [labels[j] for j in sorted([i, *near])]
+        ys = [values[j] for j in sorted([i, *near])]
+        fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color=colour, width=width, dash="dash"), yaxis=yaxis,
+                        legendgroup="partial", showlegend=False, hoverinfo="skip")
+
+
+def arrest_rate_over_time(quarterly: pd.DataFrame, span: tuple[date | None, date | None] | None = None) -> go.Figure:
+    """Arrest rate by quarter with its 95% band; a quarter ``span`` covers only in part is dashed and hollow."""
     periods = [quarter_label(p) for p in quarterly["period"]]
+    quarters = [pd.Period(str(p), freq="Q") for p in quarterly["period"]]
+    flags = partial_periods(quarters, span)
     fig = go.Figure()
     fig.add_scatter(x=periods, y=quarterly["ci_high"], mode="lines", line=dict(width=0),
                     showlegend=False, hoverinfo="skip")
     fig.add_scatter(x=periods, y=quarterly["ci_low"], mode="lines", line=dict(width=0), fill="tonexty",
                     fillcolor="rgba(15,110,132,0.15)", name=_("95% confidence interval"), hoverinfo="skip")
-    fig.add_scatter(x=periods, y=quarterly["arrest_rate"], mode="lines+markers", name=_("arrest rate"),
-                    line=dict(color=TEAL, width=3),
-                    customdata=[[fmt_percent(r), fmt_int(a), fmt_int(c)]
-                                for r, a, c in zip(quarterly["arrest_rate"], quarterly["arrests"], quarterly["cases"])],
-                    hovertemplate=_("{name}: {rate} ({arrests} of {cases})").format(
-                        name="%{x}", rate="%{customdata[0]}", arrests="%{customdata[1]}", cases="%{customdata[2]}")
-                    + "<extra></extra>")
+    custom = [[fmt_percent(r), fmt_int(a), fmt_int(c)]
+              for r, a, c in zip(quarterly["arrest_rate"], quarterly["arrests"], quarterly["cases"])]
+    hover = _("{name}: {rate} ({arrests} of {cases})").format(
+        name="%{x}", rate="%{customdata[0]}", arrests="%{customdata[1]}", cases="%{customdata[2]}")
+    fig.add_scatter(x=periods, y=[None if f else v for v, f in zip(quarterly["arrest_rate"], flags)],
+                    mode="lines+markers", name=_("arrest rate"), line=dict(color=TEAL, width=3),
+                    customdata=custom, hovertemplate=hover + "<extra></extra>")
+    if any(flags):
+        name = _span_label(flags, quarters, span)
+        rates = list(quarterly["arrest_rate"])
+        _dashed_segments(fig, periods, rates, flags, TEAL, width=3)
+        fig.add_scatter(x=[p for p, f in zip(periods, flags) if f], y=[r for r, f in zip(rates, flags) if f],
+                        mode="markers", name=name, legendgroup="partial",
+                        marker=dict(symbol="circle-open", size=11, color=TEAL, line=dict(width=2.5)),
+                        customdata=[c for c, f in zip(custom, flags) if f],
+                        hovertemplate=hover + f" ({name})<extra></extra>")
     fig.update_layout(title=_("Arrest rate by quarter"), **LAYOUT)
     fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])

@@ -48,5 +48,8 @@ def public_styles(states: dict[str, UnitState], k: int) -> PublicMapStyle:
     return PublicMapStyle(styles, legend)
 
 
-def legend_title(year: int) -> str:
-    return _("Cases in {year}").format(year=year)
+def legend_title(year: int, partial: dict | None = None) -> str:
+    """'Cases in 2014'; 'Cases in 2015 (partial: to 31 Mar)' for a year the figures cover only in part."""
+    from dashboard.publish.public_view import year_label
+
+    return _("Cases in {year}").format(year=year_label(year, partial or {}))

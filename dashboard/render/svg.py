@@ -174,11 +174,13 @@ def quarter_bars_svg(quarters: list[str], cases: list, arrests: list, labels: di
 
 
 def province_years_svg(names: list[str], years: list[int], values: dict[tuple[int, int], object],
-                       labels: dict, width: int = 560) -> str:
+                       labels: dict, width: int = 560, partial: set[int] = frozenset()) -> str:
     """Province totals by year: one row per province, one bar per year (lighter = older), hatched where hidden.
 
-    ``values[(row, year)]`` is the published count or NA.
+    ``values[(row, year)]`` is the published count or NA. A year in ``partial`` (covered only in part) is
+    drawn hollow with a dashed outline, and ``labels["year"]`` names it so in the legend.
     """
+    year_text = labels.get("year", str)
     left, right, top, row_h = 150, 40, 28, 8 + 9 * len(years)
     height = top + row_h * len(names) + 6
     plot_w = width - left - right
@@ -189,9 +191,10 @@ def province_years_svg(names: list[str], years: list[int], values: dict[tuple[in
              f'height="{height}" role="img" aria-label="{_esc(labels["title"])}">{_defs()}']
     lx = left
     for year, shade in zip(years, shades):
-        parts.append(f'<rect x="{lx}" y="6" width="10" height="10" fill="{shade}"/>'
-                     f'<text x="{lx + 14}" y="15" font-size="10" fill="{INK}">{year}</text>')
-        lx += 52
+        text = year_text(year)
+        parts.append(f'<rect x="{lx}" y="6" width="10" height="10" {_bar_paint(shade, year in partial)}/>'
+                     f'<text x="{lx + 14}" y="15" font-size="10" fill="{INK}">{_esc(text)}</text>')
+        lx += 24 + 6.2 * len(text)
     parts.append(f'<rect x="{lx}" y="6" width="10" height="10" fill="url(#{HATCH_ID})" stroke="{BORDER}" '
                  f'stroke-width="0.5"/><text x="{lx + 14}" y="15" font-size="10" fill="{INK}">{_esc(labels["hidden"])}</text>')
     for r, name in enumerate(names):
@@ -208,9 +211,16 @@ def province_years_svg(names: list[str], years: list[int], values: dict[tuple[in
                              f'stroke-width="0.4"><title>{_esc(name)} {year}: {_esc(labels["hidden"])}</title></rect>')
                 continue
             w = float(v) / top_value * plot_w
-            parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="7" fill="{shade}">'
-                         f'<title>{_esc(name)} {year}: {_esc(labels["count"](v))}</title></rect>'
+            parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="7" {_bar_paint(shade, year in partial)}>'
+                         f'<title>{_esc(name)} {_esc(year_text(year))}: {_esc(labels["count"](v))}</title></rect>'
                          f'<text x="{left + w + 3:.1f}" y="{y + 6}" font-size="7.5" fill="{MUTED}">'
                          f'{_esc(labels["count"](v))}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _bar_paint(colour: str, partial: bool) -> str:
+    """A bar's fill, or, for a period covered only in part, a hollow bar with a dashed outline."""
+    if partial:
+        return f'fill="#ffffff" stroke="{colour}" stroke-width="1.4" stroke-dasharray="3 2" data-partial="true"'
+    return f'fill="{colour}"'

@@ -7,7 +7,10 @@
   if (!el || !window.L || !window.CPU_BOUNDARIES) { return; }
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: true, scrollWheelZoom: false });
   map.attributionControl.setPrefix(false);
-  map.attributionControl.addAttribution(data.attribution);
+  // addAttribution inserts HTML: the credit is text (an admin typed it), so it goes in escaped
+  var credit = document.createElement("span");
+  credit.textContent = data.attribution;
+  map.attributionControl.addAttribution(credit.innerHTML);
   var HATCH = "url(#" + data.hatch.id + ")";
   var year = String(data.map.year);
   function look(code) { return (data.map.units[year] || {})[code] || null; }

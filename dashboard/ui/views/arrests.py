@@ -44,7 +44,7 @@ def render() -> None:
         ["province_code", "province", "province_km", "cases", "arrests", "arrest_rate", "ci_low", "ci_high", "ranked"]],
         "arrest_rate_by_province", "arrests_province_data")
     quarterly = metric(ctx, metrics.arrest_rate_over_time)
-    st.plotly_chart(charts.arrest_rate_over_time(quarterly), width="stretch", key="arrests_over_time")
+    st.plotly_chart(charts.arrest_rate_over_time(quarterly, metrics.shown_span(ctx.filters, ctx.dataset.as_of)), width="stretch", key="arrests_over_time")
     ui.data_table(quarterly, "arrest_rate_by_quarter", "arrests_quarter_data")
     _time_to_arrest(ctx)
 

@@ -67,7 +67,8 @@ def render() -> None:
     if ui.no_cases(ctx):
         return
     monthly = metric(ctx, metrics.monthly)
-    st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month")), width="stretch", key="cases_trend")
+    st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month"),
+                                             metrics.shown_span(ctx.filters, ctx.dataset.as_of)), width="stretch", key="cases_trend")
     ui.data_table(monthly, "monthly_cases", "cases_monthly")
     _since_arrival(ctx, census)
     left, right = st.columns(2)

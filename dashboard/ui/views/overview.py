@@ -66,5 +66,6 @@ def render() -> None:
             ui.no_cases(ctx)
         else:
             monthly = metric(ctx, metrics.monthly)
-            st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month")), width="stretch", key="overview_trend")
+            st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month"),
+                                                 metrics.shown_span(ctx.filters, ctx.dataset.as_of)), width="stretch", key="overview_trend")
             ui.data_table(monthly, "monthly_cases", "overview_monthly")

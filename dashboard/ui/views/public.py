@@ -49,7 +49,7 @@ def render() -> None:
     period = data.metadata.get("period", {})
     span = public_view.period_text(period["from"], period["to"]) if period.get("from") else ""
     st.caption(escape_markdown(_("Cases investigated with the Cambodian National Police, {period}.").format(period=span)
-                               + " " + _("Aggregated figures only.")))
+                               + " " + _("Aggregated figures only.") + " " + public_view.dates_text(data.metadata)))
     if data.metadata.get("synthetic"):
         from dashboard.publish.brief import synthetic_text
 
@@ -62,7 +62,10 @@ def render() -> None:
     st.subheader(_("National totals"))
     st.dataframe(ui.localized_columns(public_view.totals_table(data)), hide_index=True, width="stretch")
     st.subheader(_("Province totals by year"))
-    st.dataframe(ui.localized_columns(public_view.province_year_wide(data)), hide_index=True, width="stretch")
+    partial = public_view.partial_years(data)
+    wide = public_view.province_year_wide(data).rename(
+        columns={str(y): public_view.year_label(y, partial) for y in partial})
+    st.dataframe(ui.localized_columns(wide), hide_index=True, width="stretch")
     rates = public_view.allowed_arrest_rates(data)
     if len(rates):
         st.subheader(_("Arrest rates where they can be shown"))
@@ -94,7 +97,8 @@ def _map(data: PublicData) -> None:
     b = boundaries()
     states = public_view.unit_states(data, b, int(year))
     look = public_map.public_styles(states, data.k)
-    ui.static_map(maps.build_map(b, look.styles, public_map.legend_title(int(year)), look.legend, b.map_note(),
+    title = public_map.legend_title(int(year), public_view.partial_years(data))
+    ui.static_map(maps.build_map(b, look.styles, title, look.legend, b.map_note(),
                                  height=480), key="public_map", height=480)
     from dashboard.geo.boundaries import attribution
 
