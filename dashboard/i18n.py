@@ -141,6 +141,16 @@ def fmt_date(value: date, style: str = "medium") -> str:
     return _digits(format_date(value, format=style, locale=_locale()))
 
 
+#: How a quarter is written: Babel's "QQQ y" runs two numbers together in Khmer ("ត្រីមាសទី 3 2013"), so the
+#: Khmer pattern names the year (ត្រីមាសទី 3 ឆ្នាំ 2013).
+QUARTER_PATTERNS = {"en": "QQQ y", "km": "QQQ 'ឆ្នាំ' y"}
+
+
+def fmt_quarter(value: date) -> str:
+    """The quarter holding ``value``, e.g. 'Q3 2013' / 'ត្រីមាសទី 3 ឆ្នាំ 2013'."""
+    return fmt_date(value, QUARTER_PATTERNS.get(get_language(), "QQQ y"))
+
+
 def fmt_month(value: date) -> str:
     """Month and year, e.g. 'Jan 2015' / 'មករា 2015'."""
     return fmt_date(value, "MMM y")
