@@ -290,3 +290,16 @@ def test_map_legend_numbers_follow_the_locale_and_the_khmer_digits_setting(monke
         khmer = classify(values, covered, "equal intervals", k=2)
     assert khmer.legend[0][1] == "១,២០០ – ៣,៤០០"
     assert khmer.labels["d"] == "no cases"  # states stay keys; maps translate them where drawn
+
+
+def test_the_cli_refuses_a_short_password_in_khmer_under_a_khmer_locale(cli_in, capsys, monkeypatch, tmp_path):
+    import io
+
+    db_url = f"sqlite:///{tmp_path / 'users.sqlite3'}"
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert cli_in("km_KH.UTF-8", "users", "add", "anna", "--role", "analyst", "--db", db_url) == 2
+    err = capsys.readouterr().err
+    assert KHMER.search(err) and "too short" not in err and "10" in err, err
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert cli_in("en_US.UTF-8", "users", "add", "anna", "--role", "analyst", "--db", db_url) == 2
+    assert "The password is too short (under 10 characters)." in capsys.readouterr().err
