@@ -432,7 +432,7 @@ LATIN_ALLOWLIST = frozenset({
     "J646", "CPU", "Cambodian", "Children's", "Fund", "Global", "Development", "Group", "Open", "Database",
     "License", "NCDD", "Noto", "Sans", "Khmer", "English",  # names; "English" names the language switch
     "Greenwood", "SciPy", "lifelines", "logrank", "ecdf", "stats", "matplotlib", "numpy", "pandas",  # libraries
-    "ISO", "KH", "KHM", "ADM1", "NOTICE", "geodata", "csv", "geodesic", "public", "domain",  # codes, files, glosses
+    "ISO", "KH", "KHM", "ADM1", "NOTICE", "geodata", "csv", "geodesic",  # codes, files, glosses
     "python", "m", "dashboard", "users", "add", "NAME", "role", "admin", "YYYY", "MM", "DD", "Qn",  # commands
 })
 WORD = r"[A-Za-z][A-Za-z0-9'’]*"
@@ -516,6 +516,9 @@ def test_khmer_mode_shows_no_english_on_any_page_or_view(server, visit, path, ha
     _open(visit, f"{server}{path}{sep}lang=km", has_map)
     _no_error_shown(visit.page)
     assert [w for w in _english_words(visit.page) if w not in KNOWN_LEFT.get(path, set())] == [], path
+    cut = visit.page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
+    assert cut == [], f"{path}: card labels cut with '…' at 1400 px: {cut}"
 
 
 @pytest.mark.parametrize(("path", "frames_key"), [("/coverage", "coverage"), ("/cases?view=play+by+quarter", "cases")])

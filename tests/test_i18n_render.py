@@ -303,3 +303,16 @@ def test_the_cli_refuses_a_short_password_in_khmer_under_a_khmer_locale(cli_in, 
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert cli_in("en_US.UTF-8", "users", "add", "anna", "--role", "analyst", "--db", db_url) == 2
     assert "The password is too short (under 10 characters)." in capsys.readouterr().err
+
+
+def test_khmer_month_ticks_are_written_on_two_lines_so_they_do_not_overlap(demo_dataset):
+    from dashboard.measures import metrics
+    from dashboard.render import charts
+
+    monthly = metrics.monthly(demo_dataset.counts)
+    with use_language("km"):
+        khmer = charts.monthly_trend(monthly).layout.xaxis.ticktext
+    with use_language("en"):
+        english = charts.monthly_trend(monthly).layout.xaxis.ticktext
+    assert khmer and all("<br>" in t and KHMER.search(t) for t in khmer)
+    assert all("<br>" not in t for t in english)
