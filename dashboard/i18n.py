@@ -15,6 +15,7 @@ Babel's locale data; ``DASHBOARD_KHMER_DIGITS=1`` writes Khmer numerals
 from __future__ import annotations
 
 import contextvars
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -80,12 +81,12 @@ def translations(lang: str) -> NullTranslations:
 
 
 def _(message: str) -> str:
-    """The translation of ``message`` in the current language."""
-    return translations(get_language()).gettext(message)
+    """The translation of ``message`` in the current language (its digits in Khmer under DASHBOARD_KHMER_DIGITS)."""
+    return _digits_in_text(translations(get_language()).gettext(message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return translations(get_language()).ngettext(singular, plural, n)
+    return _digits_in_text(translations(get_language()).ngettext(singular, plural, n))
 
 
 def N_(message: str) -> str:
@@ -118,6 +119,25 @@ def _digits(text: str) -> str:
     return text
 
 
+#: What keeps its Western digits inside a translated string: ``{fields}`` and plotly's ``%{tokens}`` (code, not
+#: text), and Latin names with digits in them (J646, UTF-8, SHA-256, EPSG:4326).
+_KEEP_DIGITS = re.compile(r"%?\{[^{}]*\}|[A-Za-z][\w\-:.]*\d[\w\-]*")
+
+
+def _digits_in_text(text: str) -> str:
+    """A translated string's own digits (2008, 95%) follow the same rule as formatted numbers (:func:`_digits`)."""
+    from dashboard import settings
+
+    if get_language() != "km" or not settings.current().khmer_digits:
+        return text
+    out, last = [], 0
+    for keep in _KEEP_DIGITS.finditer(text):
+        out += [text[last:keep.start()].translate(_KHMER_DIGITS), keep.group()]
+        last = keep.end()
+    out.append(text[last:].translate(_KHMER_DIGITS))
+    return "".join(out)
+
+
 def fmt_int(value: int | float) -> str:
     """12,345 (grouped per locale)."""
     return _digits(format_decimal(int(round(value)), locale=_locale()))
@@ -139,6 +159,16 @@ def fmt_percent(value: float | None, places: int = 0) -> str:
 def fmt_date(value: date, style: str = "medium") -> str:
     """A date per locale: ``style`` is a Babel style (short, medium, long) or a pattern such as 'MMM y'."""
     return _digits(format_date(value, format=style, locale=_locale()))
+
+
+#: How a quarter is written: Babel's "QQQ y" runs two numbers together in Khmer ("ត្រីមាសទី 3 2013"), so the
+#: Khmer pattern names the year (ត្រីមាសទី 3 ឆ្នាំ 2013).
+QUARTER_PATTERNS = {"en": "QQQ y", "km": "QQQ 'ឆ្នាំ' y"}
+
+
+def fmt_quarter(value: date) -> str:
+    """The quarter holding ``value``, e.g. 'Q3 2013' / 'ត្រីមាសទី 3 ឆ្នាំ 2013'."""
+    return fmt_date(value, QUARTER_PATTERNS.get(get_language(), "QQQ y"))
 
 
 def fmt_month(value: date) -> str:

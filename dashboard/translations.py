@@ -55,21 +55,44 @@ def read_catalog(lang: str) -> Catalog:
         return read_po(fh, locale=lang, domain=DOMAIN)
 
 
+def _without_printf_flags(catalog: Catalog) -> Catalog:
+    """Drop Babel's ``python-format`` flags: no translated string is ever used with ``%``.
+
+    Babel flags every message in which "95% i..." looks like a printf directive; ``msgfmt -c`` (and so
+    Poedit, the editor docs/glossary.md names) then reports the translations of those as errors.
+    The ``python-brace-format`` flags stay: they are true, and they let the tools check ``{name}``.
+    """
+    for message in catalog:
+        message.flags.discard("python-format")
+    return catalog
+
+
+def write_template(template: Catalog) -> None:
+    TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
+    with open(TEMPLATE, "wb") as fh:
+        write_po(fh, _without_printf_flags(template), width=100, sort_output=True, omit_header=False)
+
+
+def write_catalog(lang: str, catalog: Catalog) -> None:
+    """Write ``lang``'s .po as translators edit it (sorted, no file:line comments, no printf flags)."""
+    path = po_path(lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        # no file:line comments, so moving code does not churn the file translators edit
+        write_po(fh, _without_printf_flags(catalog), width=100, sort_output=True, ignore_obsolete=True,
+                 no_location=True)
+
+
 def update() -> dict[str, int]:
     """Write the template and merge it into each language's .po (new strings untranslated); then compile."""
     template = extract()
-    TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
-    with open(TEMPLATE, "wb") as fh:
-        write_po(fh, template, width=100, sort_output=True, omit_header=False)
+    write_template(template)
     untranslated: dict[str, int] = {}
     for lang in TRANSLATED:
         path = po_path(lang)
         catalog = read_catalog(lang) if path.exists() else _new_catalog(lang)
         catalog.update(template, no_fuzzy_matching=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as fh:
-            # no file:line comments, so moving code does not churn the file translators edit
-            write_po(fh, catalog, width=100, sort_output=True, ignore_obsolete=True, no_location=True)
+        write_catalog(lang, catalog)
         untranslated[lang] = sum(1 for m in catalog if m.id and not m.string)
     compile_all()
     return untranslated

@@ -33,6 +33,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 from dashboard.render import fonts  # noqa: E402
 
+ROOT = Path(__file__).resolve().parent.parent
 SHOTS = screenshot_dir("km")
 KHMER = "[\\u1780-\\u17ff\\u19e0-\\u19ff]"
 SAMPLE = "ករណីចាប់ខ្លួនក្នុងខេត្តសៀមរាប"  # cases, arrests, province, Siem Reap: subscripts and vowels that need shaping
@@ -410,3 +411,149 @@ def test_the_browser_has_no_system_font_for_khmer(visit):
     assert system and not any(f["isCustomFont"] for f in system)
     assert not any("khmer" in f["familyName"].lower() for f in system), system  # boxes, not a Khmer system font
     assert not any(f["familyName"] == fonts.FAMILY for f in served_name), served_name  # no @font-face: not installed
+
+
+# ---------------------------------------------------------------- no English left: every visible text, read
+
+#: Latin-letter words that may stay in Khmer mode (reviewed): proper names, licences, file formats, method names
+#: and codes a Khmer reader also sees in Latin letters. Streamlit's own chrome (the header's "Deploy" menu, the
+#: "Running…" status) is outside what is read: only the app's main area and its sidebar are ([data-testid=stMain],
+#: [data-testid=stSidebar]); icon ligatures (Material Symbols, e.g. "science") are left out by their font; the
+#: tables' cells are drawn on a canvas and are not text here; code blocks are left out (the About page's licence
+#: notices are quoted verbatim, in English, as the licences require). Province romanisations come from the
+#: gazetteer (``ALLOWED``).
+LATIN_ALLOWLIST = frozenset({
+    "SYNTHETIC", "synthetic",  # always beside its Khmer word ទិន្នន័យប្រឌិត
+    "OpenStreetMap", "ODbL", "Leaflet", "geoBoundaries", "Natural", "Earth", "contributors",  # map credits
+    "CSV", "HTML", "PDF", "UTF", "JSON", "km", "mi",  # formats, and the map's scale bar
+    "Wilson", "score", "Kaplan", "Meier", "log", "rank", "Newcombe", "hybrid", "Poisson", "binomial", "censored",
+    "p", "k", "mapclassify", "GIS", "QGIS",  # methods, each beside its Khmer wording
+    "J646", "CPU", "Cambodian", "Children's", "Fund", "Global", "Development", "Group", "Open", "Database",
+    "License", "NCDD", "Noto", "Sans", "Khmer", "English",  # names; "English" names the language switch
+    "Greenwood", "SciPy", "lifelines", "logrank", "ecdf", "stats", "matplotlib", "numpy", "pandas",  # libraries
+    "ISO", "KH", "KHM", "ADM1", "NOTICE", "geodata", "csv", "geodesic",  # codes, files, glosses
+    "python", "m", "dashboard", "users", "add", "NAME", "role", "admin", "YYYY", "MM", "DD", "Qn",  # commands
+})
+WORD = r"[A-Za-z][A-Za-z0-9'’]*"
+
+
+def _province_romanisations() -> frozenset[str]:
+    """The gazetteer's English province names: the Arrests chart labels each bar 'ស្វាយរៀង (Svay Rieng)'."""
+    import csv
+
+    with open(ROOT / "geodata" / "provinces.csv", encoding="utf-8") as fh:
+        return frozenset(w for row in csv.DictReader(fh) for w in row["name_en"].replace("-", " ").split())
+
+
+ALLOWED = LATIN_ALLOWLIST | _province_romanisations()
+#: English still shown, known and not yet fixed (each is a defect, listed so the test keeps failing on any other):
+#: the boundary layer's name comes from the GeoJSON file's own metadata ("geoBoundaries KHM ADM1 (25 provinces)").
+KNOWN_LEFT = {"/about": {"provinces"}}
+
+#: Every visible text: the app's main area and sidebar (without icon ligatures), each map frame, and the
+#: plotly charts' SVG text.
+TEXTS_JS = """() => {
+  const visible = el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden';
+  const textOf = root => {
+    const out = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      const el = node.parentElement;
+      if (!el || el.closest('script, style, [data-km-probe], pre, [data-testid="stCode"]') || !visible(el)) continue;
+      if (/Material Symbols|Material Icons/.test(getComputedStyle(el).fontFamily)) continue;
+      out.push(node.nodeValue);
+    }
+    return out.join(' ');
+  };
+  const parts = [...document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')].map(textOf);
+  for (const f of document.querySelectorAll('iframe')) {
+    try { if (f.contentDocument && f.contentDocument.body) parts.push(textOf(f.contentDocument.body)); } catch (e) {}
+  }
+  return parts.join('\\n');
+}"""
+
+
+def _english_words(pg) -> list[str]:
+    import re
+
+    text = pg.evaluate(TEXTS_JS)
+    return sorted({w for w in re.findall(WORD, text) if w not in ALLOWED})
+
+
+def _slider(pg):
+    return pg.locator('[data-testid="stSlider"] input[type=range]').first
+
+
+def _thumb(pg) -> str:
+    return pg.locator('[data-testid="stSliderThumbValue"]').first.inner_text()
+
+
+def _frame_shown(pg) -> str:
+    """What the content says it shows: the frame title above the Cases map, else the coverage map's legend title."""
+    titles = [t for t in pg.locator('[data-testid="stMain"] strong').all_inner_texts() if "ត្រីមាស" in t]
+    if titles:
+        return titles[-1]
+    return pg.frame_locator(MAP_FRAME).first.locator(".cpu-legend").first.inner_text().split("\n")[0]
+
+
+def _settle(v: Visit, has_map: bool) -> None:
+    v.page.wait_for_timeout(300)
+    _wait_drawn(v, has_map)
+
+
+VIEWS_TO_READ = [
+    ("/", True), ("/coverage", True), ("/cases?view=one+map", True), ("/cases?view=one+map+per+year", True),
+    ("/cases?view=compare+two+periods", True), ("/cases?view=play+by+quarter", True),
+    ("/arrests?view=by+province", False), ("/arrests?view=compare+two+periods", True), ("/analysis", False),
+    ("/about", False)]
+
+
+@pytest.mark.parametrize(("path", "has_map"), VIEWS_TO_READ)
+def test_khmer_mode_shows_no_english_on_any_page_or_view(server, visit, path, has_map):
+    sep = "&" if "?" in path else "?"
+    _open(visit, f"{server}{path}{sep}lang=km", has_map)
+    _no_error_shown(visit.page)
+    assert [w for w in _english_words(visit.page) if w not in KNOWN_LEFT.get(path, set())] == [], path
+    cut = visit.page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
+    assert cut == [], f"{path}: card labels cut with '…' at 1400 px: {cut}"
+
+
+@pytest.mark.parametrize(("path", "frames_key"), [("/coverage", "coverage"), ("/cases?view=play+by+quarter", "cases")])
+def test_after_a_slider_move_and_two_play_steps_the_text_stays_khmer_and_the_thumb_shows_the_frame(
+        server, visit, path, frames_key):
+    """Fragment reruns (the slider, ▶ Play) drew English before: the language did not reach them."""
+    import re
+
+    pg = visit.page
+    sep = "&" if "?" in path else "?"
+    _open(visit, f"{server}{path}{sep}lang=km", True)
+    _slider(pg).focus()
+    pg.keyboard.press("Home")
+    _settle(visit, True)
+    assert _english_words(pg) == [], "after Home"
+    first = _thumb(pg)
+    _slider(pg).focus()
+    pg.keyboard.press("ArrowRight")
+    _settle(visit, True)
+    moved = _thumb(pg)
+    assert moved != first and _english_words(pg) == [], "after a slider move"
+    assert int(_slider(pg).get_attribute("value")) == 1
+    assert all(word in _frame_shown(pg) for word in moved.split()), (moved, _frame_shown(pg))
+    pg.get_by_role("button", name=re.compile("▶")).first.click()  # plays from the frame shown
+    pg.wait_for_function("(v) => { const s = document.querySelector('[data-testid=\"stSlider\"] input[type=range]');"
+                         " return s && Number(s.value) >= 3; }", arg=None, timeout=60_000)
+    pg.get_by_role("button", name=re.compile("⏸")).first.click()  # pause after two steps or more
+    _settle(visit, True)
+    assert _english_words(pg) == [], "after Play"
+    index = int(_slider(pg).get_attribute("value"))
+    assert index >= 3
+    for step in ("Play", "move"):
+        shown = _frame_shown(pg)
+        assert all(word in shown for word in _thumb(pg).split()), (step, _thumb(pg), shown)
+        if step == "Play":
+            _slider(pg).focus()
+            pg.keyboard.press("ArrowLeft")
+            _settle(visit, True)
+    _shot(pg, f"{frames_key}_after_play")

@@ -297,3 +297,29 @@ def test_the_monthly_chart_shows_its_arrests_series():
     fig = _figures()["trend"]
     assert [t.name for t in fig.data] == ["cases", "arrests", "cumulative"]
     assert all(t.visible in (None, True) for t in fig.data)
+
+
+def test_the_cli_refuses_a_short_password_in_khmer_under_a_khmer_locale(cli_in, capsys, monkeypatch, tmp_path):
+    import io
+
+    db_url = f"sqlite:///{tmp_path / 'users.sqlite3'}"
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert cli_in("km_KH.UTF-8", "users", "add", "anna", "--role", "analyst", "--db", db_url) == 2
+    err = capsys.readouterr().err
+    assert KHMER.search(err) and "too short" not in err and "10" in err, err
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert cli_in("en_US.UTF-8", "users", "add", "anna", "--role", "analyst", "--db", db_url) == 2
+    assert "The password is too short (under 10 characters)." in capsys.readouterr().err
+
+
+def test_khmer_month_ticks_are_written_on_two_lines_so_they_do_not_overlap(demo_dataset):
+    from dashboard.measures import metrics
+    from dashboard.render import charts
+
+    monthly = metrics.monthly(demo_dataset.counts)
+    with use_language("km"):
+        khmer = charts.monthly_trend(monthly).layout.xaxis.ticktext
+    with use_language("en"):
+        english = charts.monthly_trend(monthly).layout.xaxis.ticktext
+    assert khmer and all("<br>" in t and KHMER.search(t) for t in khmer)
+    assert all("<br>" not in t for t in english)

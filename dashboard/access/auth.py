@@ -53,8 +53,8 @@ def pages_for(role: str) -> tuple[str, ...]:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserFacingError(f"The password is too short (under {MIN_PASSWORD_LENGTH} characters).",
-                              "Choose a longer passphrase.")
+        raise UserFacingError(_("The password is too short (under {n} characters).").format(n=MIN_PASSWORD_LENGTH),
+                              _("Choose a longer passphrase."))
 
 
 class UserExistsError(UserFacingError):
@@ -68,10 +68,11 @@ def add_user(engine: Engine, username: str, role: str, password: str, actor: str
     An existing name is refused unless ``replace`` is given; replacing ends that user's sessions.
     """
     if not _NAME.fullmatch(username):
-        raise UserFacingError(f"'{username}' is not a valid user name.",
-                              "Use 2-64 letters, digits, dots, dashes, underscores or @.")
+        raise UserFacingError(_("'{name}' is not a valid user name.").format(name=username),
+                              _("Use 2-64 letters, digits, dots, dashes, underscores or @."))
     if role not in ROLES:
-        raise UserFacingError(f"'{role}' is not a role.", f"Use one of: {', '.join(ROLES)}.")
+        raise UserFacingError(_("'{role}' is not a role.").format(role=role),
+                              _("Use one of: {options}.").format(options=", ".join(ROLES)))
     _check_password(password)
     row = {"username": username, "password_hash": _hasher.hash(password), "role": role,
            "created_at": datetime.now(timezone.utc), "disabled": False}
@@ -113,7 +114,8 @@ def _change(engine: Engine, username: str, values: dict, action: str, actor: str
 
 def _require(conn: Connection, username: str) -> bool:
     if conn.execute(sa.select(db.users.c.username).where(db.users.c.username == username)).first() is None:
-        raise UserFacingError(f"There is no user '{username}'.", "See 'python -m dashboard users list'.")
+        raise UserFacingError(_("There is no user '{name}'.").format(name=username),
+                              _("See 'python -m dashboard users list'."))
     return True
 
 

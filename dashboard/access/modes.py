@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dashboard import settings
 from dashboard.errors import UserFacingError
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _
 
 MODES = ("internal", "public")
 
@@ -39,8 +39,8 @@ def app_mode() -> str:
 def public_dir() -> Path:
     folder = settings.current().public_dir
     if not folder:
-        raise UserFacingError("Public mode needs DASHBOARD_PUBLIC_DIR.",
-                              "Run 'python -m dashboard export-public --out DIR' and set DASHBOARD_PUBLIC_DIR=DIR.")
+        raise UserFacingError(_("Public mode needs DASHBOARD_PUBLIC_DIR."),
+                              _("Run 'python -m dashboard export-public --out DIR' and set DASHBOARD_PUBLIC_DIR=DIR."))
     return folder
 
 

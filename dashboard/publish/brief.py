@@ -32,7 +32,7 @@ p { margin: 0 0 1.5mm 0; }
 .cards { display: flex; gap: 3mm; margin: 2mm 0 1mm 0; }
 .card { flex: 1; border: 0.8pt solid #c9d1d8; border-radius: 2mm; padding: 2mm 3mm; }
 .card .label { color: #5b6770; font-size: 8pt; }
-.card .value { font-size: 19pt; font-weight: 700; color: #253494; line-height: 1.2; }
+.card .value { font-size: 19pt; font-weight: 700; color: #253494; line-height: 1.4; padding-bottom: 0.3em; }
 .card .detail { font-size: 7.6pt; }
 .card .period { font-size: 7.6pt; color: #5b6770; }
 .row { display: flex; gap: 4mm; }

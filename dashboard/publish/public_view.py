@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.i18n import _, fmt_date, fmt_int, fmt_percent
+from dashboard.i18n import fmt_quarter as i18n_quarter
 from dashboard.publish.public_export import TOTAL_KEY, PublicData, quarter_end
 
 
@@ -29,7 +30,7 @@ def shown(value: object) -> str:
 
 def fmt_quarter(label: str) -> str:
     """'2015-Q2' as the reader's language writes a quarter (Q2 2015)."""
-    return fmt_date(quarter_end(label), "QQQ y")
+    return i18n_quarter(quarter_end(label))
 
 
 def period_text(first: str, last: str) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.data.schema import offence_label
-from dashboard.i18n import _, fmt_date, fmt_int, fmt_month, fmt_percent
+from dashboard.i18n import _, fmt_date, fmt_int, fmt_month, fmt_percent, fmt_quarter, get_language
 from dashboard.render import fonts
 
 TEAL = "#0f6e84"
@@ -43,7 +43,16 @@ def month_axis(months: pd.Series) -> tuple[list[str], dict]:
     labels = [fmt_month(m.date()) for m in stamps]
     step = _tick_step(len(stamps))
     ticks = [label for m, label in zip(stamps, labels) if (m.year * 12 + m.month - 1) % step == 0] or labels[:1]
-    return labels, dict(type="category", tickmode="array", tickvals=ticks, ticktext=ticks)
+    return labels, dict(type="category", tickmode="array", tickvals=ticks, ticktext=[_two_lines(t) for t in ticks])
+
+
+def _two_lines(tick: str) -> str:
+    """A month tick on two lines (month above year) where the language's month names are long: Khmer names
+    (កក្កដា, វិច្ឆិកា) are about twice as wide as 'Jul', and on a half-page chart one-line ticks overlap."""
+    if get_language() == "km" and " " in tick:
+        month, _space, year = tick.rpartition(" ")
+        return f"{month}<br>{year}"
+    return tick
 
 
 def date_axis(dates: pd.Series) -> tuple[list[str], dict]:
@@ -61,7 +70,7 @@ def date_axis(dates: pd.Series) -> tuple[list[str], dict]:
     step = _tick_step(span, most=10)
     start = first.to_period("M").to_timestamp()
     ticks = [t for t in pd.date_range(start, last, freq="MS") if (t.year * 12 + t.month - 1) % step == 0]
-    texts_ticks = [fmt_date(t.date(), "y") if step >= 12 else fmt_month(t.date()) for t in ticks]
+    texts_ticks = [fmt_date(t.date(), "y") if step >= 12 else _two_lines(fmt_month(t.date())) for t in ticks]
     return texts, dict(tickmode="array", tickvals=ticks, ticktext=texts_ticks, hoverformat="%Y-%m-%d")
 
 
@@ -71,10 +80,10 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 def quarter_label(period: str) -> str:
     """A period key as the interface language writes it: '2014Q1' or '2014-Q1' -> 'Q1 2014' /
-    'ត្រីមាសទី 1 2014'; a month '2014-03' -> 'Mar 2014' / 'មីនា 2014'; anything else unchanged."""
+    'ត្រីមាសទី 1 ឆ្នាំ 2014'; a month '2014-03' -> 'Mar 2014' / 'មីនា 2014'; anything else unchanged."""
     text = str(period)
     if match := _QUARTER.fullmatch(text):
-        return fmt_date(date(int(match.group(1)), 3 * int(match.group(2)) - 2, 1), "QQQ y")
+        return fmt_quarter(date(int(match.group(1)), 3 * int(match.group(2)) - 2, 1))
     if (match := _MONTH.fullmatch(text)) and 1 <= int(match.group(2)) <= 12:
         return fmt_month(date(int(match.group(1)), int(match.group(2)), 1))
     return text

@@ -256,9 +256,17 @@ def static_map(fmap, key: str, height: int = 520) -> None:
     show_map(fmap, key, height, [])
 
 
+#: Card labels wrap instead of being cut with "…": Streamlit keeps a metric's label on one line, and a Khmer
+#: label is wider than its English one (e.g. ចន្លោះ 50% កណ្ដាល (ថ្ងៃ) in a quarter of the page at 1400 px).
+CARD_LABEL_CSS = ('<style>[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * '
+                  '{white-space: normal !important; overflow: visible !important; text-overflow: clip !important; '
+                  'height: auto !important;}</style>')
+
+
 def kpi_row(items: list[tuple[str, str, str | None] | tuple[str, str, str | None, str]]) -> None:
     """Headline cards: (label, value, help), or (label, value, help, note) with a grey note under the value
     (for instance the day a figure is for)."""
+    st.html(CARD_LABEL_CSS)
     cols = st.columns(len(items))
     for col, (label, value, helptext, *note) in zip(cols, items):
         if note:

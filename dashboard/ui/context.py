@@ -43,6 +43,23 @@ def running_pages() -> Iterator[None]:
         _run.via_app = False
 
 
+@contextmanager
+def fragment_run(page: str) -> Iterator[None]:
+    """A fragment rerun (ui.fragments) is a run of a page the gate already routed: say so for its duration.
+
+    The full run's thread-local state is gone in a fragment rerun, and without it ``context()`` would take the
+    run for a page started without app.py.
+    """
+    if getattr(_run, "via_app", False):  # inline, inside the full run: nothing to restore
+        yield
+        return
+    _run.via_app, _run.page = True, page
+    try:
+        yield
+    finally:
+        _run.via_app, _run.page = False, ""
+
+
 def ensure_shell() -> None:
     """Run app.py (navigation, gate, filters) if this page file was started without it.
 

@@ -36,6 +36,13 @@ def apply() -> str:
     return lang
 
 
+def restore() -> str:
+    """Set the language the session's last full run chose (a fragment rerun starts without it); see ui.fragments."""
+    lang = i18n.normalise_language(st.session_state.get(KEY)) or i18n.DEFAULT_LANGUAGE
+    i18n.set_language(lang)
+    return lang
+
+
 def _switched() -> None:
     from dashboard.ui import url_labels
 

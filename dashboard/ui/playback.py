@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.i18n import _
+from dashboard.ui.fragments import fragment
 
 TICK_SECONDS = 1.0
 
@@ -32,6 +33,10 @@ def _step(key: str, frames: Sequence[Any], label: str, format_func: Callable[[An
           draw: Callable[[Any], None]) -> None:
     if st.session_state.get(key) not in frames:
         st.session_state[key] = frames[-1]
+    # Written back on every run, so the slider is sent its value each time: the browser keeps a thumb only while
+    # the options' labels stay the same, and otherwise falls back to the first frame while the page draws the
+    # frame in session state (e.g. after switching the language).
+    st.session_state[key] = st.session_state[key]
     if st.session_state.get(_playing_key(key)):
         i = list(frames).index(st.session_state[key])
         if i + 1 < len(frames):
@@ -49,4 +54,4 @@ def player(key: str, frames: Sequence[Any], draw: Callable[[Any], None], label: 
     playing = st.session_state.get(_playing_key(key), False)
     st.button(_("⏸ Pause") if playing else f"▶ {play_label}", key=f"{key}_play_btn", on_click=_toggle,
               args=(key, frames), help=help)
-    st.fragment(_step, run_every=TICK_SECONDS if playing else None)(key, frames, label, format_func, draw)
+    fragment(_step, run_every=TICK_SECONDS if playing else None)(key, frames, label, format_func, draw)

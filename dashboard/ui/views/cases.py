@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.i18n import N_, _, fmt_int
+from dashboard.i18n import N_, _, fmt_int, fmt_quarter
 from dashboard.measures import metrics, rollout
 from dashboard.measures.classify import SCHEMES
 from dashboard.render import charts, maps
@@ -106,7 +106,7 @@ def _one_map(ctx: Context, per_province, measure: str, scheme: str) -> None:
 
 
 def _frame_styles(ctx: Context, measure: str, scheme: str, census: str, freq: str):
-    """Frames (label, last day, per province) with their map styles, all classed with the same breaks."""
+    """Frames (label, last day, per province, styles, legend), all classed with the same breaks."""
     frames = metric(ctx, rollout.by_province_frames, census=census, freq=freq)
     b = boundaries()
     breaks = maps.frame_breaks(b, [frame for _label, _end, frame in frames], measure, scheme, ctx.filters.provinces)
@@ -114,7 +114,7 @@ def _frame_styles(ctx: Context, measure: str, scheme: str, census: str, freq: st
     for label, end, frame in frames:
         covered = coverage_metric(ctx, metrics.active_provinces, end)
         styles, legend = maps.choropleth_styles(b, frame, covered, measure, scheme, ctx.filters.provinces, breaks)
-        styled.append((label, frame, styles, legend))
+        styled.append((label, end, frame, styles, legend))
     return styled
 
 
@@ -123,7 +123,7 @@ def _per_year(ctx: Context, measure: str, scheme: str, census: str) -> None:
     b = boundaries()
     entries: list[tuple[str, str]] = []
     columns = st.columns(3)
-    for i, (label, frame, styles, legend) in enumerate(_frame_styles(ctx, measure, scheme, census, "year")):
+    for i, (label, _end, frame, styles, legend) in enumerate(_frame_styles(ctx, measure, scheme, census, "year")):
         entries += [entry for entry in legend if entry not in entries]
         with columns[i % 3]:
             st.markdown(f"**{label}** · " + _("{n} cases").format(n=fmt_int(frame["cases"].sum())))
@@ -137,19 +137,25 @@ def _per_year(ctx: Context, measure: str, scheme: str, census: str) -> None:
 
 
 def _play(ctx: Context, measure: str, scheme: str, census: str) -> None:
-    """One map stepping through the quarters, with classes fixed over all of them (the legend never changes)."""
-    frames = {label: (frame, styles, legend) for label, frame, styles, legend in
+    """One map stepping through the quarters, with classes fixed over all of them (the legend never changes).
+
+    The frame's quarter is written above the map, not in the legend: the legend is the same for every frame,
+    so it cannot show another frame than the map while the map frame catches up.
+    """
+    frames = {label: (end, frame, styles, legend) for label, end, frame, styles, legend in
               _frame_styles(ctx, measure, scheme, census, "quarter")}
     b = boundaries()
 
+    def quarter(label: str) -> str:
+        return fmt_quarter(frames[label][0])
+
     def draw(label: str) -> None:
-        frame, styles, legend = frames[label]
-        title = f"{_(TITLES[measure])}, {label}"
-        fmap = maps.build_map(b, styles, title, legend, b.map_note(), selected=ctx.filters.provinces)
-        st.markdown(f"**{label}** · " + _("{n} cases").format(n=fmt_int(frame["cases"].sum())))
+        _end, frame, styles, legend = frames[label]
+        fmap = maps.build_map(b, styles, _(TITLES[measure]), legend, b.map_note(), selected=ctx.filters.provinces)
+        st.markdown(f"**{quarter(label)}** · " + _("{n} cases").format(n=fmt_int(frame["cases"].sum())))
         ui.province_map(fmap, key="map_cases_play", name=f"cases_{label}")
 
-    playback.player(FRAME_KEY, list(frames), draw, _("Quarter"), _("Play quarters"),
+    playback.player(FRAME_KEY, list(frames), draw, _("Quarter"), _("Play quarters"), format_func=quarter,
                     help=_("Step through the quarters; the classes are computed once over all of them."))
 
 
