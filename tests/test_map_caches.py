@@ -211,8 +211,12 @@ def test_a_built_map_is_never_changed_by_rendering_it(boundaries, demo_dataset, 
     fmap = _overview_map(boundaries, demo_dataset)
     names = sorted(child.get_name() for child in fmap.cpu_layer._children.values())
     page_before = maps.payload_bytes(fmap)
-    components.render_map(fmap)
+    first = components.render_map(fmap)
     maps.standalone_html(fmap)
+    fmap.cpu_kept.values.clear()  # the old failure: the same shared map rendered a second time
+    again = components.render_map(fmap)
+    assert again is not first and again == first
+    assert undefined_elements(again.script + again.layer, _COMPONENT_GLOBALS) == []
     assert sorted(child.get_name() for child in fmap.cpu_layer._children.values()) == names
     assert fmap.get_name().startswith("map_") and fmap.get_name() != "map_div"
     assert maps.payload_bytes(fmap) == page_before
