@@ -248,3 +248,18 @@ def test_streamlit_shows_no_error_details_to_visitors():
 
     config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == ShowErrorDetailsConfigOptions.NONE.value
+
+
+# ---------------------------------------------------------------- item 16: the shipped proxy sends HSTS
+
+
+def test_the_shipped_nginx_config_sends_hsts_on_its_tls_server():
+    import re
+
+    from dashboard.paths import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "docs" / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    blocks = re.split(r"\nserver \{", text)[1:]
+    (tls,) = [b for b in blocks if "listen 443 ssl" in b]
+    (header,) = re.findall(r'add_header Strict-Transport-Security "max-age=(\d+)[^"]*" always;', tls)
+    assert int(header) >= 365 * 86400
