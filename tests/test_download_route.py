@@ -115,3 +115,15 @@ def test_an_unknown_or_absurd_token_is_refused(site):
     client, engine, raws = site
     for token in ("nope", "x" * 500):
         assert _get(client, token, _cookie(engine, raws["ana"])).status_code == 403
+
+
+def test_without_server_py_the_analysis_page_says_so_and_offers_no_media_download(app_db):
+    """`streamlit run app.py` has no routes: the export says it needs server.py instead of using /media."""
+    from tests.apphelpers import app, no_errors, signed_in
+
+    engine = db.open_engine(app_db)
+    auth.add_user(engine, "ann", "analyst", PASSWORD)
+    at = app("pages/analysis.py", session=signed_in(engine, "ann"))
+    no_errors(at)
+    assert not [b for b in at.get("download_button") if "case records" in b.label.lower()]
+    assert any("server.py" in info.value for info in at.info)

@@ -203,6 +203,20 @@ def _current_layer() -> str:
     return layer if layer in BOUNDARY_LAYERS else "upload"
 
 
+def _read_boundary_upload(path: Path, data: bytes):
+    """The upload's polygons, read once per file in a sandboxed child; reruns of the page (choosing the join
+    column, typing the credit) reuse them instead of starting another child."""
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest()
+    cached = st.session_state.get("boundary_read")
+    if cached and cached[0] == digest:
+        return cached[1]
+    gdf = read_uploaded_boundary_file(path)
+    st.session_state["boundary_read"] = (digest, gdf)
+    return gdf
+
+
 def _boundary_upload(eng, ctx) -> None:
     upload = st.file_uploader(_("Boundary file: zipped shapefile, GeoJSON or GeoPackage"),
                               type=["zip", "geojson", "json", "gpkg"], key="boundary_file")
@@ -214,7 +228,7 @@ def _boundary_upload(eng, ctx) -> None:
         path = Path(tmp) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         try:
-            gdf = read_uploaded_boundary_file(path)
+            gdf = _read_boundary_upload(path, upload.getvalue())
             columns = [c for c in gdf.columns if c != gdf.geometry.name]
             choice = st.selectbox(_("Join column"), [None, *columns], key="boundary_column",
                                   format_func=lambda c: _("(detect automatically)") if c is None else c)
