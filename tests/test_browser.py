@@ -298,6 +298,33 @@ def test_static_site_draws_its_map_with_nothing_from_outside(static_site, page, 
     assert requested and all(url.startswith(static_site) for url in requested), requested
 
 
+def test_static_site_shows_a_credit_with_markup_as_text(tmp_path, page):
+    """Leaflet's addAttribution inserts HTML: a credit typed on the Data page with an <img onerror> in it
+    must show as words in the map's attribution control, and run nothing."""
+    from dashboard.data.demo import write_demo
+    from dashboard.data.store import load_from_dir
+    from dashboard.geo.boundaries import load_boundaries, save_active
+    from dashboard.publish.public_export import write_export
+    from dashboard.publish.site import write_site
+
+    evil = "Survey Dept. <img src=x onerror=alert(1)>"
+    layer = load_boundaries()
+    layer.metadata = {"title": "survey.geojson", "layer": "upload", "attribution": evil}
+    save_active(layer)  # what the Data page does with the admin's credit (DASHBOARD_VAR_DIR is this test's)
+    write_demo(tmp_path / "demo")
+    write_export(load_from_dir(tmp_path / "demo"), tmp_path / "site" / "data")
+    write_site(tmp_path / "site" / "data", tmp_path / "site")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto((tmp_path / "site" / "index.html").as_uri())
+    page.wait_for_selector("#map[data-ready=true]", timeout=30_000)
+    control = page.locator(".leaflet-control-attribution")
+    sync_api.expect(control).to_contain_text(evil)
+    assert control.locator("img").count() == 0 and page.locator("footer img").count() == 0
+    page.wait_for_timeout(300)
+    assert dialogs == []
+
+
 def _all_maps_drawn(pg, maps: int, paths: int = UNITS) -> None:
     pg.wait_for_function(
         """([sel, m, n]) => { const fs = [...document.querySelectorAll(sel)];
