@@ -244,9 +244,14 @@ CARD_LABEL_CSS = ('<style>[data-testid="stMetricLabel"], [data-testid="stMetricL
                   'height: auto !important;}</style>')
 
 
+def wrap_card_labels() -> None:
+    """Let the cards drawn after this in the run wrap their labels (see ``CARD_LABEL_CSS``)."""
+    st.html(CARD_LABEL_CSS)
+
+
 def kpi_row(items: list[tuple[str, str, str | None]]) -> None:
     """Headline cards: (label, value, help)."""
-    st.html(CARD_LABEL_CSS)
+    wrap_card_labels()
     cols = st.columns(len(items))
     for col, (label, value, helptext) in zip(cols, items):
         col.metric(label, value, help=helptext, border=True)
