@@ -144,6 +144,7 @@ def render(ctx: Context, measure: str, scheme: str, census: str, title: str, pag
     change = metric(ctx, compare.change_by_province, earlier=earlier, later=later)
     total = compare.totals(change[change["province_code"].isin(ctx.filters.provinces)] if ctx.filters.provinces
                            else change)
+    ui.wrap_card_labels()
     cols = st.columns(3)
     cols[0].metric(_("Cases, later period"), fmt_int(total["cases_later"]), delta=_signed(total["cases_change"]),
                    help=_("Change from the earlier period ({n} cases).").format(n=fmt_int(total["cases_earlier"])),

@@ -263,10 +263,15 @@ CARD_LABEL_CSS = ('<style>[data-testid="stMetricLabel"], [data-testid="stMetricL
                   'height: auto !important;}</style>')
 
 
+def wrap_card_labels() -> None:
+    """Let the cards drawn after this in the run wrap their labels (see ``CARD_LABEL_CSS``)."""
+    st.html(CARD_LABEL_CSS)
+
+
 def kpi_row(items: list[tuple[str, str, str | None] | tuple[str, str, str | None, str]]) -> None:
     """Headline cards: (label, value, help), or (label, value, help, note) with a grey note under the value
     (for instance the day a figure is for)."""
-    st.html(CARD_LABEL_CSS)
+    wrap_card_labels()
     cols = st.columns(len(items))
     for col, (label, value, helptext, *note) in zip(cols, items):
         if note:

@@ -79,6 +79,7 @@ def render() -> None:
 
 def _cards(cards: list[public_view.Card]) -> None:
     """Headline cards, each naming the period it covers."""
+    ui.wrap_card_labels()
     cols = st.columns(max(len(cards), 1))
     for col, card in zip(cols, cards):
         with col.container(border=True):
