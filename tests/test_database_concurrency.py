@@ -98,10 +98,10 @@ def test_a_lock_held_too_long_is_a_message_in_the_cli(engine, monkeypatch, capsy
 
 
 def test_a_lock_held_too_long_is_a_message_at_sign_in(app_db, monkeypatch):
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_S", 0.2)  # before the app opens its connections
     engine = db.open_engine(app_db)
     auth.add_user(engine, "ann", "analyst", PASSWORD)
     at = app()
-    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_S", 0.2)
     engine.dispose()
     with _WriteLock(engine.url.database):
         at.text_input(key="login_user").input("ann")
