@@ -171,6 +171,12 @@ def test_a_link_to_a_page_the_role_may_not_see_lands_on_the_first_page(site, bro
     expect(pg.get_by_text("your role does not include")).to_be_visible(timeout=60_000)
     assert _title(pg) == "Overview"
     expect(_province_chip(pg, "Kandal")).to_have_count(1, timeout=30_000)  # the link's filter came along
+    expect(pg).to_have_url(base + "/?province=Kandal", timeout=30_000)  # ... and stays in the address
+    pg.frame_locator('[data-testid="stCustomComponentV1"]').first.locator("path.leaflet-interactive").first.wait_for(
+        timeout=60_000)  # the map drew and reported its first value (a rerun): the notice is still there
+    pg.wait_for_selector(READY, timeout=90_000)
+    expect(pg.get_by_text("That link is to Analysis, a page your role does not include, so you are on Overview "
+                          "instead.")).to_be_visible(timeout=30_000)
     main = pg.locator('[data-testid="stMain"]').inner_text()
     assert "Case records" not in main and "victim" not in main.lower()
     _no_errors(pg)
@@ -430,9 +436,10 @@ def demo_site(tmp_path_factory):
 def test_demo_mode_never_reaches_the_data_page_even_by_link(demo_site, browser):
     context = _context(browser)
     pg = context.new_page()
-    _open(pg, demo_site + "/data")
+    _open(pg, demo_site + "/data?province=Kampot")
     expect(pg.get_by_text("your role does not include")).to_be_visible(timeout=60_000)
     assert _title(pg) == "Overview"
+    expect(pg).to_have_url(demo_site + "/?province=Kampot", timeout=30_000)
     assert pg.get_by_text("Upload records").count() == 0 and pg.locator('[data-testid="stFileUploader"]').count() == 0
     _no_errors(pg)
     context.close()

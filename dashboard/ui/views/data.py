@@ -100,8 +100,8 @@ def _file_guide(kind: str) -> None:
     """The columns, header names, date forms and offence labels a file may use (from what validation reads)."""
     with st.expander(_("What the file must hold")):
         st.dataframe(guide.column_guide(kind), hide_index=True, width="stretch")
-        st.caption(_("Headers are matched ignoring case, spaces and punctuation; other columns are ignored and "
-                     "listed.") + " " + _(DATE_HINT))
+        st.caption(_("Headers are matched ignoring capital letters, spaces and punctuation; other columns are "
+                     "ignored and listed.") + " " + _(DATE_HINT))
         if kind == "cases":
             st.dataframe(guide.offence_guide(), hide_index=True, width="stretch")
         else:
