@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Translations that may equal their English source: names, codes, numbers and symbols read the same.
 SAME_IN_BOTH = {"English", "ខ្មែរ", "CSV", "PDF", "OK", "J646", "k", "%"}
 #: English messages where a glossary word has another sense (reviewed): the term's rule does not apply to them.
-OTHER_SENSE = {"points": ("not points or lines",), "demo": ("demo-data",)}
+OTHER_SENSE = {"points": ("not points or lines",), "demo": ("demo-data",), "capital": ("capital letters",)}
 KHMER_DIGITS = "០១២៣៤៥៦៧៨៩"
 
 
