@@ -91,31 +91,67 @@ def run(task: str, args: dict, payload: bytes, limits: Limits, error: type[error
         raise ValueError(f"unknown sandbox task {task!r}")
     header = json.dumps({"args": args, "language": get_language(), "cpu": limits.cpu_seconds,
                          "memory": limits.memory_bytes}).encode()
-    with _usage_lock:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        try:
-            proc = subprocess.run([sys.executable, "-m", "dashboard.sandbox", task], input=header + b"\n" + payload,
-                                  capture_output=True, timeout=limits.wall_seconds, env=_child_env(), cwd=_ROOT,
-                                  check=False)
-        except subprocess.TimeoutExpired:
-            raise _limit_error(error, shown_name, "wall", limits) from None
-        finally:
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            last_usage[task] = Usage(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
-                                     after.ru_maxrss * 1024)
-    head, _sep, body = proc.stdout.partition(b"\n")
+    with _usage_lock:  # one parse at a time per process
+        returncode, stdout, usage, timed_out = _run_child([sys.executable, "-m", "dashboard.sandbox", task],
+                                                         header + b"\n" + payload, limits.wall_seconds)
+        last_usage[task] = usage
+    if timed_out:
+        raise _limit_error(error, shown_name, "wall", limits)
+    head, _sep, body = stdout.partition(b"\n")
     try:
         result = json.loads(head) if head else {}
     except ValueError:
         result = {}
-    if proc.returncode == 0 and result.get("ok"):
+    if returncode == 0 and result.get("ok"):
         return body
     if "error" in result:
         err = result["error"]
         raise _ERRORS.get(err.get("type"), error)(err.get("problem", ""), err.get("hint", ""), err.get("where", ""))
-    which = result.get("limit") or ("cpu" if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL) else "memory")
-    log.warning("sandbox task %s stopped: returncode=%s limit=%s", task, proc.returncode, which)
+    which = result.get("limit") or ("cpu" if returncode in (-signal.SIGXCPU, -signal.SIGKILL) else "memory")
+    log.warning("sandbox task %s stopped: returncode=%s limit=%s", task, returncode, which)
     raise _limit_error(error, shown_name, which, limits)
+
+
+def _feed(pipe, data: bytes) -> None:
+    """Write the child's input and close it; a child that stopped early just stops reading."""
+    try:
+        pipe.write(data)
+    except (BrokenPipeError, OSError):
+        pass
+    finally:
+        try:
+            pipe.close()
+        except OSError:
+            pass
+
+
+def _run_child(command: list[str], data: bytes, wall_seconds: float) -> tuple[int, bytes, Usage, bool]:
+    """Run the child to its end (or kill it after ``wall_seconds``): exit code, output, its OWN rusage, timed out.
+
+    ``os.wait4`` reports this child's usage alone; ``RUSAGE_CHILDREN`` would report the largest child ever.
+    """
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            env=_child_env(), cwd=_ROOT)
+    timed_out = threading.Event()
+
+    def stop() -> None:
+        timed_out.set()
+        proc.kill()
+
+    timer = threading.Timer(wall_seconds, stop)
+    writer = threading.Thread(target=_feed, args=(proc.stdin, data), daemon=True)
+    timer.start()
+    writer.start()
+    try:
+        stdout = proc.stdout.read()
+        proc.stdout.close()
+        writer.join()
+        _pid, status, rusage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return (proc.returncode, stdout, Usage(rusage.ru_utime + rusage.ru_stime, rusage.ru_maxrss * 1024),
+            timed_out.is_set())
 
 
 def _limit_error(error: type[errors.UserFacingError], name: str, which: str, limits: Limits) -> errors.UserFacingError:
