@@ -46,7 +46,7 @@ p { margin: 0 0 1.5mm 0; }
 table.provinces { width: 100%; border-collapse: collapse; font-size: 7.4pt; }
 table.provinces th { text-align: right; color: #5b6770; font-weight: 600; border-bottom: 0.5pt solid #c9d1d8; }
 table.provinces th:first-child, table.provinces td:first-child { text-align: left; }
-table.provinces td { text-align: right; padding: 0.2mm 1mm; }
+table.provinces td { text-align: right; padding: 0.1mm 1mm; line-height: 1.25; }
 table.provinces tr:nth-child(even) td { background: #f5f7f8; }
 .cols { display: flex; gap: 4mm; }
 .cols > div { flex: 1; }
@@ -104,7 +104,7 @@ def brief_html(data: PublicData, boundaries: Boundaries, font_url: str) -> str:
   </div>
 </div>
 <h2>{esc(h["by_province"])}</h2>
-<div class="cols">{province_tables(data)}</div>
+{province_tables(data)}
 <div class="foot">{esc(credits)}</div>
 </body></html>"""
 
@@ -148,15 +148,18 @@ def province_tables(data: PublicData, columns: int = 2) -> str:
     rows = public_view.province_rows(data)
     years = public_view.map_years(data)
     partial = public_view.partial_years(data)
+    # a partial year is marked with * in the header and named once under the tables, so the header stays one line
     head = (f"<tr><th>{esc(public_view.headings()['province'])}</th>"
-            + "".join(f"<th>{esc(public_view.year_label(y, partial))}</th>" for y in years) + "</tr>")
+            + "".join(f"<th>{y}{'*' if y in partial else ''}</th>" for y in years) + "</tr>")
     per = -(-len(rows) // columns)
     out = []
     for start in range(0, len(rows), per):
         body = "".join(f"<tr><td>{esc(r.name)}</td>" + "".join(f"<td>{esc(r.counts[y])}</td>" for y in years) + "</tr>"
                        for r in rows[start:start + per])
         out.append(f'<div><table class="provinces">{head}{body}</table></div>')
-    return "".join(out)
+    notes = "".join(f'<p class="note">* {esc(public_view.year_label(y, partial))}</p>' for y in years if y in partial)
+    return f'<div class="cols">{"".join(out)}</div>{notes}'
+
 
 
 def synthetic_text() -> str:
