@@ -34,14 +34,24 @@ def add_filter_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offence", action="append", metavar="NAME", help=_("an offence category; repeatable"))
 
 
+def open_database(url: str | None = None):
+    """The database (--db URL or configured), migrated; the app's own default database, when empty, gets the
+    SYNTHETIC demo as the app gives it on its first start (so the README's commands work on a fresh clone)."""
+    from dashboard.data.db import open_engine, resolve_url
+    from dashboard.data.seed import seed_demo_if_empty
+
+    engine = open_engine(url)
+    seed_demo_if_empty(engine, resolve_url(url))
+    return engine
+
+
 def load_dataset(args: argparse.Namespace):
-    """The dataset named by --data DIR, else the database (--db URL or configured). Never writes."""
-    from dashboard.data.db import open_engine
+    """The dataset named by --data DIR, else the database (:func:`open_database`)."""
     from dashboard.data.store import load_from_db, load_from_dir
 
     if getattr(args, "data", None):
         return load_from_dir(args.data)
-    return load_from_db(open_engine(args.db))
+    return load_from_db(open_database(args.db))
 
 
 def filters_from_args(args: argparse.Namespace):

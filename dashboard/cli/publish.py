@@ -67,9 +67,9 @@ def _ledger(args: argparse.Namespace, out: Path):
         raise UserFacingError(_("--ledger is for exports from --data only."),
                               _("An export from the case database keeps its ledger in the database; leave out "
                                 "--ledger (a release_ledger.json in --out is migrated into it)."))
-    from dashboard.data.db import open_engine
+    from dashboard.cli.common import open_database
 
-    return ledger.DbLedger(open_engine(args.db))
+    return ledger.DbLedger(open_database(args.db))
 
 
 def public_dates(meta: dict) -> str:
