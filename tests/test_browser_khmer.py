@@ -448,9 +448,9 @@ def _province_romanisations() -> frozenset[str]:
 
 
 ALLOWED = LATIN_ALLOWLIST | _province_romanisations()
-#: English still shown, known and not yet fixed (each is a defect, listed so the test keeps failing on any other):
-#: the boundary layer's name comes from the GeoJSON file's own metadata ("geoBoundaries KHM ADM1 (25 provinces)").
-KNOWN_LEFT = {"/about": {"provinces"}}
+#: English still shown, known and not yet fixed (each is a defect, listed so the test keeps failing on any other).
+#: Empty: the shipped boundary layers' titles are translated now (geo.boundaries.SHIPPED_TITLES).
+KNOWN_LEFT: dict[str, set[str]] = {}
 
 #: Every visible text: the app's main area and sidebar (without icon ligatures), each map frame, and the
 #: plotly charts' SVG text.

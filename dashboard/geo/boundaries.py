@@ -50,6 +50,10 @@ CAMBODIA_BOX = (101.3, 8.9, 108.7, 15.7)
 MAX_METADATA_FILE_BYTES = 20 * 1024 * 1024
 
 
+#: The shipped layers' titles (their files' ``metadata.title``), translated where they are shown.
+SHIPPED_TITLES = (N_("geoBoundaries KHM ADM1 (25 provinces)"), N_("Natural Earth admin-1 (24 units, before the 2013 split)"))
+
+
 @dataclass
 class JoinReport:
     """How a boundary layer's units matched the gazetteer."""
@@ -121,7 +125,9 @@ class Boundaries:
 
     @property
     def title(self) -> str:
-        return str(self.metadata.get("title") or self.report.source)
+        """The layer's name, in the interface language for the shipped layers (an uploaded one's as written)."""
+        title = str(self.metadata.get("title") or self.report.source)
+        return _(title) if title in SHIPPED_TITLES else title
 
     @property
     def attribution(self) -> str:
