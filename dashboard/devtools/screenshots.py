@@ -26,6 +26,7 @@ class View:
     path: str
     maps: int | None = None
     scroll_to: str = ""  # a CSS selector; the first match is scrolled to the top of the window
+    heading: str = ""  # or an h3 heading's English text, found in the page's language
     languages: tuple[str, ...] = LANGUAGES
     public: bool = False  # served in public (donor) mode from a public export, not the internal demo
 
@@ -36,11 +37,18 @@ VIEWS = (
     View("cases_compare", "/cases?" + COMPARE_QUERY, maps=2, scroll_to='[data-testid="stDateInput"]'),
     View("cases_per_year", "/cases?view=one+map+per+year", maps=3,
          scroll_to='[data-testid="stMain"] [data-testid="stButtonGroup"]'),
-    View("cases_since_arrival", "/cases", maps=1, scroll_to='h3:has-text("Since the unit arrived")', languages=("en",)),
-    View("arrests_time_to_arrest", "/arrests?km_province=Phnom+Penh", scroll_to='h3:has-text("Time to arrest")',
-         languages=("en",)),
+    View("cases_since_arrival", "/cases", maps=1, heading="Since the unit arrived"),
+    View("arrests_time_to_arrest", "/arrests?km_province=Phnom+Penh", heading="Time to arrest"),
     View("public", "/", maps=1, public=True),
 )
+
+
+def _heading_selector(english: str, language: str) -> str:
+    """An h3 whose text is ``english`` as the page writes it in ``language``."""
+    from dashboard.i18n import _, use_language
+
+    with use_language(language):
+        return f'h3:has-text("{_(english)}")'
 
 
 def _address(base: str, view: View, language: str) -> str:
@@ -58,8 +66,9 @@ def _take_views(browser, base: str, views: Iterable[View], languages: Sequence[s
             pg = context.new_page()
             pg.goto(_address(base, view, language))
             web.wait_drawn(pg, view.maps)
-            if view.scroll_to:
-                pg.locator(view.scroll_to).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+            target = view.scroll_to or (_heading_selector(view.heading, language) if view.heading else "")
+            if target:
+                pg.locator(target).first.evaluate("e => e.scrollIntoView({block: 'start'})")
                 pg.wait_for_timeout(300)
             if pg.locator('[data-testid="stException"]').count():
                 raise RuntimeError(f"{view.name} ({language}) shows an error; no screenshot taken")
