@@ -149,7 +149,8 @@ def test_a_parse_past_its_memory_limit_is_refused_naming_the_limit(tmp_path, mon
                                                                 wall_seconds=120))
     message = _refused(path, "700 MB of memory")
     assert "big.csv" in message
-    assert sandbox.last_usage["table"].max_rss_bytes < 700 * 1024**2  # the kernel's figure for the child
+    # no ru_maxrss check here: Linux counts the parent's resident memory at fork (before exec) in the child's
+    # peak, so a large test process makes that figure meaningless; the refusal above is the limit at work
 
 
 def test_a_parse_past_its_cpu_limit_is_refused_naming_the_limit(tmp_path, monkeypatch):
