@@ -261,7 +261,7 @@ def test_a_download_is_audited(site, browser):
     cookie = f"{cookies.SESSION_COOKIE}={_session_cookie(context)['value']}"
     for headers in ({}, {"Cookie": cookie}):  # no cookie; the owner's cookie a second time
         with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30)
+            urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30)  # base: 127.0.0.1
         assert refused.value.code == 403
     context.close()
 
