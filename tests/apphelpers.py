@@ -34,6 +34,17 @@ def app(page: str | None = None, query: dict | None = None, secrets: dict | None
     return at
 
 
+def engine_with_users(url: str, users: dict[str, str], password: str):
+    """The database at ``url``, migrated, with each ``name: role`` in ``users`` added with ``password``."""
+    from dashboard.access import auth
+    from dashboard.data import db
+
+    engine = db.open_engine(url)
+    for name, role in users.items():
+        auth.add_user(engine, name, role, password)
+    return engine
+
+
 def signed_in(engine, username: str) -> dict:
     """Session state for a real server-side session of ``username`` (as the sign-in form would leave it)."""
     from dashboard.access import sessions

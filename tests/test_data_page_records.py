@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dashboard.access import audit, auth
+from dashboard.access import audit
 from dashboard.cli import main
 from dashboard.data import db
 from dashboard.data.guide import column_guide, offence_guide
 from dashboard.data.schema import CASE_COLUMNS, COVERAGE_COLUMNS, canonical_header, load_offence_map
 from dashboard.data.validation import COVERAGE_START_RULE, listed_coverage, validate_coverage, validate_file
-from tests.apphelpers import app, no_errors, signed_in
+from tests.apphelpers import app, engine_with_users, no_errors, signed_in
 
 PASSWORD = "a long enough passphrase"
 BAD = b"case_id,date_reported,province,offence,arrest_made\nB1,2014-01-02,Atlantis,rape,no\n"
@@ -24,8 +24,7 @@ BAD = b"case_id,date_reported,province,offence,arrest_made\nB1,2014-01-02,Atlant
 
 @pytest.fixture()
 def admin(app_db):
-    engine = db.open_engine(app_db)
-    auth.add_user(engine, "admin-user", "admin", PASSWORD)
+    engine = engine_with_users(app_db, {"admin-user": "admin"}, PASSWORD)
     at = app("pages/data.py", session=signed_in(engine, "admin-user"))
     no_errors(at)
     return at, engine

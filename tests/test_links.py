@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.access import auth
-from dashboard.data import db
 from dashboard.ui import sidebar
-from tests.apphelpers import app, no_errors, shown, signed_in
+from tests.apphelpers import app, engine_with_users, no_errors, shown, signed_in
 
 PASSWORD = "correct horse battery staple"
 BAD_LINK = {"province": "Nowhere", "offence": "foo", "from": "2014-13-01", "lang": "xx", "view": "bogus",
@@ -107,10 +105,7 @@ def test_canonical_form_follows_the_language(app_db):
 
 @pytest.fixture()
 def users(app_db):
-    eng = db.open_engine(app_db)
-    auth.add_user(eng, "lee", "leadership", PASSWORD)
-    auth.add_user(eng, "ann", "analyst", PASSWORD)
-    return eng
+    return engine_with_users(app_db, {"lee": "leadership", "ann": "analyst"}, PASSWORD)
 
 
 def _refused_page_must_not_run(monkeypatch, view: str) -> None:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from dashboard.access import audit, auth, sessions
 from dashboard.data import db
 from dashboard.ui.signin import SESSION_KEY
-from tests.apphelpers import app, no_errors, shown, signed_in
+from tests.apphelpers import app, engine_with_users, no_errors, shown, signed_in
 
 PASSWORD = "correct horse battery staple"
 CASES = b"case_id,date_reported,province,offence,arrest_made\nG1,2014-01-02,Kep,rape,yes\nG2,2014-03-05,Kampot,murder,no\n"
@@ -16,10 +16,7 @@ CASES = b"case_id,date_reported,province,offence,arrest_made\nG1,2014-01-02,Kep,
 
 @pytest.fixture()
 def engine(app_db):
-    eng = db.open_engine(app_db)
-    auth.add_user(eng, "ann", "analyst", PASSWORD)
-    auth.add_user(eng, "root-admin", "admin", PASSWORD)
-    return eng
+    return engine_with_users(app_db, {"ann": "analyst", "root-admin": "admin"}, PASSWORD)
 
 
 def _signed_out(at) -> bool:
