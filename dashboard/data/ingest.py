@@ -77,8 +77,8 @@ class IngestResult:
             steps.append(_("The coverage table is empty: until one is loaded, every province shows as not covered "
                            "and rates per person-year under coverage cannot be worked out. Next: load the "
                            "programme's coverage table (province, start_date, end_date) on the Data page (Upload "
-                           "records, 'coverage', or the Coverage table tab), or run "
-                           "'python -m dashboard ingest FILE --kind coverage'."))
+                           "records, '{coverage}', or the Coverage table tab), or run "
+                           "'python -m dashboard ingest FILE --kind coverage'.").format(coverage=_("coverage")))
         if not self.has_cases:
             steps.append(_("No case records are loaded yet. Next: upload the case file on the Data page (Upload "
                            "records), or run 'python -m dashboard ingest FILE'."))

@@ -28,8 +28,14 @@ METHODS = N_(
 
 
 def data_span(ctx: Context) -> tuple[date, date]:
-    """The first day a period may start (the programme or the first case) and the data's last day."""
-    return ctx.dataset.first_day, metrics.period_end(Filters(), ctx.dataset.as_of)
+    """The data's first day (the first of its first case's month; the programme's start with no cases) and last day.
+
+    The default periods are cut from this span, not from the programme's start: a real file whose first case
+    is a year after July 2013 would otherwise get an earlier period with nothing in it.
+    """
+    cases = ctx.dataset.cases
+    first = cases["date"].min().date().replace(day=1) if len(cases) else ctx.dataset.first_day
+    return first, metrics.period_end(Filters(), ctx.dataset.as_of)
 
 
 def _follow_default(key: str, default: tuple[date, date]) -> None:
@@ -66,7 +72,7 @@ def period_inputs(ctx: Context) -> tuple[Period, Period]:
     """The two periods (earlier, later), bound to the URL; by default two periods that both have data."""
     first, last = data_span(ctx)
     default = compare.default_periods(ctx.filters, first, last)
-    lowest = min(first, default.earlier.start)
+    lowest = min(ctx.dataset.first_day, default.earlier.start)
     left, right = st.columns(2)
     earlier = _period_input(left, _("Earlier period"), KEY_EARLIER, default.earlier, lowest, last)
     later = _period_input(right, _("Later period"), KEY_LATER, default.later, lowest, last)

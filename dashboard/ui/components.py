@@ -66,7 +66,8 @@ def missing_data_notice(ctx: Context) -> None:
         how.append(_("the case file: Data page, Upload records (or `python -m dashboard ingest FILE`)"))
     if no_coverage:
         how.append(_("the coverage table (province, start date, end date): Data page, Upload records as "
-                     "'coverage', or the Coverage table tab (or `python -m dashboard ingest FILE --kind coverage`)"))
+                     "'{coverage}', or the Coverage table tab (or `python -m dashboard ingest FILE --kind coverage`)"
+                     ).format(coverage=_("coverage")))
     if ctx.role == "admin":
         todo = _("To load {what}.").format(what=_("; and ").join(how))
     else:

@@ -20,6 +20,7 @@ from dashboard.ui import audit_view
 from dashboard.ui import components as ui
 from dashboard.ui.cache import current_engine
 from dashboard.ui.context import context
+from dashboard.ui.uploader import file_uploader
 from dashboard.data.validation import (COVERAGE_START_RULE, DATE_HINT, ValidationOptions, listed_coverage,
                                        validate_coverage, validate_file)
 from dashboard.i18n import N_, _, fmt_int
@@ -46,8 +47,7 @@ def render() -> None:
 def _upload(eng, ctx) -> None:
     kind = st.radio(_("The file holds"), list(UPLOAD_KINDS), horizontal=True, key="upload_kind",
                     format_func=lambda k: _(UPLOAD_KINDS[k]))
-    upload = st.file_uploader(_("CSV (UTF-8, UTF-16, Windows-1252) or XLSX"), type=["csv", "txt", "xlsx"],
-                              key="upload_file")
+    upload = file_uploader(_("CSV (UTF-8, UTF-16, Windows-1252) or XLSX"), ["csv", "txt", "xlsx"], "upload_file")
     st.caption(_("Nothing is written until the whole file is valid."))
     _file_guide(kind)
     if upload is None:
@@ -218,8 +218,8 @@ def _read_boundary_upload(path: Path, data: bytes):
 
 
 def _boundary_upload(eng, ctx) -> None:
-    upload = st.file_uploader(_("Boundary file: zipped shapefile, GeoJSON or GeoPackage"),
-                              type=["zip", "geojson", "json", "gpkg"], key="boundary_file")
+    upload = file_uploader(_("Boundary file: zipped shapefile, GeoJSON or GeoPackage"),
+                           ["zip", "geojson", "json", "gpkg"], "boundary_file")
     credit = st.text_input(_("Credit the file's licence requires, shown on every map (e.g. © OpenStreetMap "
                              "contributors, ODbL 1.0)"), max_chars=300, key="boundary_attribution")
     if upload is None:
