@@ -174,8 +174,15 @@ def test_export_files_hold_no_case_level_fields(tmp_path, demo_dir, capsys):
     assert meta["k"] == 11 and meta["period"]["from"] and "suppress" in meta["method"]
     text = "".join((out / f).read_text() for f in ("national_quarter.csv", "province_year.csv", "national_totals.csv",
                                                    "release_ledger.json"))
-    for forbidden in ("SYN-", "victim", "district", "case_id", "-01-", "-02-"):
+    for forbidden in ("SYN-", "victim", "district", "case_id"):
         assert forbidden not in text
+    # No case's own day: the only days published are the periods' bounds (a release's own timestamp is not a
+    # case date; the check used to forbid "-01-" and "-02-", which the ledger's timestamp has in January).
+    bounds = set(totals["from"]) | set(totals["to"]) | set(cov["start_date"].astype(str)) | {meta["period"]["from"],
+                                                                                          meta["period"]["to"]}
+    case_days = set(pd.read_csv(demo_dir / "cases_SYNTHETIC.csv")["date_reported"].astype(str)) - bounds
+    leaked = sorted(day for day in case_days if day in text)
+    assert not leaked, leaked[:5]
     assert nq["quarter"].str.fullmatch(r"\d{4}-Q[1-4]").all()
 
 
