@@ -13,11 +13,12 @@ from dashboard.data.schema import PROGRAMME_START
 from dashboard.i18n import _, fmt_date, fmt_int, fmt_month
 from dashboard.measures import metrics
 from dashboard.ui import components as ui
-from dashboard.ui import playback
+from dashboard.ui import map_widget
+from dashboard.ui import params, playback
 from dashboard.ui.cache import boundaries, coverage_metric
 from dashboard.ui.context import context
 
-SLIDER_KEY = "coverage_month"
+SLIDER_KEY = params.COVERAGE_MONTH
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -50,7 +51,7 @@ def _rollout(ctx, months: list[date], day: date) -> None:
     styles, legend = maps.coverage_styles(b, ctx.dataset.coverage, day)
     fmap = maps.build_map(b, styles, _("Coverage on {day}").format(day=fmt_date(day)), legend, b.map_note(),
                           selected=ctx.filters.provinces)
-    ui.province_map(fmap, key="map_coverage", name=f"coverage_{day.isoformat()}")
+    map_widget.province_map(fmap, key="map_coverage", name=f"coverage_{day.isoformat()}")
     if b.map_note():
         st.caption(b.map_note())
     ui.data_table(coverage_metric(ctx, metrics.coverage_table, day), f"coverage_{day.isoformat()}", "coverage_table")
