@@ -12,11 +12,12 @@ until ``st.navigation`` has run once in the process, a fresh server's first requ
 server.py turns that mode off (``dashboard.ui.adapters.streamlit_private.navigation_only``) when it is
 imported, before the server accepts a connection, so every run is a run of this script, which registers the
 pages with ``st.navigation`` and draws the one the gate allows inside the run's context
-(``dashboard.ui.context.running``). A page module started without this script (possible only when
-the mode is still on: ``streamlit run app.py`` with a deep link as its first request, or Streamlit's AppTest,
-which resets the mode before every run) draws nothing: it turns the mode off and asks Streamlit to run the
-same address again, which then comes here (``dashboard.ui.shell.show``). So ``streamlit run app.py`` works
-too, but then a sign-in lasts only as long as the browser tab (the cookie routes are server.py's).
+(``dashboard.ui.context.running``); this script turns it off too, and keeps it off for Streamlit's AppTest,
+which resets it before every run. A page module started without this script (possible only in the one run
+that can precede it: ``streamlit run app.py`` with a deep link as the process's first request) draws
+nothing: it turns the mode off and asks Streamlit to run the same address again, which then comes here
+(``dashboard.ui.shell.show``). So ``streamlit run app.py`` works too, but then a sign-in lasts only as long
+as the browser tab (the cookie routes are server.py's).
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ from dashboard.page_table import BY_NAME, OPEN
 from dashboard.render import fonts, served
 from dashboard.render.markup import escape_markdown
 from dashboard.ui import cache, gate, language, link_notices, shell, sidebar, url_state
+from dashboard.ui.adapters import streamlit_private
 from dashboard.ui.busy import busy_as_message
 from dashboard.ui.context import Context, Run, running
 from dashboard.ui.views import login
 
 log = logging.getLogger("dashboard.app")
+streamlit_private.navigation_only()  # server.py did this before the first session; see the docstring
 language.apply()  # before anything is drawn, so every string of this run is in the chosen language
 st.set_page_config(page_title=_("Child Protection Unit dashboard"), page_icon="🛡️", layout="wide")
 fonts.ensure_installed()  # the Khmer web font the theme (config.toml) serves from /app/static

@@ -8,10 +8,11 @@ when the viewer opens another (``url_state.forget_on_page_change``). The widgets
 from here, and ``dashboard.ui.url_state`` applies the table to the address; nothing here imports a view or
 Streamlit. The session-state keys the app keeps for itself are named at the end (``SESSION_*``).
 
-An option key is what a link carries, in every language: for the translated settings it is the English
-wording links have always carried (``view=compare two periods``), for a province its English name (a link may
-also give its code or any spelling the gazetteer resolves), for an offence its category code. Links written
-with another language's labels are read back to the keys (:func:`to_key`).
+An option key is stable: for the translated settings it is the English wording links have always carried
+(``view=compare two periods``), for a province its English name (a link may also give its code or any
+spelling the gazetteer resolves), for an offence its category code. A bound widget writes its label into the
+address (so a Khmer run writes Khmer labels, see ``url_state``); links written with any language's labels are
+read back to the keys (:func:`to_key`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class Param:
     validator: Validator  # problems with a link's values (already read back to option keys)
     page_setting: bool = False  # True: a page's own setting, forgotten when the viewer opens another page
     multi: bool = False  # one value per province or offence, or comma-separated
-    doc: str = ""  # what it holds (README's links section lists every key)
+    doc: str = ""  # what it holds, for developers (README's links section lists every key)
     translated: bool = field(default=False)  # the widget shows labels that change with the language
 
 
@@ -126,33 +127,33 @@ def _views() -> tuple[str, ...]:
 # ---------------------------------------------------------------- the table
 
 LANG = Param("lang", lambda: tuple(i18n.LANGUAGES), lambda code: i18n.LANGUAGES.get(code, code),
-             i18n.DEFAULT_LANGUAGE, _no_check, doc=N_("the interface language: en or km"))
-FROM = Param("from", None, str, None, _filter("from"), doc=N_("the first day of the period, YYYY-MM-DD"))
-TO = Param("to", None, str, None, _filter("to"), doc=N_("the last day of the period, YYYY-MM-DD"))
+             i18n.DEFAULT_LANGUAGE, _no_check, doc="the interface language: en or km")
+FROM = Param("from", None, str, None, _filter("from"), doc="the first day of the period, YYYY-MM-DD")
+TO = Param("to", None, str, None, _filter("to"), doc="the last day of the period, YYYY-MM-DD")
 PROVINCE = Param("province", _province_names, _province_label, (), _filter("province"), multi=True,
-                 translated=True, doc=N_("provinces, by English name or code (repeat, or separate by commas)"))
+                 translated=True, doc="provinces, by English name or code (repeat, or separate by commas)")
 OFFENCE = Param("offence", lambda: OFFENCES, offence_label, (), _filter("offence"), multi=True, translated=True,
-                doc=N_("offence categories (repeat, or separate by commas)"))
+                doc="offence categories (repeat, or separate by commas)")
 VIEW = Param("view", _views, _msgid, None, _choices("view", _views, _msgid), page_setting=True, translated=True,
-             doc=N_("the page's view (Cases and Arrests)"))
+             doc="the page's view (Cases and Arrests)")
 MEASURE = Param("measure", lambda: tuple(MEASURES), _msgid, next(iter(MEASURES)),
                 _choices("measure", lambda: tuple(MEASURES), _msgid), page_setting=True, translated=True,
-                doc=N_("the Cases map's measure"))
+                doc="the Cases map's measure")
 CLASSES = Param("classes", lambda: tuple(SCHEMES), _msgid, next(iter(SCHEMES)),
                 _choices("classes", lambda: tuple(SCHEMES), _msgid), page_setting=True, translated=True,
-                doc=N_("the Cases map's classes"))
+                doc="the Cases map's classes")
 CENSUS = Param("census", lambda: CENSUSES, str, CENSUSES[0], _choices("census", lambda: CENSUSES, str),
-               page_setting=True, doc=N_("the census the Cases rates use"))
+               page_setting=True, doc="the census the Cases rates use")
 TTA_BY = Param("tta_by", lambda: tuple(GROUPINGS), _msgid, next(iter(GROUPINGS)),
                _choices("tta_by", lambda: tuple(GROUPINGS), _msgid), page_setting=True, translated=True,
-               doc=N_("Arrests: days to arrest by province, offence or quarter"))
+               doc="Arrests: days to arrest by province, offence or quarter")
 KM_PROVINCE = Param("km_province", _province_names, str, "", _one_of("km_province", _province_names,
                                                                      N_("a province name")),
-                    page_setting=True, doc=N_("Arrests: the province the survival curve compares with the rest"))
+                    page_setting=True, doc="Arrests: the province the survival curve compares with the rest")
 PERIOD_A = Param("period_a", None, str, None, _no_check, page_setting=True,
-                 doc=N_("compare two periods: the earlier period, two dates"))
+                 doc="compare two periods: the earlier period, two dates")
 PERIOD_B = Param("period_b", None, str, None, _no_check, page_setting=True,
-                 doc=N_("compare two periods: the later period, two dates"))
+                 doc="compare two periods: the later period, two dates")
 
 PARAMS: tuple[Param, ...] = (LANG, FROM, TO, PROVINCE, OFFENCE, VIEW, MEASURE, CLASSES, CENSUS, TTA_BY,
                              KM_PROVINCE, PERIOD_A, PERIOD_B)

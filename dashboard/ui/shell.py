@@ -38,9 +38,9 @@ def show(name: str) -> None:
     """Draw page ``name``: what ``pages/<name>.py`` does.
 
     Outside a run app.py is routing, Streamlit started the file by itself: its pages-directory mode was still
-    on when this process's first session began (``streamlit run app.py`` and a deep link as the first request;
-    AppTest, which resets the mode before every run). Then the mode is turned off and the same address run
-    again, now through app.py, its navigation and its gate; nothing of the page is drawn first.
+    on when this process's first session began (``streamlit run app.py``, and a deep link as the first
+    request). Then the mode is turned off and the same address run again, now through app.py, its navigation
+    and its gate; nothing of the page is drawn first.
     """
     if current_run() is None:
         streamlit_private.navigation_only()

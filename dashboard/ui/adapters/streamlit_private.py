@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from dashboard.compat import require
 
 TESTED = "1.67.0"
@@ -29,9 +31,20 @@ def navigation_only() -> None:
     ``uses_pages_directory`` at its first session; while it is true, a run goes through the old multipage
     mode, which runs ``pages/<x>.py`` by itself (without app.py, so without the gate) when a fresh server's
     first request is a deep link. ``st.navigation`` sets the flag False, but only once app.py has run. Set
-    here, before any session exists, the flag is never computed, and every run is a run of app.py.
+    here, before any session exists, the flag is never computed, and every run is a run of app.py; a
+    ``PagesManager`` made later (Streamlit's AppTest makes one per run, after resetting the flag) keeps it off.
     """
     PagesManager.uses_pages_directory = False
+    if not getattr(PagesManager.__init__, "_navigation_only", False):  # once per process
+        original = PagesManager.__init__
+
+        @functools.wraps(original)
+        def init(self, *args, **kwargs) -> None:
+            original(self, *args, **kwargs)
+            PagesManager.uses_pages_directory = False  # AppTest resets the flag before every run
+
+        init._navigation_only = True  # type: ignore[attr-defined]
+        PagesManager.__init__ = init
 
 
 def pages_directory_mode() -> bool:
