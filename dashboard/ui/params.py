@@ -89,6 +89,15 @@ def _no_check(values: list[str]) -> list[str]:
     return []
 
 
+def day_problems(key: str, values: list[str], days: Sequence[date]) -> list[str]:
+    """What is wrong with a link's day for ``key``: one of ``days``, YYYY-MM-DD."""
+    if len(values) == 1 and iso_date(values[0]) in {d.isoformat() for d in days}:
+        return []
+    return [_("URL parameter '{key}={value}' is not {expected}. It was ignored.").format(
+        key=key, value=",".join(v[:40] for v in values[:3]),
+        expected=_("a month of the rollout (YYYY-MM-01) or the period's last day"))]
+
+
 def _province_names() -> tuple[str, ...]:
     return tuple(p.name_en for p in load_gazetteer().values())
 
@@ -154,9 +163,12 @@ PERIOD_A = Param("period_a", None, str, None, _no_check, page_setting=True,
                  doc="compare two periods: the earlier period, two dates")
 PERIOD_B = Param("period_b", None, str, None, _no_check, page_setting=True,
                  doc="compare two periods: the later period, two dates")
+#: The Coverage page's slider: the day its map shows (a month's first day, or the period's last day).
+COVERAGE_DAY = Param("coverage_month", None, str, None, _no_check,
+                     doc="Coverage: the day the map shows, YYYY-MM-DD (its slider; the last day is the default)")
 
 PARAMS: tuple[Param, ...] = (LANG, FROM, TO, PROVINCE, OFFENCE, VIEW, MEASURE, CLASSES, CENSUS, TTA_BY,
-                             KM_PROVINCE, PERIOD_A, PERIOD_B)
+                             KM_PROVINCE, PERIOD_A, PERIOD_B, COVERAGE_DAY)
 BY_KEY: dict[str, Param] = {param.key: param for param in PARAMS}
 #: The shared filters, in the sidebar's order.
 FILTERS = (FROM, TO, PROVINCE, OFFENCE)
@@ -173,9 +185,8 @@ KEPT_ON_REFUSAL = (*FILTER_KEYS, LANG.key)
 
 # ---------------------------------------------------------------- widget keys that are not in the address
 
-#: The frame of Cases' ▶ Play (a quarter) and the day of the Coverage page's slider.
+#: The frame of Cases' ▶ Play (a quarter).
 CASES_QUARTER = "cases_quarter"
-COVERAGE_MONTH = "coverage_month"
 RESET_FILTERS = "reset_filters"
 SIGN_OUT = "sign_out"
 LOGIN_USER, LOGIN_PASSWORD = "login_user", "login_password"  # the sign-in form's boxes

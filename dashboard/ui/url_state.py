@@ -107,6 +107,28 @@ def check_date_range(param: Param, first: date, last: date) -> None:
     link_notices.show(param.key)
 
 
+def day_from_link(param: Param, days: Sequence[date]) -> None:
+    """Put the link's day for ``param`` (one of ``days``) into its slider before the slider is first drawn;
+    warn about any other value."""
+    if _first_draw(param.key) and param.key in st.query_params:
+        values = st.query_params.get_all(param.key)
+        problems = params.day_problems(param.key, values, days)
+        if problems:
+            link_notices.add(problems[0], param.key)
+        else:
+            st.session_state[param.key] = date.fromisoformat(params.iso_date(values[0]))
+    link_notices.show(param.key)
+
+
+def keep_day(param: Param, day: date, default: date) -> None:
+    """Write the slider's ``day`` into the address (nothing for the default), so a copied link keeps it."""
+    if day == default:
+        if param.key in st.query_params:
+            del st.query_params[param.key]
+    elif st.query_params.get(param.key) != day.isoformat():
+        st.query_params[param.key] = day.isoformat()
+
+
 def forget_on_page_change(page: str) -> None:
     """A page's own settings never follow the viewer to another page (Cases and Arrests share the key ``view``).
 
