@@ -28,7 +28,7 @@ def render() -> None:
     view = st.segmented_control(_("View"), list(VIEWS), default=VIEWS[0], key=params.VIEW.key, bind="query-params",
                                 format_func=params.VIEW.label) or VIEWS[0]
     if view == VIEWS[1]:
-        compare_view.render(ctx, "arrest rate", "equal intervals", "2008", _("Arrest rate"), "arrests")
+        compare_view.render(ctx, "arrest rate", "equal intervals", params.CENSUS.default, _("Arrest rate"), "arrests")
         return
     if ui.no_cases(metric(ctx, metrics.summary)):
         return
