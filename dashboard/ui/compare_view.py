@@ -98,7 +98,8 @@ def _maps(ctx: Context, periods: tuple[Period, Period], measure: str, scheme: st
         with column:
             st.markdown(f"**{describe(period)}**")
             fmap = maps.build_map(b, styles, title, None, selected=ctx.filters.provinces, height=420)
-            map_widget.province_map(fmap, key=f"map_{page}_{name}", name=f"{page}_{period.start}_{period.end}", height=420)
+            map_widget.province_map(fmap, key=f"map_{page}_{name}", name=f"{page}_{period.start}_{period.end}",
+                                    height=420)
     st.html(maps.legend_html(title, order_legend(entries), _("One legend for both maps: the classes are computed "
                                                               "once over both periods.")))
 
