@@ -1,10 +1,23 @@
 """Child Protection Unit (J646) dashboard: entrypoint.
 
-Holds the navigation (only pages the viewer may see are registered), the auth
-gate and the shared sidebar filters. All logic lives in ``dashboard/``.
-Run: ``streamlit run server.py``, which serves this script with the sign-in
-cookie routes beside it (``streamlit run app.py`` works too, but then a
-sign-in lasts only as long as the browser tab).
+Holds the navigation (only pages the viewer may see are registered), the auth gate and the shared sidebar
+filters. All logic lives in ``dashboard/``; the pages are the rows of ``dashboard.page_table.PAGES``.
+
+Run: ``streamlit run server.py``, which serves this script with the sign-in cookie routes beside it.
+
+Pages and Streamlit's pages-directory mode. The design card keeps a top-level ``pages/`` folder of thin page
+modules, and Streamlit treats a folder named ``pages/`` beside the main script as its old multipage mode:
+until ``st.navigation`` has run once in the process, a fresh server's first request for ``/cases`` would run
+``pages/cases.py`` by itself, without this script and so without the gate. The fix is at the root:
+server.py turns that mode off (``dashboard.ui.adapters.streamlit_private.navigation_only``) when it is
+imported, before the server accepts a connection, so every run is a run of this script, which registers the
+pages with ``st.navigation`` and draws the one the gate allows inside the run's context
+(``dashboard.ui.context.running``); this script turns it off too, and keeps it off for Streamlit's AppTest,
+which resets it before every run. A page module started without this script (possible only in the one run
+that can precede it: ``streamlit run app.py`` with a deep link as the process's first request) draws
+nothing: it turns the mode off and asks Streamlit to run the same address again, which then comes here
+(``dashboard.ui.shell.show``). So ``streamlit run app.py`` works too, but then a sign-in lasts only as long
+as the browser tab (the cookie routes are server.py's).
 """
 
 from __future__ import annotations
@@ -14,42 +27,33 @@ import logging
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.access import modes
-from dashboard.access import auth
+from dashboard.access import auth, modes
 from dashboard.errors import UserFacingError
-from dashboard.i18n import N_, _
-from dashboard.render.markup import escape_markdown
+from dashboard.i18n import _
+from dashboard.page_table import BY_NAME, OPEN
 from dashboard.render import fonts, served
-from dashboard.ui import cache, gate, language, link_notices, sidebar, url_choices, url_labels
+from dashboard.render.markup import escape_markdown
+from dashboard.ui import cache, gate, language, link_notices, shell, sidebar, url_state
+from dashboard.ui.adapters import streamlit_private
 from dashboard.ui.busy import busy_as_message
-from dashboard.ui.context import Context, running_pages, set_context
+from dashboard.ui.context import Context, Run, running
+from dashboard.ui.views import login
 
 log = logging.getLogger("dashboard.app")
+streamlit_private.navigation_only()  # server.py did this before the first session; see the docstring
 language.apply()  # before anything is drawn, so every string of this run is in the chosen language
 st.set_page_config(page_title=_("Child Protection Unit dashboard"), page_icon="🛡️", layout="wide")
 fonts.ensure_installed()  # the Khmer web font the theme (config.toml) serves from /app/static
 served.set_base_path(st.get_option("server.baseUrlPath"))  # the maps' iframes load Leaflet and the font below it
 language.switch()
 
-PAGE_SPECS = {  # name -> (file, title, icon); titles are translated when the page is registered
-    "overview": ("pages/overview.py", N_("Overview"), ":material/space_dashboard:"),
-    "coverage": ("pages/coverage.py", N_("Coverage"), ":material/map:"),
-    "cases": ("pages/cases.py", N_("Cases"), ":material/folder_open:"),
-    "arrests": ("pages/arrests.py", N_("Arrests"), ":material/gavel:"),
-    "analysis": ("pages/analysis.py", N_("Analysis"), ":material/query_stats:"),
-    "data": ("pages/data.py", N_("Data"), ":material/upload_file:"),
-    "about": ("pages/about.py", N_("About"), ":material/info:"),
-}
-
 
 def page(name: str, default: bool = False) -> st.Page:
-    path, title, icon = PAGE_SPECS[name]
-    return st.Page(path, title=_(title), icon=icon, default=default)
+    return shell.st_page(BY_NAME[name], default)
 
 
 def run_public() -> None:
-    run_gate_pages([st.Page("pages/public.py", title=_("Public dashboard"), icon=":material/public:", default=True),
-                    page("about")])
+    run_gate_pages([shell.st_page(row, default=i == 0) for i, row in enumerate(shell.PUBLIC)])
 
 
 def run_internal() -> None:
@@ -61,12 +65,12 @@ def run_internal() -> None:
         st.stop()
     who = gate.viewer(engine)
     if who.role is None:
-        set_context(None)  # the gate: nothing internal is registered, so nothing internal can be reached
-        run_gate_pages(gate.signed_out_pages(who, engine, PAGE_SPECS, [page("about")]))
+        # the gate: nothing internal is registered, so nothing internal can be reached
+        run_gate_pages(gate.signed_out_pages(who, engine, login.render, [shell.st_page(p) for p in OPEN]))
         return
     names = list(auth.pages_for(who.role))
     first = page(names[0], default=True)
-    refused = gate.refused_pages(names, PAGE_SPECS)
+    refused = gate.refused_pages(names)
     navigation = st.navigation([first, *(page(n) for n in names[1:]), *refused])
     if navigation.url_path in {p.url_path for p in refused}:  # before any widget: the link's filters go along
         gate.refuse(navigation, first)
@@ -74,19 +78,19 @@ def run_internal() -> None:
     # The link's translated settings in this language's labels, before any widget reads them; after the
     # navigation, so the rerun this may need keeps the page (signed out, the form has no such settings: a
     # rewrite there lost the page the link asked for).
-    url_labels.localize()
+    url_state.localize()
     gate.follow_oidc_link(who, engine)
     filters = sidebar.render(dataset)
     gate.account_box(who, engine)
-    set_context(Context(dataset, data_key, filters, who.role, who.username, who.session))
+    ctx = Context(dataset, data_key, filters, who.role, who.username, who.session, engine)
     link_notices.show()
-    with running_pages():
+    with running(Run(navigation.url_path or names[0], ctx)):  # the home page's address is empty
         navigation.run()
 
 
 def start_page(page_path: str) -> None:
     """The page is known: forget another page's settings and notices, and keep this link's language problem."""
-    url_choices.forget_on_page_change(page_path)
+    url_state.forget_on_page_change(page_path)
     link_notices.start_run(page_path)
     language.report_bad_link()
 
@@ -95,7 +99,7 @@ def run_gate_pages(pages: list) -> None:
     navigation = st.navigation(pages)
     start_page(navigation.url_path)
     link_notices.show()
-    with running_pages():
+    with running(Run(navigation.url_path, None)):
         navigation.run()
 
 

@@ -4,7 +4,9 @@
 this file adds the small cookie routes of :mod:`dashboard.access.routes`
 beside Streamlit's own, so a sign-in lasts across reloads, tabs and browser
 restarts. ``streamlit run app.py`` still works, but then a sign-in lasts
-only as long as the browser tab.
+only as long as the browser tab. Imported before the server accepts a
+connection, it also turns off Streamlit's pages-directory mode, so every
+run, a deep link first of all, is a run of app.py (see app.py's docstring).
 
 At start-up, before the server accepts its first connection, it warms the
 shared caches (data, boundaries, the Overview's metrics and map), so the
@@ -19,12 +21,15 @@ from contextlib import asynccontextmanager
 
 import streamlit as st
 from starlette.middleware import Middleware
-from starlette.responses import FileResponse
 from streamlit import config
 
-from dashboard.access import download_routes, routes
+from dashboard.access import download_routes, routes, starlette_private
 from dashboard.access.middleware import SignInGuard
 from dashboard.render import fonts, served
+from dashboard.ui.adapters import streamlit_private
+
+# Before the first session: no run ever goes through Streamlit's pages-directory mode (app.py's docstring).
+streamlit_private.navigation_only()
 
 # Before the first browser connects: the theme asks for the font as soon as a page opens, before app.py has
 # run, and a tab whose font request failed (404) shows Khmer as boxes until it is reloaded.
@@ -35,7 +40,7 @@ log = logging.getLogger("dashboard.server")
 #: A new browser fetches about 10 MB of Streamlit's front-end files, which Starlette reads in 64 KB chunks, each
 #: a hop to a worker thread and through the middleware: serving them was a third of the server's CPU per first
 #: page view (py-spy, issue 12). 1 MB chunks cut that hop count sixteen-fold; the files are served unchanged.
-FileResponse.chunk_size = 1024 * 1024
+starlette_private.serve_files_in_chunks_of(1024 * 1024)
 
 
 class _OutsideScriptRuns(logging.Filter):
@@ -51,7 +56,7 @@ class _OutsideScriptRuns(logging.Filter):
 
 
 _quiet = _OutsideScriptRuns()
-logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_quiet)
+logging.getLogger(streamlit_private.SCRIPT_RUN_CONTEXT_LOGGER).addFilter(_quiet)
 
 
 def warm_up() -> None:

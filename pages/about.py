@@ -1,5 +1,5 @@
-"""About page: rendered by dashboard.ui.views.about."""
+"""The about page: row "about" of dashboard.page_table.PAGES (drawn by its view, through the shell)."""
 
-from dashboard.ui.views import about
+from dashboard.ui import shell
 
-about.render()
+shell.show("about")

@@ -1,5 +1,5 @@
-"""Analysis page: rendered by dashboard.ui.views.analysis."""
+"""The analysis page: row "analysis" of dashboard.page_table.PAGES (drawn by its view, through the shell)."""
 
-from dashboard.ui.views import analysis
+from dashboard.ui import shell
 
-analysis.render()
+shell.show("analysis")

@@ -1,5 +1,5 @@
-"""Arrests page: rendered by dashboard.ui.views.arrests."""
+"""The arrests page: row "arrests" of dashboard.page_table.PAGES (drawn by its view, through the shell)."""
 
-from dashboard.ui.views import arrests
+from dashboard.ui import shell
 
-arrests.render()
+shell.show("arrests")

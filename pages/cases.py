@@ -1,5 +1,5 @@
-"""Cases page: rendered by dashboard.ui.views.cases."""
+"""The cases page: row "cases" of dashboard.page_table.PAGES (drawn by its view, through the shell)."""
 
-from dashboard.ui.views import cases
+from dashboard.ui import shell
 
-cases.render()
+shell.show("cases")

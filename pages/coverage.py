@@ -1,5 +1,5 @@
-"""Coverage page: rendered by dashboard.ui.views.coverage."""
+"""The coverage page: row "coverage" of dashboard.page_table.PAGES (drawn by its view, through the shell)."""
 
-from dashboard.ui.views import coverage
+from dashboard.ui import shell
 
-coverage.render()
+shell.show("coverage")

@@ -1,5 +1,5 @@
-"""Data page: rendered by dashboard.ui.views.data."""
+"""The data page: row "data" of dashboard.page_table.PAGES (drawn by its view, through the shell)."""
 
-from dashboard.ui.views import data
+from dashboard.ui import shell
 
-data.render()
+shell.show("data")

@@ -1,5 +1,5 @@
-"""Overview page: rendered by dashboard.ui.views.overview."""
+"""The overview page: row "overview" of dashboard.page_table.PAGES (drawn by its view, through the shell)."""
 
-from dashboard.ui.views import overview
+from dashboard.ui import shell
 
-overview.render()
+shell.show("overview")

@@ -1,5 +1,5 @@
-"""Public page: rendered by dashboard.ui.views.public."""
+"""The public page: row "public" of dashboard.page_table.PAGES (drawn by its view, through the shell)."""
 
-from dashboard.ui.views import public
+from dashboard.ui import shell
 
-public.render()
+shell.show("public")

@@ -12,11 +12,12 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from dashboard import page_table
 from dashboard.cli import main
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-INTERNAL_PAGES = ["pages/overview.py", "pages/coverage.py", "pages/cases.py", "pages/arrests.py",
-                  "pages/analysis.py", "pages/data.py"]
+#: The page files behind the sign-in (About is open to everyone), from the page table.
+INTERNAL_PAGES = [page.file for page in page_table.INTERNAL if page not in page_table.OPEN]
 
 
 def app(page: str | None = None, query: dict | None = None, secrets: dict | None = None,

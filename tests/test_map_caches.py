@@ -17,7 +17,7 @@ import pytest
 from dashboard.caching import BoundedCache
 from dashboard.geo.boundaries import load_boundaries
 from dashboard.render import maps
-from dashboard.ui import components
+from dashboard.ui import map_widget
 
 # ---------------------------------------------------------------- the cache class
 
@@ -188,17 +188,17 @@ def test_more_distinct_maps_than_every_cache_holds_all_still_draw(boundaries, de
     Every map's component script and layer declare every element they use, and the Overview, rendered again
     after it left the caches, is rendered exactly as the first time.
     """
-    first_overview = components.render_map(_overview_map(boundaries, demo_dataset))
+    first_overview = map_widget.render_map(_overview_map(boundaries, demo_dataset))
     assert undefined_elements(first_overview.script + first_overview.layer, _COMPONENT_GLOBALS) == []
     overview_renders = 1
     days = [date(2014, 6, 1) + timedelta(days=3 * i) for i in range(5 * small_caches)]
     for i, day in enumerate(days):
-        rendered = components.render_map(_cases_map(boundaries, demo_dataset, day))
+        rendered = map_widget.render_map(_cases_map(boundaries, demo_dataset, day))
         assert undefined_elements(rendered.script + rendered.layer, _COMPONENT_GLOBALS) == [], day
         if i % 2 == 1:  # the popular map: visited often enough to stay the most recently built
-            before = components.render_count
-            overview = components.render_map(_overview_map(boundaries, demo_dataset))
-            overview_renders += components.render_count - before
+            before = map_widget.render_count
+            overview = map_widget.render_map(_overview_map(boundaries, demo_dataset))
+            overview_renders += map_widget.render_count - before
             assert undefined_elements(overview.script + overview.layer, _COMPONENT_GLOBALS) == []
             assert (overview.script, overview.layer, overview.header, overview.html) == (
                 first_overview.script, first_overview.layer, first_overview.header, first_overview.html)
@@ -211,10 +211,10 @@ def test_a_built_map_is_never_changed_by_rendering_it(boundaries, demo_dataset, 
     fmap = _overview_map(boundaries, demo_dataset)
     names = sorted(child.get_name() for child in fmap.cpu_layer._children.values())
     page_before = maps.payload_bytes(fmap)
-    first = components.render_map(fmap)
+    first = map_widget.render_map(fmap)
     maps.standalone_html(fmap)
     fmap.cpu_kept.values.clear()  # the old failure: the same shared map rendered a second time
-    again = components.render_map(fmap)
+    again = map_widget.render_map(fmap)
     assert again is not first and again == first
     assert undefined_elements(again.script + again.layer, _COMPONENT_GLOBALS) == []
     assert sorted(child.get_name() for child in fmap.cpu_layer._children.values()) == names
@@ -225,7 +225,7 @@ def test_a_built_map_is_never_changed_by_rendering_it(boundaries, demo_dataset, 
 def test_standalone_downloads_through_a_full_cache_still_draw(boundaries, demo_dataset, small_caches):
     """The HTML download of the popular map, after the component rendering and more than 8 other downloads."""
     fmap = _overview_map(boundaries, demo_dataset)
-    components.render_map(fmap)
+    map_widget.render_map(fmap)
     for i in range(10):
         day = date(2014, 9, 1) + timedelta(days=5 * i)
         page = maps.standalone_html(_cases_map(boundaries, demo_dataset, day))

@@ -18,7 +18,7 @@ import streamlit_folium
 
 from dashboard.geo.boundaries import load_boundaries
 from dashboard.render import maps
-from dashboard.ui import components
+from dashboard.ui import map_widget
 from tests.apphelpers import in_own_process
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,9 +49,9 @@ def test_same_arguments_build_one_map_and_render_it_once(boundaries, demo_datase
     first = _coverage_map(boundaries, demo_dataset)
     again = _coverage_map(boundaries, demo_dataset)
     assert again is first and len(built) == 1
-    before = components.render_count
-    assert components.render_map(first) is components.render_map(again)
-    assert components.render_count - before == 1  # a new map (the cache was emptied): rendered once, then kept
+    before = map_widget.render_count
+    assert map_widget.render_map(first) is map_widget.render_map(again)
+    assert map_widget.render_count - before == 1  # a new map (the cache was emptied): rendered once, then kept
 
 
 def test_different_filters_or_boundaries_give_a_different_map(boundaries, demo_dataset):
@@ -86,9 +86,9 @@ def _reference_call(boundaries, demo_dataset, selected=(), **kwargs) -> None:
 def test_cached_rendering_sends_what_st_folium_would(boundaries, demo_dataset, monkeypatch):
     calls = _capture(monkeypatch)
     fmap = _coverage_map(boundaries, demo_dataset, selected=("17",))
-    components.show_map(fmap, "map_x", 380, components.MAP_RETURNS)
-    components.show_map(fmap, "map_x", 380, components.MAP_RETURNS)  # from the cache
-    _reference_call(boundaries, demo_dataset, selected=("17",), key="map_x", returned_objects=components.MAP_RETURNS)
+    map_widget.show_map(fmap, "map_x", 380, map_widget.MAP_RETURNS)
+    map_widget.show_map(fmap, "map_x", 380, map_widget.MAP_RETURNS)  # from the cache
+    _reference_call(boundaries, demo_dataset, selected=("17",), key="map_x", returned_objects=map_widget.MAP_RETURNS)
     ours, cached, reference = calls
     for name in ("on_change", "script", "header", "html", "id", "key", "feature_group"):
         ours.pop(name), cached.pop(name), reference.pop(name)  # element ids differ between two folium builds
@@ -108,7 +108,7 @@ def _fresh(boundaries, demo_dataset, selected=()):
 def test_cached_script_equals_st_folium_script_up_to_element_ids(boundaries, demo_dataset, monkeypatch):
     calls = _capture(monkeypatch)
     fmap = _coverage_map(boundaries, demo_dataset)
-    components.show_map(fmap, "map_y", 380, [])
+    map_widget.show_map(fmap, "map_y", 380, [])
     _reference_call(boundaries, demo_dataset, key="map_y", returned_objects=[])
     ours, reference = calls
     ids = r"_[0-9a-f]{32}"
@@ -127,8 +127,8 @@ def test_cached_script_equals_st_folium_script_up_to_element_ids(boundaries, dem
 def test_pan_and_zoom_are_not_returned_so_they_do_not_rerun(boundaries, demo_dataset, monkeypatch):
     calls = _capture(monkeypatch)
     fmap = _coverage_map(boundaries, demo_dataset)
-    components.show_map(fmap, "map_z", 380, components.MAP_RETURNS)
-    components.show_map(fmap, "map_w", 380, [])
+    map_widget.show_map(fmap, "map_z", 380, map_widget.MAP_RETURNS)
+    map_widget.show_map(fmap, "map_w", 380, [])
     clickable, static = calls
     assert clickable["returned_objects"] == ["last_active_drawing", "last_object_clicked_count"]
     assert clickable["default"] == {"last_active_drawing": None, "last_object_clicked_count": 0}
@@ -142,14 +142,14 @@ def test_a_filter_change_keeps_the_component_key_and_sends_a_new_layer(boundarie
     the browser, survives a change of colours, selection or legend; only the layer is new."""
     calls = _capture(monkeypatch)
     fmap = _coverage_map(boundaries, demo_dataset)
-    components.show_map(fmap, "map_k", 380, [])
-    components.show_map(_coverage_map(boundaries, demo_dataset), "map_k", 380, [])
-    components.show_map(_coverage_map(boundaries, demo_dataset, selected=("12",)), "map_k", 380, [])
-    components.show_map(_coverage_map(boundaries, demo_dataset, day=date(2015, 4, 1)), "map_k", 380, [])
+    map_widget.show_map(fmap, "map_k", 380, [])
+    map_widget.show_map(_coverage_map(boundaries, demo_dataset), "map_k", 380, [])
+    map_widget.show_map(_coverage_map(boundaries, demo_dataset, selected=("12",)), "map_k", 380, [])
+    map_widget.show_map(_coverage_map(boundaries, demo_dataset, day=date(2015, 4, 1)), "map_k", 380, [])
     assert len({call["key"] for call in calls}) == 1
     assert calls[0]["feature_group"] == calls[1]["feature_group"]
     assert len({call["feature_group"] for call in calls[1:]}) == 3
-    components.show_map(fmap, "map_other", 380, [])  # another widget: another component
+    map_widget.show_map(fmap, "map_other", 380, [])  # another widget: another component
     assert calls[-1]["key"] != calls[0]["key"]
 
 
@@ -162,13 +162,13 @@ def test_warm_up_fills_the_caches_the_first_overview_needs(app_db, monkeypatch):
     steps = cache.warm()
     assert {"dataset", "boundaries", "overview metrics", "overview map"} <= set(steps)
     assert len(maps._built) == 1
-    built, rendered = [], components.render_count
+    built, rendered = [], map_widget.render_count
     real = maps._build_map
     monkeypatch.setattr(maps, "_build_map", lambda *a, **k: built.append(1) or real(*a, **k))
     at = app()  # the Overview, in demo mode
     no_errors(at)
     assert at.title[0].value == "Overview"
-    assert built == [] and components.render_count == rendered
+    assert built == [] and map_widget.render_count == rendered
 
 
 def test_server_warms_up_in_its_lifespan():

@@ -21,18 +21,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.engine import Connection, Engine
 
+from dashboard import page_table
 from dashboard.access import audit, cookies, sessions, throttle
 from dashboard.data import db
 from dashboard.errors import UserFacingError
 from dashboard.i18n import N_, _
 
 ROLES = ("leadership", "analyst", "admin")
-LEADERSHIP_PAGES = ("overview", "coverage", "cases", "arrests")
-ROLE_PAGES: dict[str, tuple[str, ...]] = {
-    "leadership": LEADERSHIP_PAGES + ("about",),
-    "analyst": LEADERSHIP_PAGES + ("analysis", "about"),
-    "admin": LEADERSHIP_PAGES + ("analysis", "data", "about"),
-}
 GENERIC_FAILURE = N_("Sign-in failed. Check your user name and password, then try again.")
 #: The same for every name, existing or not: it says sign-in is paused here, never whether the user exists.
 THROTTLED = N_("Sign-in is paused after repeated failed attempts from here. Try again in {minutes} min.")
@@ -48,7 +43,8 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
 
 
 def pages_for(role: str) -> tuple[str, ...]:
-    return ROLE_PAGES.get(role, ())
+    """The pages ``role`` may open: the page table (dashboard.page_table) says, in navigation order."""
+    return page_table.names_for(role)
 
 
 def _check_password(password: str) -> None:

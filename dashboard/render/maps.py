@@ -268,7 +268,7 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
         folium.TileLayer(tile_url, attr=config.tile_attribution, name="basemap",
                          opacity=0.6).add_to(fmap)
     layer = folium.FeatureGroup(name="cpu-layer", control=False)
-    layer._id = LAYER_ID  # a stable name: the component swaps this layer by name (ui.components.show_map)
+    layer._id = LAYER_ID  # a stable name: the component swaps this layer by name (ui.map_widget.show_map)
     data = unit_geojson(boundaries)
     for feature in data["features"]:
         props = feature["properties"]

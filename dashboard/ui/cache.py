@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard import page_table
 from dashboard.data import db, store
 from dashboard.data.dataset import Dataset
 from dashboard.data.seed import seed_demo_if_empty
@@ -114,10 +115,9 @@ def warm() -> dict[str, float]:
         steps[name] = round(now - t0, 3)
         t0 = now
 
-    for module in ("plotly.graph_objects", "plotly.io", "streamlit_folium", "dashboard.render.charts",
-                   "dashboard.ui.views.overview", "dashboard.ui.views.coverage", "dashboard.ui.views.cases",
-                   "dashboard.ui.views.arrests", "dashboard.ui.views.analysis", "dashboard.ui.views.data",
-                   "dashboard.ui.views.about", "dashboard.ui.views.login"):
+    views = [page.render.partition(":")[0] for page in page_table.INTERNAL]  # every internal page's view
+    for module in ("plotly.graph_objects", "plotly.io", "streamlit_folium", "dashboard.render.charts", *views,
+                   "dashboard.ui.views.login"):
         importlib.import_module(module)
     step("imports")
     dataset, data_key = current_dataset()
@@ -143,9 +143,9 @@ def _warm_overview_map(b: Boundaries, dataset: Dataset, day) -> None:
     """The Overview's coverage map for the default filters, built and rendered as the page will ask for it."""
     from dashboard.i18n import _, fmt_date
     from dashboard.render import maps
-    from dashboard.ui import components
+    from dashboard.ui import map_widget
 
     styles, legend = maps.coverage_styles(b, dataset.coverage, day)
     fmap = maps.build_map(b, styles, _("Coverage on {day}").format(day=fmt_date(day)), legend, selected=(),
                           height=380)
-    components.render_map(fmap)
+    map_widget.render_map(fmap)

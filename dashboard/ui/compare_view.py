@@ -13,11 +13,12 @@ from dashboard.measures.compare import Period
 from dashboard.measures.filters import Filters
 from dashboard.render import maps
 from dashboard.ui import components as ui
-from dashboard.ui import url_choices
+from dashboard.ui import map_widget
+from dashboard.ui import params, url_state
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import Context
 
-KEY_EARLIER, KEY_LATER = "period_a", "period_b"
+KEY_EARLIER, KEY_LATER = params.PERIOD_A.key, params.PERIOD_B.key
 METHODS = N_(
     "**Is the change more than chance?** Arrest rate: the 95% interval for the difference of two proportions "
     "(Newcombe's hybrid score method, built from the Wilson intervals used on every page); the change exceeds "
@@ -40,7 +41,7 @@ def data_span(ctx: Context) -> tuple[date, date]:
 
 def _follow_default(key: str, default: tuple[date, date]) -> None:
     """Keep a period on its default (following the sidebar's dates) until someone changes it."""
-    memory = f"_cpu_default_{key}"
+    memory = params.default_memory(key)
     previous = st.session_state.get(memory)
     st.session_state[memory] = default
     if previous is not None and previous != default and tuple(st.session_state.get(key, ())) == previous:
@@ -48,7 +49,7 @@ def _follow_default(key: str, default: tuple[date, date]) -> None:
 
 
 def _period_input(column, label: str, key: str, default: Period, lowest: date, last: date) -> Period:
-    url_choices.check_date_range(key, lowest, last)
+    url_state.check_date_range(params.BY_KEY[key], lowest, last)
     _follow_default(key, (default.start, default.end))
     chosen = column.date_input(label, value=(default.start, default.end), min_value=lowest, max_value=last, key=key,
                                bind="query-params", format="YYYY-MM-DD")
@@ -103,7 +104,8 @@ def _maps(ctx: Context, periods: tuple[Period, Period], measure: str, scheme: st
         with column:
             st.markdown(f"**{describe(period)}**")
             fmap = maps.build_map(b, styles, title, None, selected=ctx.filters.provinces, height=420)
-            ui.province_map(fmap, key=f"map_{page}_{name}", name=f"{page}_{period.start}_{period.end}", height=420)
+            map_widget.province_map(fmap, key=f"map_{page}_{name}", name=f"{page}_{period.start}_{period.end}",
+                                    height=420)
     st.html(maps.legend_html(title, order_legend(entries), _("One legend for both maps: the classes are computed "
                                                               "once over both periods.")))
 

@@ -1,23 +1,24 @@
-"""The per-run context (data, filters, the viewer's role), the role check, and the app shell."""
+"""The per-run context (data, filters, the viewer's role and engine) and the page being drawn, with the role check.
+
+app.py builds the :class:`Context` once per run and draws the page inside :func:`running`, which holds it in a
+context variable for that run (as ``dashboard.i18n`` holds the language); a fragment rerun, which runs only the
+fragment's function, re-enters the run it was defined in (``dashboard.ui.fragments``). Nothing is kept in
+session state, so a run can never see another run's context.
+"""
 
 from __future__ import annotations
 
-import runpy
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import streamlit as st
 
 from dashboard.access.auth import pages_for
 from dashboard.data.dataset import Dataset
-from dashboard.measures.filters import Filters
 from dashboard.i18n import _
-from dashboard.paths import PROJECT_ROOT
-
-_CONTEXT_KEY = "_cpu_context"
-_run = threading.local()  # each Streamlit script run has its own thread
+from dashboard.measures.filters import Filters
 
 
 @dataclass
@@ -30,81 +31,49 @@ class Context:
     role: str
     username: str = ""  # who the audit trail names ("demo" in demo mode)
     session: str | None = None  # a built-in user's session id, re-checked before a deferred download
+    engine: object = None  # the case database the audit trail is written to
+
+
+@dataclass(frozen=True)
+class Run:
+    """The page app.py routed this run to, and its context (None outside the internal pages)."""
+
+    page: str
+    ctx: Context | None
+
+
+_RUN: ContextVar[Run | None] = ContextVar("dashboard_run", default=None)
 
 
 @contextmanager
-def running_pages() -> Iterator[None]:
-    """app.py wraps ``navigation.run()`` in this, so pages know the gate ran in this very run."""
-    _run.via_app = True
-    _run.page = ""
+def running(run: Run | None) -> Iterator[None]:
+    """Draw a page (or re-run one of its fragments) as part of ``run``."""
+    token = _RUN.set(run)
     try:
         yield
     finally:
-        _run.via_app = False
+        _RUN.reset(token)
 
 
-@contextmanager
-def fragment_run(page: str) -> Iterator[None]:
-    """A fragment rerun (ui.fragments) is a run of a page the gate already routed: say so for its duration.
-
-    The full run's thread-local state is gone in a fragment rerun, and without it ``context()`` would take the
-    run for a page started without app.py.
-    """
-    if getattr(_run, "via_app", False):  # inline, inside the full run: nothing to restore
-        yield
-        return
-    _run.via_app, _run.page = True, page
-    try:
-        yield
-    finally:
-        _run.via_app, _run.page = False, ""
-
-
-def ensure_shell() -> None:
-    """Run app.py (navigation, gate, filters) if this page file was started without it.
-
-    Streamlit runs a ``pages/`` file on its own when a fresh server's first
-    request is a deep link (its pre-``st.navigation`` folder mode). Then the
-    page runs app.py here, which registers the real navigation and renders
-    the requested page (or the sign-in page) through the gate, and stops.
-    """
-    if getattr(_run, "via_app", False):
-        return
-    if getattr(_run, "in_shell", False):  # app.py is running but did not route here: never render ungated
-        st.error(_("This page is not available. Open the dashboard's home page and sign in."))
-        st.stop()
-    _run.in_shell = True
-    try:
-        runpy.run_path(str(PROJECT_ROOT / "app.py"), run_name="__cpu_app__")
-    finally:
-        _run.in_shell = False
-    st.stop()
-
-
-def set_context(ctx: Context | None) -> None:
-    """Set (or with None, clear) this session's context; app.py does this on every run."""
-    if ctx is None:
-        st.session_state.pop(_CONTEXT_KEY, None)
-    else:
-        st.session_state[_CONTEXT_KEY] = ctx
+def current_run() -> Run | None:
+    """The run being drawn; None when a page module runs without app.py (see ``dashboard.ui.shell.show``)."""
+    return _RUN.get()
 
 
 def context(page: str) -> Context:
     """This run's context, if the viewer may see ``page``; otherwise stop the page.
 
-    Navigation already registers only permitted pages; this check also holds
-    if a page file is ever run without app.py (e.g. Streamlit's pages/ folder
-    fallback on a fresh server).
+    Navigation registers only permitted pages; this check holds even so.
     """
-    ensure_shell()
-    ctx = st.session_state.get(_CONTEXT_KEY)
+    run = _RUN.get()
+    ctx = run.ctx if run else None
     if ctx is None or page not in pages_for(ctx.role):
         st.error(_("This page is not available. Open the dashboard's home page and sign in."))
         st.stop()
-    _run.page = page
     return ctx
 
 
 def current() -> tuple[Context | None, str]:
-    """This run's context (None outside the internal pages) and the page that asked for it."""
-    return st.session_state.get(_CONTEXT_KEY), getattr(_run, "page", "")
+    """This run's context (None outside the internal pages) and the page being drawn."""
+    run = _RUN.get()
+    return (run.ctx, run.page) if run else (None, "")

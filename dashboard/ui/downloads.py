@@ -24,9 +24,7 @@ def audited(make: Callable[[], bytes], file_name: str, rows: int | None) -> Call
     ctx, page = current()
     if ctx is None:
         return make
-    from dashboard.ui.cache import current_engine
-
-    engine = current_engine()
+    engine = ctx.engine
     who, session, filters = ctx.username, ctx.session, ctx.filters.describe()
 
     def run() -> bytes:
@@ -53,7 +51,6 @@ def case_download(label: str, make: Callable[[], bytes], file_name: str, rows: i
 
     from dashboard.access import download_offers, download_routes
     from dashboard.i18n import _
-    from dashboard.ui.cache import current_engine
 
     ctx, page = current()
     if ctx is not None and ctx.dataset.synthetic and ctx.session is None:  # demo mode: SYNTHETIC rows, no user
@@ -70,7 +67,7 @@ def case_download(label: str, make: Callable[[], bytes], file_name: str, rows: i
         return
     link_key = f"{key}_link"
     if st.button(label, key=key):
-        engine = current_engine()
+        engine = ctx.engine
         if sessions.check(engine, ctx.session) is None:
             st.error(_("Your session has ended: sign in again to export."))
             return

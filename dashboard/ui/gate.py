@@ -11,21 +11,22 @@ itself is never registered, so it can never run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from dashboard import page_table
 from dashboard.access import audit, auth, modes
 from dashboard.data import store
 from dashboard.render.markup import escape_markdown
 from dashboard.i18n import N_, _
-from dashboard.ui import link_notices, signin
+from dashboard.ui import link_notices, params, signin
 
 #: Role names as shown (the stored role stays English).
 ROLE_LABELS = {"leadership": N_("leadership"), "analyst": N_("analyst"), "admin": N_("admin")}
-_DENIED = "_cpu_denied"
+_DENIED = params.SESSION_DENIED
 
 
 @dataclass
@@ -75,10 +76,12 @@ def _hidden(run: Callable[[], None], name: str, title: str) -> st.Page:
     return st.Page(run, title=title, url_path=name, visibility="hidden")
 
 
-def signed_out_pages(who: Viewer, engine, specs: Mapping[str, tuple], visible: list[st.Page]) -> list[st.Page]:
-    """The sign-in page (or setup notice) at home and at every internal page's address, plus ``visible``."""
-    from dashboard.ui.views import login
+def signed_out_pages(who: Viewer, engine, sign_in: Callable[[str, str], None],
+                     visible: list[st.Page]) -> list[st.Page]:
+    """The sign-in page (or setup notice) at home and at every internal page's address, plus ``visible``.
 
+    ``sign_in(page_path, page_title)`` draws the built-in sign-in form (the login view).
+    """
     if who.mode == modes.OIDC:
         st.session_state[_DENIED] = who.message
 
@@ -87,26 +90,26 @@ def signed_out_pages(who: Viewer, engine, specs: Mapping[str, tuple], visible: l
             return lambda: setup_needed_page(who.message)
         if who.mode == modes.OIDC:
             return lambda: oidc_login_page(engine, name, _(title) if title else "")
-        return lambda: login.render(name, _(title) if title else "")
+        return lambda: sign_in(name, _(title) if title else "")
 
     home = st.Page(for_page("", ""), title=_("Setup needed") if who.mode == modes.LOCKED else _("Sign in"),
                    icon=":material/login:", url_path="login", default=True)
     visible_paths = {p.url_path for p in visible}
-    hidden = [_hidden(for_page(name, spec[1]), name, _("Sign in")) for name, spec in specs.items()
-              if name not in visible_paths]
+    hidden = [_hidden(for_page(page.name, page.title), page.url_path, _("Sign in")) for page in page_table.INTERNAL
+              if page.url_path not in visible_paths]
     return [home, *visible, *hidden]
 
 
-def refused_pages(allowed: list[str], specs: Mapping[str, tuple]) -> list[st.Page]:
+def refused_pages(allowed: Sequence[str]) -> list[st.Page]:
     """Hidden stand-ins at the addresses of the pages this role may not see; app.py sends them on (``refuse``)."""
     def never_shown() -> None:  # app.py switches away before any page runs; should it not, still show nothing
         st.stop()
 
-    return [_hidden(never_shown, name, _(spec[1])) for name, spec in specs.items() if name not in allowed]
+    return [_hidden(never_shown, page.url_path, _(page.title)) for page in page_table.INTERNAL
+            if page.name not in allowed]
 
 
-#: What a refused link keeps: the shared filters and the language (the refused page's own settings mean nothing).
-KEPT_ON_REFUSAL = ("from", "to", "province", "offence", "lang")
+KEPT_ON_REFUSAL = params.KEPT_ON_REFUSAL
 
 
 def refuse(asked: st.Page, first: st.Page) -> None:
@@ -147,7 +150,7 @@ def account_box(who: Viewer, engine) -> None:
         role = _(ROLE_LABELS.get(who.role, who.role))
         st.caption(_("Signed in as **{user}** ({role})").format(user=escape_markdown(who.username),
                                                                 role=escape_markdown(role)))
-        if st.button(_("Sign out"), key="sign_out"):
+        if st.button(_("Sign out"), key=params.SIGN_OUT):
             if who.mode == modes.OIDC:  # the provider's identity cookie: Streamlit's st.logout clears it
                 audit.record(engine, who.username, audit.SIGN_OUT)
                 st.logout()

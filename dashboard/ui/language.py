@@ -7,9 +7,11 @@ import streamlit as st
 
 from dashboard import i18n
 from dashboard.i18n import _
+from dashboard.ui import link_notices, url_state
+from dashboard.ui.params import LANG, SESSION_LANG_PROBLEM
 
-KEY = "lang"
-_PROBLEM_KEY = "_cpu_lang_problem"
+KEY = LANG.key
+_PROBLEM_KEY = SESSION_LANG_PROBLEM
 
 
 def apply() -> str:
@@ -44,9 +46,7 @@ def restore() -> str:
 
 
 def _switched() -> None:
-    from dashboard.ui import url_labels
-
-    url_labels.keep_on_switch()
+    url_state.keep_on_switch()
 
 
 def switch() -> None:
@@ -58,8 +58,6 @@ def switch() -> None:
 
 def report_bad_link() -> None:
     """Keep a warning about a link's unknown ``lang=`` with the link's other notices (once the page is known)."""
-    from dashboard.ui import link_notices
-
     bad = st.session_state.pop(_PROBLEM_KEY, None)
     if bad is not None:
         link_notices.add(_("URL parameter 'lang={value}' is not a language here; use en or km. English is "

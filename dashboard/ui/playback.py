@@ -12,13 +12,14 @@ from typing import Any
 import streamlit as st
 
 from dashboard.i18n import _
+from dashboard.ui import params
 from dashboard.ui.fragments import fragment
 
 TICK_SECONDS = 1.0
 
 
 def _playing_key(key: str) -> str:
-    return f"{key}_playing"
+    return params.playing(key)
 
 
 def _toggle(key: str, frames: Sequence[Any]) -> None:

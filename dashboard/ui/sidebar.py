@@ -12,10 +12,11 @@ from dashboard.geo.gazetteer import display_name, load_gazetteer
 from dashboard.i18n import _
 from dashboard.data.schema import OFFENCES, offence_label
 from dashboard.data.dataset import Dataset
-from dashboard.ui import link_notices, url_labels
+from dashboard.ui import link_notices, params, url_state
 
-KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE = "from", "to", "province", "offence"
-FILTER_KEYS = (KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE)
+#: The filters' URL and widget keys (declared in dashboard.ui.params).
+KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE = params.FILTER_KEYS
+FILTER_KEYS = params.FILTER_KEYS
 
 
 def _names_to_codes(names: list[str]) -> tuple[str, ...]:
@@ -25,21 +26,21 @@ def _names_to_codes(names: list[str]) -> tuple[str, ...]:
 
 def _check_url_once() -> None:
     """Explain URL parameters the widgets will drop; accept any province spelling."""
-    if st.session_state.get("_cpu_url_checked"):
+    if st.session_state.get(params.SESSION_URL_CHECKED):
         return
-    st.session_state["_cpu_url_checked"] = True
-    raw = {k: url_labels.keys_in_url(k) for k in FILTER_KEYS if k in st.query_params}  # labels back to keys
+    st.session_state[params.SESSION_URL_CHECKED] = True
+    raw = {k: url_state.keys_in_url(k) for k in FILTER_KEYS if k in st.query_params}  # labels back to keys
     if not raw:
         return
     parsed = from_query_params(raw)
     for problem in parsed.problems:
         link_notices.add(problem)
     gaz = load_gazetteer()
-    # values the widget reads itself (its labels, which url_labels.localize wrote) are left to it, so the address
+    # values the widget reads itself (its labels, which url_state.localize wrote) are left to it, so the address
     # keeps them; other spellings are put into the widget's state
-    if KEY_PROVINCE in raw and parsed.filters.provinces and not url_labels.all_labels(KEY_PROVINCE):
+    if KEY_PROVINCE in raw and parsed.filters.provinces and not url_state.all_labels(KEY_PROVINCE):
         st.session_state[KEY_PROVINCE] = [gaz[c].name_en for c in parsed.filters.provinces]
-    if KEY_OFFENCE in raw and parsed.filters.offences and not url_labels.all_labels(KEY_OFFENCE):
+    if KEY_OFFENCE in raw and parsed.filters.offences and not url_state.all_labels(KEY_OFFENCE):
         st.session_state[KEY_OFFENCE] = list(parsed.filters.offences)
     for key, value in ((KEY_FROM, parsed.filters.start), (KEY_TO, parsed.filters.end)):
         if key in raw and value:
@@ -79,7 +80,7 @@ def render(dataset: Dataset) -> Filters:
                                placeholder=_("All provinces"), help=_("Click a province on any map to add or remove it."))
         offences = st.multiselect(_("Offences"), list(OFFENCES), key=KEY_OFFENCE, bind="query-params",
                                   format_func=offence_label, placeholder=_("All offences"))
-        st.button(_("Reset filters"), width="stretch", key="reset_filters", on_click=_reset, args=(first, last))
+        st.button(_("Reset filters"), width="stretch", key=params.RESET_FILTERS, on_click=_reset, args=(first, last))
         st.caption(_("The page address holds these filters: copy it to share this view."))
     if start and end and start > end:
         st.warning(_("'From' is after 'To'; the two dates were swapped."), icon=":material/warning:")

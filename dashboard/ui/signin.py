@@ -13,15 +13,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 from sqlalchemy.engine import Engine
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
 from dashboard.access import audit, cookies, routes, sessions, tokens
 from dashboard.access.auth import SignIn
+from dashboard.ui import params
+from dashboard.ui.adapters import streamlit_private
 
 #: A session started in this tab when the cookie routes are not served (its raw id, server-side only).
-SESSION_KEY = "_cpu_session"
-_LINK_DONE = "_cpu_link_done"
+SESSION_KEY = params.SESSION_SIGN_IN
+_LINK_DONE = params.SESSION_LINK_DONE
 
 
 def client_address() -> str | None:
@@ -46,11 +45,7 @@ def current(engine: Engine) -> tuple[sessions.Session | None, str | None]:
 
 def go(url: str) -> None:
     """Send the browser to ``url`` (a full page load; Streamlit's own st.login redirect message) and stop."""
-    ctx = get_script_run_ctx()
-    if ctx is not None:
-        message = ForwardMsg()
-        message.auth_redirect.url = url
-        ctx.enqueue(message)
+    streamlit_private.redirect(url)
     st.stop()
 
 
@@ -96,12 +91,9 @@ def end(engine: Engine, username: str) -> None:
 def oidc_sign_in(engine: Engine, page_path: str) -> None:
     """st.login, keeping the requested page and query across the provider's redirect when the routes are served."""
     if routes.mounted():
-        from streamlit.auth_util import validate_auth_credentials
-        from streamlit.user_info import generate_login_redirect_url
-
-        validate_auth_credentials("default")
+        login = streamlit_private.login_redirect_url("default")  # its settings checked before a token is issued
         link = tokens.issue(engine, tokens.LINK, tokens.LINK_TTL, target=here(page_path))
-        go(f"{routes.route_url('oidc')}?{urlencode({'link': link, 'login': generate_login_redirect_url('default')})}")
+        go(f"{routes.route_url('oidc')}?{urlencode({'link': link, 'login': login})}")
     st.login()
 
 

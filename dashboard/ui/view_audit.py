@@ -12,9 +12,10 @@ import time
 import streamlit as st
 
 from dashboard.access import audit
+from dashboard.ui import params
 from dashboard.ui.context import current
 
-_DEBOUNCE_KEY = "_audit_view_debounce"
+_DEBOUNCE_KEY = params.SESSION_VIEW_DEBOUNCE
 
 
 def record_case_view(rows: int) -> None:
@@ -25,6 +26,4 @@ def record_case_view(rows: int) -> None:
     filters = ctx.filters.describe()
     debounce = st.session_state.setdefault(_DEBOUNCE_KEY, audit.ViewDebounce())
     if debounce.due(page, filters, time.monotonic()):
-        from dashboard.ui.cache import current_engine
-
-        audit.record(current_engine(), ctx.username, audit.VIEW, page=page, rows=rows, detail={"filters": filters})
+        audit.record(ctx.engine, ctx.username, audit.VIEW, page=page, rows=rows, detail={"filters": filters})

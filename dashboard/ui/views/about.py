@@ -7,11 +7,9 @@ import streamlit as st
 from dashboard.i18n import _, localized_file
 from dashboard.paths import PROJECT_ROOT
 from dashboard.ui.cache import boundaries
-from dashboard.ui.context import ensure_shell
 
 
 def render() -> None:
-    ensure_shell()
     st.title(_("About"))
     st.markdown(localized_file(PROJECT_ROOT / "docs" / "about.md").read_text(encoding="utf-8"))
     in_use = boundaries()

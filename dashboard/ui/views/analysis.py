@@ -25,7 +25,7 @@ EXPORT_COLUMNS = ["case_id", "date", "province_code", "province", "province_km",
 def render() -> None:
     ctx = context("analysis")
     ui.page_header(ctx, _("Analysis"), _("Case-level drill-down for analysts. Handle exports as confidential records."))
-    if ui.no_cases(ctx):
+    if ui.no_cases(metric(ctx, metrics.summary)):
         return
     victims = metric(ctx, metrics.by_victim)
     st.plotly_chart(charts.victims(victims), width="stretch", key="analysis_victims")

@@ -10,14 +10,13 @@ from dashboard.measures import metrics
 from dashboard.measures import time_to_arrest as tta
 from dashboard.measures.metrics import MIN_CASES_TO_RANK
 from dashboard.render import charts
-from dashboard.ui import compare_view, url_choices
+from dashboard.ui import compare_view, params, url_state
 from dashboard.ui import components as ui
 from dashboard.ui.cache import metric
 from dashboard.ui.context import Context, context
 
-VIEWS = (N_("by province"), N_("compare two periods"))
-GROUPINGS = {N_("province"): "province", N_("offence"): "offence", N_("quarter"): "quarter"}
-KEY_KM_PROVINCE = "km_province"
+VIEWS, GROUPINGS = params.ARRESTS_VIEWS, params.GROUPINGS
+KEY_KM_PROVINCE = params.KM_PROVINCE.key
 #: Why an arrest cannot be timed (time_to_arrest.NO_DATE, BEFORE_REPORT), shown through _().
 EXCLUSION_REASONS = (N_("arrest without a date"), N_("arrest dated before the report"))
 
@@ -25,13 +24,13 @@ EXCLUSION_REASONS = (N_("arrest without a date"), N_("arrest dated before the re
 def render() -> None:
     ctx = context("arrests")
     ui.page_header(ctx, _("Arrests"), _("Share of cases in which an arrest was made, and how soon"))
-    url_choices.check_choice("view", list(VIEWS))
-    view = st.segmented_control(_("View"), list(VIEWS), default=VIEWS[0], key="view", bind="query-params",
-                                format_func=_) or VIEWS[0]
+    url_state.check(params.VIEW, VIEWS)
+    view = st.segmented_control(_("View"), list(VIEWS), default=VIEWS[0], key=params.VIEW.key, bind="query-params",
+                                format_func=params.VIEW.label) or VIEWS[0]
     if view == VIEWS[1]:
-        compare_view.render(ctx, "arrest rate", "equal intervals", "2008", _("Arrest rate"), "arrests")
+        compare_view.render(ctx, "arrest rate", "equal intervals", params.CENSUS.default, _("Arrest rate"), "arrests")
         return
-    if ui.no_cases(ctx):
+    if ui.no_cases(metric(ctx, metrics.summary)):
         return
     s = metric(ctx, metrics.summary)
     per_province = metric(ctx, metrics.by_province)
@@ -96,7 +95,7 @@ def _none(value: float) -> float | None:
 def _survival(ctx: Context) -> None:
     gaz = load_gazetteer()
     choices = [""] + [p.name_en for p in gaz.values()]
-    url_choices.check_choice(KEY_KM_PROVINCE, choices[1:], _("a province name"))
+    url_state.check(params.KM_PROVINCE)
     name = st.selectbox(_("Compare a province with the rest"), choices, key=KEY_KM_PROVINCE, bind="query-params",
                         format_func=lambda n: n or _("(all selected cases)"))
     code = next((c for c, p in gaz.items() if p.name_en == name), None)
@@ -135,9 +134,10 @@ def _follow_up(ctx: Context) -> str:
 
 
 def _by_group(ctx: Context) -> None:
-    url_choices.check_choice("tta_by", list(GROUPINGS))
-    label = st.segmented_control(_("Days to arrest by"), list(GROUPINGS), default=list(GROUPINGS)[0], key="tta_by",
-                                 bind="query-params", format_func=_) or list(GROUPINGS)[0]
+    url_state.check(params.TTA_BY)
+    label = st.segmented_control(_("Days to arrest by"), params.options("tta_by"), default=params.TTA_BY.default,
+                                 key=params.TTA_BY.key, bind="query-params",
+                                 format_func=params.TTA_BY.label) or params.TTA_BY.default
     by = GROUPINGS[label]
     frame = metric(ctx, tta.by_group, by=by)
     column = "province_name" if by == "province" else by

@@ -9,41 +9,37 @@ import streamlit as st
 
 from dashboard.i18n import N_, _, fmt_int, fmt_quarter
 from dashboard.measures import metrics, rollout
-from dashboard.measures.classify import SCHEMES
 from dashboard.render import charts, maps
-from dashboard.ui import compare_view, playback, url_choices
+from dashboard.ui import compare_view, params, playback, url_state
 from dashboard.ui import components as ui
+from dashboard.ui import map_widget
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import Context, context
 
 PROVINCE_COLUMNS = ["province_code", "province", "province_km", "cases", "arrests", "arrest_rate", "population",
                     "per_100k", "cases_in_coverage", "covered_days", "person_years", "per_100k_person_years"]
-#: URL value -> map measure (maps.MEASURES); the first is the default.
-MEASURES = {N_("rate per 100,000 person-years"): "person-time", N_("rate per 100,000"): "rate",
-            N_("case count"): "count"}
 TITLES = {"person-time": N_("Cases per 100,000 person-years under coverage"),
           "rate": N_("Cases per 100,000 people"), "count": N_("Cases")}
-ONE_MAP, PER_YEAR, PLAY, COMPARE = N_("one map"), N_("one map per year"), N_("play by quarter"), N_("compare two periods")
-VIEWS = (ONE_MAP, PER_YEAR, PLAY, COMPARE)
-FRAME_KEY = "cases_quarter"
-CENSUSES = ("2008", "2019")
-#: The names of classify.SCHEMES, shown through _() in the Classes box.
-SCHEME_NAMES = (N_("quantiles"), N_("natural breaks"), N_("equal intervals"))
+MEASURES, VIEWS, CENSUSES = params.MEASURES, params.CASES_VIEWS, params.CENSUSES
+ONE_MAP, PER_YEAR, PLAY, COMPARE = params.ONE_MAP, params.PER_YEAR, params.PLAY, params.COMPARE
+FRAME_KEY = params.CASES_QUARTER
 
 
 def _settings() -> tuple[str, str, str, str]:
     """Measure, classes, census and view, bound to the URL (a shared link reopens the same map)."""
-    for key, options in (("measure", list(MEASURES)), ("classes", list(SCHEMES)), ("census", list(CENSUSES)),
-                         ("view", list(VIEWS))):
-        url_choices.check_choice(key, options)
-    view = st.segmented_control(_("View"), list(VIEWS), default=VIEWS[0], key="view", bind="query-params",
-                                format_func=_) or VIEWS[0]
+    for param in (params.MEASURE, params.CLASSES, params.CENSUS):
+        url_state.check(param)
+    url_state.check(params.VIEW, VIEWS)
+    view = st.segmented_control(_("View"), list(VIEWS), default=VIEWS[0], key=params.VIEW.key, bind="query-params",
+                                format_func=params.VIEW.label) or VIEWS[0]
     c1, c2, c3 = st.columns([5, 2, 1])
-    measure = c1.segmented_control(_("Show"), list(MEASURES), default=list(MEASURES)[0], key="measure",
-                                   bind="query-params", format_func=_) or list(MEASURES)[0]
-    scheme = c2.selectbox(_("Classes"), list(SCHEMES), key="classes", bind="query-params", format_func=_,
+    measure = c1.segmented_control(_("Show"), params.options("measure"), default=params.MEASURE.default,
+                                   key=params.MEASURE.key, bind="query-params",
+                                   format_func=params.MEASURE.label) or params.MEASURE.default
+    scheme = c2.selectbox(_("Classes"), params.options("classes"), key=params.CLASSES.key, bind="query-params",
+                          format_func=params.CLASSES.label,
                           help=_("How values are grouped into the legend's colours (mapclassify)."))
-    census = c3.selectbox(_("Census"), list(CENSUSES), key="census", bind="query-params",
+    census = c3.selectbox(_("Census"), params.options("census"), key=params.CENSUS.key, bind="query-params",
                           help=_("2008 is complete and nearest the programme's start; 2019 lacks Preah Sihanouk."))
     return MEASURES[measure], scheme, census, view
 
@@ -64,7 +60,7 @@ def render() -> None:
         _one_map(ctx, per_province, measure, scheme)
     _rate_note(ctx, measure, census)
     ui.data_table(per_province[PROVINCE_COLUMNS], "cases_by_province", "cases_map_data")
-    if ui.no_cases(ctx):
+    if ui.no_cases(metric(ctx, metrics.summary)):
         return
     monthly = metric(ctx, metrics.monthly)
     st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month"),
@@ -95,7 +91,7 @@ def _one_map(ctx: Context, per_province, measure: str, scheme: str) -> None:
     b = boundaries()
     styles, legend = maps.choropleth_styles(b, per_province, covered, measure, scheme, ctx.filters.provinces)
     fmap = maps.build_map(b, styles, _(TITLES[measure]), legend, b.map_note(), selected=ctx.filters.provinces)
-    ui.province_map(fmap, key="map_cases", name="cases_map")
+    map_widget.province_map(fmap, key="map_cases", name="cases_map")
     if b.map_note():
         st.caption(b.map_note())
     unmapped = maps.cases_without_polygon(b, per_province)
@@ -128,7 +124,7 @@ def _per_year(ctx: Context, measure: str, scheme: str, census: str) -> None:
         with columns[i % 3]:
             st.markdown(f"**{label}** · " + _("{n} cases").format(n=fmt_int(frame["cases"].sum())))
             fmap = maps.build_map(b, styles, label, None, selected=ctx.filters.provinces, height=300)
-            ui.static_map(fmap, key=f"map_cases_{label}", height=300)
+            map_widget.static_map(fmap, key=f"map_cases_{label}", height=300)
     st.html(maps.legend_html(_(TITLES[measure]), compare_view.order_legend(entries),
                              _("Every year uses the same classes, computed once over all years, so a colour "
                                "means the same in each.")))
@@ -153,7 +149,7 @@ def _play(ctx: Context, measure: str, scheme: str, census: str) -> None:
         _end, frame, styles, legend = frames[label]
         fmap = maps.build_map(b, styles, _(TITLES[measure]), legend, b.map_note(), selected=ctx.filters.provinces)
         st.markdown(f"**{quarter(label)}** · " + _("{n} cases").format(n=fmt_int(frame["cases"].sum())))
-        ui.province_map(fmap, key="map_cases_play", name=f"cases_{label}")
+        map_widget.province_map(fmap, key="map_cases_play", name=f"cases_{label}")
 
     playback.player(FRAME_KEY, list(frames), draw, _("Quarter"), _("Play quarters"), format_func=quarter,
                     help=_("Step through the quarters; the classes are computed once over all of them."))

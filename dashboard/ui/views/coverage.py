@@ -13,11 +13,12 @@ from dashboard.data.schema import PROGRAMME_START
 from dashboard.i18n import _, fmt_date, fmt_int, fmt_month
 from dashboard.measures import metrics
 from dashboard.ui import components as ui
-from dashboard.ui import playback
+from dashboard.ui import map_widget
+from dashboard.ui import params, playback, url_state
 from dashboard.ui.cache import boundaries, coverage_metric
 from dashboard.ui.context import context
 
-SLIDER_KEY = "coverage_month"
+SLIDER_KEY = params.COVERAGE_DAY.key
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -33,12 +34,14 @@ def render() -> None:
     months = _months(first, last)
     if last not in months:
         months.append(last)
+    url_state.day_from_link(params.COVERAGE_DAY, months)  # a copied link reopens the slider's day
     playback.player(SLIDER_KEY, months, lambda day: _rollout(ctx, months, day), _("Coverage on"), _("Play rollout"),
                     format_func=lambda d: fmt_month(d) if d.day == 1 else fmt_date(d),
                     help=_("Step through the rollout month by month from July 2013."))
 
 
 def _rollout(ctx, months: list[date], day: date) -> None:
+    url_state.keep_day(params.COVERAGE_DAY, day, months[-1])
     info = coverage_metric(ctx, metrics.coverage_at, day)
     on_day = _("on {day}").format(day=fmt_date(day))
     ui.kpi_row([(_("Provinces covered"), _("{covered} of {total}").format(covered=fmt_int(info["provinces_covered"]),
@@ -50,7 +53,7 @@ def _rollout(ctx, months: list[date], day: date) -> None:
     styles, legend = maps.coverage_styles(b, ctx.dataset.coverage, day)
     fmap = maps.build_map(b, styles, _("Coverage on {day}").format(day=fmt_date(day)), legend, b.map_note(),
                           selected=ctx.filters.provinces)
-    ui.province_map(fmap, key="map_coverage", name=f"coverage_{day.isoformat()}")
+    map_widget.province_map(fmap, key="map_coverage", name=f"coverage_{day.isoformat()}")
     if b.map_note():
         st.caption(b.map_note())
     ui.data_table(coverage_metric(ctx, metrics.coverage_table, day), f"coverage_{day.isoformat()}", "coverage_table")

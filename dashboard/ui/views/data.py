@@ -16,7 +16,7 @@ from dashboard.render.markup import escape_markdown
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.data import guide
 from dashboard.data.ingest import audit_ingest, ingest_file, ingest_log_frame, refuse, write_records
-from dashboard.ui import audit_view
+from dashboard.ui import audit_view, params
 from dashboard.ui import components as ui
 from dashboard.ui.cache import current_engine
 from dashboard.ui.context import context
@@ -90,7 +90,7 @@ def _upload(eng, ctx) -> None:
 def _record_refusal_once(eng, ctx, file_id: str, report, data: bytes) -> None:
     """A refused file goes into the ingest log and the audit trail as a refused CLI ingest does, once per upload
     (the page reruns with the same file on every click)."""
-    logged = st.session_state.setdefault("_cpu_refusals_logged", set())
+    logged = st.session_state.setdefault(params.SESSION_REFUSALS_LOGGED, set())
     if (file_id, report.kind) not in logged:
         logged.add((file_id, report.kind))
         audit_ingest(eng, ctx.username, refuse(eng, report, data), page="data")
@@ -209,11 +209,11 @@ def _read_boundary_upload(path: Path, data: bytes):
     import hashlib
 
     digest = hashlib.sha256(data).hexdigest()
-    cached = st.session_state.get("boundary_read")
+    cached = st.session_state.get(params.SESSION_BOUNDARY_READ)
     if cached and cached[0] == digest:
         return cached[1]
     gdf = read_uploaded_boundary_file(path)
-    st.session_state["boundary_read"] = (digest, gdf)
+    st.session_state[params.SESSION_BOUNDARY_READ] = (digest, gdf)
     return gdf
 
 

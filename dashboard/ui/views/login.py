@@ -8,14 +8,13 @@ import streamlit as st
 
 from dashboard.access import auth
 from dashboard.i18n import _
-from dashboard.ui import signin
+from dashboard.ui import params, signin
 from dashboard.ui.cache import current_engine
-from dashboard.ui.context import ensure_shell
 
 
 #: Form submits one browser tab may make per minute (a loop on the form costs the sender, not the audit trail).
 SUBMITS_PER_MINUTE = 10
-_SUBMITS = "_cpu_sign_in_submits"
+_SUBMITS = params.SESSION_SIGN_IN_SUBMITS
 
 
 def _submit_allowed() -> bool:
@@ -29,7 +28,6 @@ def _submit_allowed() -> bool:
 
 def render(page_path: str = "", page_title: str = "") -> None:
     """The form; after sign-in the browser returns to ``page_path`` with this address's query string."""
-    ensure_shell()
     st.title(_("Sign in"))
     st.caption(_("Child Protection Unit (J646) dashboard: internal pages hold confidential information about "
                  "children."))
@@ -37,8 +35,8 @@ def render(page_path: str = "", page_title: str = "") -> None:
         st.info(_("The link you opened is for the **{page}** page. Sign in to open it, with the link's filters.")
                 .format(page=page_title), icon=":material/link:")
     with st.form("login", clear_on_submit=False):
-        username = st.text_input(_("User name"), key="login_user")
-        password = st.text_input(_("Password"), type="password", key="login_password")
+        username = st.text_input(_("User name"), key=params.LOGIN_USER)
+        password = st.text_input(_("Password"), type="password", key=params.LOGIN_PASSWORD)
         submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         if not _submit_allowed():
@@ -53,5 +51,5 @@ def render(page_path: str = "", page_title: str = "") -> None:
             message = _(result.message)
             st.error(message.format(minutes=result.retry_minutes) if result.retry_minutes else message)
             return
-        st.session_state.pop("login_password", None)
+        st.session_state.pop(params.LOGIN_PASSWORD, None)
         signin.start(engine, name, result, page_path)

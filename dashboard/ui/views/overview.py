@@ -11,6 +11,7 @@ from dashboard.render import maps
 from dashboard.i18n import N_, _, fmt_date, fmt_int, fmt_percent
 from dashboard.measures import metrics
 from dashboard.ui import components as ui
+from dashboard.ui import map_widget
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import context
 
@@ -59,11 +60,11 @@ def render() -> None:
         day = metrics.period_end(ctx.filters, ctx.dataset.as_of)
         styles, legend = maps.coverage_styles(b, ctx.dataset.coverage, day)
         fmap = maps.build_map(b, styles, _("Coverage on {day}").format(day=fmt_date(day)), legend, selected=ctx.filters.provinces, height=380)
-        ui.province_map(fmap, key="map_overview", name="coverage_overview", height=380)
+        map_widget.province_map(fmap, key="map_overview", name="coverage_overview", height=380)
         ui.data_table(coverage_metric(ctx, metrics.coverage_table, day), f"coverage_{day.isoformat()}", "overview_coverage")
     with right:
         if s["cases"] == 0:
-            ui.no_cases(ctx)
+            ui.no_cases(metric(ctx, metrics.summary))
         else:
             monthly = metric(ctx, metrics.monthly)
             st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month"),

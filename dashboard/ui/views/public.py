@@ -12,8 +12,8 @@ from dashboard.publish.public_export import FILES, PublicData, read_export
 from dashboard.render import charts, maps, public_map
 from dashboard.render.markup import escape_markdown
 from dashboard.ui import components as ui
+from dashboard.ui import map_widget
 from dashboard.ui.cache import boundaries
-from dashboard.ui.context import ensure_shell
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,7 +36,6 @@ def _brief(folder: str, stamp: float, lang: str) -> bytes:
 
 
 def render() -> None:
-    ensure_shell()
     try:
         if modes.app_mode() != "public":
             st.error(_("The public dashboard runs only with DASHBOARD_MODE=public."))
@@ -99,7 +98,7 @@ def _map(data: PublicData) -> None:
     states = public_view.unit_states(data, b, int(year))
     look = public_map.public_styles(states, data.k)
     title = public_map.legend_title(int(year), public_view.partial_years(data))
-    ui.static_map(maps.build_map(b, look.styles, title, look.legend, b.map_note(),
+    map_widget.static_map(maps.build_map(b, look.styles, title, look.legend, b.map_note(),
                                  height=480), key="public_map", height=480)
     from dashboard.geo.boundaries import attribution
 

@@ -1,0 +1,1 @@
+"""The only modules that reach into libraries' private parts, one per library, each checking its version."""

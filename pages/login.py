@@ -1,5 +1,0 @@
-"""Login page: rendered by dashboard.ui.views.login."""
-
-from dashboard.ui.views import login
-
-login.render()

@@ -1,0 +1,107 @@
+"""A deep link as the very first request of a fresh server process is drawn by app.py, through the gate.
+
+A folder named ``pages/`` beside app.py switches on Streamlit's pages-directory mode, in which a fresh server
+runs ``pages/<x>.py`` by itself for ``/x``. server.py turns the mode off before its first session, so the link
+goes through app.py's navigation and gate; ``streamlit run app.py`` cannot turn it off that early, and there
+the page module hands the run back to app.py (``dashboard.ui.shell.show``). Each case starts its own server.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from dashboard.devtools.browser import free_port
+from tests.apphelpers import in_own_process
+from tests.test_browser import READY, _keep_offline, browser, serving, sync_api  # noqa: F401
+
+expect = sync_api.expect
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def _serving_app_py(tmp: Path):
+    """``streamlit run app.py`` (no server.py) on a free loopback port, on the demo data."""
+    port = free_port()
+    env = {**os.environ, "DASHBOARD_VAR_DIR": str(tmp / "var"), "DASHBOARD_DB_URL": ""}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
+                             str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _first_request(browser, base: str, path: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    _keep_offline(context)
+    pg = context.new_page()
+    pg.goto(base + path)
+    pg.wait_for_selector(READY, timeout=90_000)
+    return context, pg
+
+
+def _no_errors(pg) -> None:
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert pg.locator('[role="dialog"]').count() == 0  # Streamlit's "Page not found"
+
+
+def test_importing_server_turns_the_pages_directory_mode_off_before_any_session():
+    out = in_own_process("""
+        from streamlit.runtime.pages_manager import PagesManager
+        assert PagesManager.uses_pages_directory is None  # what a fresh process starts with
+        import server
+        print("mode", PagesManager.uses_pages_directory)
+    """)
+    assert "mode False" in out
+
+
+@pytest.mark.parametrize(("path", "title", "notice"), [
+    ("/cases?province=Siem+Reap", "Cases", None),
+    ("/analysis", "Analysis", None),
+    ("/data", "Overview", "That link is to Data, a page your role does not include"),  # demo: analyst pages only
+])
+def test_a_deep_link_to_a_fresh_server_is_drawn_through_the_gate(tmp_path, browser, path, title, notice):
+    with serving(tmp_path, {"DASHBOARD_DB_URL": ""}) as base:
+        context, pg = _first_request(browser, base, path)
+        expect(pg.locator("h1").first).to_have_text(title, timeout=60_000)
+        expect(pg.get_by_text("Demo mode")).to_be_visible()  # the gate decided who is viewing
+        if notice:
+            expect(pg.get_by_text(notice)).to_be_visible()
+        else:
+            assert urlparse(pg.url).path == path.split("?")[0]
+        if "province" in path:
+            expect(pg.get_by_text("Data as of").first).to_contain_text("Siem Reap")
+        pg.wait_for_timeout(1000)
+        _no_errors(pg)
+        assert context.outside_requests == []
+        context.close()
+
+
+def test_streamlit_run_app_py_hands_a_first_deep_link_to_app_py(tmp_path, browser):
+    with _serving_app_py(tmp_path) as base:
+        context, pg = _first_request(browser, base, "/cases?province=Kampot")
+        expect(pg.locator("h1").first).to_have_text("Cases", timeout=60_000)
+        expect(pg.get_by_text("Demo mode")).to_be_visible()
+        expect(pg.get_by_text("Data as of").first).to_contain_text("Kampot")
+        pg.wait_for_timeout(1000)
+        _no_errors(pg)
+        context.close()
