@@ -76,7 +76,7 @@ def run_internal() -> None:
     # rewrite there lost the page the link asked for).
     url_labels.localize()
     gate.follow_oidc_link(who, engine)
-    filters = sidebar.render(dataset)
+    filters = sidebar.render(dataset, who.role)
     gate.account_box(who, engine)
     set_context(Context(dataset, data_key, filters, who.role, who.username, who.session))
     link_notices.show()

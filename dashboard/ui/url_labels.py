@@ -17,25 +17,28 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from dashboard import i18n
+from dashboard.measures.filters import DIMENSION_BY_KEY, DIMENSIONS, Dimension
 
 
 @lru_cache(maxsize=1)
 def _registry() -> dict[str, tuple[Sequence[str], Callable[[str], str]]]:
     """URL key -> (its option keys, the label of a key in the current language)."""
-    from dashboard.data.schema import OFFENCES, offence_label
-    from dashboard.geo.gazetteer import display_name, load_gazetteer
     from dashboard.measures.classify import SCHEMES
     from dashboard.ui.views import arrests, cases
 
-    by_name = {p.name_en: code for code, p in load_gazetteer().items()}
     return {
         "view": ((*cases.VIEWS, *[v for v in arrests.VIEWS if v not in cases.VIEWS]), i18n._),
         "measure": (tuple(cases.MEASURES), i18n._),
         "classes": (tuple(SCHEMES), i18n._),
         "tta_by": (tuple(arrests.GROUPINGS), i18n._),
-        "province": (tuple(by_name), lambda name: display_name(by_name[name])),
-        "offence": (tuple(OFFENCES), offence_label),
+        **{dim.key: _dimension_entry(dim) for dim in DIMENSIONS},  # the filters: what their widgets' options are
     }
+
+
+def _dimension_entry(dim: Dimension) -> tuple[Sequence[str], Callable[[str], str]]:
+    """A filter dimension's widget options (what links carry: a province's English name) and their labels."""
+    by_link = {dim.link_value(v): v for v in dim.options()}
+    return tuple(by_link), lambda option: dim.label(by_link[option])
 
 
 @lru_cache(maxsize=16)
@@ -58,14 +61,13 @@ def _folded(key: str) -> dict[str, str]:
 
 @lru_cache(maxsize=1024)
 def _resolved(key: str, value: str) -> str | None:
-    """The option a spelling that is no option's label stands for: case ignored, and any province spelling."""
+    """The option a spelling that is no option's label stands for: case ignored, and any spelling a filter
+    dimension reads (any province spelling, ``female`` for a girl)."""
     found = _folded(key).get(value.casefold().strip())
-    if found is None and key == "province":
-        from dashboard.geo.gazetteer import load_gazetteer
-        from dashboard.geo.resolve import resolve
-
-        code = resolve(value).code
-        found = load_gazetteer()[code].name_en if code else None
+    if found is None and key in DIMENSION_BY_KEY:
+        dim = DIMENSION_BY_KEY[key]
+        values, _bad = dim.read([value])
+        found = dim.link_value(values[0]) if values else None
     return found
 
 
@@ -145,8 +147,8 @@ def keep_on_switch() -> None:
 
 
 _DONE_KEY = "_cpu_url_localized"
-KEYS = ("view", "measure", "classes", "tta_by", "province", "offence")
-#: The multiselects: one value per province or offence.
-LIST_KEYS = ("province", "offence")
+KEYS = ("view", "measure", "classes", "tta_by", *DIMENSION_BY_KEY)
+#: The multiselects: one value per province, offence or other filter dimension's value.
+LIST_KEYS = tuple(DIMENSION_BY_KEY)
 #: The date boxes bound to the address: the sidebar's range.
 DATE_KEYS = ("from", "to")
