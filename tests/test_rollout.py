@@ -79,5 +79,6 @@ def test_since_the_unit_arrived(data):
 
 
 def test_since_arrival_respects_the_province_filter(data):
-    frame = rollout.since_arrival(counts_for(data), data.coverage, Filters(date(2014, 1, 1), date(2014, 12, 31), provinces=(SR,)))
+    frame = rollout.since_arrival(counts_for(data), data.coverage,
+                                  Filters(date(2014, 1, 1), date(2014, 12, 31), provinces=(SR,)))
     assert list(frame["months_since_start"]) == list(range(6)) and frame["cases"].sum() == 3

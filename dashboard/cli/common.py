@@ -31,7 +31,8 @@ def add_filter_args(parser: argparse.ArgumentParser) -> None:
     """--from, --to and one repeatable flag per filter dimension (``measures.filters.DIMENSIONS``)."""
     from dashboard.measures.filters import DIMENSIONS
 
-    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD", help=_("first day of the period"))
+    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD",
+                        help=_("first day of the period"))
     parser.add_argument("--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD", help=_("last day of the period"))
     for dim in DIMENSIONS:
         parser.add_argument(dim.cli_flag, dest=f"filter_{dim.key}", action="append", metavar=dim.cli_metavar,

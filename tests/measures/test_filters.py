@@ -247,3 +247,16 @@ def test_the_mask_is_all_true_without_a_selection():
     assert filter_mask(data.cases, Filters()).all() and filter_mask(counts_for(data), Filters()).all()
     assert not filter_mask(data.cases, replace(Filters(), sexes=("X",))).sum() > 1
     assert np.array_equal(filter_mask(data.cases, Filters(sexes=("X",))), (data.cases["victim_sex"] == "X").to_numpy())
+
+
+def test_the_public_export_publishes_no_victim_breakdown(tmp_path, demo_dataset):
+    """export-public takes no filters, and none of its files has a victim column (no breakdown by sex or age)."""
+    from dashboard.cli import build_parser
+    from dashboard.publish.public_export import FILES, write_export
+
+    export = build_parser()._subparsers._group_actions[0].choices["export-public"]
+    assert not {d.cli_flag for d in DIMENSIONS} & {f for a in export._actions for f in a.option_strings}
+    write_export(demo_dataset, tmp_path)
+    victim_columns = {"sex", "age_band", "victim_sex", "victim_age", *(d.column for d in DIMENSIONS if not d.counts)}
+    for name in (f for f in FILES if f.endswith(".csv")):
+        assert not set(pd.read_csv(tmp_path / name, nrows=0).columns) & victim_columns, name
