@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.apphelpers import app, cli_summary, engine_with_users, metrics, no_errors, shown, signed_in
 
 PASSWORD = "correct horse battery staple"
@@ -61,3 +63,15 @@ def test_leadership_has_no_victim_filters_and_a_link_says_so(app_db):
     assert {"province", "offence"} <= keys and not keys & {"sex", "age"}
     assert "URL parameter 'sex' filters by victim sex, which your role does not include" in _warnings(at)
     assert at.multiselect(key="province").value == ["Kep"]
+
+
+@pytest.mark.parametrize(("page", "query"), [
+    ("pages/overview.py", {}), ("pages/coverage.py", {}), ("pages/cases.py", {}),
+    ("pages/cases.py", {"view": "one map per year"}), ("pages/cases.py", {"view": "compare two periods"}),
+    ("pages/arrests.py", {}), ("pages/arrests.py", {"view": "compare two periods"}), ("pages/analysis.py", {}),
+])
+def test_every_page_and_view_runs_with_the_victim_filters(app_db, page, query):
+    at = app(page, query={**query, "sex": "girl", "age": "12-14"})
+    no_errors(at)
+    assert "URL" not in _warnings(at)
+    assert "victim sex: girl; victim age: 12-14" in " ".join(shown(c.value) for c in at.caption)
