@@ -80,7 +80,7 @@ def run_internal() -> None:
     # rewrite there lost the page the link asked for).
     url_state.localize()
     gate.follow_oidc_link(who, engine)
-    filters = sidebar.render(dataset)
+    filters = sidebar.render(dataset, who.role)
     gate.account_box(who, engine)
     ctx = Context(dataset, data_key, filters, who.role, who.username, who.session, engine)
     link_notices.show()

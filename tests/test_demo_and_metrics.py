@@ -152,9 +152,10 @@ def test_arrest_rate_by_quarter(tiny):
 @pytest.mark.parametrize("filters", [Filters(), Filters(provinces=("12", "17")), Filters(offences=("homicide",)),
                                      Filters(start=date(2014, 3, 1), end=date(2014, 9, 30), provinces=("02",))])
 def test_daily_counts_give_the_same_answers_as_case_rows(demo_dataset, filters):
-    from dashboard.measures.metrics import arrest_rate_over_time, as_counts
+    from dashboard.measures.filters import counts_of
+    from dashboard.measures.metrics import arrest_rate_over_time
 
-    rows, counts = demo_dataset.cases, as_counts(demo_dataset.cases)
+    rows, counts = demo_dataset.cases, counts_of(demo_dataset.cases)
     assert len(counts) < len(rows) and counts["n"].sum() == len(rows)
     assert summary(rows, demo_dataset.coverage, filters) == summary(counts, demo_dataset.coverage, filters)
     for func in (by_province, monthly, by_offence, arrest_rate_over_time):

@@ -236,8 +236,9 @@ def test_public_export_metadata_in_both_languages(demo_dataset, tmp_path):
 
 def test_measure_tables_get_khmer_headers_and_categories_for_the_screen_only(demo_dataset):
     from dashboard.measures import labels, metrics
+    from dashboard.measures.filters import counts_for
 
-    table = metrics.by_offence(demo_dataset.counts)
+    table = metrics.by_offence(counts_for(demo_dataset))
     with use_language("km"):
         shown = labels.display_table(table)
     with use_language("en"):
@@ -267,7 +268,7 @@ def test_days_to_arrest_groups_are_named_in_khmer(demo_dataset):
 
     gaz = load_gazetteer()
     for by, column in (("province", "province_name"), ("offence", "offence"), ("quarter", "quarter")):
-        frame = tta.by_group(demo_dataset.arrest_times, by=by)
+        frame = tta.by_group(tta.times_of(demo_dataset), by=by)
         with use_language("km"):
             khmer = charts.days_to_arrest(frame, column, "t").data[0].y
         with use_language("en"):
@@ -314,9 +315,10 @@ def test_the_cli_refuses_a_short_password_in_khmer_under_a_khmer_locale(cli_in, 
 
 def test_khmer_month_ticks_are_written_on_two_lines_so_they_do_not_overlap(demo_dataset):
     from dashboard.measures import metrics
+    from dashboard.measures.filters import counts_for
     from dashboard.render import charts
 
-    monthly = metrics.monthly(demo_dataset.counts)
+    monthly = metrics.monthly(counts_for(demo_dataset))
     with use_language("km"):
         khmer = charts.monthly_trend(monthly).layout.xaxis.ticktext
     with use_language("en"):

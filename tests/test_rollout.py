@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from dashboard.measures import metrics, rollout
-from dashboard.measures.filters import Filters
+from dashboard.measures.filters import Filters, counts_for
 from tests.measurehelpers import PP, PS, SR, case, dataset
 
 YEAR_2014 = Filters(date(2014, 1, 1), date(2014, 12, 31))
@@ -39,7 +39,7 @@ def test_covered_days_clip_to_the_period(data):
 
 def test_rate_per_100000_person_years(data):
     pop = metrics.population()
-    frame = rollout.by_province(data.counts, data.coverage, YEAR_2014).set_index("province_code")
+    frame = rollout.by_province(counts_for(data), data.coverage, YEAR_2014).set_index("province_code")
     assert frame.loc[PP, "cases_in_coverage"] == 10 and frame.loc[SR, "cases_in_coverage"] == 3
     assert frame.loc[SR, "cases"] == 4  # the March case counts as a case, not in the person-time rate
     assert frame.loc[PP, "person_years"] == pytest.approx(pop[PP] * 365 / 365.25)
@@ -52,20 +52,20 @@ def test_rate_per_100000_person_years(data):
 
 
 def test_without_a_date_filter_the_period_runs_to_the_latest_case(data):
-    frame = rollout.by_province(data.counts, data.coverage).set_index("province_code")
+    frame = rollout.by_province(counts_for(data), data.coverage).set_index("province_code")
     assert frame.loc[PP, "covered_days"] == 365 + 32  # to 2015-02-01
     assert frame.loc[SR, "covered_days"] == 184
 
 
 def test_cases_outside_coverage_are_counted(data):
-    assert rollout.outside_coverage(data.counts, data.coverage) == {
+    assert rollout.outside_coverage(counts_for(data), data.coverage) == {
         "cases": 4, "before_start": 1, "after_end": 1, "never_covered": 2}
-    assert rollout.outside_coverage(data.counts, data.coverage, YEAR_2014)["cases"] == 3
+    assert rollout.outside_coverage(counts_for(data), data.coverage, YEAR_2014)["cases"] == 3
 
 
 def test_since_the_unit_arrived(data):
     pop = metrics.population()
-    frame = rollout.since_arrival(data.counts, data.coverage, YEAR_2014).set_index("months_since_start")
+    frame = rollout.since_arrival(counts_for(data), data.coverage, YEAR_2014).set_index("months_since_start")
     assert list(frame.index) == list(range(12))  # Phnom Penh's 12 months; Siem Reap's 6 pooled into 0-5
     assert list(frame["provinces"]) == [2] * 6 + [1] * 6
     assert frame.loc[0, "cases"] == 6 and frame.loc[0, "arrests"] == 3 and frame.loc[0, "arrest_rate"] == 0.5
@@ -79,5 +79,6 @@ def test_since_the_unit_arrived(data):
 
 
 def test_since_arrival_respects_the_province_filter(data):
-    frame = rollout.since_arrival(data.counts, data.coverage, Filters(date(2014, 1, 1), date(2014, 12, 31), (SR,)))
+    frame = rollout.since_arrival(counts_for(data), data.coverage,
+                                  Filters(date(2014, 1, 1), date(2014, 12, 31), provinces=(SR,)))
     assert list(frame["months_since_start"]) == list(range(6)) and frame["cases"].sum() == 3

@@ -30,7 +30,7 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def times():
-    return dataset(ROWS, [(PP, "2013-07-01", None), (SR, "2013-07-01", None)]).arrest_times
+    return tta.times_of(dataset(ROWS, [(PP, "2013-07-01", None), (SR, "2013-07-01", None)]))
 
 
 def test_percentiles_shares_and_exclusions(times):
@@ -110,12 +110,12 @@ def test_open_cases_are_censored_on_the_last_report_day_not_a_later_arrest_day()
     """Issue 20 item 9: the Arrests page said follow-up ran to Apr 30 beside "Data as of Apr 29"."""
     data = dataset(ROWS, [(PP, "2013-07-01", None), (SR, "2013-07-01", None)])
     assert tta.follow_up_end(data.cases).date() == data.as_of == pd.Timestamp("2015-03-21").date()
-    open_cases = data.arrest_times[data.arrest_times["status"] == tta.NO_ARREST]
+    open_cases = tta.times_of(data)[tta.times_of(data)["status"] == tta.NO_ARREST]
     assert sorted(open_cases["days"]) == [0, 48]
 
 
 def test_no_cases_gives_empty_answers():
-    times = dataset([case("2015-01-01", PP)], [(PP, "2013-07-01", None)]).arrest_times
+    times = tta.times_of(dataset([case("2015-01-01", PP)], [(PP, "2013-07-01", None)]))
     assert tta.headline(times)["arrests_timed"] == 0 and math.isnan(tta.headline(times)["median_days"])
     assert tta.survival(times, Filters(provinces=(SR,))).curve.empty
 
@@ -124,7 +124,7 @@ def test_kaplan_meier_and_logrank_agree_with_scipy(demo_dataset):
     """SciPy's estimator (raw observations) as the reference: the same curve, band and log-rank p on the demo."""
     from scipy import stats
 
-    times = demo_dataset.arrest_times
+    times = tta.times_of(demo_dataset)
     timed = times[~times["status"].isin(tta.EXCLUDED)]
 
     def sample(part):

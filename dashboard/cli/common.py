@@ -28,10 +28,15 @@ def add_source_args(parser: argparse.ArgumentParser) -> None:
 
 
 def add_filter_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD", help=_("first day of the period"))
+    """--from, --to and one repeatable flag per filter dimension (``measures.filters.DIMENSIONS``)."""
+    from dashboard.measures.filters import DIMENSIONS
+
+    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD",
+                        help=_("first day of the period"))
     parser.add_argument("--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD", help=_("last day of the period"))
-    parser.add_argument("--province", action="append", metavar="NAME", help=_("a province (any spelling); repeatable"))
-    parser.add_argument("--offence", action="append", metavar="NAME", help=_("an offence category; repeatable"))
+    for dim in DIMENSIONS:
+        parser.add_argument(dim.cli_flag, dest=f"filter_{dim.key}", action="append", metavar=dim.cli_metavar,
+                            help=_(dim.cli_help))
 
 
 def open_database(url: str | None = None):
@@ -55,16 +60,13 @@ def load_dataset(args: argparse.Namespace):
 
 
 def filters_from_args(args: argparse.Namespace):
-    from dashboard.data.schema import OFFENCES
+    """The filters the command line's flags select; an unknown value stops the command with what to use."""
     from dashboard.errors import UserFacingError
-    from dashboard.measures.filters import Filters, offence_categories, province_codes
+    from dashboard.measures.filters import DIMENSIONS, make_filters
 
-    codes, bad = province_codes(args.province or [])
-    if bad:
-        raise UserFacingError(_("Unknown province(s): {names}.").format(names=", ".join(bad)),
-                              _("Use 'python -m dashboard provinces resolve NAME' to check a spelling."))
-    offences, bad = offence_categories(args.offence or [])
-    if bad:
-        raise UserFacingError(_("Unknown offence(s): {names}.").format(names=", ".join(bad)),
-                              _("Use one of: {options}.").format(options=", ".join(OFFENCES)))
-    return Filters(args.date_from, args.date_to, tuple(dict.fromkeys(codes)), tuple(offences))
+    selections = {}
+    for dim in DIMENSIONS:
+        selections[dim.key], bad = dim.read(getattr(args, f"filter_{dim.key}", None) or [])
+        if bad:
+            raise UserFacingError(_(dim.cli_unknown).format(names=", ".join(bad)), dim.cli_hint())
+    return make_filters(args.date_from, args.date_to, selections)

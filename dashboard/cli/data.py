@@ -79,13 +79,14 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
+    from dashboard.measures.filters import counts_for
     from dashboard.measures.metrics import summary
-    from dashboard.measures.time_to_arrest import summary_keys
+    from dashboard.measures.time_to_arrest import summary_keys, times_of
 
     dataset = load_dataset(args)
     filters = filters_from_args(args)
-    result = summary(dataset.counts, dataset.coverage, filters, census=args.census)
-    result.update(summary_keys(dataset.arrest_times, filters))
+    result = summary(counts_for(dataset, filters), dataset.coverage, filters, census=args.census)
+    result.update(summary_keys(times_of(dataset), filters))
     result["synthetic"] = dataset.synthetic
     if args.json:
         print(json.dumps(result, ensure_ascii=False))

@@ -1,19 +1,54 @@
-"""The analysis-ready dataset every page, metric and export works on.
+"""The analysis-ready dataset every page, metric and export works on, and its daily counts.
 
 Building one never touches the database or the ingest stack; see
-:mod:`dashboard.data.store` for loading it.
+:mod:`dashboard.data.store` for loading it. The tables the measures derive from
+the case rows (daily counts, arrest times) are built once per dataset through
+:meth:`Dataset.table`; this module knows nothing of the measures themselves.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any, Protocol
 
 import pandas as pd
 
 from dashboard.data.schema import OFFENCES, PROGRAMME_START
 from dashboard.geo.gazetteer import load_gazetteer
+
+
+class Grouping(Protocol):
+    """A column the daily counts are grouped by (``measures.filters.Dimension`` is one)."""
+
+    column: str
+
+    def values_in(self, frame: pd.DataFrame) -> Any:
+        """Each case row's value."""
+
+
+def as_counts(cases: pd.DataFrame, by: Sequence[Grouping]) -> pd.DataFrame:
+    """Cases aggregated to one row per date and value of each grouping ``by``, with ``n`` and ``arrests``.
+
+    Every filter is a dimension of such a table (``measures.filters.count_dimensions``), so every metric gives
+    the same answer on it as on the case rows, in time that no longer grows with the number of cases. A frame
+    that already has ``n`` is returned as it is.
+    """
+    if "n" in cases.columns:
+        return cases
+    keys = {"date": cases["date"], **{g.column: g.values_in(cases) for g in by}}
+    frame = pd.DataFrame({**keys, "arrest": cases["arrest"]}, index=cases.index)
+    out = frame.groupby(list(keys), observed=True, sort=True)["arrest"].agg(n="size", arrests="sum").reset_index()
+    out["arrests"] = out["arrests"].astype("int64")
+    return out
+
+
+def latest_case(cases: pd.DataFrame) -> date | None:
+    """The date the data runs to: the latest case reported (None without cases)."""
+    return cases["date"].max().date() if len(cases) else None
 
 
 @dataclass
@@ -24,26 +59,23 @@ class Dataset:
     coverage: pd.DataFrame
     synthetic: bool
     source: str
+    _tables: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
 
-    @cached_property
-    def counts(self) -> pd.DataFrame:
-        """Daily counts by province and offence: what every metric except victim breakdowns reads."""
-        from dashboard.measures.metrics import as_counts
+    def table(self, key: Hashable, build: Callable[[pd.DataFrame], Any]) -> Any:
+        """``build(cases)``, built once per dataset under ``key`` (a dataset's rows never change)."""
+        with self._lock:  # sessions run in threads: a million-row table is built once, not once per session
+            if key not in self._tables:
+                self._tables[key] = build(self.cases)
+            return self._tables[key]
 
-        return as_counts(self.cases)
-
-    @cached_property
-    def arrest_times(self) -> pd.DataFrame:
-        """Days from report to arrest (or to the follow-up end) per case: what time-to-arrest reads."""
-        from dashboard.measures.time_to_arrest import arrest_times
-
-        return arrest_times(self.cases)
+    def counts_by(self, by: Sequence[Grouping]) -> pd.DataFrame:
+        """The daily counts grouped by ``by`` (:func:`as_counts`), built once per dataset and grouping."""
+        return self.table(("counts", *(g.column for g in by)), lambda cases: as_counts(cases, by))
 
     @cached_property
     def as_of(self) -> date | None:
         """The date the data runs to: the latest case reported (read once: a dataset's rows do not change)."""
-        from dashboard.measures.metrics import latest_case
-
         return latest_case(self.cases)
 
     @cached_property

@@ -7,7 +7,10 @@ import re
 from datetime import date
 from pathlib import Path
 
-from dashboard.i18n import N_, _
+import numpy as np
+import pandas as pd
+
+from dashboard.i18n import N_, _, fmt_int
 
 PROGRAMME_START = date(2013, 7, 1)
 
@@ -24,6 +27,51 @@ OFFENCES: tuple[str, ...] = (
 def offence_label(category: str) -> str:
     """An offence category in the interface language."""
     return _(category)
+
+
+#: A victim attribute left blank in the case file: counted, filtered and shown under this value, never dropped.
+NOT_RECORDED = N_("not recorded")
+
+#: Victim sex as stored (validation reads the words of SEX_WORDS into these codes) -> how it is shown.
+SEXES: dict[str, str] = {"F": N_("girl"), "M": N_("boy"), "X": N_("other"), "U": N_("unknown")}
+#: The words a case file, a link or the command line may write for each code (any case).
+SEX_WORDS = {"f": "F", "female": "F", "girl": "F", "ស្រី": "F", "m": "M", "male": "M", "boy": "M", "ប្រុស": "M",
+             "other": "X", "x": "X", "unknown": "U", "u": "U"}
+#: Victim age bands in years, both ends included: under 6, primary-school age, 12 to 14, and 15 to 17 (15 is the
+#: age of consent in Cambodian law). Together they hold every age validation accepts (0 to 17).
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (("0-5", 0, 5), ("6-11", 6, 11), ("12-14", 12, 14), ("15-17", 15, 17))
+
+
+def sex_label(key: str) -> str:
+    """A victim sex code (or ``NOT_RECORDED``) in the interface language."""
+    return _(SEXES.get(key, key))
+
+
+def age_band_label(key: str) -> str:
+    """An age band (``12-14``, or ``NOT_RECORDED``) in the interface language and its digits."""
+    bounds = {name: (low, high) for name, low, high in AGE_BANDS}
+    if key not in bounds:
+        return _(key)
+    low, high = bounds[key]
+    return f"{fmt_int(low)}-{fmt_int(high)}"
+
+
+def sex_keys(sexes: pd.Series) -> pd.Categorical:
+    """Each case's victim sex code, ``NOT_RECORDED`` where the file left it blank."""
+    options = [*SEXES, NOT_RECORDED]
+    stored = sexes.array if isinstance(sexes.dtype, pd.CategoricalDtype) else pd.Categorical(sexes.astype(object))
+    position = [options.index(c) if c in SEXES else len(SEXES) for c in stored.categories]
+    lookup = np.array([*position, len(SEXES)], dtype="int8")  # a blank's code, -1, takes the last: NOT_RECORDED
+    return pd.Categorical.from_codes(lookup[stored.codes], categories=options)
+
+
+def age_band_keys(ages: pd.Series) -> pd.Categorical:
+    """Each case's age band (AGE_BANDS), ``NOT_RECORDED`` where the file left the age blank."""
+    values = ages.to_numpy(dtype="float64", na_value=np.nan)
+    codes = np.full(len(values), len(AGE_BANDS), dtype="int8")  # NOT_RECORDED unless a band holds the age
+    for position, (_name, low, high) in enumerate(AGE_BANDS):
+        codes[(values >= low) & (values <= high)] = position
+    return pd.Categorical.from_codes(codes, categories=[*(name for name, _low, _high in AGE_BANDS), NOT_RECORDED])
 
 CASE_REQUIRED = ("case_id", "date_reported", "province", "offence", "arrest_made")
 CASE_OPTIONAL = ("district", "victim_age", "victim_sex", "arrest_date")

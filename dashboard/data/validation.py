@@ -21,12 +21,10 @@ from dashboard.data.parsing import cell_text, is_blank, parse_bool, parse_date, 
 from dashboard.geo.resolve import resolve
 from dashboard.data.schema import (
     CASE_COLUMNS, CASE_ID_MAX, CASE_REQUIRED, COVERAGE_COLUMNS, COVERAGE_REQUIRED, DISTRICT_MAX, OFFENCES,
-    PROGRAMME_START, canonical_header, load_offence_map, offence_key,
+    PROGRAMME_START, SEX_WORDS, canonical_header, load_offence_map, offence_key,
 )
 
 FIRST_DATA_ROW = 2  # the header is spreadsheet row 1
-SEX_WORDS = {"f": "F", "female": "F", "girl": "F", "ស្រី": "F", "m": "M", "male": "M", "boy": "M", "ប្រុស": "M",
-             "other": "X", "x": "X", "unknown": "U", "u": "U"}
 MAX_CHILD_AGE = 17
 #: Control characters (C0, DEL, C1): never part of an id or a place name; NUL breaks PostgreSQL.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

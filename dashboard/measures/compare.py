@@ -15,7 +15,7 @@ With 25 provinces, about one flag in twenty can still be chance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -46,8 +46,8 @@ class Period:
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     def filters(self, filters: Filters) -> Filters:
-        """``filters`` with this period's dates (provinces and offences kept)."""
-        return Filters(self.start, self.end, filters.provinces, filters.offences)
+        """``filters`` with this period's dates (every other selection kept)."""
+        return replace(filters, start=self.start, end=self.end)
 
 
 #: How the default periods were chosen (the compare view says which on screen).

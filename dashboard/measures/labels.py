@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.schema import offence_label
+from dashboard.data.schema import SEXES, age_band_label, offence_label, sex_label
 from dashboard.i18n import N_, _
 
 #: Column -> header shown on screen, for every column the measures' tables have.
@@ -59,8 +59,8 @@ COLUMN_LABELS: dict[str, str] = {
     "within_30_days_share": N_("Arrests within 30 days"),
 }
 
-#: Victim sex as stored (F, M, X, U) -> words.
-SEX_LABELS: dict[str, str] = {"F": N_("girl"), "M": N_("boy"), "X": N_("other"), "U": N_("unknown")}
+#: Victim sex as stored (F, M, X, U) -> words (declared once, in data/schema.py).
+SEX_LABELS: dict[str, str] = SEXES
 
 
 def column_label(column: str) -> str:
@@ -69,10 +69,9 @@ def column_label(column: str) -> str:
 
 
 def display_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` for the screen: translated headers, offence categories and victim sex."""
+    """A copy of ``frame`` for the screen: translated headers, offence categories, victim sex and age bands."""
     out = frame.copy()
-    if "offence" in out:
-        out["offence"] = [offence_label(v) if isinstance(v, str) else v for v in out["offence"]]
-    if "sex" in out:
-        out["sex"] = [_(SEX_LABELS[v]) if v in SEX_LABELS else v for v in out["sex"].astype(object)]
+    for column, label in (("offence", offence_label), ("sex", sex_label), ("age_band", age_band_label)):
+        if column in out:
+            out[column] = [label(v) if isinstance(v, str) else v for v in out[column].astype(object)]
     return out.rename(columns={c: column_label(c) for c in out.columns})

@@ -2,7 +2,7 @@
 
 Every function takes already-loaded frames (see :mod:`dashboard.data.store`) and
 a :class:`~dashboard.measures.filters.Filters`. Case frames may be the case rows or
-their daily counts (:func:`as_counts`, ``Dataset.counts``); the answers are
+their daily counts (:func:`~dashboard.measures.filters.counts_for`); the answers are
 the same, and on counts they cost the same at a million cases as at a
 thousand. Population figures come from the 2008
 census by default (complete and official, and nearest the programme's
@@ -16,10 +16,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dashboard.data.dataset import latest_case
 from dashboard.i18n import N_
-from dashboard.measures.filters import Filters
+from dashboard.measures.filters import DIMENSION_BY_KEY, Filters, counts_of, filter_mask, filtered_counts
 from dashboard.geo.gazetteer import load_gazetteer
-from dashboard.data.schema import OFFENCES
+from dashboard.data.schema import NOT_RECORDED, OFFENCES
 from dashboard.measures.stats import wilson_interval
 
 CENSUS_NOTE = {"2008": N_("2008 General Population Census (NIS)"), "2019": N_("2019 General Population Census (NIS)")}
@@ -35,22 +36,6 @@ def population(census: str = "2008") -> pd.Series:
 
 def area() -> pd.Series:
     return pd.Series({c: p.area_km2 for c, p in load_gazetteer().items()}, dtype="float64")
-
-
-def as_counts(cases: pd.DataFrame) -> pd.DataFrame:
-    """Cases aggregated to one row per (date, province, offence) with ``n`` and ``arrests``.
-
-    Every filter (date range, provinces, offences) is a dimension of this
-    table, so all metrics below give the same answer on it as on the case
-    rows, in time that no longer grows with the number of cases. A frame
-    that already has ``n`` is returned as it is.
-    """
-    if "n" in cases.columns:
-        return cases
-    grouped = cases.groupby(["date", "province_code", "offence"], observed=True, sort=True)["arrest"]
-    out = grouped.agg(n="size", arrests="sum").reset_index()
-    out["arrests"] = out["arrests"].astype("int64")
-    return out
 
 
 def month_start(dates: pd.Series) -> np.ndarray:
@@ -70,23 +55,8 @@ def quarter_labels(dates: pd.Series) -> pd.Series:
     return pd.Series(labels[codes], index=dates.index, dtype=object)
 
 
-def filter_mask(cases: pd.DataFrame, filters: Filters) -> np.ndarray:
-    mask = np.ones(len(cases), dtype=bool)
-    dates = cases["date"].to_numpy()
-    if filters.start:
-        mask &= dates >= np.datetime64(filters.start, "ns")
-    if filters.end:
-        mask &= dates <= np.datetime64(filters.end, "ns")
-    if filters.provinces:
-        mask &= cases["province_code"].isin(filters.provinces).to_numpy()
-    if filters.offences:
-        mask &= cases["offence"].isin(filters.offences).to_numpy()
-    return mask
-
-
 def _filtered_counts(cases: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    counts = as_counts(cases)
-    return counts[filter_mask(counts, filters)]
+    return filtered_counts(cases, filters)
 
 
 # ---------------------------------------------------------------- coverage
@@ -160,11 +130,6 @@ def coverage_table(coverage: pd.DataFrame, day: date) -> pd.DataFrame:
 # ---------------------------------------------------------------- cases
 
 
-def latest_case(cases: pd.DataFrame) -> date | None:
-    """The date the data runs to: the latest case reported (None without cases)."""
-    return cases["date"].max().date() if len(cases) else None
-
-
 def period_end(filters: Filters, as_of: date | None, today: date | None = None) -> date:
     """The day a view describes: the filter's end, else the latest case, else today (coverage, no cases yet)."""
     return filters.end or as_of or today or date.today()
@@ -181,7 +146,7 @@ def shown_span(filters: Filters, as_of: date | None) -> tuple[date | None, date 
 
 def summary(cases: pd.DataFrame, coverage: pd.DataFrame, filters: Filters = Filters(), census: str = "2008") -> dict:
     """Headline figures for the filtered period (the CLI's ``summary --json``)."""
-    counts = as_counts(cases)
+    counts = counts_of(cases, filters)
     sub = counts[filter_mask(counts, filters)]
     n = int(sub["n"].sum())
     arrests = int(sub["arrests"].sum())
@@ -283,10 +248,15 @@ def by_offence(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFram
 
 
 def by_victim(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
-    """Cases by victim sex and age band: internal (analyst) views only. Needs case rows, not counts."""
+    """Cases by victim age band and sex, ``not recorded`` included: internal (analyst) views only.
+
+    Needs case rows, not counts. The bands and sexes are the filters' (``age``, ``sex``): every age band, the
+    sexes the data holds, and ``not recorded`` where some case has it.
+    """
     mask = filter_mask(cases, filters)
-    ages = pd.Series(cases["victim_age"].to_numpy(dtype="float64", na_value=np.nan)[mask])
-    sexes = pd.Series(cases["victim_sex"].to_numpy()[mask], name="sex")
-    bands = pd.cut(ages, [-1, 5, 11, 14, 17], labels=["0-5", "6-11", "12-14", "15-17"])
-    out = pd.DataFrame({"age_band": bands, "sex": sexes}).groupby(["age_band", "sex"], observed=False).size()
+    age, sex = (DIMENSION_BY_KEY[key].values_in(cases) for key in ("age", "sex"))
+    if not (age == NOT_RECORDED).any():
+        age = age.cat.remove_categories([NOT_RECORDED])
+    table = pd.DataFrame({"age_band": age[mask], "sex": sex.cat.remove_unused_categories()[mask]})
+    out = table.groupby(["age_band", "sex"], observed=False).size()
     return out.rename("cases").reset_index()

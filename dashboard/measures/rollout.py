@@ -12,14 +12,16 @@ Like :mod:`dashboard.measures.metrics`, everything reads the daily counts.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
+from dashboard.data.dataset import latest_case
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.measures import metrics
-from dashboard.measures.filters import Filters
+from dashboard.measures.filters import Filters, filter_mask
 from dashboard.measures.stats import wilson_interval
 
 DAYS_PER_YEAR = 365.25
@@ -28,7 +30,7 @@ PER = 100_000
 
 def period(filters: Filters, counts: pd.DataFrame) -> tuple[date | None, date]:
     """The selected period: its first day (None: from the beginning) and the one period-end rule."""
-    return filters.start, metrics.period_end(filters, metrics.latest_case(counts))
+    return filters.start, metrics.period_end(filters, latest_case(counts))
 
 
 def _spans(coverage: pd.DataFrame, start: date | None, end: date) -> pd.DataFrame:
@@ -70,7 +72,7 @@ def in_coverage(counts: pd.DataFrame, coverage: pd.DataFrame) -> np.ndarray:
 
 def outside_coverage(counts: pd.DataFrame, coverage: pd.DataFrame, filters: Filters = Filters()) -> dict:
     """Cases in the filter reported outside their province's coverage, by reason."""
-    sub = counts[metrics.filter_mask(counts, filters)]
+    sub = counts[filter_mask(counts, filters)]
     inside = in_coverage(sub, coverage)
     starts = _per_row(sub, coverage, "start_date")
     never = np.isnat(starts)
@@ -89,7 +91,7 @@ def by_province(counts: pd.DataFrame, coverage: pd.DataFrame, filters: Filters =
     """
     frame = metrics.by_province(counts, filters, census)
     start, end = period(filters, counts)
-    sub = counts[metrics.filter_mask(counts, filters)]
+    sub = counts[filter_mask(counts, filters)]
     inside = sub[in_coverage(sub, coverage)]
     cases_in = inside.groupby("province_code", observed=False)["n"].sum()
     days = covered_days(coverage, start, end)
@@ -117,7 +119,7 @@ def since_arrival(counts: pd.DataFrame, coverage: pd.DataFrame, filters: Filters
     """
     start, end = period(filters, counts)
     population = metrics.population(census)
-    sub = counts[metrics.filter_mask(counts, filters)]
+    sub = counts[filter_mask(counts, filters)]
     sub = sub[in_coverage(sub, coverage)]
     spans = _spans(coverage, start, end)
     chosen = set(filters.provinces) if filters.provinces else None
@@ -177,7 +179,7 @@ def by_province_frames(counts: pd.DataFrame, coverage: pd.DataFrame, filters: Fi
     while cursor <= end:
         following = (pd.Timestamp(cursor) + pd.DateOffset(months=step)).date()
         last = min(end, following - timedelta(days=1))
-        part = Filters(max(start, cursor), last, filters.provinces, filters.offences)
+        part = replace(filters, start=max(start, cursor), end=last)
         label = str(cursor.year) if freq == "year" else f"{cursor.year}Q{(cursor.month - 1) // 3 + 1}"
         frames.append((label, last, by_province(counts, coverage, part, census)))
         cursor = following

@@ -1,7 +1,7 @@
 """Time from report to arrest: percentiles, shares within 7 and 30 days, Kaplan–Meier curves.
 
 Everything here reads the table :func:`arrest_times` builds once per data
-version (``Dataset.arrest_times``): per case, its status and number of days;
+version (:func:`times_of`): per case, its status and number of days;
 the functions also accept such rows aggregated with a count ``n``.
 A case without an arrest is *censored* at the data's follow-up end (its last
 report day, the "data as of" day every page shows): it is known to have had
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.data.dataset import Dataset
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.i18n import N_
-from dashboard.measures.filters import Filters
-from dashboard.measures.metrics import filter_mask
+from dashboard.measures.filters import DIMENSIONS, Filters, filter_mask
 from dashboard.measures.stats import Z95
 
 #: Status of a case for this measure, in this order: the first two can be timed, the two "excluded" ones cannot.
@@ -51,11 +51,12 @@ def follow_up_end(cases: pd.DataFrame) -> pd.Timestamp | None:
 
 
 def arrest_times(cases: pd.DataFrame) -> pd.DataFrame:
-    """One row per case: date, province_code, offence, status, days and ``n`` (1): the input of every measure here.
+    """One row per case: date, each filter dimension's column, status, days and ``n`` (1): the input of every
+    measure here.
 
     ``days`` is report to arrest for arrests, report to follow-up end for
     cases without an arrest, and -1 for the excluded statuses. Built once per
-    data version (``Dataset.arrest_times``); a few columns of small integers.
+    data version (:func:`times_of`); a few columns of small integers.
     """
     end = follow_up_end(cases)
     end = end.to_datetime64() if end is not None else np.datetime64("NaT", "ns")
@@ -67,9 +68,14 @@ def arrest_times(cases: pd.DataFrame) -> pd.DataFrame:
     to_end = (end - reported).astype("timedelta64[D]").astype("int64")
     status = np.select([~arrest, ~dated, to_arrest < 0], [1, 2, 3], default=0).astype("int8")
     days = np.select([status == 0, status == 1], [to_arrest, to_end], default=-1).astype("int32")
-    return pd.DataFrame({"date": reported, "province_code": cases["province_code"].array,
-                         "offence": cases["offence"].array, "status": pd.Categorical.from_codes(status, STATUSES),
-                         "days": days, "n": np.ones(len(cases), dtype="int8")})
+    return pd.DataFrame({"date": reported, **{d.column: d.values_in(cases).array for d in DIMENSIONS},
+                         "status": pd.Categorical.from_codes(status, STATUSES), "days": days,
+                         "n": np.ones(len(cases), dtype="int8")})
+
+
+def times_of(dataset: Dataset) -> pd.DataFrame:
+    """The dataset's :func:`arrest_times`, built once per dataset."""
+    return dataset.table("arrest_times", arrest_times)
 
 
 def histogram_quantiles(per_day: np.ndarray, qs: tuple[float, ...]) -> list[float]:

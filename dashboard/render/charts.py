@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.data.schema import offence_label
+from dashboard.data.schema import NOT_RECORDED, age_band_label, offence_label
 from dashboard.i18n import _, fmt_date, fmt_int, fmt_month, fmt_percent, fmt_quarter, get_language
 from dashboard.render import fonts
 
@@ -261,10 +261,10 @@ def arrest_rate_over_time(quarterly: pd.DataFrame, span: tuple[date | None, date
 def victims(by_victim: pd.DataFrame) -> go.Figure:
     """Cases by victim age band and sex (analysts only)."""
     colours = {"F": TEAL, "M": ACCENT, "X": GREY, "U": "#c9d1d8"}
-    labels = {"F": _("girls"), "M": _("boys"), "X": _("other"), "U": _("unknown")}
+    labels = {"F": _("girls"), "M": _("boys"), "X": _("other"), "U": _("unknown"), NOT_RECORDED: _(NOT_RECORDED)}
     fig = go.Figure()
     for sex, part in by_victim.groupby("sex", observed=True):
-        fig.add_bar(x=part["age_band"].astype(str), y=part["cases"], name=labels.get(sex, sex),
+        fig.add_bar(x=[age_band_label(str(b)) for b in part["age_band"]], y=part["cases"], name=labels.get(sex, sex),
                     marker_color=colours.get(sex, GREY))
     fig.update_layout(title=_("Victims by age band and sex"), barmode="group", **{**LAYOUT, "hovermode": "closest"})
     fig.update_xaxes(title_text=_("age band (years)"))

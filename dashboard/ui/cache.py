@@ -18,12 +18,12 @@ from dashboard.data.seed import seed_demo_if_empty
 from dashboard.geo.boundaries import Boundaries, active_source, load_boundaries
 from dashboard.measures import compare, metrics, rollout, time_to_arrest
 from dashboard.i18n import _
-from dashboard.measures.filters import Filters
+from dashboard.measures.filters import Filters, counts_for
 from dashboard.ui.context import Context
 
 #: Metrics that need case rows; every other case metric runs on the daily counts.
 ROW_METRICS = (metrics.by_victim,)
-#: Metrics that read the days from report to arrest per case (``Dataset.arrest_times``).
+#: Metrics that read the days from report to arrest per case (``time_to_arrest.times_of``).
 TIME_METRICS = (time_to_arrest.headline, time_to_arrest.by_group, time_to_arrest.survival)
 #: Metrics that also take the coverage table after the case frame.
 WITH_COVERAGE = (metrics.summary, rollout.by_province, rollout.by_province_frames, rollout.since_arrival,
@@ -79,7 +79,8 @@ def metric(ctx: Context, func: Callable, filters: Filters | None = None, **kwarg
     """``func(cases, [coverage,] filters, **kwargs)`` for this context, cached per data version and arguments."""
     filters = filters or ctx.filters
     dataset = ctx.dataset
-    frame = dataset.cases if func in ROW_METRICS else dataset.arrest_times if func in TIME_METRICS else dataset.counts
+    frame = (dataset.cases if func in ROW_METRICS else time_to_arrest.times_of(dataset) if func in TIME_METRICS
+             else counts_for(dataset, filters))
     lead = (frame, dataset.coverage) if func in WITH_COVERAGE else (frame,)
     return _cached(_name(func), ctx.data_key, (filters,), tuple(sorted(kwargs.items())),
                    lambda: func(*lead, filters, **kwargs))
@@ -122,7 +123,7 @@ def warm() -> dict[str, float]:
     step("imports")
     dataset, data_key = current_dataset()
     step("dataset")
-    dataset.counts, dataset.arrest_times  # noqa: B018 (cached properties: computing them is the point)
+    counts_for(dataset), time_to_arrest.times_of(dataset)  # built once per dataset: computing them is the point
     step("daily counts and arrest times")
     b = boundaries()
     b.map_geojson  # noqa: B018

@@ -23,11 +23,12 @@ from datetime import date
 from functools import lru_cache
 
 from dashboard import i18n
-from dashboard.data.schema import OFFENCES, offence_label
-from dashboard.geo.gazetteer import display_name, load_gazetteer
+from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.i18n import N_, _
 from dashboard.measures.classify import SCHEMES
-from dashboard.measures.filters import MAX_URL_VALUE_LENGTH, choice_problems, from_query_params
+from dashboard.measures.filters import (
+    DIMENSION_BY_KEY, DIMENSIONS, MAX_URL_VALUE_LENGTH, Dimension, choice_problems, from_query_params,
+)
 
 #: A validator: the link's values for the key (read back to option keys) -> what to tell the viewer.
 Validator = Callable[[list[str]], list[str]]
@@ -102,11 +103,6 @@ def _province_names() -> tuple[str, ...]:
     return tuple(p.name_en for p in load_gazetteer().values())
 
 
-def _province_label(name: str) -> str:
-    by_name = {p.name_en: code for code, p in load_gazetteer().items()}
-    return display_name(by_name[name]) if name in by_name else name
-
-
 def _msgid(option: str) -> str:
     return _(option)
 
@@ -139,10 +135,28 @@ LANG = Param("lang", lambda: tuple(i18n.LANGUAGES), lambda code: i18n.LANGUAGES.
              i18n.DEFAULT_LANGUAGE, _no_check, doc="the interface language: en or km")
 FROM = Param("from", None, str, None, _filter("from"), doc="the first day of the period, YYYY-MM-DD")
 TO = Param("to", None, str, None, _filter("to"), doc="the last day of the period, YYYY-MM-DD")
-PROVINCE = Param("province", _province_names, _province_label, (), _filter("province"), multi=True,
-                 translated=True, doc="provinces, by English name or code (repeat, or separate by commas)")
-OFFENCE = Param("offence", lambda: OFFENCES, offence_label, (), _filter("offence"), multi=True, translated=True,
-                doc="offence categories (repeat, or separate by commas)")
+def _dimension_param(dim: Dimension) -> Param:
+    """A filter dimension's widget and link key (measures.filters.DIMENSIONS): options are what links carry."""
+    def by_link() -> dict[str, str]:
+        return {dim.link_value(v): v for v in dim.options()}
+
+    def label(option: str) -> str:
+        values = by_link()
+        return dim.label(values[option]) if option in values else option
+
+    return Param(dim.key, lambda: tuple(by_link()), label, (), _filter(dim.key), multi=True, translated=True,
+                 doc=_DIMENSION_DOCS.get(dim.key, dim.title))
+
+
+#: What each filter dimension's key holds, for the README's links table.
+_DIMENSION_DOCS = {
+    "province": "provinces, by English name or code (repeat, or separate by commas)",
+    "offence": "offence categories (repeat, or separate by commas)",
+    "sex": "the victim's sex (analysts and admins): girl, boy, other, unknown, not recorded",
+    "age": "the victim's age band (analysts and admins): 0-5, 6-11, 12-14, 15-17, not recorded",
+}
+DIMENSION_PARAMS: tuple[Param, ...] = tuple(_dimension_param(dim) for dim in DIMENSIONS)
+PROVINCE, OFFENCE = (param for param in DIMENSION_PARAMS if param.key in ("province", "offence"))
 VIEW = Param("view", _views, _msgid, None, _choices("view", _views, _msgid), page_setting=True, translated=True,
              doc="the page's view (Cases and Arrests)")
 MEASURE = Param("measure", lambda: tuple(MEASURES), _msgid, next(iter(MEASURES)),
@@ -167,11 +181,11 @@ PERIOD_B = Param("period_b", None, str, None, _no_check, page_setting=True,
 COVERAGE_DAY = Param("coverage_month", None, str, None, _no_check,
                      doc="Coverage: the day the map shows, YYYY-MM-DD (its slider; the last day is the default)")
 
-PARAMS: tuple[Param, ...] = (LANG, FROM, TO, PROVINCE, OFFENCE, VIEW, MEASURE, CLASSES, CENSUS, TTA_BY,
+PARAMS: tuple[Param, ...] = (LANG, FROM, TO, *DIMENSION_PARAMS, VIEW, MEASURE, CLASSES, CENSUS, TTA_BY,
                              KM_PROVINCE, PERIOD_A, PERIOD_B, COVERAGE_DAY)
 BY_KEY: dict[str, Param] = {param.key: param for param in PARAMS}
 #: The shared filters, in the sidebar's order.
-FILTERS = (FROM, TO, PROVINCE, OFFENCE)
+FILTERS = (FROM, TO, *DIMENSION_PARAMS)
 FILTER_KEYS = tuple(param.key for param in FILTERS)
 #: The date boxes bound to the address: the sidebar's range.
 DATE_KEYS = (FROM.key, TO.key)
@@ -242,13 +256,13 @@ def _folded(key: str) -> dict[str, str]:
 
 @lru_cache(maxsize=1024)
 def _resolved(key: str, value: str) -> str | None:
-    """The option a spelling that is no option's label stands for: case ignored, and any province spelling."""
+    """The option a spelling that is no option's label stands for: case ignored, and any spelling a filter
+    dimension reads (any province spelling, ``female`` for a girl)."""
     found = _folded(key).get(value.casefold().strip())
-    if found is None and key == PROVINCE.key:
-        from dashboard.geo.resolve import resolve
-
-        code = resolve(value).code
-        found = load_gazetteer()[code].name_en if code else None
+    if found is None and key in DIMENSION_BY_KEY:
+        dim = DIMENSION_BY_KEY[key]
+        values, _bad = dim.read([value])
+        found = dim.link_value(values[0]) if values else None
     return found
 
 

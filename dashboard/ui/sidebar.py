@@ -1,4 +1,8 @@
-"""The shared sidebar filters, bound to the URL so a copied link reopens the view."""
+"""The shared sidebar filters, bound to the URL so a copied link reopens the view.
+
+The period's two date boxes, then one multiselect per filter dimension the viewer's role may use
+(``measures.filters.DIMENSIONS``): the widget's key is the dimension's URL key.
+"""
 
 from __future__ import annotations
 
@@ -6,59 +10,60 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.measures.filters import Filters, from_query_params
+from dashboard.measures.filters import DIMENSIONS, Dimension, Filters, from_query_params, make_filters
 from dashboard.measures.metrics import period_end
-from dashboard.geo.gazetteer import display_name, load_gazetteer
 from dashboard.i18n import _
-from dashboard.data.schema import OFFENCES, offence_label
 from dashboard.data.dataset import Dataset
 from dashboard.ui import link_notices, params, url_state
 
-#: The filters' URL and widget keys (declared in dashboard.ui.params).
-KEY_FROM, KEY_TO, KEY_PROVINCE, KEY_OFFENCE = params.FILTER_KEYS
+#: The filters' URL and widget keys (declared in dashboard.ui.params, from measures.filters.DIMENSIONS).
+KEY_FROM, KEY_TO = params.DATE_KEYS
+KEY_PROVINCE, KEY_OFFENCE = params.PROVINCE.key, params.OFFENCE.key
 FILTER_KEYS = params.FILTER_KEYS
 
 
-def _names_to_codes(names: list[str]) -> tuple[str, ...]:
-    by_name = {p.name_en: c for c, p in load_gazetteer().items()}
-    return tuple(by_name[n] for n in names if n in by_name)
-
-
-def _check_url_once() -> None:
-    """Explain URL parameters the widgets will drop; accept any province spelling."""
+def _check_url_once(role: str | None) -> None:
+    """Explain URL parameters the widgets will drop; accept any spelling a dimension reads (any province's)."""
     if st.session_state.get(params.SESSION_URL_CHECKED):
         return
     st.session_state[params.SESSION_URL_CHECKED] = True
     raw = {k: url_state.keys_in_url(k) for k in FILTER_KEYS if k in st.query_params}  # labels back to keys
     if not raw:
         return
-    parsed = from_query_params(raw)
+    parsed = from_query_params(raw, role)
     for problem in parsed.problems:
         link_notices.add(problem)
-    gaz = load_gazetteer()
     # values the widget reads itself (its labels, which url_state.localize wrote) are left to it, so the address
     # keeps them; other spellings are put into the widget's state
-    if KEY_PROVINCE in raw and parsed.filters.provinces and not url_state.all_labels(KEY_PROVINCE):
-        st.session_state[KEY_PROVINCE] = [gaz[c].name_en for c in parsed.filters.provinces]
-    if KEY_OFFENCE in raw and parsed.filters.offences and not url_state.all_labels(KEY_OFFENCE):
-        st.session_state[KEY_OFFENCE] = list(parsed.filters.offences)
+    for dim in DIMENSIONS:
+        chosen = getattr(parsed.filters, dim.field)
+        if dim.key in raw and chosen and not url_state.all_labels(dim.key):
+            st.session_state[dim.key] = [dim.link_value(v) for v in chosen]
     for key, value in ((KEY_FROM, parsed.filters.start), (KEY_TO, parsed.filters.end)):
         if key in raw and value:
             st.session_state[key] = value
 
 
 def _reset(first: date, last: date) -> None:
-    """Button callback: back to the whole period, all provinces and offences (the URL follows)."""
+    """Button callback: back to the whole period and every value of every dimension (the URL follows)."""
     st.session_state[KEY_FROM] = first
     st.session_state[KEY_TO] = last
-    st.session_state[KEY_PROVINCE] = []
-    st.session_state[KEY_OFFENCE] = []
+    for dim in DIMENSIONS:
+        st.session_state[dim.key] = []
 
 
-def render(dataset: Dataset) -> Filters:
-    """Draw the filters in the sidebar and return what they select."""
-    _check_url_once()
-    gaz = load_gazetteer()
+def _selection(dim: Dimension) -> list[str]:
+    """The dimension's multiselect (its options are what links carry) and the values it selects."""
+    by_link = {dim.link_value(v): v for v in dim.options()}
+    chosen = st.multiselect(_(dim.title), list(by_link), key=dim.key, bind="query-params",
+                            format_func=lambda value: dim.label(by_link[value]), placeholder=_(dim.placeholder),
+                            help=_(dim.help) if dim.help else None)
+    return [by_link[v] for v in chosen if v in by_link]
+
+
+def render(dataset: Dataset, role: str | None = None) -> Filters:
+    """Draw the filters ``role`` may use in the sidebar and return what they select."""
+    _check_url_once(role)
     first = dataset.first_day
     last = period_end(Filters(), dataset.as_of)
     for key, default in ((KEY_FROM, first), (KEY_TO, last)):
@@ -73,19 +78,13 @@ def render(dataset: Dataset) -> Filters:
                               bind="query-params", format="YYYY-MM-DD")
         end = st.date_input(_("To"), value=last, min_value=first, max_value=last, key=KEY_TO,
                             bind="query-params", format="YYYY-MM-DD")
-        # the options (and the URL) stay English names, so a link works in either language
-        by_name = {p.name_en: p.code for p in gaz.values()}
-        names = st.multiselect(_("Provinces"), list(by_name), key=KEY_PROVINCE, bind="query-params",
-                               format_func=lambda name: display_name(by_name[name]),
-                               placeholder=_("All provinces"), help=_("Click a province on any map to add or remove it."))
-        offences = st.multiselect(_("Offences"), list(OFFENCES), key=KEY_OFFENCE, bind="query-params",
-                                  format_func=offence_label, placeholder=_("All offences"))
+        # the province options (and the URL) stay English names, so a link works in either language
+        selections = {dim.key: _selection(dim) for dim in DIMENSIONS if dim.allowed(role)}
         st.button(_("Reset filters"), width="stretch", key=params.RESET_FILTERS, on_click=_reset, args=(first, last))
         st.caption(_("The page address holds these filters: copy it to share this view."))
     if start and end and start > end:
         st.warning(_("'From' is after 'To'; the two dates were swapped."), icon=":material/warning:")
         start, end = end, start
-    filters = Filters(start if start != first else None, end if end != last else None,
-                      _names_to_codes(names), tuple(o for o in OFFENCES if o in offences))
+    filters = make_filters(start if start != first else None, end if end != last else None, selections)
     link_notices.keep_while(filters)  # what the link got wrong stays in view until a filter changes
     return filters

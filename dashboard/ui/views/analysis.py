@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard.i18n import _, fmt_int
 from dashboard.render import charts
 from dashboard.measures import metrics
-from dashboard.measures.metrics import filter_mask
+from dashboard.measures.filters import filter_mask
 from dashboard.render.safe_csv import to_safe_csv
 from dashboard.ui import components as ui
 from dashboard.ui.cache import metric
