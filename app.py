@@ -123,7 +123,10 @@ except UserFacingError as err:
 def run_mode() -> None:
     """The chosen mode's pages; a write lock held past the busy timeout is "try again in a moment"."""
     with busy_as_message():
-        run_public() if mode == "public" else run_internal()
+        if mode == "public":  # statements, not an expression: Streamlit's "magic" would st.write its value
+            run_public()
+        else:
+            run_internal()
 
 
 run_page_safely(run_mode)

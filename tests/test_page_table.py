@@ -60,3 +60,11 @@ def test_no_other_module_lists_the_pages():
     found = [p.relative_to(ROOT).as_posix() for p in [*(ROOT / "dashboard").rglob("*.py"), ROOT / "app.py"]
              if p.name != "page_table.py" and listed.search(p.read_text(encoding="utf-8"))]
     assert found == []
+
+
+def test_the_scripts_hold_no_expression_streamlit_magic_would_write():
+    """Magic is on (no config turns it off): a bare expression in app.py or a page module would be st.write-n."""
+    scripts = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    bare = [(p.name, node.lineno) for p in scripts for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Expr) and not isinstance(node.value, (ast.Call, ast.Constant))]
+    assert bare == []
