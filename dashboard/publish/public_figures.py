@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.geo.boundaries import Boundaries
+from dashboard.geo.boundary_layer import Boundaries
 from dashboard.i18n import _, fmt_int
 from dashboard.publish import public_view
 from dashboard.publish.public_export import PublicData

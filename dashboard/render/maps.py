@@ -23,7 +23,7 @@ from jinja2 import Template
 
 from dashboard import settings
 from dashboard.caching import BoundedCache
-from dashboard.geo.boundaries import Boundaries
+from dashboard.geo.boundary_layer import Boundaries
 from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent, get_language
 from dashboard.measures.classify import COVERAGE_COLOURS, HATCH, HATCH_COLOUR, Breaks
 from dashboard.render import fonts, leaflet_assets, served
