@@ -27,9 +27,6 @@ from __future__ import annotations
 import os
 from collections.abc import MutableMapping
 
-#: The only drivers uploads are read with.
-ALLOWED_DRIVERS = ("GeoJSON", "GPKG", "ESRI Shapefile")
-
 #: Drivers that read other files, reach the network or run programs. check_hardened() insists they are gone.
 DANGEROUS_DRIVERS = (
     "OGR_VRT", "VRT", "GTI", "GDALG", "HTTP", "WFS", "OAPIF", "OGCAPI", "CSW", "Carto", "AmigoCloud",
