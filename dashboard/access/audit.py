@@ -17,13 +17,13 @@ from __future__ import annotations
 import getpass
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.data import audit_chain, db
+from dashboard.data import audit_chain, audit_log, db
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,8 @@ SIGN_IN = "sign_in"
 SIGN_IN_FAILED = "sign_in_failed"
 SIGN_OUT = "sign_out"
 DOWNLOAD = "download"
-INGEST = audit_chain.INGEST
-COVERAGE_EDIT = audit_chain.COVERAGE_EDIT
+INGEST = audit_log.INGEST
+COVERAGE_EDIT = audit_log.COVERAGE_EDIT
 BOUNDARIES_CHANGE = "boundaries_change"
 USER_ADD = "user_add"
 USER_PASSWD = "user_passwd"
@@ -66,13 +66,13 @@ def record(engine: Engine | None, actor: str, action: str, *, page: str | None =
     """Append one entry (inside ``conn``'s transaction when given, so it commits with the change it records)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    values = audit_chain.entry(actor, action, page, rows, detail)
+    values = audit_log.entry(actor, action, page, rows, detail)
     if conn is not None:
-        audit_chain.append(conn, values)
+        audit_log.append(conn, values)
     else:
         assert engine is not None
         with engine.begin() as own:
-            audit_chain.append(own, values)
+            audit_log.append(own, values)
     log.info("audit: %s %s", action, page or "")
 
 
@@ -109,7 +109,7 @@ class ViewDebounce:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def query(engine: Engine, since: date | None = None, until: date | None = None, user: str | None = None,

@@ -11,7 +11,7 @@ from dashboard.i18n import _
 def _cli(args: argparse.Namespace) -> int:
     from dashboard.devtools import cli_docs
 
-    current = cli_docs.update(check=args.check)
+    current = cli_docs.update(args.build_parser, check=args.check)
     if current:
         print(_("{path}: the command-line section is current").format(path=cli_docs.README.name))
         return 0

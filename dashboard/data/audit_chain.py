@@ -9,24 +9,16 @@ breaks the chain at that row; :func:`verify_rows` finds the first break.
 A chain can be recomputed by someone who can write the table, so the head
 (last id and hash) is worth noting somewhere else; ``audit verify --anchor``
 checks a noted head.
-
-:func:`append` writes one row inside the caller's transaction, so a change and its entry commit together:
-:mod:`dashboard.access.audit` for the app's actions, :mod:`dashboard.data.ingest` for its own writes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from dashboard.data import db
 
 #: The ``prev_hash`` of the first row.
 GENESIS = "0" * 64
@@ -35,43 +27,13 @@ UNHASHED = "unhashed"  # no hash at all: written around the app
 UNLINKED = "unlinked"  # does not follow the row before it: a row was removed, inserted or reordered
 EDITED = "edited"  # its content no longer matches its hash
 
-#: The actions the storage layer records itself (every action is listed in dashboard.access.audit.ACTIONS).
-INGEST = "ingest"
-COVERAGE_EDIT = "coverage_edit"
-#: A detail key holding one of these words is refused: the trail never holds secrets.
-SECRET_WORDS = ("password", "secret", "token", "hash")
-
-
-def entry(actor: str, action: str, page: str | None = None, rows: int | None = None,
-          detail: Mapping[str, object] | None = None) -> dict:
-    """One row's content as stored (name and page cut to their columns, the detail as sorted JSON)."""
-    detail = dict(detail or {})
-    if any(word in key.lower() for key in detail for word in SECRET_WORDS):
-        raise ValueError("audit details never hold secrets")
-    return {"username": (actor or "?")[:96], "action": action,
-            "page": page[:32] if page else None, "rows": None if rows is None else int(rows),
-            "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else None}
-
-
-def append(conn: Connection, values: dict) -> None:
-    """Insert one row (from :func:`entry`) linked to the last one, inside ``conn``'s transaction; under the audit
-    lock, so two processes never fork the chain."""
-    db.lock_for_writing(conn, db.AUDIT_LOCK)
-    t = db.audit_log
-    prev = conn.execute(sa.select(t.c.row_hash).order_by(t.c.id.desc()).limit(1)).scalar() or GENESIS
-    at = datetime.now(timezone.utc)
-    digest = row_hash(prev, at, values["username"], values["action"], values["page"], values["rows"],
-                      values["detail"])
-    conn.execute(t.insert().values(at=at, prev_hash=prev, row_hash=digest, **values))
-
-
 def canonical_time(at: datetime | str) -> str:
     """``at`` as UTC ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (SQLite hands back naive UTC, PostgreSQL an aware time)."""
     if isinstance(at, str):
         at = datetime.fromisoformat(at)
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def row_hash(prev_hash: str, at: datetime | str, username: str, action: str, page: str | None,

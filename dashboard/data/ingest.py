@@ -23,7 +23,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.data import audit_chain, db
+from dashboard.data import audit_log, db
 from dashboard.data.validation import ValidationOptions, ValidationReport, validate_file
 from dashboard.i18n import _, fmt_int
 
@@ -145,7 +145,7 @@ def refuse(engine: Engine, report: ValidationReport, data: bytes, *, actor: str 
 
 
 def _audit_entry(actor: str | None, page: str | None, result: IngestResult,
-                 action: str = audit_chain.INGEST) -> dict | None:
+                 action: str = audit_log.INGEST) -> dict | None:
     """The audit trail's entry for an ingest, written or refused (None without an actor): the file, what was
     written, and how many SYNTHETIC demo rows the first real ingest removed. Never a record's content."""
     if actor is None:
@@ -155,7 +155,7 @@ def _audit_entry(actor: str | None, page: str | None, result: IngestResult,
     if result.removed_synthetic:
         detail |= {"removed_demo_cases": result.removed_demo_cases,
                    "removed_demo_coverage": result.removed_demo_coverage}
-    return audit_chain.entry(actor, action, page, result.added + result.updated, detail)
+    return audit_log.entry(actor, action, page, result.added + result.updated, detail)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -171,10 +171,10 @@ def _log_rejection(engine: Engine, kind: str, name: str, digest: str, rows: int,
     try:
         with engine.begin() as conn:
             conn.execute(db.ingest_log.insert().values(
-                at=datetime.now(timezone.utc), kind=kind, file_name=_clean_name(name), sha256=digest,
+                at=datetime.now(UTC), kind=kind, file_name=_clean_name(name), sha256=digest,
                 rows_rejected=rows, status="rejected", synthetic=False, note=note))
             if audit_entry is not None:
-                audit_chain.append(conn, audit_entry)
+                audit_log.append(conn, audit_entry)
     except SQLAlchemyError as exc:  # the log itself could not be written: say so in the server log, without data
         log.warning("ingest log not written: %s", type(exc).__name__)
 
@@ -184,7 +184,8 @@ def database_error_message(exc: SQLAlchemyError) -> str:
     if isinstance(exc, sa.exc.OperationalError) and "locked" in str(exc.orig).lower():
         return _("The database was busy with another write. Try again in a moment.")
     if isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
-        return _("The database could not be reached or stopped during the write. Check that it is running, then try again.")
+        return _("The database could not be reached or stopped during the write. Check that it is running, then try "
+                 "again.")
     if isinstance(exc, sa.exc.IntegrityError):
         return _("The database refused the rows (a constraint was violated). Check the file against docs/data.md.")
     if isinstance(exc, sa.exc.DataError):
@@ -195,7 +196,7 @@ def database_error_message(exc: SQLAlchemyError) -> str:
 
 def write_records(engine: Engine, report: ValidationReport, digest: str, synthetic: bool,
                   replace: bool = False, *, actor: str | None = None, page: str | None = None,
-                  action: str = audit_chain.INGEST) -> IngestResult:
+                  action: str = audit_log.INGEST) -> IngestResult:
     """Upsert validated records in a single transaction and log the ingest, with its audit entry (as ``actor``,
     under ``action``) in the same transaction. Without an actor nothing is audited: the demo seed, benchmarks.
 
@@ -227,7 +228,7 @@ def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, dige
         db.lock_for_writing(conn, db.INGEST_LOCK)
         # the log row comes first so every written case carries its ingest id
         result.log_id = conn.execute(db.ingest_log.insert().values(
-            at=datetime.now(timezone.utc), kind=report.kind, file_name=_clean_name(report.filename), sha256=digest,
+            at=datetime.now(UTC), kind=report.kind, file_name=_clean_name(report.filename), sha256=digest,
             status="ok", synthetic=synthetic, note=("SYNTHETIC demo data" if synthetic else None),
         )).inserted_primary_key[0]
         if not synthetic:
@@ -244,7 +245,7 @@ def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, dige
         result.has_cases, result.has_coverage = _has_any(conn, db.cases), _has_any(conn, db.coverage)
         audit_entry = _audit_entry(actor, page, result, action)
         if audit_entry is not None:
-            audit_chain.append(conn, audit_entry)
+            audit_log.append(conn, audit_entry)
 
 
 def _remove_synthetic(conn: sa.Connection) -> tuple[int, int]:
@@ -303,7 +304,8 @@ def _bulk_upsert(conn: sa.Connection, table: sa.Table, key: str, columns: dict[s
     dbapi_error = conn.dialect.loaded_dbapi.Error
     try:
         for start in range(0, rows, CHUNK):
-            cursor.executemany(sql, [tuple(columns[n][i] for n in names) for i in range(start, min(start + CHUNK, rows))])
+            chunk = range(start, min(start + CHUNK, rows))
+            cursor.executemany(sql, [tuple(columns[n][i] for n in names) for i in chunk])
     except dbapi_error as exc:  # the raw driver's error, wrapped like SQLAlchemy's own (and with no values quoted)
         raise sa.exc.DBAPIError.instance(sql, None, exc, dbapi_error, hide_parameters=True,
                                          dialect=conn.dialect) from None

@@ -8,7 +8,7 @@ command with its arguments and flags, then its help text indented on the next li
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from dashboard import i18n
@@ -77,10 +77,11 @@ def commands(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()) -> It
             yield line, help_text or helps.get(name, "")
 
 
-def block() -> str:
-    """The generated block, markers included."""
-    from dashboard.cli import build_parser
+ParserFactory = Callable[[], argparse.ArgumentParser]
 
+
+def block(build_parser: ParserFactory) -> str:
+    """The generated block, markers included, for the parser ``build_parser`` makes (the CLI's own)."""
     previous = i18n.get_language()
     i18n.set_language("en")
     try:
@@ -91,19 +92,19 @@ def block() -> str:
     return "\n".join([BEGIN, "```text", *body, "```", END])
 
 
-def render(readme: str) -> str:
+def render(readme: str, build_parser: ParserFactory) -> str:
     """``readme`` with its generated block replaced by the current one."""
     start, end = readme.find(BEGIN), readme.find(END)
     if start < 0 or end < start:
         raise ValueError(f"README.md has no block between {BEGIN!r} and {END!r}")
-    return readme[:start] + block() + readme[end + len(END):]
+    return readme[:start] + block(build_parser) + readme[end + len(END):]
 
 
-def update(path: Path | None = None, check: bool = False) -> bool:
+def update(build_parser: ParserFactory, path: Path | None = None, check: bool = False) -> bool:
     """Whether ``path``'s block (README.md's by default) was current; rewrites it unless ``check``."""
     path = path or README
     text = path.read_text(encoding="utf-8")
-    new = render(text)
+    new = render(text, build_parser)
     if new != text and not check:
         path.write_text(new, encoding="utf-8")
     return new == text

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.geo.boundary_layer import Boundaries, attribution
 from dashboard.errors import UserFacingError
+from dashboard.geo.boundary_layer import Boundaries, attribution
 from dashboard.i18n import _, use_language
 from dashboard.publish import public_figures, public_view
 from dashboard.publish.public_export import PublicData, read_export
@@ -112,8 +112,8 @@ def brief_html(data: PublicData, boundaries: Boundaries, font_url: str) -> str:
 def quarter_bars_html(data: PublicData) -> str:
     """National cases by quarter as HTML bars: WeasyPrint shapes Khmer in HTML text, not in SVG text."""
     from dashboard.i18n import fmt_int
-    from dashboard.measures.classify import HATCH
     from dashboard.render import svg
+    from dashboard.render.colours import HATCH
 
     esc = html.escape
     nq = data.national_quarter

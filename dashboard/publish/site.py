@@ -20,10 +20,10 @@ import pandas as pd
 
 from dashboard.geo.boundary_layer import Boundaries, attribution
 from dashboard.i18n import LANGUAGES, _, get_language, use_language
-from dashboard.measures.classify import STATE_COLOURS
-from dashboard.publish import brief, public_figures, public_view
+from dashboard.publish import brief, public_figures, public_map, public_view
 from dashboard.publish.public_export import FILES, PublicData, read_export
-from dashboard.render import fonts, leaflet_assets, public_map
+from dashboard.render import fonts, leaflet_assets
+from dashboard.render.colours import STATE_COLOURS
 from dashboard.render.maps import HATCH_ID, HATCH_SVG
 
 ASSETS = Path(__file__).resolve().parent / "site_assets"

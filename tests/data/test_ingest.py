@@ -9,18 +9,19 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
-from dashboard.data import audit_chain, db, ingest, validation
+from dashboard.data import audit_chain, audit_log, db, ingest, validation
 from dashboard.data.ingest import check_file, ingest_file, ingest_report
 from dashboard.data.seed import seed_demo
 from tests.apphelpers import app, engine_with_users, no_errors, signed_in
 
-CASES = b"case_id,date_reported,province,offence,arrest_made\nG1,2014-01-02,Kep,rape,no\nG2,2014-03-05,Kampot,murder,yes\n"
+CASES = (b"case_id,date_reported,province,offence,arrest_made\n"
+         b"G1,2014-01-02,Kep,rape,no\nG2,2014-03-05,Kampot,murder,yes\n")
 BAD = b"case_id,date_reported,province,offence,arrest_made\nB1,2014-01-02,Atlantis,rape,no\n"
 
 
 def _ingest_entries(engine) -> list[dict]:
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(db.audit_log).where(db.audit_log.c.action == audit_chain.INGEST)
+        rows = conn.execute(sa.select(db.audit_log).where(db.audit_log.c.action == audit_log.INGEST)
                             .order_by(db.audit_log.c.id)).all()
     return [{"user": r.username, "page": r.page, "rows": r.rows, **json.loads(r.detail)} for r in rows]
 
@@ -70,7 +71,7 @@ def test_an_audit_entry_that_cannot_be_written_takes_the_ingest_with_it(engine, 
     def no_trail(conn, values):
         raise OperationalError("INSERT INTO audit_log", {}, Exception("audit_log is not writable"))
 
-    monkeypatch.setattr(audit_chain, "append", no_trail)
+    monkeypatch.setattr(audit_log, "append", no_trail)
     result = ingest_file(engine, CASES, "march.csv", actor="ann")
     assert not result.written
     assert _real_cases(engine) == 0

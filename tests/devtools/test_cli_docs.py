@@ -12,11 +12,11 @@ from dashboard.devtools import cli_docs
 
 def test_the_readme_command_line_section_is_current():
     readme = cli_docs.README.read_text(encoding="utf-8")
-    assert cli_docs.render(readme) == readme, "README is out of date: run 'python -m dashboard docs cli'"
+    assert cli_docs.render(readme, build_parser) == readme, "README is out of date: run 'python -m dashboard docs cli'"
 
 
 def test_every_command_of_the_parser_is_in_the_block_once():
-    block = cli_docs.block()
+    block = cli_docs.block(build_parser)
     lines = [line for line, _help in cli_docs.commands(build_parser())]
     assert len(lines) == len(set(lines)) > 20
     for line in lines:
@@ -30,7 +30,7 @@ def test_the_block_is_english_whatever_the_interface_language():
 
     i18n.set_language("km")
     try:
-        assert "write the SYNTHETIC demo case file" in cli_docs.block()
+        assert "write the SYNTHETIC demo case file" in cli_docs.block(build_parser)
         assert i18n.get_language() == "km"
     finally:
         i18n.set_language("en")
@@ -67,4 +67,4 @@ def test_check_fails_on_a_stale_readme_and_the_command_rewrites_it(tmp_path, mon
 
 def test_a_readme_without_the_markers_is_an_error():
     with pytest.raises(ValueError, match="no block"):
-        cli_docs.render("# no markers here\n")
+        cli_docs.render("# no markers here\n", build_parser)
