@@ -137,3 +137,21 @@ def test_no_import_circle_among_dashboard_modules():
 
 def test_no_import_points_up_a_layer():
     assert upward_imports(GRAPH) == []
+
+
+def _third_party_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_only_dashboard_ui_imports_streamlit_inside_the_package():
+    """Inside dashboard/, Streamlit (and streamlit-folium) belong to ui/ alone; outside it, app.py and server.py."""
+    outside_ui = [m for m in MODULES if layer(m) != "ui"]
+    assert "streamlit" in _third_party_imports(MODULES["dashboard.ui.gate"])  # the scan sees an import
+    found = sorted(m for m in outside_ui if _third_party_imports(MODULES[m]) & {"streamlit", "streamlit_folium"})
+    assert found == []
