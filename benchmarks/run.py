@@ -81,7 +81,7 @@ def bench_size(label: str, scale: int, work: Path, repeats: int) -> dict:
     from dashboard.render import maps
     from dashboard.measures import metrics
     from dashboard.measures.filters import Filters, counts_for
-    from dashboard.geo.boundaries import load_boundaries
+    from dashboard.geo.boundary_join import load_boundaries
     from dashboard.data.demo import generate
     from dashboard.data.ingest import ingest_file
     from dashboard.data.store import load_from_db

@@ -1,6 +1,28 @@
-"""Errors that carry a message meant for the person using the tool."""
+"""Errors that carry a message meant for the person using the tool.
+
+This module knows no translation and reads no setting: the callers translate the problem and the hint, and the
+one piece of glue it adds ("What to do: ...") is translated by the function the package root hands it
+(:func:`use_translation`, called with :func:`dashboard.i18n._` in ``dashboard/__init__.py``).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog (Babel extracts ``N_``); it is translated where it is shown."""
+    return message
+
+
+WHAT_TO_DO = N_("What to do: {hint}")
+_translate: Callable[[str], str] = str
+
+
+def use_translation(translate: Callable[[str], str]) -> None:
+    """How :attr:`UserFacingError.message` translates its own glue text (English until this is called)."""
+    global _translate
+    _translate = translate
 
 
 class UserFacingError(Exception):
@@ -17,11 +39,9 @@ class UserFacingError(Exception):
 
     @property
     def message(self) -> str:
-        from dashboard.i18n import _
-
         parts = [f"{self.where}: {self.problem}" if self.where else self.problem]
         if self.hint:
-            parts.append(_("What to do: {hint}").format(hint=self.hint))
+            parts.append(_translate(WHAT_TO_DO).format(hint=self.hint))
         return " ".join(parts)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
@@ -111,10 +111,23 @@ def _locale() -> Locale:
     return Locale.parse(get_language())
 
 
-def _digits(text: str) -> str:
-    from dashboard import settings
+#: Whether Khmer numerals are wanted (DASHBOARD_KHMER_DIGITS). This module reads no setting: the package root
+#: (``dashboard/__init__.py``) tells it with :func:`use_khmer_digits`; until then, Western digits.
+def _western_digits() -> bool:
+    return False
 
-    if get_language() == "km" and settings.current().khmer_digits:
+
+_khmer_digits: Callable[[], bool] = _western_digits
+
+
+def use_khmer_digits(wanted: Callable[[], bool]) -> None:
+    """Tell this module where the Khmer-digits setting comes from (a function, so a changed setting applies)."""
+    global _khmer_digits
+    _khmer_digits = wanted
+
+
+def _digits(text: str) -> str:
+    if get_language() == "km" and _khmer_digits():
         return text.translate(_KHMER_DIGITS)
     return text
 
@@ -126,9 +139,7 @@ _KEEP_DIGITS = re.compile(r"%?\{[^{}]*\}|[A-Za-z][\w\-:.]*\d[\w\-]*")
 
 def _digits_in_text(text: str) -> str:
     """A translated string's own digits (2008, 95%) follow the same rule as formatted numbers (:func:`_digits`)."""
-    from dashboard import settings
-
-    if get_language() != "km" or not settings.current().khmer_digits:
+    if get_language() != "km" or not _khmer_digits():
         return text
     out, last = [], 0
     for keep in _KEEP_DIGITS.finditer(text):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from dashboard.errors import UserFacingError
 from dashboard.paths import PROJECT_ROOT, SHIPPED_BOUNDARIES
@@ -119,32 +120,37 @@ TEST_SETTINGS: tuple[tuple[str, str], ...] = (
     ("DASHBOARD_TEST_PG_URL", "PostgreSQL for the storage tests (tests skipped without it)"),
     ("DASHBOARD_REQUIRE_PG", "`1`: fail, not skip, the PostgreSQL tests when that URL is missing (CI)"),
     ("DASHBOARD_REQUIRE_BROWSER", "`1`: fail, not skip, the browser tests when chromium is missing (CI)"),
-    ("DASHBOARD_SCREENSHOT_DIR", "where the browser tests save screenshots (default: a temporary folder, never `docs/screenshots/`)"),
+    ("DASHBOARD_SCREENSHOT_DIR",
+     "where the browser tests save screenshots (default: a temporary folder, never `docs/screenshots/`)"),
 )
 
 #: Keys of `.streamlit/secrets.toml` the app reads.
 SECRETS: tuple[tuple[str, str], ...] = (
     ("[connections.cases] url", "the case database, when DASHBOARD_DB_URL is not set"),
-    ("[auth]", "OIDC sign-in with st.login (redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url)"),
+    ("[auth]",
+     "OIDC sign-in with st.login (redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url)"),
     ("[roles]", "signed-in e-mail address → leadership, analyst or admin (OIDC)"),
 )
 
 
 @dataclass(frozen=True)
 class Settings:
-    db_url: str | None = None
-    mode: str = "internal"
-    public_dir: Path | None = None
-    boundaries: Path | None = None
-    offence_map: Path | None = None
-    var_dir: Path = PROJECT_ROOT / "var"
-    snapshot: bool = True
-    tile_url: str | None = None
-    tile_attribution: str = "basemap"
-    khmer_digits: bool = False
-    session_idle_hours: float = 8.0
-    session_max_days: float = 7.0
-    map_cache_size: int = 64
+    """The validated settings: one field per :data:`SETTINGS` row, in its order. The defaults are written only
+    there (:func:`load` fills an unset variable with its row's default), so a field here carries none."""
+
+    db_url: str | None
+    mode: str
+    public_dir: Path | None
+    boundaries: Path | None
+    offence_map: Path | None
+    var_dir: Path
+    snapshot: bool
+    tile_url: str | None
+    tile_attribution: str
+    khmer_digits: bool
+    session_idle_hours: float
+    session_max_days: float
+    map_cache_size: int
 
 
 def load(environ: Mapping[str, str]) -> Settings:
@@ -172,6 +178,63 @@ def current() -> Settings:
 @lru_cache(maxsize=16)
 def _load_cached(values: tuple[str | None, ...]) -> Settings:
     return load({s.env: v for s, v in zip(SETTINGS, values) if v is not None})
+
+
+def defaults() -> Settings:
+    """The settings with no variable set: every :data:`SETTINGS` row's default."""
+    return load({})
+
+
+#: Words in a URL's query that name a credential: their values are hidden when settings are shown.
+_CREDENTIAL_WORDS = ("key", "token", "secret", "password", "signature", "auth")
+
+
+def _redact_url(url: str) -> str:
+    """``url`` with a password (``user:pw@``) and credential-looking query values (``?apikey=...``) hidden."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable URL>"
+    netloc = parts.netloc
+    if "@" in netloc:
+        credentials, host = netloc.rsplit("@", 1)
+        user = credentials.split(":", 1)[0]
+        netloc = f"{user}:***@{host}" if ":" in credentials else f"{user}@{host}"
+    query = urlencode([(k, "***" if any(w in k.lower() for w in _CREDENTIAL_WORDS) else v)
+                       for k, v in parse_qsl(parts.query, keep_blank_values=True)], safe="{}*")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def shown(value: Any) -> str:
+    """A setting's value as it would be written in the environment (``1``/``0``, ``8``, a path), or ``none``."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Path):
+        try:
+            return str(value.relative_to(PROJECT_ROOT))
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+#: The settings whose values are URLs, shown with their credentials hidden.
+URL_SETTINGS = ("db_url", "tile_url")
+
+
+def table(settings: Settings) -> list[tuple[str, str, str, str]]:
+    """(name, value in effect, default, meaning) for every setting, secrets hidden: what ``python -m dashboard
+    settings`` prints. The default and meaning are the README's texts without their Markdown backticks."""
+    rows = []
+    for setting in SETTINGS:
+        value = shown(getattr(settings, setting.field))
+        if setting.field in URL_SETTINGS and value != "none":
+            value = _redact_url(value)
+        rows.append((setting.env, value, setting.default_text.replace("`", ""), setting.description.replace("`", "")))
+    return rows
 
 
 def declared_names() -> list[str]:

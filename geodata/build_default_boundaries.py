@@ -42,7 +42,7 @@ sys.path.insert(0, str(HERE.parent))
 import geopandas as gpd  # noqa: E402
 import shapely  # noqa: E402
 
-from dashboard.geo.boundaries import round_coordinates  # noqa: E402
+from dashboard.geo.boundary_layer import round_coordinates  # noqa: E402
 from dashboard.geo.gazetteer import load_gazetteer  # noqa: E402
 from dashboard.geo.resolve import resolve  # noqa: E402
 from dashboard.geo.simplify import TOLERANCE_DEG, simplify_shared  # noqa: E402

@@ -106,7 +106,7 @@ def demo_dataset(demo_dir):
 @pytest.fixture()
 def public_env(tmp_path, monkeypatch, demo_dataset):
     """Public mode on an export of the demo data, with an unreachable database: public mode must never try it."""
-    from dashboard.publish.public_export import write_export
+    from dashboard.publish.release import write_export
 
     out = tmp_path / "export"
     write_export(demo_dataset, out)

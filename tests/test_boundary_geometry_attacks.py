@@ -152,8 +152,8 @@ def test_a_detailed_layer_keeps_shared_borders_when_simplified(default_gdf):
 
 
 def test_a_layer_too_detailed_even_when_simplified_is_refused(monkeypatch, default_gdf):
-    from dashboard.geo import boundaries
+    from dashboard.geo import boundary_join
 
-    monkeypatch.setattr(boundaries, "MAP_VERTEX_BUDGET", 100)  # 25 provinces cannot be drawn with 100 vertices
+    monkeypatch.setattr(boundary_join, "MAP_VERTEX_BUDGET", 100)  # 25 provinces cannot be drawn with 100 vertices
     with pytest.raises(BoundaryFileError, match="too detailed to draw"):
         join_boundaries(default_gdf, "x.geojson")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.errors import BoundaryFileError
-from dashboard.geo import boundaries
+from dashboard.geo import boundary_files as boundaries
 from dashboard.geo.gdal_guard import DEAD_PROXY, HARDENED_CONFIG
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -171,7 +171,7 @@ def test_shared_link_reopens_the_view(server, page):
 
 def test_public_mode_screenshot(tmp_path, browser):
     from dashboard.data.demo import write_demo
-    from dashboard.publish.public_export import write_export
+    from dashboard.publish.release import write_export
     from dashboard.data.store import load_from_dir
 
     write_demo(tmp_path / "demo")
@@ -196,7 +196,7 @@ def test_public_mode_screenshot(tmp_path, browser):
 def test_a_saved_map_with_hidden_counts_draws_its_hatch_offline(tmp_path, page):
     """The map's HTML download: hatched units, their pattern and the legend, from a file with nothing outside."""
     from dashboard.geo.boundaries import load_boundaries
-    from dashboard.measures.classify import HATCH
+    from dashboard.render.colours import HATCH
     from dashboard.render import maps
 
     styles = {code: maps.UnitStyle(HATCH, "fewer than 11", "") for code in ("01", "17")}
@@ -307,7 +307,7 @@ def test_static_site_shows_a_credit_with_markup_as_text(tmp_path, page):
     from dashboard.data.demo import write_demo
     from dashboard.data.store import load_from_dir
     from dashboard.geo.boundaries import load_boundaries, save_active
-    from dashboard.publish.public_export import write_export
+    from dashboard.publish.release import write_export
     from dashboard.publish.site import write_site
 
     evil = "Survey Dept. <img src=x onerror=alert(1)>"

@@ -14,7 +14,7 @@ from tests.test_browser import MAP_FRAME, READY, UNITS, browser, serving  # noqa
 from tests.test_browser_map_cache import RECORD_ERRORS
 from tests.test_browser_signin import PASSWORD, _context, _sign_in, _signed_in_as
 
-#: What an empty map may be filled with: classify.STATE_COLOURS' "not covered" and "no data".
+#: What an empty map may be filled with: render.colours.STATE_COLOURS' "not covered" and "no data".
 GREY = {"#bdbdbd", "#ffffff"}
 
 

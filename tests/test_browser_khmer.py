@@ -353,7 +353,7 @@ def test_cases_views_with_several_maps_in_khmer(server, visit, option, name, map
 def test_public_dashboard_in_khmer(tmp_path, browser):
     from dashboard.data.demo import write_demo
     from dashboard.data.store import load_from_dir
-    from dashboard.publish.public_export import write_export
+    from dashboard.publish.release import write_export
 
     write_demo(tmp_path / "demo")
     write_export(load_from_dir(tmp_path / "demo"), tmp_path / "public")

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from dashboard.measures import compare, rollout
-from dashboard.measures.classify import classify, fixed_breaks
+from dashboard.measures.classify import fixed_breaks
+from dashboard.render.colours import classify
 from dashboard.measures.filters import Filters, counts_for
 from dashboard.measures.stats import newcombe_difference
 from tests.measurehelpers import PP, PS, SR, case, dataset

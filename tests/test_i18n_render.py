@@ -212,7 +212,8 @@ def test_the_cli_speaks_khmer_under_a_khmer_locale_and_json_stays_the_same(cli_i
 
 def test_public_export_metadata_in_both_languages(demo_dataset, tmp_path):
     from dashboard.geo.gazetteer import load_gazetteer
-    from dashboard.publish.public_export import METHOD, PROTECTION_RULE, write_export
+    from dashboard.publish.public_export import METHOD, PROTECTION_RULE
+    from dashboard.publish.release import write_export
 
     write_export(demo_dataset, tmp_path)
     meta = json.loads((tmp_path / "metadata.json").read_text(encoding="utf-8"))
@@ -280,7 +281,7 @@ def test_days_to_arrest_groups_are_named_in_khmer(demo_dataset):
 
 
 def test_map_legend_numbers_follow_the_locale_and_the_khmer_digits_setting(monkeypatch):
-    from dashboard.measures.classify import classify
+    from dashboard.render.colours import classify
 
     values = pd.Series({"a": 1200.0, "b": 3400.0, "c": 5600.0, "d": 0.0})
     covered = pd.Series(True, index=values.index)

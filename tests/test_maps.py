@@ -10,7 +10,7 @@ import pytest
 from dashboard.render import leaflet_assets
 from dashboard.render import maps
 from dashboard.geo.boundaries import join_boundaries, load_boundaries
-from dashboard.measures.classify import STATE_COLOURS, classify
+from dashboard.render.colours import STATE_COLOURS, classify
 from dashboard.measures.metrics import active_provinces, by_province
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from dashboard.data import demo
 from dashboard.cli import main
-from dashboard.publish.public_export import DEFAULT_K, build_export, write_export
+from dashboard.publish.public_export import DEFAULT_K, build_export
+from dashboard.publish.release import write_export
 from dashboard.data.dataset import Dataset, build_dataset
 from tests import attack
 from tests.apphelpers import INTERNAL_PAGES, app, no_errors, shown
@@ -344,10 +345,10 @@ def test_public_view_tables_show_hidden_counts_and_safe_rates(tmp_path, demo_dat
 
 def test_public_map_names_every_state(tmp_path, demo_dataset):
     from dashboard.geo.boundaries import load_boundaries
-    from dashboard.measures.classify import HATCH
+    from dashboard.render.colours import HATCH
     from dashboard.publish import public_view
     from dashboard.publish.public_export import read_export
-    from dashboard.render import public_map
+    from dashboard.publish import public_map
 
     write_export(demo_dataset, tmp_path / "pub")
     data = read_export(tmp_path / "pub")

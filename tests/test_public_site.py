@@ -160,7 +160,8 @@ def test_the_boundary_credit_from_the_data_page_reaches_the_site_and_the_brief(d
     from dashboard.geo.boundaries import active_boundaries, attribution, load_boundaries, save_active, shipped_layer
     from dashboard.i18n import use_language
     from dashboard.publish import brief
-    from dashboard.publish.public_export import read_export, write_export
+    from dashboard.publish.public_export import read_export
+    from dashboard.publish.release import write_export
     from dashboard.publish.site import page_html
 
     evil = "Survey Dept. 2012 <img src=x onerror=alert(1)>"

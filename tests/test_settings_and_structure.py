@@ -35,7 +35,7 @@ def test_cli_and_core_use_the_saved_boundaries(ne_gdf, capsys):
 
 
 def test_public_page_uses_the_saved_boundaries(ne_gdf, tmp_path, monkeypatch, demo_dataset):
-    from dashboard.publish.public_export import write_export
+    from dashboard.publish.release import write_export
 
     write_export(demo_dataset, tmp_path / "export")
     monkeypatch.setenv("DASHBOARD_MODE", "public")

@@ -17,7 +17,7 @@ from dashboard import sandbox
 from dashboard.data import parsing, table_limits
 from dashboard.data.validation import validate_file
 from dashboard.errors import BoundaryFileError, DataFileError
-from dashboard.geo import boundaries
+from dashboard.geo import boundary_files as boundaries
 
 HEADER = "case_id,date_reported,province,district,offence,victim_age,arrest_made\n"
 _CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'

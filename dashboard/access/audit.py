@@ -15,16 +15,15 @@ that names a secret.
 from __future__ import annotations
 
 import getpass
-import json
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.data import audit_chain, db
+from dashboard.data import audit_chain, audit_log, db
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +31,8 @@ SIGN_IN = "sign_in"
 SIGN_IN_FAILED = "sign_in_failed"
 SIGN_OUT = "sign_out"
 DOWNLOAD = "download"
-INGEST = "ingest"
-COVERAGE_EDIT = "coverage_edit"
+INGEST = audit_log.INGEST
+COVERAGE_EDIT = audit_log.COVERAGE_EDIT
 BOUNDARIES_CHANGE = "boundaries_change"
 USER_ADD = "user_add"
 USER_PASSWD = "user_passwd"
@@ -50,7 +49,6 @@ ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, DOWNLOAD, INGEST, COVERAGE_EDIT, B
 VIEW_REPEAT_S = 300.0
 #: Who an unidentified failed sign-in is recorded as (the typed name may be a mistyped password).
 UNKNOWN_USER = "(unknown user)"
-_SECRET_WORDS = ("password", "secret", "token", "hash")
 COLUMNS = ["at", "user", "action", "page", "rows", "detail"]
 
 
@@ -68,30 +66,14 @@ def record(engine: Engine | None, actor: str, action: str, *, page: str | None =
     """Append one entry (inside ``conn``'s transaction when given, so it commits with the change it records)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    detail = dict(detail or {})
-    if any(word in key.lower() for key in detail for word in _SECRET_WORDS):
-        raise ValueError("audit details never hold secrets")
-    values = {"username": (actor or "?")[:96], "action": action,
-              "page": page[:32] if page else None, "rows": None if rows is None else int(rows),
-              "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else None}
+    values = audit_log.entry(actor, action, page, rows, detail)
     if conn is not None:
-        _append(conn, values)
+        audit_log.append(conn, values)
     else:
         assert engine is not None
         with engine.begin() as own:
-            _append(own, values)
+            audit_log.append(own, values)
     log.info("audit: %s %s", action, page or "")
-
-
-def _append(conn: Connection, values: dict) -> None:
-    """Insert one row linked to the last one; under the audit lock, so two processes never fork the chain."""
-    db.lock_for_writing(conn, db.AUDIT_LOCK)
-    t = db.audit_log
-    prev = conn.execute(sa.select(t.c.row_hash).order_by(t.c.id.desc()).limit(1)).scalar() or audit_chain.GENESIS
-    at = datetime.now(timezone.utc)
-    digest = audit_chain.row_hash(prev, at, values["username"], values["action"], values["page"], values["rows"],
-                                  values["detail"])
-    conn.execute(t.insert().values(at=at, prev_hash=prev, row_hash=digest, **values))
 
 
 def verify(engine: Engine) -> audit_chain.ChainCheck:
@@ -127,7 +109,7 @@ class ViewDebounce:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def query(engine: Engine, since: date | None = None, until: date | None = None, user: str | None = None,

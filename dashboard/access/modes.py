@@ -8,8 +8,6 @@ from dashboard import settings
 from dashboard.errors import UserFacingError
 from dashboard.i18n import N_, _
 
-MODES = ("internal", "public")
-
 OIDC = "oidc"
 PASSWORD = "password"
 DEMO = "demo"

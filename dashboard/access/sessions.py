@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -41,12 +41,12 @@ def fingerprint(password_hash: str) -> str:
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(timezone.utc)
+    return now or datetime.now(UTC)
 
 
 def _aware(value: datetime) -> datetime:
     """SQLite gives back naive datetimes; they were stored in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _user(conn: Connection, username: str):
@@ -122,10 +122,3 @@ def revoke_user(conn: Connection, username: str, now: datetime | None = None) ->
     result = conn.execute(s.update().where(s.c.username == username, s.c.revoked_at.is_(None))
                           .values(revoked_at=_now(now)))
     return result.rowcount or 0
-
-
-def live_count(engine: Engine, username: str, now: datetime | None = None) -> int:
-    s = db.sessions
-    with engine.connect() as conn:
-        return int(conn.execute(sa.select(sa.func.count()).select_from(s).where(
-            s.c.username == username, s.c.revoked_at.is_(None), s.c.expires_at > _now(now))).scalar() or 0)

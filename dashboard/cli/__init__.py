@@ -12,12 +12,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from dashboard import i18n
-from dashboard.cli import audit, data, geo, publish, screenshots, translations, users
+from dashboard.cli import audit, config, data, docs, geo, publish, screenshots, translations, users
 from dashboard.errors import UserFacingError
 
 Command = Callable[[argparse.Namespace], int]
 #: Every command group, in the order ``--help`` lists them.
-GROUPS = (geo, data, publish, users, audit, translations, screenshots)
+GROUPS = (geo, data, publish, users, audit, config, translations, screenshots, docs)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for group in GROUPS:
         group.register(commands)
+    parser.set_defaults(build_parser=build_parser)  # for `docs cli`, which documents this parser without importing it
     return parser
 
 

@@ -61,11 +61,10 @@ def _validate(args: argparse.Namespace) -> int:
 def _ingest(args: argparse.Namespace) -> int:
     from dashboard.access import audit
     from dashboard.data.db import open_engine
-    from dashboard.data.ingest import audit_ingest, ingest_file
+    from dashboard.data.ingest import ingest_file
 
     engine = open_engine(args.db)
-    result = ingest_file(engine, args.file, kind=args.kind, options=_options(args))
-    audit_ingest(engine, audit.cli_actor(), result)
+    result = ingest_file(engine, args.file, kind=args.kind, options=_options(args), actor=audit.cli_actor())
     print(result.to_text())
     return 0 if result.written else 1
 

@@ -24,7 +24,8 @@ def _provinces_resolve(args: argparse.Namespace) -> int:
 
 
 def _boundaries_check(args: argparse.Namespace) -> int:
-    from dashboard.geo.boundaries import active_boundaries, load_boundaries
+    from dashboard.geo.active_layer import active_boundaries
+    from dashboard.geo.boundary_join import load_boundaries
     from dashboard.paths import SHIPPED_BOUNDARIES
 
     path = SHIPPED_BOUNDARIES.get(args.path, args.path)

@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 #: The ``prev_hash`` of the first row.
@@ -27,14 +27,13 @@ UNHASHED = "unhashed"  # no hash at all: written around the app
 UNLINKED = "unlinked"  # does not follow the row before it: a row was removed, inserted or reordered
 EDITED = "edited"  # its content no longer matches its hash
 
-
 def canonical_time(at: datetime | str) -> str:
     """``at`` as UTC ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (SQLite hands back naive UTC, PostgreSQL an aware time)."""
     if isinstance(at, str):
         at = datetime.fromisoformat(at)
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def row_hash(prev_hash: str, at: datetime | str, username: str, action: str, page: str | None,

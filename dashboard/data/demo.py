@@ -14,11 +14,11 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from dashboard.data.schema import OFFENCES, PROGRAMME_START
 from dashboard.geo.gazetteer import load_gazetteer
-from dashboard.data.schema import OFFENCES
 
 DEMO_END = date(2015, 4, 30)
-DEMO_START = date(2013, 7, 1)
+DEMO_START = PROGRAMME_START  # the demo's first month is the programme's
 YEAR_2015 = date(2015, 1, 1)
 TOTAL_CASES = 369
 CASES_2015 = 84

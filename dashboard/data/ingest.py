@@ -10,6 +10,11 @@ counted in the database. Real data never
 mixes with the synthetic demo: the first real ingest removes the demo rows in
 the same transaction. A database error rolls everything back and becomes a
 message and a "rejected" line in the ingest log; it never prints case data.
+
+Every ingest given an ``actor`` writes its own audit entry in the transaction that writes the file (or, for a
+refused file, the one that logs the refusal), so the trail holds an entry for a write if and only if the write
+committed. A caller that has validated a file already passes the report on (:func:`ingest_report`); the file is
+not read twice. :func:`validation_options` is the one rule for which coverage a case file is checked against.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -26,9 +31,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.data import db
-from dashboard.i18n import _, fmt_int
+from dashboard.data import audit_log, db
 from dashboard.data.validation import ValidationOptions, ValidationReport, validate_file
+from dashboard.i18n import _, fmt_int
 
 log = logging.getLogger(__name__)
 CHUNK = 20_000
@@ -85,41 +90,72 @@ class IngestResult:
         return steps
 
 
-def ingest_file(engine: Engine, source: Path | str | bytes, filename: str | None = None, kind: str = "cases",
-                options: ValidationOptions | None = None) -> IngestResult:
-    """Validate, then write the whole file in one transaction (or nothing at all)."""
-    data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
-    name = filename or (Path(source).name if isinstance(source, (str, Path)) else "upload")
+def validation_options(engine: Engine, kind: str, options: ValidationOptions | None = None) -> ValidationOptions:
+    """The options a file is validated with before an ingest: the one rule for which coverage counts.
+
+    Case files are checked against the stored *real* coverage (the demo's never counts; it is removed by the
+    first real ingest), unless the caller names a coverage table itself (the CLI's ``--coverage``).
+    """
     options = options or ValidationOptions()
-    if kind == "cases" and options.coverage is None:  # flag cases outside the stored (real) coverage
+    if kind == "cases" and options.coverage is None:
         from dashboard.data.store import read_coverage
 
         stored = read_coverage(engine)
         real = stored[~stored["synthetic"].astype(bool)]
         if len(real):
             options = replace(options, coverage=real)
-    report = validate_file(data, name, kind, options)
+    return options
+
+
+def check_file(engine: Engine, data: bytes, filename: str, kind: str = "cases",
+               options: ValidationOptions | None = None) -> ValidationReport:
+    """Validate a file for an ingest into ``engine`` (with :func:`validation_options`); nothing is written."""
+    return validate_file(data, filename, kind, validation_options(engine, kind, options))
+
+
+def ingest_file(engine: Engine, source: Path | str | bytes, filename: str | None = None, kind: str = "cases",
+                options: ValidationOptions | None = None, *, actor: str | None = None,
+                page: str | None = None) -> IngestResult:
+    """Validate, then write the whole file in one transaction (or nothing at all), audited as ``actor``."""
+    data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
+    name = filename or (Path(source).name if isinstance(source, (str, Path)) else "upload")
+    return ingest_report(engine, check_file(engine, data, name, kind, options), data, actor=actor, page=page)
+
+
+def ingest_report(engine: Engine, report: ValidationReport, data: bytes, *, actor: str | None = None,
+                  page: str | None = None) -> IngestResult:
+    """Write a file already validated by :func:`check_file` (``report``), or log its refusal; never validates again.
+
+    With an ``actor`` the audit entry is written in the same transaction (see the module's docstring).
+    """
     if not report.ok:
-        return refuse(engine, report, data)
-    return write_records(engine, report, hashlib.sha256(data).hexdigest(), synthetic=False)
+        return refuse(engine, report, data, actor=actor, page=page)
+    return write_records(engine, report, hashlib.sha256(data).hexdigest(), synthetic=False, actor=actor, page=page)
 
 
-def refuse(engine: Engine, report: ValidationReport, data: bytes) -> IngestResult:
-    """Record a file that failed validation in the ingest log (nothing else is written); the CLI and the Data page
-    both come here, then audit the result with :func:`audit_ingest`."""
+def refuse(engine: Engine, report: ValidationReport, data: bytes, *, actor: str | None = None,
+           page: str | None = None) -> IngestResult:
+    """Record a file that failed validation in the ingest log (nothing else is written), and audit the refusal in
+    the same transaction; the CLI and the Data page both come here."""
+    result = IngestResult(report, written=False)
     _log_rejection(engine, report.kind, report.filename, hashlib.sha256(data).hexdigest(), report.rejected_rows,
-                   f"{len(report.problems)} problem(s); nothing written")
+                   f"{len(report.problems)} problem(s); nothing written", _audit_entry(actor, page, result))
     log.info("ingest rejected: kind=%s problems=%d", report.kind, len(report.problems))
-    return IngestResult(report, written=False)
+    return result
 
 
-def audit_ingest(engine: Engine, actor: str, result: IngestResult, page: str | None = None) -> None:
-    """The audit trail's entry for an ingest, written or refused, from the CLI or the Data page alike."""
-    from dashboard.access import audit
-
-    audit.record(engine, actor, audit.INGEST, page=page, rows=result.added + result.updated,
-                 detail={"file": result.report.filename, "kind": result.report.kind, "written": result.written,
-                         "added": result.added, "updated": result.updated, "rejected": result.report.rejected_rows})
+def _audit_entry(actor: str | None, page: str | None, result: IngestResult,
+                 action: str = audit_log.INGEST) -> dict | None:
+    """The audit trail's entry for an ingest, written or refused (None without an actor): the file, what was
+    written, and how many SYNTHETIC demo rows the first real ingest removed. Never a record's content."""
+    if actor is None:
+        return None
+    detail = {"file": result.report.filename, "kind": result.report.kind, "written": result.written,
+              "added": result.added, "updated": result.updated, "rejected": result.report.rejected_rows}
+    if result.removed_synthetic:
+        detail |= {"removed_demo_cases": result.removed_demo_cases,
+                   "removed_demo_coverage": result.removed_demo_coverage}
+    return audit_log.entry(actor, action, page, result.added + result.updated, detail)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -130,12 +166,15 @@ def _clean_name(name: str) -> str:
     return _CONTROL.sub("?", name)[:255]
 
 
-def _log_rejection(engine: Engine, kind: str, name: str, digest: str, rows: int, note: str) -> None:
+def _log_rejection(engine: Engine, kind: str, name: str, digest: str, rows: int, note: str,
+                   audit_entry: dict | None = None) -> None:
     try:
         with engine.begin() as conn:
             conn.execute(db.ingest_log.insert().values(
-                at=datetime.now(timezone.utc), kind=kind, file_name=_clean_name(name), sha256=digest,
+                at=datetime.now(UTC), kind=kind, file_name=_clean_name(name), sha256=digest,
                 rows_rejected=rows, status="rejected", synthetic=False, note=note))
+            if audit_entry is not None:
+                audit_log.append(conn, audit_entry)
     except SQLAlchemyError as exc:  # the log itself could not be written: say so in the server log, without data
         log.warning("ingest log not written: %s", type(exc).__name__)
 
@@ -145,7 +184,8 @@ def database_error_message(exc: SQLAlchemyError) -> str:
     if isinstance(exc, sa.exc.OperationalError) and "locked" in str(exc.orig).lower():
         return _("The database was busy with another write. Try again in a moment.")
     if isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
-        return _("The database could not be reached or stopped during the write. Check that it is running, then try again.")
+        return _("The database could not be reached or stopped during the write. Check that it is running, then try "
+                 "again.")
     if isinstance(exc, sa.exc.IntegrityError):
         return _("The database refused the rows (a constraint was violated). Check the file against docs/data.md.")
     if isinstance(exc, sa.exc.DataError):
@@ -155,8 +195,10 @@ def database_error_message(exc: SQLAlchemyError) -> str:
 
 
 def write_records(engine: Engine, report: ValidationReport, digest: str, synthetic: bool,
-                  replace: bool = False) -> IngestResult:
-    """Upsert validated records in a single transaction and log the ingest.
+                  replace: bool = False, *, actor: str | None = None, page: str | None = None,
+                  action: str = audit_log.INGEST) -> IngestResult:
+    """Upsert validated records in a single transaction and log the ingest, with its audit entry (as ``actor``,
+    under ``action``) in the same transaction. Without an actor nothing is audited: the demo seed, benchmarks.
 
     With ``replace`` (coverage only), provinces missing from the records are removed.
     """
@@ -164,18 +206,19 @@ def write_records(engine: Engine, report: ValidationReport, digest: str, synthet
     records = report.records
     result = IngestResult(report, written=True)
     try:
-        _write(engine, report, records, digest, synthetic, replace, result)
-    except SQLAlchemyError as exc:  # rolled back: nothing was written
-        message = database_error_message(exc)
-        _log_rejection(engine, report.kind, report.filename, digest, 0, f"database error: {type(exc).__name__}")
+        _write(engine, report, records, digest, synthetic, replace, result, actor, page, action)
+    except SQLAlchemyError as exc:  # rolled back: nothing was written, the audit entry included
+        failed = IngestResult(report, written=False, error=database_error_message(exc))
+        _log_rejection(engine, report.kind, report.filename, digest, 0, f"database error: {type(exc).__name__}",
+                       _audit_entry(actor, page, failed, action))
         log.warning("ingest failed: kind=%s error=%s", report.kind, type(exc).__name__)
-        return IngestResult(report, written=False, error=message)
+        return failed
     log.info("ingest written: kind=%s added=%d updated=%d", report.kind, result.added, result.updated)
     return result
 
 
 def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, digest: str, synthetic: bool,
-           replace: bool, result: IngestResult) -> None:
+           replace: bool, result: IngestResult, actor: str | None, page: str | None, action: str) -> None:
     # the driver-ready values are built before the transaction, so the write lock is held only for the writing
     if report.kind == "cases":
         records = records.assign(ingest_id=0)
@@ -185,7 +228,7 @@ def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, dige
         db.lock_for_writing(conn, db.INGEST_LOCK)
         # the log row comes first so every written case carries its ingest id
         result.log_id = conn.execute(db.ingest_log.insert().values(
-            at=datetime.now(timezone.utc), kind=report.kind, file_name=_clean_name(report.filename), sha256=digest,
+            at=datetime.now(UTC), kind=report.kind, file_name=_clean_name(report.filename), sha256=digest,
             status="ok", synthetic=synthetic, note=("SYNTHETIC demo data" if synthetic else None),
         )).inserted_primary_key[0]
         if not synthetic:
@@ -200,6 +243,9 @@ def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, dige
         conn.execute(db.ingest_log.update().where(db.ingest_log.c.id == result.log_id)
                      .values(rows_added=result.added, rows_updated=result.updated))
         result.has_cases, result.has_coverage = _has_any(conn, db.cases), _has_any(conn, db.coverage)
+        audit_entry = _audit_entry(actor, page, result, action)
+        if audit_entry is not None:
+            audit_log.append(conn, audit_entry)
 
 
 def _remove_synthetic(conn: sa.Connection) -> tuple[int, int]:
@@ -258,7 +304,8 @@ def _bulk_upsert(conn: sa.Connection, table: sa.Table, key: str, columns: dict[s
     dbapi_error = conn.dialect.loaded_dbapi.Error
     try:
         for start in range(0, rows, CHUNK):
-            cursor.executemany(sql, [tuple(columns[n][i] for n in names) for i in range(start, min(start + CHUNK, rows))])
+            chunk = range(start, min(start + CHUNK, rows))
+            cursor.executemany(sql, [tuple(columns[n][i] for n in names) for i in chunk])
     except dbapi_error as exc:  # the raw driver's error, wrapped like SQLAlchemy's own (and with no values quoted)
         raise sa.exc.DBAPIError.instance(sql, None, exc, dbapi_error, hide_parameters=True,
                                          dialect=conn.dialect) from None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import sandbox
-from dashboard.data import table_child, table_limits
+from dashboard.data import table_codec, table_limits
 from dashboard.errors import DataFileError
 from dashboard.i18n import _, fmt_int
 from dashboard.sandbox import Limits
@@ -96,7 +96,7 @@ def read_table(source: Path | str | bytes, filename: str | None = None) -> tuple
         raise DataFileError(_("'{name}' is empty.").format(name=filename),
                             _("Upload a file with a header row and at least one case."))
     body = sandbox.run("table", {"filename": filename}, data, TABLE_LIMITS, DataFileError, filename)
-    return table_child.decode(body)
+    return table_codec.decode(body)
 
 
 def _too_large(name: str, size: int) -> DataFileError:

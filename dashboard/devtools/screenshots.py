@@ -84,7 +84,7 @@ def take(out: Path, languages: Sequence[str] = LANGUAGES, names: Sequence[str] =
 
     from dashboard.data.demo import write_demo
     from dashboard.data.store import load_from_dir
-    from dashboard.publish.public_export import write_export
+    from dashboard.publish.release import write_export
 
     unknown = set(names) - {v.name for v in VIEWS}
     if unknown:

@@ -10,7 +10,7 @@ Two defences, both applied here:
   environment. GDAL reads it once, when its drivers are registered (when
   pyogrio is first imported), so ``dashboard/__init__.py`` calls this before
   anything can import pyogrio. It also refuses every ``/vsicurl/`` URL.
-* :mod:`dashboard.geo.boundaries` opens each upload with an explicit driver
+* :mod:`dashboard.geo.boundary_files` opens each upload with an explicit driver
   (``GeoJSON:``, ``GPKG:`` or a checked shapefile header), never by
   auto-detection, and refuses a GeoJSON ``crs`` member that is not a named
   EPSG/OGC code (:mod:`dashboard.geo.geojson_crs`), since GDAL fetches a
@@ -26,9 +26,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import MutableMapping
-
-#: The only drivers uploads are read with.
-ALLOWED_DRIVERS = ("GeoJSON", "GPKG", "ESRI Shapefile")
 
 #: Drivers that read other files, reach the network or run programs. check_hardened() insists they are gone.
 DANGEROUS_DRIVERS = (

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.geo.boundaries import Boundaries, attribution
 from dashboard.errors import UserFacingError
+from dashboard.geo.boundary_layer import Boundaries, attribution
 from dashboard.i18n import _, use_language
 from dashboard.publish import public_figures, public_view
 from dashboard.publish.public_export import PublicData, read_export
@@ -112,8 +112,8 @@ def brief_html(data: PublicData, boundaries: Boundaries, font_url: str) -> str:
 def quarter_bars_html(data: PublicData) -> str:
     """National cases by quarter as HTML bars: WeasyPrint shapes Khmer in HTML text, not in SVG text."""
     from dashboard.i18n import fmt_int
-    from dashboard.measures.classify import HATCH
     from dashboard.render import svg
+    from dashboard.render.colours import HATCH
 
     esc = html.escape
     nq = data.national_quarter
@@ -236,7 +236,7 @@ def render_pdf(data: PublicData, boundaries: Boundaries, lang: str) -> bytes:
 
 def write_brief(public_dir: Path | str, out: Path | str, lang: str, boundaries: Boundaries | None = None) -> Path:
     """Read the export in ``public_dir`` and write the brief to ``out`` (temporary name, then moved)."""
-    from dashboard.geo.boundaries import active_boundaries
+    from dashboard.geo.active_layer import active_boundaries
 
     data = read_export(public_dir)
     pdf = render_pdf(data, boundaries or active_boundaries(), lang)

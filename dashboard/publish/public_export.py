@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +28,6 @@ from dashboard.data.dataset import Dataset
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.i18n import LANGUAGES, N_, _, use_language
 from dashboard.measures.stats import wilson_interval
-from dashboard.publish import ledger
 from dashboard.publish.disclosure import new_frame
 from dashboard.publish.suppression import suppress
 
@@ -208,7 +207,7 @@ def build_export(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.Data
     cases = dataset.cases
     meta = {
         "k": k,
-        "generated": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
         # quarters, never days: with the next release, a day would date a single case
         "period": {"from": quarter_label(cases["date"].min()) if len(cases) else None,
                    "to": quarter_label(pd.Timestamp(cut))},
@@ -227,18 +226,6 @@ def build_export(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.Data
     }
     return {"national_totals.csv": _totals(frame, list(national["quarter"])), "national_quarter.csv": national,
             "province_year.csv": province, "coverage.csv": coverage, "metadata.json": meta}
-
-
-def write_export(dataset: Dataset, out_dir: Path | str, k: int = DEFAULT_K,
-                 releases: ledger.FileLedger | ledger.DbLedger | None = None) -> list[Path]:
-    """Audit the release against every earlier one in ``releases`` and write it (see :mod:`.release`).
-
-    ``releases`` is the data's ledger; without one, a file ledger in ``out_dir`` (a one-off export
-    into its own folder, as tests and scripts make: the command line always names the data's ledger).
-    """
-    from dashboard.publish.release import write_release
-
-    return write_release(dataset, Path(out_dir), k, releases or ledger.FileLedger(ledger.path_in(out_dir))).paths
 
 
 @dataclass

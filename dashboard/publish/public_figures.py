@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.geo.boundaries import Boundaries
+from dashboard.geo.boundary_layer import Boundaries
 from dashboard.i18n import _, fmt_int
-from dashboard.publish import public_view
+from dashboard.publish import public_map, public_view
 from dashboard.publish.public_export import PublicData
-from dashboard.render import public_map, svg
+from dashboard.render import svg
 
 
 def unit_labels(states: dict[str, public_view.UnitState]) -> dict[str, str]:

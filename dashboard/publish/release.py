@@ -24,6 +24,7 @@ from dashboard.errors import UserFacingError
 from dashboard.i18n import _, fmt_int
 from dashboard.publish import ledger
 from dashboard.publish.ledger import DbLedger, FileLedger, Release
+from dashboard.publish.public_export import DEFAULT_K, build_export, suppressed_cells
 
 #: The advisory lock that makes two exports on one PostgreSQL database take turns.
 _PG_LOCK = zlib.crc32(b"dashboard.public_releases")
@@ -88,8 +89,6 @@ def _folder_releases(out: Path, own: Path | None) -> list[Release]:
 
 def _prepare(dataset: Dataset, out: Path, k: int, earlier: list[Release], stage: _Stage, where: str,
              migrated: int) -> ReleaseReport:
-    from dashboard.publish.public_export import build_export, suppressed_cells
-
     frames = [r.frame() for r in earlier]
     frame = suppressed_cells(dataset, k, frames)
     parts = build_export(dataset, k, frames, frame)
@@ -202,3 +201,12 @@ def summary(report: ReleaseReport) -> str:
         text += "; " + _("the same figures as the last release: no new release recorded")
     return text
 
+
+def write_export(dataset: Dataset, out_dir: Path | str, k: int = DEFAULT_K,
+                 releases: ledger.FileLedger | ledger.DbLedger | None = None) -> list[Path]:
+    """Audit the release against every earlier one in ``releases`` and write it (see :func:`write_release`).
+
+    ``releases`` is the data's ledger; without one, a file ledger in ``out_dir`` (a one-off export
+    into its own folder, as tests and scripts make: the command line always names the data's ledger).
+    """
+    return write_release(dataset, Path(out_dir), k, releases or ledger.FileLedger(ledger.path_in(out_dir))).paths

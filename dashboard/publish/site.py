@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.geo.boundaries import Boundaries, attribution
+from dashboard.geo.boundary_layer import Boundaries, attribution
 from dashboard.i18n import LANGUAGES, _, get_language, use_language
-from dashboard.measures.classify import STATE_COLOURS
-from dashboard.publish import brief, public_figures, public_view
+from dashboard.publish import brief, public_figures, public_map, public_view
 from dashboard.publish.public_export import FILES, PublicData, read_export
-from dashboard.render import fonts, leaflet_assets, public_map
+from dashboard.render import fonts, leaflet_assets
+from dashboard.render.colours import STATE_COLOURS
 from dashboard.render.maps import HATCH_ID, HATCH_SVG
 
 ASSETS = Path(__file__).resolve().parent / "site_assets"
@@ -194,7 +194,7 @@ def _subset_font(text: str, target: Path) -> None:
 
 def write_site(export_dir: Path | str, site_dir: Path | str, boundaries: Boundaries | None = None) -> SiteReport:
     """Build the site from the export in ``export_dir`` (it may be ``site_dir/data`` itself)."""
-    from dashboard.geo.boundaries import active_boundaries
+    from dashboard.geo.active_layer import active_boundaries
 
     export_dir, site = Path(export_dir), Path(site_dir)
     data = read_export(export_dir)

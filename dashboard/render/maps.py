@@ -23,9 +23,10 @@ from jinja2 import Template
 
 from dashboard import settings
 from dashboard.caching import BoundedCache
-from dashboard.geo.boundaries import Boundaries
+from dashboard.geo.boundary_layer import Boundaries
 from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent, get_language
-from dashboard.measures.classify import COVERAGE_COLOURS, HATCH, HATCH_COLOUR, Breaks
+from dashboard.measures.classify import Breaks
+from dashboard.render.colours import COVERAGE_COLOURS, HATCH, HATCH_COLOUR
 from dashboard.render import fonts, leaflet_assets, served
 
 CAMBODIA_BOUNDS = [[10.3, 101.3], [14.7, 107.7]]  # extra room west of the coast for the legend
@@ -487,7 +488,7 @@ def _choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, cover
     frame), the classes are the same in every frame. A person-time map counts
     a unit as covered when it had covered time in the period.
     """
-    from dashboard.measures.classify import classify
+    from dashboard.render.colours import classify
 
     units = unit_values(boundaries, per_province, measure, selection)
     sums, values = units.sums, units.values

@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from dashboard.measures.classify import HATCH, HATCH_COLOUR, PALETTE
+from dashboard.render.colours import HATCH, HATCH_COLOUR, PALETTE
 from dashboard.render.maps import BORDER, HATCH_ID, HATCH_SVG, fill_value
 
 INK = "#1d2b36"

@@ -15,14 +15,13 @@ from dashboard.errors import UserFacingError
 from dashboard.render.markup import escape_markdown
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.data import guide
-from dashboard.data.ingest import audit_ingest, ingest_file, ingest_log_frame, refuse, write_records
+from dashboard.data.ingest import check_file, ingest_log_frame, ingest_report, refuse, write_records
 from dashboard.ui import audit_view, params
 from dashboard.ui import components as ui
 from dashboard.ui.cache import current_engine
 from dashboard.ui.context import context
 from dashboard.ui.uploader import file_uploader
-from dashboard.data.validation import (COVERAGE_START_RULE, DATE_HINT, ValidationOptions, listed_coverage,
-                                       validate_coverage, validate_file)
+from dashboard.data.validation import COVERAGE_START_RULE, DATE_HINT, listed_coverage, validate_coverage
 from dashboard.i18n import N_, _, fmt_int
 
 
@@ -53,11 +52,8 @@ def _upload(eng, ctx) -> None:
     if upload is None:
         return
     data = upload.getvalue()
-    coverage = ctx.dataset.coverage  # real coverage only: the demo's is removed by the first real ingest
-    options = ValidationOptions(coverage=coverage) if kind == "cases" and len(coverage) and \
-        not ctx.dataset.synthetic else None
-    try:
-        report = validate_file(data, upload.name, kind, options)
+    try:  # validated once; the report itself is what the ingest button writes
+        report = check_file(eng, data, upload.name, kind)
     except UserFacingError as err:
         st.error(escape_markdown(err.message))
         return
@@ -79,8 +75,7 @@ def _upload(eng, ctx) -> None:
     if report.ignored_columns:
         st.caption(escape_markdown(report.ignored_columns_text()))
     if st.button(_("Ingest {n} rows").format(n=fmt_int(report.rows)), type="primary", key="ingest_button"):
-        result = ingest_file(eng, data, upload.name, kind)
-        audit_ingest(eng, ctx.username, result, page="data")
+        result = ingest_report(eng, report, data, actor=ctx.username, page="data")
         if result.written:
             st.success(escape_markdown(result.to_text()))
         else:
@@ -93,7 +88,7 @@ def _record_refusal_once(eng, ctx, file_id: str, report, data: bytes) -> None:
     logged = st.session_state.setdefault(params.SESSION_REFUSALS_LOGGED, set())
     if (file_id, report.kind) not in logged:
         logged.add((file_id, report.kind))
-        audit_ingest(eng, ctx.username, refuse(eng, report, data), page="data")
+        refuse(eng, report, data, actor=ctx.username, page="data")
 
 
 def _file_guide(kind: str) -> None:
@@ -146,9 +141,8 @@ def _coverage_editor(eng, ctx) -> None:
         import hashlib
 
         digest = hashlib.sha256(rows.to_csv(index=False).encode()).hexdigest()
-        result = write_records(eng, report, digest, synthetic=False, replace=True)
-        audit.record(eng, ctx.username, audit.COVERAGE_EDIT, page="data", rows=len(rows),
-                     detail={"added": result.added, "updated": result.updated})
+        result = write_records(eng, report, digest, synthetic=False, replace=True, actor=ctx.username, page="data",
+                               action=audit.COVERAGE_EDIT)
         st.success(_("Coverage saved: {added} added, {updated} updated.").format(added=fmt_int(result.added),
                                                                                  updated=fmt_int(result.updated)))
 

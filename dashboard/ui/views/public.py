@@ -9,7 +9,8 @@ from dashboard.errors import UserFacingError
 from dashboard.i18n import LANGUAGES, _, get_language
 from dashboard.publish import public_view
 from dashboard.publish.public_export import FILES, PublicData, read_export
-from dashboard.render import charts, maps, public_map
+from dashboard.publish import public_map
+from dashboard.render import charts, maps
 from dashboard.render.markup import escape_markdown
 from dashboard.ui import components as ui
 from dashboard.ui import map_widget

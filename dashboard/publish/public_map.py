@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.i18n import _, fmt_int
-from dashboard.measures.classify import HATCH, STATE_COLOURS, classify
-from dashboard.publish.public_view import COUNT, NO_DATA, NOT_COVERED, SUPPRESSED, UnitState
+from dashboard.publish.public_view import COUNT, NOT_COVERED, SUPPRESSED, UnitState
+from dashboard.render.colours import HATCH, STATE_COLOURS, classify
 from dashboard.render.maps import UnitStyle
 
 
