@@ -37,6 +37,7 @@ PAGE_SPECS = {  # name -> (file, title, icon); titles are translated when the pa
     "cases": ("pages/cases.py", N_("Cases"), ":material/folder_open:"),
     "arrests": ("pages/arrests.py", N_("Arrests"), ":material/gavel:"),
     "analysis": ("pages/analysis.py", N_("Analysis"), ":material/query_stats:"),
+    "quality": ("pages/quality.py", N_("Data quality"), ":material/fact_check:"),
     "data": ("pages/data.py", N_("Data"), ":material/upload_file:"),
     "about": ("pages/about.py", N_("About"), ":material/info:"),
 }

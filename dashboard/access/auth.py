@@ -30,8 +30,8 @@ ROLES = ("leadership", "analyst", "admin")
 LEADERSHIP_PAGES = ("overview", "coverage", "cases", "arrests")
 ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "leadership": LEADERSHIP_PAGES + ("about",),
-    "analyst": LEADERSHIP_PAGES + ("analysis", "about"),
-    "admin": LEADERSHIP_PAGES + ("analysis", "data", "about"),
+    "analyst": LEADERSHIP_PAGES + ("analysis", "quality", "about"),
+    "admin": LEADERSHIP_PAGES + ("analysis", "quality", "data", "about"),
 }
 GENERIC_FAILURE = N_("Sign-in failed. Check your user name and password, then try again.")
 #: The same for every name, existing or not: it says sign-in is paused here, never whether the user exists.
