@@ -39,7 +39,7 @@ def check(cases: pd.DataFrame) -> list[Finding]:
         findings.append(Finding(
             DUPLICATES, AMBER, code, first, (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date(),
             N_("{province}, {start_month}: likely duplicates ({records} records)"),
-            N_("{province}, {start_month}: {records} records fall in {pairs} groups that share the report date, "
+            N_("{province}, {start_month}: {records} records in {pairs} group(s) share the report date, "
                "offence, victim age and sex under different case ids. They may be one case entered twice. Review "
                "them; nothing is merged automatically."),
             N_("amber: same province, date, offence, age and sex under different case ids"),

@@ -128,8 +128,8 @@ def check(cases: pd.DataFrame, ingested: pd.Series | None) -> list[Finding]:
         findings.append(Finding(
             LATE, AMBER, None, first, (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date(),
             N_("Probably still incomplete: {start_month_list}"),
-            N_("By the time these months are old now, months that have settled had received less than "
-               "{complete_share} of their records ({start_month_list}). Their counts will probably still grow; "
+            N_("At the age these months have now, months that have settled had received less than "
+               "{complete_share} of their records: {start_month_list}. Their counts will probably still grow; "
                "they are marked on the trend charts."),
             N_("amber: fewer than {complete_share} of a month's records have usually arrived by its age"),
             {"start_month_list": [m for m, _share in months], "complete_share": COMPLETE_SHARE}))
