@@ -24,11 +24,16 @@ from dashboard.measures.quality.findings import AMBER, RED, SILENT, Finding
 RED_FACTOR = 10
 
 
+def first_day(counts: pd.DataFrame, coverage: pd.DataFrame) -> date:
+    """Where the history starts: the first coverage start, or an earlier first case."""
+    return min(counts["date"].min(), coverage["start_date"].min()).date()
+
+
 def pooled_rate(counts: pd.DataFrame, coverage: pd.DataFrame, end: date, census: str = "2008") -> float:
-    """Cases in coverage per person-year under coverage, all provinces, from the first case to ``end``."""
+    """Cases in coverage per person-year under coverage, all provinces, from the history's start to ``end``."""
     if counts.empty or coverage.empty:
         return 0.0
-    start = counts["date"].min().date()
+    start = first_day(counts, coverage)
     years = (metrics.population(census) * rollout.covered_days(coverage, start, end) / rollout.DAYS_PER_YEAR).sum()
     cases = counts.loc[rollout.in_coverage(counts, coverage), "n"].sum()
     return float(cases / years) if years > 0 else 0.0
@@ -72,7 +77,7 @@ def table(counts: pd.DataFrame, coverage: pd.DataFrame, months: int = 1, census:
     end = counts["date"].max().date()
     rate = pooled_rate(counts, coverage, end, census)
     inside = counts[rollout.in_coverage(counts, coverage)]
-    bounds = periods(counts["date"].min().date(), end, months)
+    bounds = periods(first_day(counts, coverage), end, months)
     lam = expected(coverage, rate, bounds, census)
     starts = np.array([b[0] for b in bounds], dtype="datetime64[ns]")
     which = np.searchsorted(starts, inside["date"].to_numpy(), side="right") - 1
