@@ -50,11 +50,13 @@ def plant(cases: pd.DataFrame, covered, rng: np.random.Generator) -> pd.DataFram
     dates = cases["date_reported"]
     codes = _codes(cases)
     # silent: Kampong Cham's first quarter of 2015 goes to the other ordinary (not the three largest) provinces
-    rows = np.flatnonzero((codes == KAMPONG_CHAM) & _between(dates, *SILENT_QUARTER))
     others = [c for c in load_gazetteer() if c not in (KAMPONG_CHAM, PHNOM_PENH, SIEM_REAP, "18", TAKEO)]
-    for row in rows:
-        day = date.fromisoformat(dates.iat[row])
-        _set_province(cases, cases.index[row], rng.choice([c for c in others if covered(c, day)]))
+    gaz = load_gazetteer()
+    for month in pd.date_range(*SILENT_QUARTER, freq="MS"):  # month by month: who was covered then
+        first = month.date()
+        rows = cases.index[(codes == KAMPONG_CHAM) & _between(dates, first, (month + pd.offsets.MonthEnd(0)).date())]
+        targets = [c for c in others if covered(c, first)]
+        cases.loc[rows, "province"] = [gaz[c].name_en for c in rng.choice(targets, size=len(rows))]
     # jump: records of other provinces in October 2014 are entered under Takeo
     codes = _codes(cases)
     month_end = (pd.Timestamp(JUMP_MONTH) + pd.offsets.MonthEnd(0)).date()
@@ -90,13 +92,10 @@ def plant(cases: pd.DataFrame, covered, rng: np.random.Generator) -> pd.DataFram
 def ingest_days(cases: pd.DataFrame, end: date, seed: int) -> list[date]:
     """The day each demo record first reached the database: weekly ingests, and Battambang's late batch."""
     rng = np.random.default_rng(seed + 27)
-    delay = rng.geometric(REPORT_DELAY_P, size=len(cases)) - 1
-    codes = _codes(cases)
-    days = []
-    for reported, lag, code in zip(cases["date_reported"], delay, codes):
-        arrived = date.fromisoformat(reported) + timedelta(days=int(lag))
-        monday = arrived + timedelta(days=(7 - arrived.weekday()) % 7)
-        if code == BATTAMBANG and BACKLOG[0].isoformat() <= reported <= BACKLOG[1].isoformat():
-            monday = BACKLOG[2]
-        days.append(min(monday, end))
-    return days
+    reported = pd.to_datetime(cases["date_reported"]).to_numpy(dtype="datetime64[D]")
+    arrived = reported + (rng.geometric(REPORT_DELAY_P, size=len(cases)) - 1).astype("timedelta64[D]")
+    weekday = (arrived.astype("datetime64[D]").view("int64") + 3) % 7  # 1970-01-01 was a Thursday: Monday is 0
+    monday = arrived + ((7 - weekday) % 7).astype("timedelta64[D]")
+    backlog = (_codes(cases) == BATTAMBANG) & _between(cases["date_reported"], BACKLOG[0], BACKLOG[1])
+    monday[backlog] = np.datetime64(BACKLOG[2])
+    return [pd.Timestamp(d).date() for d in np.minimum(monday, np.datetime64(end))]

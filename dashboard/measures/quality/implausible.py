@@ -12,9 +12,10 @@ keeps ordinary Poisson noise in a small province from counting as a jump.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
 
 from dashboard.i18n import N_
 from dashboard.measures import metrics, rollout
@@ -28,6 +29,18 @@ USUAL_MIN_ARRESTS = 20
 Z_AMBER = 4.0
 Z_RED = 6.0
 MIN_HISTORY_MONTHS = 6
+
+
+def binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X ≥ k) for X ~ Binomial(n, p), summed in log space (no scipy.stats: its import alone takes seconds)."""
+    if k <= 0:
+        return 1.0
+    if p >= 1:
+        return 1.0
+    i = np.arange(k, n + 1, dtype=float)
+    logs = (math.lgamma(n + 1) - np.array([math.lgamma(x + 1) + math.lgamma(n - x + 1) for x in i])
+            + i * math.log(p) + (n - i) * math.log1p(-p))
+    return float(min(1.0, np.exp(logs).sum()))
 
 
 def same_day_table(cases: pd.DataFrame) -> pd.DataFrame:
@@ -46,7 +59,8 @@ def same_day_table(cases: pd.DataFrame) -> pd.DataFrame:
     other_n, other_k = totals["arrests"] - grid["arrests"], totals["same_day"] - grid["same_day"]
     grid["usual_share"] = np.where(other_n >= USUAL_MIN_ARRESTS, other_k / other_n.where(other_n > 0), national)
     grid["share"] = grid["same_day"] / grid["arrests"]
-    grid["p_value"] = binom.sf(grid["same_day"] - 1, grid["arrests"], grid["usual_share"].clip(1e-6, 1))
+    grid["p_value"] = [binomial_tail(int(k), int(n), float(p)) for k, n, p in
+                       zip(grid["same_day"], grid["arrests"], grid["usual_share"].clip(1e-6, 1))]
     return grid[columns]
 
 

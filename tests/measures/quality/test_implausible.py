@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from dashboard.measures.quality import implausible
 from dashboard.measures.quality.findings import RED
 from tests.measures.quality.builders import PP, SR, build, monthly, record
@@ -41,3 +43,10 @@ def test_ordinary_variation_is_not_a_jump():
     rows = monthly(SR, "2014-01-01", 6, 2) + monthly(SR, "2014-07-01", 6, 4) + [record("2015-01-05", SR)]
     data = build(rows)
     assert [f for f in implausible.check(data.cases, data.counts, data.coverage) if "z" in f.params] == []
+
+
+def test_the_binomial_tail_against_a_hand_computation():
+    assert implausible.binomial_tail(2, 2, 0.5) == pytest.approx(0.25)
+    assert implausible.binomial_tail(1, 3, 0.5) == pytest.approx(1 - 0.125)
+    assert implausible.binomial_tail(3, 4, 0.1) == pytest.approx(4 * 0.1 ** 3 * 0.9 + 0.1 ** 4)
+    assert implausible.binomial_tail(0, 4, 0.1) == 1.0
