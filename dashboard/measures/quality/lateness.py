@@ -86,7 +86,10 @@ def incomplete_months(cases: pd.DataFrame, ingested: pd.Series) -> list[tuple[da
     for month in months:
         end = (month + 1).astype("datetime64[D]") - 1
         age = int((np.datetime64(latest, "D") - end).astype(int))
-        share = float(np.searchsorted(after, age, side="right") / len(after)) if len(after) else (1.0 if age >= 0 else 0.0)
+        if len(after):
+            share = float(np.searchsorted(after, age, side="right") / len(after))
+        else:
+            share = 1.0 if age >= 0 else 0.0
         if age < 0 or share < COMPLETE_SHARE:
             out.append((pd.Timestamp(month).date(), share))
     return out

@@ -61,7 +61,8 @@ def covered_days(coverage: pd.DataFrame, bounds: list[tuple[date, date]]) -> pd.
     return pd.DataFrame(np.maximum(days, 0), index=coverage["province_code"].astype(str).to_numpy())
 
 
-def expected(coverage: pd.DataFrame, rate: float, bounds: list[tuple[date, date]], census: str = "2008") -> pd.DataFrame:
+def expected(coverage: pd.DataFrame, rate: float, bounds: list[tuple[date, date]],
+             census: str = "2008") -> pd.DataFrame:
     """λ per province (rows) and period (columns): the pooled rate times its person-years under coverage."""
     days = covered_days(coverage, bounds)
     days = days.groupby(level=0).sum()

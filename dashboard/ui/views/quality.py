@@ -16,8 +16,6 @@ from dashboard.ui import quality_report
 from dashboard.ui.context import context
 from dashboard.ui.downloads import audited, case_download
 
-DOTS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
-
 #: What each check does and when it turns amber or red, for the page (the thresholds come from the modules).
 ABOUT = {
     "completeness": N_("Per province and month, the share of records with each optional field filled (district, "
@@ -53,7 +51,7 @@ def _about(check: str, threshold: float) -> str:
 
 
 def _severity(level: str) -> str:
-    return f"{DOTS[level]} {_(SEVERITY_LABELS[level])}"
+    return _(SEVERITY_LABELS[level])  # words, not coloured emoji: the offline browser may have no emoji font
 
 
 def _province(code: str | None) -> str:
