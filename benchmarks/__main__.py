@@ -5,6 +5,11 @@ if sys.argv[1:2] == ["browser"]:  # python -m benchmarks browser ...: the browse
 
     raise SystemExit(browser_main(sys.argv[2:]))
 
+if sys.argv[1:2] == ["quality"]:  # python -m benchmarks quality ...: the data-quality command at 1M cases
+    from benchmarks.quality import main as quality_main
+
+    raise SystemExit(quality_main(sys.argv[2:]))
+
 from benchmarks.run import main
 
 raise SystemExit(main())

@@ -50,6 +50,8 @@ PAGES: tuple[Page, ...] = (
     Page("cases", N_("Cases"), ":material/folder_open:", EVERYONE, False, "dashboard.ui.views.cases:render"),
     Page("arrests", N_("Arrests"), ":material/gavel:", EVERYONE, False, "dashboard.ui.views.arrests:render"),
     Page("analysis", N_("Analysis"), ":material/query_stats:", ANALYSTS, False, "dashboard.ui.views.analysis:render"),
+    Page("quality", N_("Data quality"), ":material/fact_check:", ANALYSTS, False,
+         "dashboard.ui.views.quality:render"),
     Page("data", N_("Data"), ":material/upload_file:", ADMINS, False, "dashboard.ui.views.data:render"),
     Page("public", N_("Public dashboard"), ":material/public:", (), True, "dashboard.ui.views.public:render"),
     Page("about", N_("About"), ":material/info:", EVERYONE, True, "dashboard.ui.views.about:render"),

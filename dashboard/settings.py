@@ -62,6 +62,16 @@ def _positive_int(text: str) -> int:
 _positive_int.expects = "a whole number, 1 or more"  # type: ignore[attr-defined]
 
 
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise ValueError("it must be a number between 0 and 1")
+    return value
+
+
+_probability.expects = "a number between 0 and 1, such as 0.05"  # type: ignore[attr-defined]
+
+
 def _path(text: str) -> Path:
     return Path(text).expanduser()
 
@@ -113,6 +123,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DASHBOARD_MAP_CACHE_SIZE", "map_cache_size", _positive_int, 64, "`64`",
             "distinct maps each server process keeps built and rendered for every session (least recently "
             "used dropped first; about 0.5 MB each)"),
+    Setting("DASHBOARD_QUALITY_SILENCE_P", "quality_silence_p", _probability, 0.05, "`0.05`",
+            "data quality: a covered province with no case in a month or quarter is flagged when the chance of "
+            "none (Poisson) is under this"),
 )
 
 #: Variables only the tests and CI read (documented beside the others).
@@ -151,6 +164,7 @@ class Settings:
     session_idle_hours: float
     session_max_days: float
     map_cache_size: int
+    quality_silence_p: float
 
 
 def load(environ: Mapping[str, str]) -> Settings:

@@ -48,6 +48,8 @@ cases = sa.Table(
     sa.Column("arrest_date", sa.Date),
     sa.Column("synthetic", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("ingest_id", sa.Integer),
+    # the day the record first reached the database (kept when a later ingest updates it): data quality's lateness
+    sa.Column("first_ingested", sa.Date),
 )
 
 coverage = sa.Table(
@@ -293,10 +295,20 @@ def _migration_sign_in_attempts(conn: sa.Connection) -> None:
     sign_in_audit_windows.create(conn, checkfirst=True)
 
 
+def _migration_first_ingested(conn: sa.Connection) -> None:
+    """Each case's first ingest day (data quality: late records); rows already there get their ingest's day."""
+    if "first_ingested" not in {c["name"] for c in sa.inspect(conn).get_columns("cases")}:
+        ddl = sa.schema.CreateColumn(cases.c.first_ingested).compile(dialect=conn.dialect)
+        conn.execute(sa.text(f"ALTER TABLE cases ADD COLUMN {ddl}"))
+    day = "substr(ingest_log.at, 1, 10)" if conn.dialect.name == "sqlite" else "CAST(ingest_log.at AS DATE)"
+    conn.execute(sa.text(f"UPDATE cases SET first_ingested = (SELECT {day} FROM ingest_log "
+                         "WHERE ingest_log.id = cases.ingest_id) WHERE first_ingested IS NULL"))
+
+
 #: Ordered migrations; entry N brings the schema from version N to N+1.
 MIGRATIONS: list[Callable[[sa.Connection], None]] = [_migration_1, _migration_2, _migration_3,
                                                      _migration_audit_chain, _migration_sign_in_attempts,
-                                                     _migration_release_ledger]
+                                                     _migration_release_ledger, _migration_first_ingested]
 
 
 def configured_url(explicit: str | None = None, secrets_file: Path = SECRETS_FILE) -> str | None:

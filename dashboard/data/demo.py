@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from dashboard.data import demo_findings
 from dashboard.data.schema import OFFENCES, PROGRAMME_START
 from dashboard.geo.gazetteer import load_gazetteer
 
@@ -126,6 +127,7 @@ def generate(seed: int = DEFAULT_SEED, scale: int = 1) -> DemoData:
         "arrest_made": np.where(arrested, "yes", "no"),
         "arrest_date": [a.isoformat() if a else "" for a in arrest_dates],
     })
+    cases = demo_findings.plant(cases, _covered, rng)  # the data-quality findings, on purpose (docs/data.md)
     assert set(cases["offence"]) <= set(OFFENCES)
     coverage = pd.DataFrame({
         "province": [gaz[c].name_en for c in ROLLOUT],

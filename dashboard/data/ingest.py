@@ -235,6 +235,7 @@ def _write(engine: Engine, report: ValidationReport, records: pd.DataFrame, dige
             result.removed_demo_cases, result.removed_demo_coverage = _remove_synthetic(conn)
         if report.kind == "cases":
             columns["ingest_id"] = [result.log_id] * len(records)
+            columns.setdefault("first_ingested", [_today(engine.dialect.name)] * len(records))  # kept on update
             result.added, result.updated = _upsert(conn, db.cases, "case_id", columns)
         else:
             if replace:
@@ -275,7 +276,14 @@ def _columns(records: pd.DataFrame, synthetic: bool, dialect: str) -> dict[str, 
     return out
 
 
-_DATE_COLUMNS = ("date_reported", "arrest_date", "start_date", "end_date")
+_DATE_COLUMNS = ("date_reported", "arrest_date", "start_date", "end_date", "first_ingested")
+#: Columns an update leaves as they were: the day a case first reached the database.
+KEPT_ON_UPDATE = ("first_ingested",)
+
+
+def _today(dialect: str):
+    day = datetime.now(timezone.utc).date()
+    return day.isoformat() if dialect == "sqlite" else day
 
 
 def _placeholders(dialect_paramstyle: str, count: int) -> str:
@@ -295,7 +303,7 @@ def _bulk_upsert(conn: sa.Connection, table: sa.Table, key: str, columns: dict[s
     the same ids waits for this one and then updates instead of failing.
     """
     names = list(columns)
-    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != key)
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in (key, *KEPT_ON_UPDATE))
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
            f"VALUES ({_placeholders(conn.dialect.paramstyle, len(names))}) "
            f"ON CONFLICT ({key}) DO UPDATE SET {updates}")

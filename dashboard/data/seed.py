@@ -8,7 +8,7 @@ import threading
 
 from sqlalchemy.engine import Engine
 
-from dashboard.data import db, demo
+from dashboard.data import db, demo, demo_findings
 from dashboard.data.ingest import write_records
 from dashboard.data.store import is_empty
 from dashboard.data.validation import validate_cases, validate_coverage
@@ -40,6 +40,9 @@ def seed_demo(engine: Engine, seed: int = demo.DEFAULT_SEED) -> None:
         report = validate(frame, f"{kind}_SYNTHETIC (built-in demo, seed {seed})", "generated")
         if not report.ok:  # the generator and the validator disagree: a bug, not user input
             raise RuntimeError(report.to_text())
+        if kind == "cases":  # the demo's own ingest days (weekly, one late batch: dashboard.data.demo_findings)
+            days = dict(zip(frame["case_id"], demo_findings.ingest_days(frame, demo.DEMO_END, seed)))
+            report.records = report.records.assign(first_ingested=report.records["case_id"].map(days))
         digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
         write_records(engine, report, digest, synthetic=True)
     log.info("seeded SYNTHETIC demo data")

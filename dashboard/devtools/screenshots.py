@@ -33,7 +33,7 @@ class View:
 
 VIEWS = (
     View("overview", "/", maps=1), View("coverage", "/coverage", maps=1), View("cases", "/cases", maps=1),
-    View("arrests", "/arrests"), View("analysis", "/analysis"), View("about", "/about"),
+    View("arrests", "/arrests"), View("analysis", "/analysis"), View("about", "/about"), View("quality", "/quality"),
     View("cases_compare", "/cases?" + COMPARE_QUERY, maps=2, scroll_to='[data-testid="stDateInput"]'),
     View("cases_per_year", "/cases?view=one+map+per+year", maps=3,
          scroll_to='[data-testid="stMain"] [data-testid="stButtonGroup"]'),

@@ -9,6 +9,7 @@ date in ``customdata``.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 
 import pandas as pd
@@ -127,24 +128,37 @@ def _partial_bars(fig: go.Figure, labels: list[str], values: pd.Series, flags: l
 
 
 def monthly_trend(monthly: pd.DataFrame, title: str | None = None,
-                  span: tuple[date | None, date | None] | None = None) -> go.Figure:
+                  span: tuple[date | None, date | None] | None = None, incomplete: Collection[date] = ()) -> go.Figure:
     """Bars of monthly cases with the cumulative count as a line on a second axis.
 
     ``span``: the first and last day of the data shown; a month it covers only in part is drawn hollow.
+    ``incomplete``: first days of months data quality finds probably still incomplete (late records still
+    coming in); drawn hollow too, and named so in the legend.
     """
     labels, xaxis = month_axis(monthly["month"])
     periods = [pd.Timestamp(m).to_period("M") for m in monthly["month"]]
     flags = partial_periods(periods, span)
-    full_cases = [None if f else v for v, f in zip(monthly["cases"], flags)]
+    late_months = set(incomplete)
+    late = [pd.Timestamp(m).date() in late_months for m in monthly["month"]]
+    full_cases = [None if f or lt else v for v, f, lt in zip(monthly["cases"], flags, late)]
     fig = go.Figure()
     fig.add_bar(x=labels, y=full_cases, name=_("cases"), marker_color=TEAL_LIGHT)
     fig.add_bar(x=labels, y=monthly["arrests"], name=_("arrests"), marker_color=TEAL)  # overlaid: inside the cases bar
-    fig.add_scatter(x=labels, y=[None if f else v for v, f in zip(monthly["cumulative"], flags)], name=_("cumulative"),
+    fig.add_scatter(x=labels, y=[None if f or lt else v for v, f, lt in zip(monthly["cumulative"], flags, late)],
+                    name=_("cumulative"),
                     mode="lines", line=dict(color=ACCENT, width=2.5), yaxis="y2")
     if any(flags):
         name = _span_label(flags, periods, span)
+        if any(f and lt for f, lt in zip(flags, late)):
+            name += "; " + _("probably incomplete")
         _partial_bars(fig, labels, monthly["cases"], flags, name, TEAL, _("cases"))
-        _dashed_segments(fig, labels, list(monthly["cumulative"]), flags, ACCENT, yaxis="y2")
+    only_late = [lt and not f for f, lt in zip(flags, late)]
+    if any(only_late):
+        _partial_bars(fig, labels, monthly["cases"], only_late, _("probably incomplete: late records still coming in"),
+                      TEAL, _("cases"))
+    if any(flags) or any(only_late):
+        _dashed_segments(fig, labels, list(monthly["cumulative"]), [f or lt for f, lt in zip(flags, late)], ACCENT,
+                         yaxis="y2")
     fig.update_layout(
         title=title if title is not None else _("Cases per month"), barmode="overlay", **LAYOUT,
         yaxis=dict(title=_("cases per month"), rangemode="tozero", tickformat=",d"),

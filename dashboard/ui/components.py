@@ -29,6 +29,9 @@ def page_header(ctx: Context, title: str, subtitle: str = "") -> None:
     st.caption(line)
     synthetic_banner(ctx)
     missing_data_notice(ctx)
+    from dashboard.ui import quality_report  # the red data-quality line, the same on every internal page
+
+    quality_report.banner(ctx)
 
 
 def missing_data_notice(ctx: Context) -> None:

@@ -13,6 +13,7 @@ from dashboard.render import charts, maps
 from dashboard.ui import compare_view, params, playback, url_state
 from dashboard.ui import components as ui
 from dashboard.ui import map_widget
+from dashboard.ui import quality_report
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import Context, context
 
@@ -64,7 +65,9 @@ def render() -> None:
         return
     monthly = metric(ctx, metrics.monthly)
     st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month"),
-                                             metrics.shown_span(ctx.filters, ctx.dataset.as_of)), width="stretch", key="cases_trend")
+                                             metrics.shown_span(ctx.filters, ctx.dataset.as_of),
+                                                 quality_report.current(ctx).incomplete_months),
+                            width="stretch", key="cases_trend")
     ui.data_table(monthly, "monthly_cases", "cases_monthly")
     _since_arrival(ctx, census)
     left, right = st.columns(2)

@@ -12,6 +12,7 @@ from dashboard.i18n import N_, _, fmt_date, fmt_int, fmt_percent
 from dashboard.measures import metrics
 from dashboard.ui import components as ui
 from dashboard.ui import map_widget
+from dashboard.ui import quality_report
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import context
 
@@ -68,5 +69,7 @@ def render() -> None:
         else:
             monthly = metric(ctx, metrics.monthly)
             st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month"),
-                                                 metrics.shown_span(ctx.filters, ctx.dataset.as_of)), width="stretch", key="overview_trend")
+                                                 metrics.shown_span(ctx.filters, ctx.dataset.as_of),
+                                                 quality_report.current(ctx).incomplete_months),
+                            width="stretch", key="overview_trend")
             ui.data_table(monthly, "monthly_cases", "overview_monthly")

@@ -1,0 +1,141 @@
+"""Completeness: per province and month, the share of records with each optional field filled.
+
+A field counts only where it applies: the arrest date only for cases with an arrest, the charge date only for
+charged cases, and so on. The justice-stage fields are checked when the dataset has them. A field that is
+almost never filled anywhere (the demo's district) is "not recorded in this dataset", one note, not a finding
+for every province.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard.i18n import N_, _
+from dashboard.measures.quality.findings import AMBER, COMPLETENESS, GREEN, RED, Finding
+
+#: (column, the column that says whether it applies, label). ``None``: it applies to every record.
+FIELDS: tuple[tuple[str, str | None, str], ...] = (
+    ("district", None, N_("district")),
+    ("victim_age", None, N_("victim age")),
+    ("victim_sex", None, N_("victim sex")),
+    ("arrest_date", "arrest", N_("arrest date (cases with an arrest)")),
+    ("charged", None, N_("charged or not")),
+    ("charge_date", "charged", N_("charge date (charged cases)")),
+    ("court_outcome", "charged", N_("court outcome (charged cases)")),
+    ("outcome_date", "court_outcome", N_("outcome date (cases with a court outcome)")),
+    ("sentence_years", "court_outcome", N_("sentence (cases with a court outcome)")),
+)
+#: A province-month below this share filled is amber; below RED_SHARE (with at least RED_MIN records) red.
+AMBER_SHARE = 0.8
+RED_SHARE = 0.5
+MIN_RECORDS = 3
+RED_MIN_RECORDS = 4
+#: A field filled in fewer records than this, over the whole dataset, is "not recorded" (a note, not a finding).
+NOT_RECORDED_SHARE = 0.05
+
+
+def field_label(column: str) -> str:
+    return _(next((label for name, _when, label in FIELDS if name == column), column))
+
+
+def filled(values: pd.Series) -> np.ndarray:
+    """True where a value is present: not missing and not blank text."""
+    present = values.notna().to_numpy().copy()
+    if values.dtype == object or isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(values):
+        text = values.astype(object).where(values.notna(), "").astype(str).str.strip().to_numpy()
+        present &= text != ""
+    return present
+
+
+def applies(cases: pd.DataFrame, when: str | None) -> np.ndarray:
+    """True for the records a field applies to."""
+    if when is None:
+        return np.ones(len(cases), dtype=bool)
+    column = cases[when]
+    if column.dtype == bool:
+        return column.to_numpy()
+    present = filled(column)
+    if when == "charged":  # yes/no text or a boolean stored as object
+        text = column.astype(object).where(column.notna(), "").astype(str).str.strip().str.lower()
+        return present & text.isin(["true", "yes", "y", "1"]).to_numpy()
+    return present
+
+
+def fields_present(cases: pd.DataFrame) -> list[tuple[str, str | None]]:
+    """The optional fields this dataset has (a justice-stage column only when it is there)."""
+    return [(name, when) for name, when, _label in FIELDS
+            if name in cases.columns and cases[name] is not None and (when is None or when in cases.columns)]
+
+
+def table(cases: pd.DataFrame) -> pd.DataFrame:
+    """Per province, month and field: records the field applies to, records filled, and the share filled."""
+    if cases.empty:
+        return pd.DataFrame(columns=["province_code", "month", "field", "records", "filled", "filled_share"])
+    month = cases["date"].to_numpy().astype("datetime64[M]").astype("datetime64[ns]")
+    parts = []
+    for name, when in fields_present(cases):
+        mask = applies(cases, when)
+        frame = pd.DataFrame({"province_code": cases["province_code"].astype(str).to_numpy()[mask],
+                              "month": month[mask], "filled": filled(cases[name])[mask]})
+        grouped = frame.groupby(["province_code", "month"], sort=True)["filled"].agg(records="size", filled="sum")
+        parts.append(grouped.reset_index().assign(field=name))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["province_code", "month", "records", "filled", "field"])
+    out["filled"] = out["filled"].astype(int)
+    out["filled_share"] = out["filled"] / out["records"]
+    return out[["province_code", "month", "field", "records", "filled", "filled_share"]]
+
+
+def not_recorded(cases: pd.DataFrame) -> list[str]:
+    """Fields (present as columns) filled in under NOT_RECORDED_SHARE of the records they apply to."""
+    out = []
+    for name, when in fields_present(cases):
+        mask = applies(cases, when)
+        if mask.any() and filled(cases[name])[mask].mean() < NOT_RECORDED_SHARE:
+            out.append(name)
+    return out
+
+
+def severity(records: int, share: float) -> str:
+    if records >= RED_MIN_RECORDS and share < RED_SHARE:
+        return RED
+    if records >= MIN_RECORDS and share < AMBER_SHARE:
+        return AMBER
+    return GREEN
+
+
+def _missing_ids(cases: pd.DataFrame, name: str, when: str | None) -> dict[tuple[str, pd.Timestamp], list[str]]:
+    """The case ids without ``name`` (where it applies), by province and month."""
+    mask = applies(cases, when) & ~filled(cases[name])
+    frame = pd.DataFrame({"province_code": cases["province_code"].astype(str).to_numpy()[mask],
+                          "month": cases["date"].to_numpy()[mask].astype("datetime64[M]").astype("datetime64[ns]"),
+                          "case_id": cases["case_id"].to_numpy()[mask]})
+    return {key: ids.tolist() for key, ids in frame.groupby(["province_code", "month"])["case_id"]}
+
+
+def check(cases: pd.DataFrame) -> list[Finding]:
+    """A finding for each province-month and field filled in too few of its records."""
+    shares = table(cases)
+    skip = set(not_recorded(cases))
+    shares = shares[~shares["field"].isin(skip) & (shares["records"] >= MIN_RECORDS)
+                    & (shares["filled_share"] < AMBER_SHARE)]
+    findings: list[Finding] = []
+    whens = dict(fields_present(cases))
+    for name, part in shares.groupby("field", sort=False):
+        missing = _missing_ids(cases, name, whens[name])
+        for row in part.itertuples(index=False):
+            first = row.month.date()
+            last = (row.month + pd.offsets.MonthEnd(0)).date()
+            level = severity(int(row.records), float(row.filled_share))
+            findings.append(Finding(
+                COMPLETENESS, level, row.province_code, first, last,
+                N_("{field} missing in {province}, {start_month}"),
+                N_("{province}, {start_month}: {field} is filled in {filled} of {records} records ({filled_share}); "
+                   "the records without it are listed. Ask the province's team to complete them."),
+                N_("red: under 50% filled in 4 or more records") if level == RED
+                else N_("amber: under 80% filled in 3 or more records"),
+                {"field": name, "province": row.province_code, "start_month": first, "filled": int(row.filled),
+                 "records": int(row.records), "filled_share": float(row.filled_share)},
+                tuple(missing.get((row.province_code, row.month), ()))))
+    return findings

@@ -1,0 +1,5 @@
+"""The data quality page: row "quality" of dashboard.page_table.PAGES (drawn by its view, through the shell)."""
+
+from dashboard.ui import shell
+
+shell.show("quality")
