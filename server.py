@@ -24,6 +24,7 @@ from streamlit import config
 
 from dashboard.access import download_routes, routes
 from dashboard.access.middleware import SignInGuard
+from dashboard.ops import health
 from dashboard.render import fonts, served
 
 # Before the first browser connects: the theme asks for the font as soon as a page opens, before app.py has
@@ -79,5 +80,6 @@ async def lifespan(_app):
 
 # Before the warm-up builds the first maps: they load Leaflet and the font below the base path.
 served.set_base_path(config.get_option("server.baseUrlPath"))
-app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or "") + download_routes.build(),
+app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or "") + download_routes.build()
+             + health.build(),
              lifespan=lifespan, middleware=[Middleware(SignInGuard)])  # no /_stcore/metrics; the pre-sign-in nonce cookie
