@@ -10,16 +10,11 @@ process: nginx opens a new upstream connection for every other request).
 
 from __future__ import annotations
 
-import datetime as dt
 import http.client
 import os
-import re
-import shlex
-import shutil
 import socket
 import ssl
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -28,6 +23,8 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.devtools.browser import READY, free_port, keep_offline
+from dashboard.devtools.deployment import (NGINX, SYSTEMD_ANALYZE, check_nginx, nginx_conf, start_nginx, start_process,
+                                           tcp_sockets, unit_command, unit_text)
 from tests.conftest import PG_URL
 from tests.test_browser import browser, sync_api  # noqa: F401
 
@@ -35,10 +32,6 @@ from dashboard.access import auth, cookies  # noqa: E402
 from dashboard.data import db  # noqa: E402
 from dashboard.data.ingest import ingest_file  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-DEPLOY = ROOT / "docs" / "deploy"
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 PASSWORD = "correct horse battery staple"
 HEADER = "case_id,date_reported,province,offence,arrest_made\n"
 expect = sync_api.expect
@@ -49,112 +42,18 @@ if not NGINX or not SYSTEMD_ANALYZE:
     pytest.skip("deployment test skipped: nginx or systemd-analyze is not installed", allow_module_level=True)
 
 
-def _unit_text(var_dir: Path) -> str:
-    """The systemd unit with the install paths replaced by this checkout's."""
-    text = (DEPLOY / "cpu-dashboard@.service").read_text()
-    return (text.replace("/opt/cpu-dashboard/.venv/bin/python", sys.executable)
-            .replace("/opt/cpu-dashboard", str(ROOT)).replace("/var/lib/cpu-dashboard", str(var_dir))
-            .replace("/etc/cpu-dashboard/env", str(var_dir / "env")))
+def _holder(ports: list[int], tab=None, wait: float = 60) -> int:
+    """The port of the one process that holds an open connection (the tab's WebSocket), waiting for it.
 
-
-def _unit_command(unit: str, port: int) -> tuple[list[str], dict[str, str], Path]:
-    """ExecStart (instance ``port``), the Environment= settings and WorkingDirectory of the unit text."""
-    joined = re.sub(r"\\\n\s*", " ", unit)
-    values = {}
-    env = {}
-    for line in joined.splitlines():
-        key, sep, value = line.partition("=")
-        if not sep or line.startswith("#"):
-            continue
-        if key == "Environment":
-            name, _eq, setting = value.partition("=")
-            env[name] = setting
-        else:
-            values[key] = value
-    return shlex.split(values["ExecStart"].replace("%i", str(port))), env, Path(values["WorkingDirectory"])
-
-
-def _nginx_conf(tmp: Path, ports: list[int], http_port: int, https_port: int, cert: Path, key: Path) -> Path:
-    text = (DEPLOY / "nginx.conf").read_text()
-    assert text.count("server 127.0.0.1:85") == len(ports)
-    for number, port in enumerate(ports, start=1):
-        text = text.replace(f"server 127.0.0.1:850{number} ", f"server 127.0.0.1:{port} ")
-    text = (text.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
-            .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
-            .replace("dashboard.example.org;", "localhost;")
-            .replace("/etc/ssl/certs/dashboard.example.org.pem", str(cert))
-            .replace("/etc/ssl/private/dashboard.example.org.key", str(key)))
-    site = tmp / "cpu-dashboard.conf"
-    site.write_text(text)
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers as this user: they read the temp folders
-    main = tmp / "nginx-main.conf"
-    main.write_text(f"""{user}worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 512; }}
-http {{
-    access_log {tmp}/access.log;
-    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
-    include {site};
-}}
-""")
-    return main
-
-
-def _certificate(tmp: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for localhost and 127.0.0.1."""
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=7))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = tmp / "cert.pem", tmp / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    key_path.chmod(0o600)
-    return cert_path, key_path
-
-
-def _sockets(port: int, state: str) -> list[str]:
-    """Local addresses (hex, as /proc/net/tcp writes them) of this machine's TCP sockets on ``port`` in ``state``
-    (01 established, 0A listening)."""
-    found = []
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            address, local_port = fields[1].rsplit(":", 1)
-            if int(local_port, 16) == port and fields[3] == state:
-                found.append(address)
-    return found
-
-
-def _holder(ports: list[int]) -> int:
-    """The port of the one process that holds an open connection (the tab's WebSocket), waiting for it."""
-    deadline = time.monotonic() + 60
+    While it waits, Playwright must keep answering ``tab``'s requests (keep_offline routes every one of them through
+    this process: a plain sleep would leave the tab's reconnection pings unanswered)."""
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        open_ = [p for p in ports if _sockets(p, "01")]
+        open_ = [p for p in ports if tcp_sockets(p, "01")]
         if len(open_) == 1:
             return open_[0]
-        time.sleep(0.5)
-    raise AssertionError(f"no single process holds the tab: {[(p, len(_sockets(p, '01'))) for p in ports]}")
+        tab.wait_for_timeout(500) if tab else time.sleep(0.5)
+    raise AssertionError(f"no single process holds the tab: {[(p, len(tcp_sockets(p, '01'))) for p in ports]}")
 
 
 def _wait_http(url: str, timeout: float = 90) -> None:
@@ -194,7 +93,7 @@ def deployment(database, tmp_path):
     """Two processes from the unit, nginx from the shipped config; yields (https base, ports, processes, tmp)."""
     var = tmp_path / "var"
     var.mkdir()
-    unit = _unit_text(var)
+    unit = unit_text(var)
     procs: dict[int, subprocess.Popen] = {}
     nginx = None
     try:
@@ -202,17 +101,12 @@ def deployment(database, tmp_path):
         while ports[0] == ports[1]:
             ports[1] = free_port()
         for port in ports:
-            command, env, cwd = _unit_command(unit, port)
-            log = (tmp_path / f"dashboard-{port}.log").open("w")
-            procs[port] = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env, "DASHBOARD_DB_URL": PG_URL},
-                                           stdout=log, stderr=subprocess.STDOUT)
+            procs[port] = start_process(unit, port, {"DASHBOARD_DB_URL": PG_URL}, tmp_path / f"dashboard-{port}.log")
         http_port, https_port = free_port(), free_port()
-        cert, key = _certificate(tmp_path)
-        main = _nginx_conf(tmp_path, ports, http_port, https_port, cert, key)
-        checked = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(main)], capture_output=True, text=True)
+        main = nginx_conf(tmp_path, ports, http_port, https_port)
+        checked = check_nginx(tmp_path, main)  # nginx -t on the shipped file
         assert checked.returncode == 0, checked.stderr
-        nginx = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(main), "-g", "daemon off;"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        nginx = start_nginx(tmp_path, main)
         for port in ports:
             _wait_http(f"http://127.0.0.1:{port}/_stcore/health")
         base = f"https://localhost:{https_port}"
@@ -230,12 +124,12 @@ def deployment(database, tmp_path):
 
 def test_shipped_unit_passes_systemd_analyze_verify(tmp_path):
     unit = tmp_path / "cpu-dashboard@.service"
-    unit.write_text(_unit_text(tmp_path))
+    unit.write_text(unit_text(tmp_path))
     done = subprocess.run([SYSTEMD_ANALYZE, "verify", str(unit)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     # it warns (and still exits 0) about unknown keys and values: a warning about this file is a failure here
     assert [line for line in done.stderr.splitlines() if unit.name in line] == []
-    command, _env, _cwd = _unit_command(unit.read_text(), 8501)
+    command, _env, _cwd = unit_command(unit.read_text(), 8501)
     assert command[command.index("--server.address") + 1] == "127.0.0.1"  # loopback only: nginx is the way in
 
 
@@ -294,7 +188,7 @@ def _download(context, pg) -> str:
 def test_https_two_processes_postgresql_in_chromium(deployment, database, browser):
     base, ports, procs, tmp = (deployment[k] for k in ("base", "ports", "procs", "tmp"))
     for port in ports:  # the processes listen on loopback only, as the unit starts them
-        assert set(_sockets(port, "0A")) == {"0100007F"}
+        assert set(tcp_sockets(port, "0A")) == {"0100007F"}
 
     # plain HTTP is sent to HTTPS; health answers through nginx and says nothing else
     with pytest.raises(urllib.error.HTTPError) as moved:
@@ -358,7 +252,7 @@ def test_https_two_processes_postgresql_in_chromium(deployment, database, browse
             break
         tab.close()  # the next browser's tab must be the only open connection
         deadline = time.monotonic() + 30
-        while any(_sockets(p, "01") for p in ports) and time.monotonic() < deadline:
+        while any(tcp_sockets(p, "01") for p in ports) and time.monotonic() < deadline:
             time.sleep(0.3)
     assert set(tabs) == set(ports), "every browser landed on the same process"
 
@@ -368,7 +262,11 @@ def test_https_two_processes_postgresql_in_chromium(deployment, database, browse
     context, tab = tabs[stopped]
     procs[stopped].terminate()
     procs[stopped].wait(timeout=30)
-    assert _holder(ports) == other
+    try:
+        assert _holder(ports, tab, wait=150) == other
+    except AssertionError:
+        tab.screenshot(path=str(tmp / "failover.png"))
+        raise AssertionError("no reconnect: " + (tmp / "access.log").read_text()[-3000:]) from None
     tab.wait_for_selector(READY, timeout=120_000)
     _signed_in(tab)
     assert tab.locator("h1").first.inner_text(timeout=60_000) == "Cases"
