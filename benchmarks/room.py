@@ -172,7 +172,8 @@ def markdown(result: dict) -> str:
     """The results as a Markdown table (for docs/BENCHMARKS.md)."""
     lines = [f"{result['cases']:,} cases; {result['machine']['cores']} cores; load before the run "
              f"{result['load_before']}; {result['at']}.", "",
-             "| app | viewers | p50 s | p95 s | max s | errors | views/s | server CPU s per view | KB per view | load |",
+             "| app | viewers | p50 s | p95 s | max s | errors | views/s | server CPU s per view | KB per view "
+             "| load |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in result["rows"]:
         lines.append(f"| {r['app']} | {r['viewers']} | {r.get('p50_s', '-')} | {r.get('p95_s', '-')} | "
@@ -183,7 +184,8 @@ def markdown(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks room", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--viewers", type=int, nargs="+", default=None, help="viewers per wave (default 1 10 20 50 100)")
+    parser.add_argument("--viewers", type=int, nargs="+", default=None,
+                        help="viewers per wave (default 1 10 20 50 100)")
     parser.add_argument("--processes", type=int, nargs="+", default=None, choices=[1, 2],
                         help="dashboard processes (default 1 2)")
     parser.add_argument("--through-nginx", action="store_true", help="through nginx with docs/deploy/nginx.conf")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import http.client
 import os
+import shlex
+import sys
 import socket
 import ssl
 import subprocess
@@ -23,8 +25,9 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.devtools.browser import READY, free_port, keep_offline
-from dashboard.devtools.deployment import (NGINX, SYSTEMD_ANALYZE, check_nginx, nginx_conf, start_nginx, start_process,
-                                           tcp_sockets, unit_command, unit_text)
+from dashboard.devtools.deployment import (DEPLOY, NGINX, SYSTEMD_ANALYZE, check_nginx, nginx_conf, start_nginx,
+                                           start_process, tcp_sockets, unit_command, unit_text)
+from dashboard.paths import PROJECT_ROOT as ROOT
 from tests.conftest import PG_URL
 from tests.test_browser import browser, sync_api  # noqa: F401
 
@@ -122,15 +125,46 @@ def deployment(database, tmp_path):
                 proc.wait(timeout=30)
 
 
-def test_shipped_unit_passes_systemd_analyze_verify(tmp_path):
-    unit = tmp_path / "cpu-dashboard@.service"
-    unit.write_text(unit_text(tmp_path))
-    done = subprocess.run([SYSTEMD_ANALYZE, "verify", str(unit)], capture_output=True, text=True)
+UNITS = ("cpu-dashboard@.service", "cpu-dashboard-backup.service", "cpu-dashboard-backup.timer")
+
+
+def _installed(name: str, folder: Path) -> str:
+    """A unit file of docs/deploy/ with the install paths replaced by this checkout's and ``folder``."""
+    text = (DEPLOY / name).read_text()
+    return (text.replace("/opt/cpu-dashboard/.venv/bin/python", sys.executable).replace("/opt/cpu-dashboard", str(ROOT))
+            .replace("/var/lib/cpu-dashboard", str(folder / "var"))
+            .replace("/etc/cpu-dashboard/env", str(folder / "env"))
+            .replace("/var/backups/cpu-dashboard", str(folder / "backups")))
+
+
+def test_shipped_units_pass_systemd_analyze_verify(tmp_path):
+    paths = []
+    for name in UNITS:
+        paths.append(tmp_path / name)
+        paths[-1].write_text(_installed(name, tmp_path))
+    done = subprocess.run([SYSTEMD_ANALYZE, "verify", *map(str, paths)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    # it warns (and still exits 0) about unknown keys and values: a warning about this file is a failure here
-    assert [line for line in done.stderr.splitlines() if unit.name in line] == []
-    command, _env, _cwd = unit_command(unit.read_text(), 8501)
+    # it warns (and still exits 0) about unknown keys and values: a warning about these files is a failure here
+    assert [line for line in done.stderr.splitlines() if any(name in line for name in UNITS)] == []
+    command, _env, _cwd = unit_command(paths[0].read_text(), 8501)
     assert command[command.index("--server.address") + 1] == "127.0.0.1"  # loopback only: nginx is the way in
+
+
+def test_the_backup_unit_command_writes_a_dated_backup(tmp_path):
+    """The backup service's ExecStart, run by a shell as systemd would run it (after systemd's $$ and %% escapes)."""
+    (tmp_path / "backups").mkdir()
+    url = f"sqlite:///{tmp_path / 'cases.sqlite3'}"
+    auth.add_user(db.open_engine(url), "ana", "admin", PASSWORD)
+    _command, env, cwd = unit_command(_installed("cpu-dashboard-backup.service", tmp_path), 0)
+    line = next(v for k, _s, v in (ln.partition("=") for ln in _installed("cpu-dashboard-backup.service", tmp_path)
+                                   .splitlines()) if k == "ExecStart")
+    argv = shlex.split(line.replace("$$", "$").replace("%%", "%"))
+    done = subprocess.run(argv, cwd=cwd, env={**os.environ, **env, "DASHBOARD_DB_URL": url}, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    (made,) = (tmp_path / "backups").iterdir()
+    assert made.name == f"cases-{time.strftime('%Y-%m-%d')}.backup"
+    assert made.read_bytes().startswith(b"SQLite format 3")
 
 
 def _context(browser):
