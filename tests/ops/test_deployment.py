@@ -303,7 +303,7 @@ def test_https_two_processes_postgresql_in_chromium(deployment, database, browse
         raise AssertionError("no reconnect: " + (tmp / "access.log").read_text()[-3000:]) from None
     tab.wait_for_selector(READY, timeout=120_000)
     _signed_in(tab)
-    assert tab.locator("h1").first.inner_text(timeout=60_000) == "Cases"
+    assert tab.locator("h1").first.inner_text(timeout=60_000) == "Data"  # the page it was on (its last upload)
     _upload(tab, base, tmp, "AFTER", database)
     _open(tab, base + "/analysis?province=Siem+Reap")
     _signed_in(tab)
