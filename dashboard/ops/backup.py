@@ -127,7 +127,7 @@ def backup(url: str, out: Path) -> Outcome:
                 copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
             copy.close()
         else:
-            _run([_tool("pg_dump"), "--format=custom", "--file", str(partial)], parsed, _("pg_dump"))
+            _run([_tool("pg_dump"), "--format=custom", "--file", str(partial)], parsed, "pg_dump")
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
@@ -216,7 +216,7 @@ def restore(url: str, source: Path, force: bool = False) -> Outcome:
                     "--dbname", parsed.database or ""]
             if existing:
                 args[1:1] = ["--clean", "--if-exists"]
-            _run(args + [str(source)], parsed, _("pg_restore"))
+            _run(args + [str(source)], parsed, "pg_restore")
         engine.dispose()
         db.migrate(engine)
         return _summary(source, backend, engine)
