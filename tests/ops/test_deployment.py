@@ -59,7 +59,7 @@ def _holder(ports: list[int], tab=None, wait: float = 60) -> int:
     raise AssertionError(f"no single process holds the tab: {[(p, len(tcp_sockets(p, '01'))) for p in ports]}")
 
 
-def _wait_http(url: str, timeout: float = 90) -> None:
+def _wait_http(url: str, timeout: float = 300) -> None:  # a loaded 2-core CI machine starts slowly
     context = ssl._create_unverified_context()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
