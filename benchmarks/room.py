@@ -191,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--through-nginx", action="store_true", help="through nginx with docs/deploy/nginx.conf")
     parser.add_argument("--quick", action="store_true", help="10,000 cases, 1 and 3 viewers (CI)")
     parser.add_argument("--cases", type=int, default=None, help="cases in the generated dataset (default 1,000,000)")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the tutorial-style baseline")
+    parser.add_argument("--apps", nargs="+", choices=["app", "baseline"], default=["app", "baseline"],
+                        help="which apps (default both: this dashboard and the tutorial-style baseline)")
     parser.add_argument("--work", type=Path, default=None, help="where the dataset goes (kept and reused)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "room", help="results folder")
     args = parser.parse_args(argv)
@@ -207,9 +208,9 @@ def main(argv: list[str] | None = None) -> int:
 
         result = {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cases": meta["rows"],
                   "machine": machine(), "load_before": servers.loadavg(), "page": PAGE, "rows": []}
-        if not args.no_baseline:
+        if "baseline" in args.apps:
             result["rows"] += _baseline_run(work, viewers)
-        for count in processes:
+        for count in processes if "app" in args.apps else []:
             result["rows"] += _app_run(work, count, args.through_nginx, viewers, tmp)
     (args.out / "room.json").write_text(json.dumps(result, indent=2))
     (args.out / "room.md").write_text(markdown(result))

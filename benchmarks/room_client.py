@@ -56,7 +56,7 @@ async def view(base: str, page: str, cookie: str, markers: tuple[str, ...] = (),
         async with asyncio.timeout(timeout):
             async with connect(ws_url, subprotocols=["streamlit"], origin=base, ssl=context,
                                additional_headers={"Cookie": cookie}, max_size=None, open_timeout=timeout,
-                               compression=None) as ws:
+                               compression=None, ping_interval=None) as ws:  # a browser does not ping the server
                 await ws.send(_rerun(page, f"{base}/{page}"))
                 async for frame in ws:
                     out.messages += 1

@@ -204,7 +204,8 @@ def _upload(pg, base: str, tmp: Path, name: str, engine) -> None:
 
 
 def _download(context, pg) -> str:
-    pg.get_by_role("button", name="Export case records (CSV)").click()
+    pg.wait_for_selector(READY, timeout=120_000)
+    pg.get_by_role("button", name="Export case records (CSV)").click(timeout=120_000)
     link = pg.get_by_role("link", name="Download case_records_CONFIDENTIAL.csv")
     expect(link).to_be_visible(timeout=90_000)
     downloads = []
