@@ -13,10 +13,10 @@ from __future__ import annotations
 import http.client
 import os
 import shlex
-import sys
 import socket
 import ssl
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -24,16 +24,25 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dashboard.devtools.browser import READY, free_port, keep_offline
-from dashboard.devtools.deployment import (DEPLOY, NGINX, SYSTEMD_ANALYZE, check_nginx, nginx_conf, start_nginx,
-                                           start_process, tcp_sockets, unit_command, unit_text)
-from dashboard.paths import PROJECT_ROOT as ROOT
-from tests.conftest import PG_URL
-from tests.test_browser import browser, sync_api  # noqa: F401
-
 from dashboard.access import auth, cookies  # noqa: E402
 from dashboard.data import db  # noqa: E402
 from dashboard.data.ingest import ingest_file  # noqa: E402
+from dashboard.devtools.browser import READY, free_port, keep_offline
+from dashboard.devtools.deployment import (
+    DEPLOY,
+    NGINX,
+    SYSTEMD_ANALYZE,
+    check_nginx,
+    nginx_conf,
+    start_nginx,
+    start_process,
+    tcp_sockets,
+    unit_command,
+    unit_text,
+)
+from dashboard.paths import PROJECT_ROOT as ROOT
+from tests.conftest import PG_URL
+from tests.test_browser import browser, sync_api  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
 HEADER = "case_id,date_reported,province,offence,arrest_made\n"
@@ -167,8 +176,8 @@ def test_the_backup_unit_command_writes_a_dated_backup(tmp_path):
     assert made.read_bytes().startswith(b"SQLite format 3")
 
 
-def _context(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
+def _context(chromium):
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
                                   ignore_https_errors=True)
     context.set_default_timeout(120_000)  # two servers, nginx and chromium on a loaded 2-core machine
     keep_offline(context)
@@ -221,7 +230,7 @@ def _download(context, pg) -> str:
     return downloads[0].path().read_text(encoding="utf-8-sig")
 
 
-def test_https_two_processes_postgresql_in_chromium(deployment, database, browser):
+def test_https_two_processes_postgresql_in_chromium(deployment, database, browser):  # noqa: F811
     base, ports, procs, tmp = (deployment[k] for k in ("base", "ports", "procs", "tmp"))
     for port in ports:  # the processes listen on loopback only, as the unit starts them
         assert set(tcp_sockets(port, "0A")) == {"0100007F"}
