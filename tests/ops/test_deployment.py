@@ -178,7 +178,7 @@ def test_the_backup_unit_command_writes_a_dated_backup(tmp_path):
 
 def _context(chromium):
     context = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
-                                  ignore_https_errors=True)
+                                   ignore_https_errors=True)
     context.set_default_timeout(120_000)  # two servers, nginx and chromium on a loaded 2-core machine
     keep_offline(context)
     return context
