@@ -25,6 +25,7 @@ from streamlit import config
 
 from dashboard.access import download_routes, routes, starlette_private
 from dashboard.access.middleware import SignInGuard
+from dashboard.ops import health
 from dashboard.render import fonts, served
 from dashboard.ui.adapters import streamlit_private
 
@@ -84,5 +85,6 @@ async def lifespan(_app):
 
 # Before the warm-up builds the first maps: they load Leaflet and the font below the base path.
 served.set_base_path(config.get_option("server.baseUrlPath"))
-app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or "") + download_routes.build(),
+app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or "") + download_routes.build()
+             + health.build(),
              lifespan=lifespan, middleware=[Middleware(SignInGuard)])  # no /_stcore/metrics; the pre-sign-in nonce cookie

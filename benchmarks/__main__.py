@@ -10,6 +10,11 @@ if sys.argv[1:2] == ["quality"]:  # python -m benchmarks quality ...: the data-q
 
     raise SystemExit(quality_main(sys.argv[2:]))
 
+if sys.argv[1:2] == ["room"]:  # python -m benchmarks room ...: a room of viewers without browsers (benchmarks/room.py)
+    from benchmarks.room import main as room_main
+
+    raise SystemExit(room_main(sys.argv[2:]))
+
 from benchmarks.run import main
 
 raise SystemExit(main())

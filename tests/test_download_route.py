@@ -127,3 +127,11 @@ def test_without_server_py_the_analysis_page_says_so_and_offers_no_media_downloa
     no_errors(at)
     assert not [b for b in at.get("download_button") if "case records" in b.label.lower()]
     assert any("server.py" in info.value for info in at.info)
+
+
+def test_over_https_the_host_prefixed_cookie_is_the_session(site):
+    """Behind TLS the session cookie is ``__Host-cpu_session`` (issue 29: every HTTPS download was refused)."""
+    client, engine, raws = site
+    token = _offer(raws)
+    response = _get(client, token, {cookies.HOST_PREFIX + cookies.SESSION_COOKIE: cookies.sign(engine, raws["ana"])})
+    assert response.status_code == 200 and response.content == CSV

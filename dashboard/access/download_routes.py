@@ -48,7 +48,7 @@ def serve(request: Request) -> Response:
         return _refused("This download is not available.")
     try:
         engine = routes._engine()
-        raw = cookies.unsign(engine, request.cookies.get(cookies.SESSION_COOKIE))
+        raw = cookies.unsign(engine, cookies.read(request.cookies, cookies.SESSION_COOKIE))  # __Host- over HTTPS
         live = sessions.check(engine, raw)
         if live is None:
             return _refused("Sign in to download this file.")

@@ -1,0 +1,1 @@
+"""Running the dashboard in production: the health endpoint, backups and restores (Streamlit-free)."""
