@@ -282,7 +282,7 @@ KEPT_ON_UPDATE = ("first_ingested",)
 
 
 def _today(dialect: str):
-    day = datetime.now(timezone.utc).date()
+    day = datetime.now(UTC).date()
     return day.isoformat() if dialect == "sqlite" else day
 
 
