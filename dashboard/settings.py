@@ -112,6 +112,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DASHBOARD_MAP_CACHE_SIZE", "map_cache_size", _positive_int, 64, "`64`",
             "distinct maps each server process keeps built and rendered for every session (least recently "
             "used dropped first; about 0.5 MB each)"),
+    Setting("DASHBOARD_ONE_PERSON_RELEASE", "one_person_release", _flag, False, "`0` (a second admin approves)",
+            "`1` lets the admin who drafted a public release approve it too (small deployments); the release "
+            "then says so"),
+    Setting("DASHBOARD_RELEASE_KEY", "release_key", _path, None, "`var/release-signing/release.key`",
+            "the Ed25519 private key that signs public releases (`release keygen`); never inside a public folder"),
+    Setting("DASHBOARD_PUBLIC_URL", "public_url", str, None, "none (citations give the release's folder)",
+            "the public site's address, used in the citation line of each release"),
 )
 
 #: Variables only the tests and CI read (documented beside the others).
@@ -145,6 +152,9 @@ class Settings:
     session_idle_hours: float = 8.0
     session_max_days: float = 7.0
     map_cache_size: int = 64
+    one_person_release: bool = False
+    release_key: Path | None = None
+    public_url: str | None = None
 
 
 def load(environ: Mapping[str, str]) -> Settings:
