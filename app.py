@@ -49,6 +49,7 @@ def page(name: str, default: bool = False) -> st.Page:
 
 def run_public() -> None:
     run_gate_pages([st.Page("pages/public.py", title=_("Public dashboard"), icon=":material/public:", default=True),
+                    st.Page("pages/releases.py", title=_("Releases"), icon=":material/history:"),
                     page("about")])
 
 
