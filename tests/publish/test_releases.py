@@ -205,7 +205,7 @@ def test_every_step_is_in_the_audit_trail(env):
     assert reasons == ["not_approved", "same_admin"]
     approve = trail[trail["action"] == audit.RELEASE_APPROVE].iloc[-1]  # the oldest: B approved release 1
     assert approve["user"] == f"{B}@cli" and json.loads(approve["detail"])["drafted_by"] == A
-    assert audit.verify(engine).ok
+    assert audit.verify(engine).intact
     with engine.connect() as conn:
         origins = conn.execute(sa.select(db.public_releases.c.origin)).scalars().all()
     assert origins == ["release candidate 1", "release candidate 2"]
@@ -254,6 +254,13 @@ def test_the_readme_verification_commands_work(env, tmp_path):
     for command in commands:
         done = subprocess.run(command, shell=True, cwd=release, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
+    from dashboard.publish import signing
+
+    fingerprint = "openssl pkey -pubin -in release-key.pub.pem -outform DER | tail -c 32 | sha256sum"
+    assert fingerprint in readme
+    done = subprocess.run(fingerprint, shell=True, cwd=release, capture_output=True, text=True)
+    key = signing.load_public(release / signing.PUBLIC_KEY)
+    assert done.stdout.split()[0] == signing.fingerprint(key).replace(" ", "")
     (release / "data" / "coverage.csv").write_text("changed\n")
     done = subprocess.run(commands[0], shell=True, cwd=release, capture_output=True, text=True)
     assert done.returncode != 0 and "data/coverage.csv: FAILED" in done.stdout
