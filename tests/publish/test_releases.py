@@ -23,6 +23,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.cli import main
+from tests.apphelpers import shown
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 A, B = "alice_admin", "bob_admin"
@@ -316,10 +317,10 @@ def test_the_data_page_offers_approval_to_an_admin_other_than_the_drafter(env, c
     at = _approve_on_data_page(env, A)
     assert not [b for b in at.button if b.key == "release_approve"]
     assert any("You drafted this candidate" in i.value for i in at.info)
-    assert any("Q1 2015 (national)" in m.value for m in at.markdown)  # the change report is on the page
+    assert any("Q1 2015 (national)" in shown(m.value) for m in at.markdown)  # the change report is on the page
     at = _approve_on_data_page(env, B)
     at.button(key="release_approve").click().run()
-    assert any("Approved." in s.value for s in at.success)
+    assert any("Approved." in shown(s.value) for s in at.success), [e.value for e in at.error]
     record = _candidate(env, int(third))
     assert record["state"] == "approved" and record["approved_by"] == B
 
