@@ -111,7 +111,7 @@ def place(table: str, key: str, year: int) -> str:
     if table == "province_year":
         from dashboard.geo.gazetteer import display_name
 
-        return _("{province} {year}").format(province=display_name(key), year=year)
+        return f"{display_name(key)} {year}"  # the same order in both languages
     if table == "national_quarter":
         return _("{quarter} (national)").format(quarter=i18n_quarter(quarter_end(key)))
     if table == "national_year":

@@ -12,11 +12,11 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from dashboard.i18n import LANGUAGES, _, fmt_date, use_language
+from dashboard.i18n import LANGUAGES, N_, _, fmt_date, use_language
 
 FILE = "releases.json"
 VERSION = 1
-PROGRAMME = "Child Protection Unit (J646)"
+PROGRAMME = N_("Child Protection Unit (J646)")
 
 
 def read(folder: Path | str) -> list[dict]:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from dashboard.i18n import LANGUAGES, _, get_language, use_language
+from dashboard.i18n import LANGUAGES, N_, _, get_language, use_language
 from dashboard.publish import history, signing
 
-LIST_TITLE = "Releases"
+LIST_TITLE = N_("Releases")
 
 
 def list_href(lang: str, at_root: bool) -> str:
@@ -30,8 +30,10 @@ def header_html(info: dict | None) -> str:
     if not info:
         return ""
     lang = get_language()
-    return (f'<p class="release">{html.escape(_("Release {number}").format(number=info["number"]))} · '
-            f'<a href="{list_href(lang, bool(info.get("at_root")))}">{html.escape(_("All releases"))}</a></p>')
+    label = _("Release {number}").format(number=info["number"])
+    every = _("All releases")
+    return (f'<p class="release">{html.escape(label)} · '
+            f'<a href="{list_href(lang, bool(info.get("at_root")))}">{html.escape(every)}</a></p>')
 
 
 def revisions_html(info: dict | None, tables: tuple[str, ...]) -> str:
@@ -40,7 +42,8 @@ def revisions_html(info: dict | None, tables: tuple[str, ...]) -> str:
     if not lines:
         return ""
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-    return (f'<details class="revisions"><summary>{html.escape(_("Figures revised since first published"))} '
+    summary = _("Figures revised since first published")
+    return (f'<details class="revisions"><summary>{html.escape(summary)} '
             f"({len(lines)})</summary><ul>{items}</ul></details>")
 
 
@@ -82,19 +85,23 @@ def _entry_html(entry: dict, lang: str, base_url: str | None) -> str:
     cites = "".join(f'<li lang="{code}">{esc(text)}</li>' for code, text in history.citations(entry, base_url).items())
     files = " · ".join(f'<a href="{folder}{name}">{esc(name)}</a>'
                        for name in (signing.MANIFEST, signing.SIGNATURE, signing.PUBLIC_KEY))
+    words = {"period": _("Period covered"), "as_of": _("Data as of"), "approval": _("Approval"),
+             "address": _("Address"), "changed": _("What changed"), "cite": _("How to cite this release"),
+             "verify": _("Files to verify it:")}
+    w = {key: esc(value) for key, value in words.items()}
     return f"""<section class="release-entry" id="release-{n}" data-release="{n}">
 <h2><a href="{target}">{esc(history.title(entry))}</a></h2>
 <dl>
-<dt>{esc(_("Period covered"))}</dt><dd>{esc(history.period(entry))}</dd>
-<dt>{esc(_("Data as of"))}</dt><dd>{esc(history.data_as_of(entry))}</dd>
-<dt>{esc(_("Approval"))}</dt><dd>{esc(history.approval(entry))}</dd>
-<dt>{esc(_("Address"))}</dt><dd><a href="{target}">{esc(history.address(entry, base_url))}</a></dd>
+<dt>{w["period"]}</dt><dd>{esc(history.period(entry))}</dd>
+<dt>{w["as_of"]}</dt><dd>{esc(history.data_as_of(entry))}</dd>
+<dt>{w["approval"]}</dt><dd>{esc(history.approval(entry))}</dd>
+<dt>{w["address"]}</dt><dd><a href="{target}">{esc(history.address(entry, base_url))}</a></dd>
 </dl>
-<h3>{esc(_("What changed"))}</h3>
+<h3>{w["changed"]}</h3>
 <ul class="changes">{changes}</ul>
-<h3>{esc(_("How to cite this release"))}</h3>
+<h3>{w["cite"]}</h3>
 <ul class="citation">{cites}</ul>
-<p class="verify">{esc(_("Files to verify it:"))} {files}</p>
+<p class="verify">{w["verify"]} {files}</p>
 </section>"""
 
 
@@ -110,6 +117,9 @@ def history_page_html(entries: list[dict], base_url: str | None, fingerprint: st
     from dashboard.render import fonts
 
     body = "\n".join(_entry_html(e, lang, base_url) for e in reversed(entries))
+    title = _(LIST_TITLE)
+    key_line = _("Public key fingerprint (SHA-256): {fingerprint}").format(fingerprint=fingerprint)
+    latest_text = _("The latest release")
     intro = _("Every public release of these figures, newest first. Each keeps its own address, so a report can "
               "link to exactly the figures it quoted. Each release folder carries SHA256SUMS (the SHA-256 of "
               "every file) and its Ed25519 signature; check them with the programme's public key.")
@@ -118,17 +128,17 @@ def history_page_html(entries: list[dict], base_url: str | None, fingerprint: st
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(_(LIST_TITLE))}</title>
+<title>{esc(title)}</title>
 <style>{fonts.font_face_css(f"{up}assets/fonts/{FONT_NAME}").replace("format('truetype')", "format('woff2')")}</style>
 <link rel="stylesheet" href="{up}assets/site.css">
 </head>
 <body>
 <header>
 <div class="lang"><a href="{other_href}" hreflang="{other}">{esc(LANGUAGES[other])}</a></div>
-<h1>{esc(_(LIST_TITLE))}</h1>
+<h1>{esc(title)}</h1>
 <p class="sub">{esc(intro)}</p>
-<p class="sub">{esc(_("Public key fingerprint (SHA-256): {fingerprint}").format(fingerprint=fingerprint))}</p>
-<p><a href="{latest}">{esc(_("The latest release"))}</a></p>
+<p class="sub">{esc(key_line)}</p>
+<p><a href="{latest}">{esc(latest_text)}</a></p>
 </header>
 <main>
 {body}

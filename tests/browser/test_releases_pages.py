@@ -63,7 +63,7 @@ def page(browser):
 
 
 TITLES = {"en": ("Releases", "Release 2, published", "Siem Reap 2014:"),
-          "km": ("ការចេញផ្សាយ", "ការចេញផ្សាយលើកទី 2", "សៀមរាប 2014:")}
+          "km": ("ការចេញផ្សាយ", "ការចេញផ្សាយលើកទី 2", "សៀមរាប 2014៖")}
 
 
 @pytest.mark.parametrize(("path", "lang"), [("/releases/index.html", "en"), ("/releases/km/index.html", "km")])

@@ -161,7 +161,7 @@ def test_the_change_report_lists_the_changed_cells(flow):
     words = f"Siem Reap 2014: {before} → {before + 12} cases"
     assert words in (site / "releases" / "index.html").read_text()
     km = (site / "releases" / "km" / "index.html").read_text()
-    assert f"សៀមរាប 2014: {before} → {before + 12}" in km
+    assert f"សៀមរាប 2014៖ ករណី {before} → {before + 12}" in km
     assert words in flow["steps"]["draft2"][1]  # the drafter sees it in the terminal
     # the latest release's charts mark the revision; release 1's pages have none
     assert "Siem Reap 2014: revised in release 2" in (site / "index.html").read_text()
