@@ -107,7 +107,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     draft = steps.add_parser("draft", help=_("build a candidate (export, site, briefs, change report), audited "
                                              "against every earlier release"))
     acting(draft)
-    draft.add_argument("--k", type=int, default=DEFAULT_K, help=_("suppression threshold (default {k})").format(k=DEFAULT_K))
+    draft.add_argument("--k", type=int, default=DEFAULT_K,
+                       help=_("suppression threshold (default {k})").format(k=DEFAULT_K))
     draft.set_defaults(func=_draft)
 
     approve = steps.add_parser("approve", help=_("approve a candidate (an admin other than the one who drafted it)"))

@@ -34,7 +34,8 @@ def render() -> None:
     key = modes.public_dir().parent / signing.PUBLIC_KEY
     if key.is_file():
         fingerprint = signing.fingerprint(signing.load_public(key))
-        st.caption(escape_markdown(_("Public key fingerprint (SHA-256): {fingerprint}").format(fingerprint=fingerprint)))
+        line = _("Public key fingerprint (SHA-256): {fingerprint}").format(fingerprint=fingerprint)
+        st.caption(escape_markdown(line))
     base_url = settings.current().public_url
     for entry in reversed(entries):
         _entry(entry, base_url)
