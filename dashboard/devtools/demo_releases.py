@@ -43,6 +43,7 @@ def build(base: Path) -> Path:
     from dashboard.publish import candidates, publishing, signing
 
     base = Path(base)
+    base.mkdir(parents=True, exist_ok=True)
     site = base / "site"
     with _environment(environment(base)):
         engine = db.open_engine(environment(base)["DASHBOARD_DB_URL"])

@@ -15,8 +15,8 @@ from dashboard.render.markup import escape_markdown
 def render(engine, username: str | None) -> None:
     from dashboard import settings
 
-    st.caption(_("A public release is drafted on the command line (python -m dashboard release draft --as NAME), "
-                 "approved here or there by a second admin, then published (python -m dashboard release publish)."))
+    st.caption(_("A public release is drafted on the command line (`python -m dashboard release draft --as NAME`), "
+                 "approved here or there by a second admin, then published (`python -m dashboard release publish`)."))
     try:
         candidate = candidates.pending()
     except UserFacingError as err:
@@ -43,5 +43,5 @@ def render(engine, username: str | None) -> None:
         except UserFacingError as err:
             st.error(escape_markdown(err.message))
             return
-        st.success(escape_markdown(_("Approved. Publish it with: python -m dashboard release publish {id} --site DIR "
-                                     "--as NAME").format(id=candidate.id)))
+        st.success(_("Approved. Publish it with: `python -m dashboard release publish {id} --site DIR "
+                     "--as NAME`").format(id=candidate.id))
