@@ -54,6 +54,7 @@ PAGES: tuple[Page, ...] = (
          "dashboard.ui.views.quality:render"),
     Page("data", N_("Data"), ":material/upload_file:", ADMINS, False, "dashboard.ui.views.data:render"),
     Page("public", N_("Public dashboard"), ":material/public:", (), True, "dashboard.ui.views.public:render"),
+    Page("releases", N_("Releases"), ":material/history:", (), True, "dashboard.ui.views.releases:render"),
     Page("about", N_("About"), ":material/info:", EVERYONE, True, "dashboard.ui.views.about:render"),
 )
 BY_NAME: dict[str, Page] = {page.name: page for page in PAGES}

@@ -126,6 +126,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DASHBOARD_QUALITY_SILENCE_P", "quality_silence_p", _probability, 0.05, "`0.05`",
             "data quality: a covered province with no case in a month or quarter is flagged when the chance of "
             "none (Poisson) is under this"),
+    Setting("DASHBOARD_ONE_PERSON_RELEASE", "one_person_release", _flag, False, "`0` (a second admin approves)",
+            "`1` lets the admin who drafted a public release approve it too (small deployments); the release "
+            "then says so"),
+    Setting("DASHBOARD_RELEASE_KEY", "release_key", _path, None, "`var/release-signing/release.key`",
+            "the Ed25519 private key that signs public releases (`release keygen`); never inside a public folder"),
+    Setting("DASHBOARD_PUBLIC_URL", "public_url", str, None, "none (citations give the release's folder)",
+            "the public site's address, used in the citation line of each release"),
 )
 
 #: Variables only the tests and CI read (documented beside the others).
@@ -165,6 +172,9 @@ class Settings:
     session_max_days: float
     map_cache_size: int
     quality_silence_p: float
+    one_person_release: bool
+    release_key: Path | None
+    public_url: str | None
 
 
 def load(environ: Mapping[str, str]) -> Settings:

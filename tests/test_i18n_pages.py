@@ -191,7 +191,7 @@ def admin(app_db):
 def test_the_data_page_in_khmer_shows_no_english(admin):
     at = app("pages/data.py", query=KM, session=signed_in(admin, "admin-user"))
     assert_khmer(at)
-    assert len(at.tabs) == 5 and all(KHMER.search(t.label) for t in at.tabs)
+    assert len(at.tabs) == 6 and all(KHMER.search(t.label) for t in at.tabs)
     with i18n.use_language("km"):  # AppTest formats the options in the test's thread: in the page's language
         at.radio(key="boundary_layer").set_value("upload").run()
     assert_khmer(at)

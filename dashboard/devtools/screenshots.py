@@ -29,6 +29,7 @@ class View:
     heading: str = ""  # or an h3 heading's English text, found in the page's language
     languages: tuple[str, ...] = LANGUAGES
     public: bool = False  # served in public (donor) mode from a public export, not the internal demo
+    releases: bool = False  # public mode on two signed releases of the demo (dashboard.devtools.demo_releases)
 
 
 VIEWS = (
@@ -40,6 +41,7 @@ VIEWS = (
     View("cases_since_arrival", "/cases", maps=1, heading="Since the unit arrived"),
     View("arrests_time_to_arrest", "/arrests?km_province=Phnom+Penh", heading="Time to arrest"),
     View("public", "/", maps=1, public=True),
+    View("releases", "/releases", public=True, releases=True),
 )
 
 
@@ -100,7 +102,16 @@ def take(out: Path, languages: Sequence[str] = LANGUAGES, names: Sequence[str] =
         if internal:
             with web.serving(tmp / "app", {}) as base:
                 written += _take_views(browser, base, internal, languages, out)
-        public = [v for v in chosen if v.public]
+        public = [v for v in chosen if v.public and not v.releases]
+        with_releases = [v for v in chosen if v.releases]
+        if with_releases:
+            from dashboard.devtools import demo_releases
+
+            site = demo_releases.build(tmp / "releases")
+            env = {"DASHBOARD_MODE": "public", "DASHBOARD_PUBLIC_DIR": str(site / "data"),
+                   "DASHBOARD_DB_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+            with web.serving(tmp / "rel", env) as base:
+                written += _take_views(browser, base, with_releases, languages, out)
         if public:
             write_demo(tmp / "demo")
             write_export(load_from_dir(tmp / "demo"), tmp / "public")

@@ -88,8 +88,10 @@ def _table(frame: pd.DataFrame) -> str:
     return f'<div class="scroll">{frame.to_html(index=False, escape=True, border=0, na_rep="–")}</div>'
 
 
-def page_html(data: PublicData, boundaries: Boundaries) -> str:
-    """One page of the site in the language in use."""
+def page_html(data: PublicData, boundaries: Boundaries, releases: dict | None = None) -> str:
+    """One page of the site in the language in use (``releases``: its release number and revisions, see
+    :mod:`dashboard.publish.release_site`)."""
+    from dashboard.publish import history, release_site
     esc = html.escape
     h = public_view.headings()
     lang = get_language()
@@ -137,6 +139,7 @@ def page_html(data: PublicData, boundaries: Boundaries) -> str:
 <h1>{esc(h["title"])}</h1>
 <p class="sub">{esc(h["subtitle_period"].format(period=span))} {esc(as_of_text)}</p>
 {synthetic}
+{release_site.header_html(releases)}
 </header>
 <main>
 <div class="cards">{cards}</div>
@@ -148,6 +151,7 @@ def page_html(data: PublicData, boundaries: Boundaries) -> str:
 
 <h2>{esc(h["quarters"])}</h2>
 <figure>{public_figures.quarter_figure(data, width=960, height=270)}</figure>
+{release_site.revisions_html(releases, history.NATIONAL)}
 {_table(public_view.quarter_table(data))}
 
 <h2>{esc(h["totals"])}</h2>
@@ -155,6 +159,7 @@ def page_html(data: PublicData, boundaries: Boundaries) -> str:
 
 <h2>{esc(h["provinces"])}</h2>
 <figure>{public_figures.province_figure(data, width=960)}</figure>
+{release_site.revisions_html(releases, history.PROVINCES)}
 
 <h2>{esc(h["hidden"])}</h2>
 <p>{esc(public_view.suppression_note(data))}</p>
@@ -192,7 +197,8 @@ def _subset_font(text: str, target: Path) -> None:
     target.write_bytes(buffer.getvalue())
 
 
-def write_site(export_dir: Path | str, site_dir: Path | str, boundaries: Boundaries | None = None) -> SiteReport:
+def write_site(export_dir: Path | str, site_dir: Path | str, boundaries: Boundaries | None = None,
+               releases: dict | None = None) -> SiteReport:
     """Build the site from the export in ``export_dir`` (it may be ``site_dir/data`` itself)."""
     from dashboard.geo.active_layer import active_boundaries
 
@@ -216,7 +222,7 @@ def write_site(export_dir: Path | str, site_dir: Path | str, boundaries: Boundar
     text = ""
     for lang in LANGUAGES:
         with use_language(lang):
-            page = page_html(data, boundaries)
+            page = page_html(data, boundaries, releases)
         target = page_path(site, lang)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_text(page, encoding="utf-8")

@@ -16,7 +16,7 @@ from dashboard.render.markup import escape_markdown
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.data import guide
 from dashboard.data.ingest import check_file, ingest_log_frame, ingest_report, refuse, write_records
-from dashboard.ui import audit_view, params
+from dashboard.ui import audit_view, params, release_approval
 from dashboard.ui import components as ui
 from dashboard.ui.cache import current_engine
 from dashboard.ui.context import context
@@ -29,8 +29,8 @@ def render() -> None:
     ctx = context("data")
     ui.page_header(ctx, _("Data"), _("Upload case records and coverage, manage boundaries, and review the ingest log"))
     eng = current_engine()
-    tab_upload, tab_coverage, tab_boundaries, tab_log, tab_audit = st.tabs(
-        [_("Upload records"), _("Coverage table"), _("Boundaries"), _("Ingest log"), _("Audit trail")])
+    tab_upload, tab_coverage, tab_boundaries, tab_log, tab_audit, tab_releases = st.tabs(
+        [_("Upload records"), _("Coverage table"), _("Boundaries"), _("Ingest log"), _("Audit trail"), _("Releases")])
     with tab_upload:
         _upload(eng, ctx)
     with tab_coverage:
@@ -41,6 +41,8 @@ def render() -> None:
         _ingest_log(eng)
     with tab_audit:
         audit_view.render(eng)
+    with tab_releases:
+        release_approval.render(eng, ctx.username)
 
 
 def _upload(eng, ctx) -> None:

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.access import modes
 from dashboard.errors import UserFacingError
 from dashboard.i18n import LANGUAGES, _, get_language
-from dashboard.publish import public_view
+from dashboard.publish import history, public_view
 from dashboard.publish.public_export import FILES, PublicData, read_export
 from dashboard.publish import public_map
 from dashboard.render import charts, maps
@@ -15,6 +15,7 @@ from dashboard.render.markup import escape_markdown
 from dashboard.ui import components as ui
 from dashboard.ui import map_widget
 from dashboard.ui.cache import boundaries
+from dashboard.ui.views import releases
 
 
 @st.cache_resource(show_spinner=False)
@@ -59,6 +60,7 @@ def render() -> None:
     st.subheader(_("National cases by quarter"))
     st.plotly_chart(charts.public_quarters(data.national_quarter), width="stretch", key="public_quarters")
     st.dataframe(ui.localized_columns(public_view.quarter_table(data)), hide_index=True, width="stretch")
+    releases.revision_note(history.NATIONAL)
     st.subheader(_("National totals"))
     st.dataframe(ui.localized_columns(public_view.totals_table(data)), hide_index=True, width="stretch")
     st.subheader(_("Province totals by year"))
@@ -66,6 +68,7 @@ def render() -> None:
     wide = public_view.province_year_wide(data).rename(
         columns={str(y): public_view.year_label(y, partial) for y in partial})
     st.dataframe(ui.localized_columns(wide), hide_index=True, width="stretch")
+    releases.revision_note(history.PROVINCES)
     rates = public_view.allowed_arrest_rates(data)
     if len(rates):
         st.subheader(_("Arrest rates where they can be shown"))
