@@ -84,7 +84,7 @@ def _parts(url: str, env: dict) -> dict[str, float]:
     os.environ["DASHBOARD_VAR_DIR"] = env["DASHBOARD_VAR_DIR"]
     from dashboard.data import db, store
     from dashboard.data.ingest_days import read_first_ingested
-    from dashboard.measures.metrics import as_counts
+    from dashboard.measures.filters import counts_of
     from dashboard.measures.quality import completeness, duplicates, implausible, lateness, silence
 
     engine = db.open_engine(url)
@@ -98,7 +98,7 @@ def _parts(url: str, env: dict) -> dict[str, float]:
 
     data = timed("load the dataset (Parquet snapshot)", store.load_from_db, engine)
     ingested = timed("read the first ingest days", read_first_ingested, engine, data.cases["case_id"])
-    counts = timed("daily counts", as_counts, data.cases)
+    counts = timed("daily counts", counts_of, data.cases)
     timed("completeness", completeness.check, data.cases)
     timed("silent provinces", silence.check, counts, data.coverage, 0.05)
     timed("late records and lag curve", lateness.check, data.cases, ingested)

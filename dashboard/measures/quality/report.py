@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.i18n import N_, _
-from dashboard.measures.metrics import as_counts
+from dashboard.measures.filters import counts_of
 from dashboard.measures.quality import completeness, duplicates, implausible, lateness, silence
 from dashboard.measures.quality.findings import CHECK_LABELS, CHECKS, GREEN, RANK, RED, Finding, worst
 
@@ -70,7 +70,7 @@ def run(cases: pd.DataFrame, coverage: pd.DataFrame, ingested: pd.Series | None 
     """Every check. ``ingested``: each case's first ingest day, aligned with ``cases`` (None: not known, as for
     a folder of files: the late-records check is then left out)."""
     threshold = default_threshold() if threshold is None else threshold
-    counts = as_counts(cases)
+    counts = counts_of(cases)
     findings = (completeness.check(cases) + silence.check(counts, coverage, threshold)
                 + lateness.check(cases, ingested) + duplicates.check(cases)
                 + implausible.check(cases, counts, coverage))
