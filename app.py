@@ -20,13 +20,14 @@ from dashboard.errors import UserFacingError
 from dashboard.i18n import N_, _
 from dashboard.render.markup import escape_markdown
 from dashboard.render import fonts, served
-from dashboard.ui import cache, gate, language, link_notices, sidebar, url_choices, url_labels
+from dashboard.ui import a11y, cache, gate, language, link_notices, sidebar, url_choices, url_labels
 from dashboard.ui.busy import busy_as_message
 from dashboard.ui.context import Context, running_pages, set_context
 
 log = logging.getLogger("dashboard.app")
 language.apply()  # before anything is drawn, so every string of this run is in the chosen language
 st.set_page_config(page_title=_("Child Protection Unit dashboard"), page_icon="🛡️", layout="wide")
+a11y.page_setup()  # the page's language (lang="km" in Khmer), AA contrast, controls that fit a phone
 fonts.ensure_installed()  # the Khmer web font the theme (config.toml) serves from /app/static
 served.set_base_path(st.get_option("server.baseUrlPath"))  # the maps' iframes load Leaflet and the font below it
 language.switch()
