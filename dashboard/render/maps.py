@@ -168,6 +168,8 @@ class _FitCountry(_InMap):
         {% macro script(this, kwargs) %}
         (function() {
             var group = {{ this._parent.get_name() }}, map = {{ this.map_name }};
+            map.getContainer().setAttribute("role", "region");
+            map.getContainer().setAttribute("aria-label", {{ this.label|tojson }});
             function ready() {
                 window.cpuFitCountry(map, group.getBounds());
                 group.eachLayer(function (child) {
@@ -180,9 +182,10 @@ class _FitCountry(_InMap):
         {% endmacro %}
     """)
 
-    def __init__(self) -> None:
+    def __init__(self, label: str) -> None:
         super().__init__()
         self._name = "FitCountry"
+        self.label = label
 
 
 class _MapFrame(MacroElement):
@@ -191,6 +194,10 @@ class _MapFrame(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         document.documentElement.lang = {{ this.lang|tojson }};
+        (function() {  // folium's page forbids zooming the page on a phone; a reader who needs it must be able to
+            var meta = document.querySelector('meta[name="viewport"]');
+            if (meta) { meta.setAttribute("content", "width=device-width, initial-scale=1.0"); }
+        })();
         {{ this._parent.get_name() }}.attributionControl.setPosition("topright");
         L.control.scale({position: "bottomright"}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
@@ -402,7 +409,7 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
         _HatchPattern().add_to(layer)
     if legend is not None:
         _Legend(_legend_html(legend_title, legend, note), _("Legend: {title}").format(title=legend_title)).add_to(layer)
-    _FitCountry().add_to(layer)
+    _FitCountry(_("Map: {title}").format(title=legend_title)).add_to(layer)
     fmap.fit_bounds(CAMBODIA_BOUNDS)
     _MapFrame(get_language()).add_to(fmap)
     layer.add_to(fmap)
