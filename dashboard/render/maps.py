@@ -94,11 +94,30 @@ class _Legend(_InMap):
 
 
 #: The script that keeps the country clear of the map's controls (see ``_FitCountry``); defined once per map
-#: frame, in its header, so a swapped layer calls the same function.
-FIT_SCRIPT = """<script>
+#: frame, by the base map's script (streamlit-folium does not run scripts in the header), so a swapped layer
+#: calls the same function.
+FIT_SCRIPT = """
 window.cpuFitCountry = function (map, bounds) {
   if (!bounds || !bounds.isValid()) { return; }
   map._cpuBounds = bounds;
+  if (!map._cpuResizeHooked) {
+    map._cpuResizeHooked = true;
+    map.on("resize", function () { window.cpuFitCountry(map, map._cpuBounds); });
+    // the component may set its first view again after this fit: until the viewer moves the map, keep the fit
+    var touched = function () { map._cpuTouched = true; };
+    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
+      map.getContainer().addEventListener(name, touched, {passive: true});
+    });
+    map.on("moveend", function () {
+      var fitted = map._cpuFitted;
+      if (map._cpuTouched || !fitted) { return; }
+      var c = map.getCenter();
+      if (map.getZoom() !== fitted.zoom || Math.abs(c.lat - fitted.lat) > 1e-6 || Math.abs(c.lng - fitted.lng) > 1e-6) {
+        map._cpuFitKey = null;
+        window.cpuFitCountry(map, map._cpuBounds);
+      }
+    });
+  }
   var size = map.getSize();
   if (!size.x || !size.y) { return; }  // a frame not laid out yet: the resize handler fits it later
   function box(selector) {
@@ -117,10 +136,8 @@ window.cpuFitCountry = function (map, bounds) {
   if (map._cpuFitKey === key) { return; }  // the same room as before: keep the viewer's pan and zoom
   map._cpuFitKey = key;
   map.fitBounds(bounds, {paddingTopLeft: pick.tl, paddingBottomRight: pick.br, animate: false});
-  if (!map._cpuResizeHooked) {
-    map._cpuResizeHooked = true;
-    map.on("resize", function () { window.cpuFitCountry(map, map._cpuBounds); });
-  }
+  var centre = map.getCenter();
+  map._cpuFitted = {zoom: map.getZoom(), lat: centre.lat, lng: centre.lng};
 };
 window.cpuKeyboardUnits = function (group) {
   group.eachLayer(function (layer) {
@@ -142,7 +159,7 @@ window.cpuKeyboardUnits = function (group) {
     path.addEventListener("blur", function () { try { group.closeTooltip(); } catch (e) {} });
   });
 };
-</script>"""
+"""
 
 #: One line of credit at the top right (it never wraps over the map or the scale bar): cut with "…" where the map
 #: is narrower than the text, whole again on hover or keyboard focus. Provinces show a visible keyboard focus.
@@ -176,8 +193,13 @@ class _FitCountry(_InMap):
                     if (child.eachLayer) { window.cpuKeyboardUnits(child); }
                 });
             }
-            group.on("add", function () { setTimeout(ready, 0); });
-            if (map.hasLayer(group)) { setTimeout(ready, 0); }
+            function soon() {  // and again once the frame has its final size and fonts (until the viewer moves it)
+                [0, 300, 1200].forEach(function (ms) {
+                    setTimeout(function () { if (!map._cpuTouched) { map._cpuFitKey = null; ready(); } }, ms);
+                });
+            }
+            group.on("add", soon);
+            if (map.hasLayer(group)) { soon(); }
         })();
         {% endmacro %}
     """)
@@ -193,12 +215,16 @@ class _MapFrame(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
+        {{ this.fit_script }}
         document.documentElement.lang = {{ this.lang|tojson }};
         (function() {  // folium's page forbids zooming the page on a phone; a reader who needs it must be able to
             var meta = document.querySelector('meta[name="viewport"]');
             if (meta) { meta.setAttribute("content", "width=device-width, initial-scale=1.0"); }
         })();
         {{ this._parent.get_name() }}.attributionControl.setPosition("topright");
+        if (!{{ this._parent.get_name() }}._cpuBounds) {  // the first view, until the layer fits its provinces
+            {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }});
+        }
         L.control.scale({position: "bottomright"}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
@@ -207,6 +233,8 @@ class _MapFrame(MacroElement):
         super().__init__()
         self._name = "MapFrame"
         self.lang = lang
+        self.fit_script = FIT_SCRIPT
+        self.bounds = CAMBODIA_BOUNDS
 
 
 HATCH_ID = "cpu-hatch"
@@ -384,7 +412,7 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
     fmap.default_css = [("leaflet_css", leaflet_assets.css_url())]
     # The component iframe does not get the theme's font: the map declares the served Khmer font itself.
     fmap.get_root().header.add_child(folium.Element(f"<style>{fonts.map_css()}</style>"), name="cpu_font")
-    fmap.get_root().header.add_child(folium.Element(CONTROLS_CSS + FIT_SCRIPT), name="cpu_controls")
+    fmap.get_root().header.add_child(folium.Element(CONTROLS_CSS), name="cpu_controls")
     if tile_url:
         folium.TileLayer(tile_url, attr=config.tile_attribution, name="basemap",
                          opacity=0.6).add_to(fmap)
@@ -410,7 +438,6 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
     if legend is not None:
         _Legend(_legend_html(legend_title, legend, note), _("Legend: {title}").format(title=legend_title)).add_to(layer)
     _FitCountry(_("Map: {title}").format(title=legend_title)).add_to(layer)
-    fmap.fit_bounds(CAMBODIA_BOUNDS)
     _MapFrame(get_language()).add_to(fmap)
     layer.add_to(fmap)
     fmap.cpu_layer = layer

@@ -40,6 +40,8 @@ input:focus-visible, [role="option"]:focus-visible {{
     flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important;
     width: calc(50% - 0.5rem) !important; }}
   [data-testid="stMetric"] [data-testid="stMetricValue"] {{ font-size: 1.6rem; }}
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
 }}
 </style>"""
 

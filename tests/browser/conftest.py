@@ -99,11 +99,16 @@ def open_view(pg, base: str, path: str, lang: str, maps: int | None) -> None:
     assert pg.locator('[data-testid="stException"]').count() == 0
 
 
-def sign_in(pg, name: str) -> None:
-    pg.get_by_role("textbox", name="User name").fill(name)
-    pg.get_by_role("textbox", name="Password").fill(PASSWORD)
-    pg.get_by_role("button", name="Sign in").click()
-    sync_api.expect(pg.get_by_text(f"Signed in as {name}")).to_be_visible(timeout=60_000)
+def sign_in(pg, name: str, lang: str = "en") -> None:
+    """Sign in with the form, whose labels are in ``lang``."""
+    from dashboard.i18n import _, use_language
+
+    with use_language(lang):
+        user, password, button, signed_in = _("User name"), _("Password"), _("Sign in"), _("Signed in as")
+    pg.get_by_role("textbox", name=user).fill(name)
+    pg.get_by_role("textbox", name=password).fill(PASSWORD)
+    pg.get_by_role("button", name=button).click()
+    pg.wait_for_selector(f'[data-testid="stSidebar"] :text("{name}")', timeout=60_000)
     pg.wait_for_selector(web.READY, timeout=90_000)
 
 

@@ -79,7 +79,7 @@ def test_internal_views_have_no_serious_violations(demo_server, a11y_browser, na
     try:
         open_view(pg, demo_server, path, lang, maps)
         check(pg, lang, f"{name}_{lang}_{size}")
-        assert pg.outside_requests == []
+        assert context.outside_requests == []
     finally:
         context.close()
 
@@ -120,7 +120,7 @@ def test_sign_in_and_each_roles_pages_have_no_serious_violations(roles_server, a
         try:
             open_view(pg, roles_server, "/", lang, None)
             check(pg, lang, f"signin_{lang}_{size}")
-            sign_in(pg, user)
+            sign_in(pg, user, lang)
             for path, maps in pages[role]:
                 open_view(pg, roles_server, path, lang, maps)
                 check(pg, lang, f"{role}{path.replace('/', '_')}_{lang}_{size}")
