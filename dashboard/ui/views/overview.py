@@ -67,5 +67,5 @@ def render() -> None:
         else:
             monthly = metric(ctx, metrics.monthly)
             st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month"),
-                                                 metrics.shown_span(ctx.filters, ctx.dataset.as_of)), width="stretch", key="overview_trend")
+                                                 metrics.shown_span(ctx.filters, ctx.dataset.as_of)), width="stretch", config=charts.PLOTLY_CONFIG, key="overview_trend")
             ui.data_table(monthly, "monthly_cases", "overview_monthly")
