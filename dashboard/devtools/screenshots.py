@@ -79,7 +79,11 @@ def _take_views(browser, base: str, views: Iterable[View], languages: Sequence[s
             folder = out if language == "en" else out / language
             if phone:
                 folder.mkdir(parents=True, exist_ok=True)
-                pg.screenshot(path=str(folder / f"{view.name}.png"), full_page=True)
+                # Streamlit scrolls inside its main block, not the page: a window as tall as that block shows it whole
+                tall = pg.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+                pg.set_viewport_size({"width": PHONE_VIEWPORT["width"], "height": min(max(tall, 844), 8000)})
+                pg.wait_for_timeout(1500)
+                pg.screenshot(path=str(folder / f"{view.name}.png"), full_page=False)
                 written.append(folder / f"{view.name}.png")
             else:
                 written.append(web.shot(pg, folder, view.name))
