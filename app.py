@@ -33,7 +33,7 @@ from dashboard.i18n import _
 from dashboard.page_table import BY_NAME, OPEN
 from dashboard.render import fonts, served
 from dashboard.render.markup import escape_markdown
-from dashboard.ui import cache, gate, language, link_notices, shell, sidebar, url_state
+from dashboard.ui import a11y, cache, gate, language, link_notices, shell, sidebar, url_state
 from dashboard.ui.adapters import streamlit_private
 from dashboard.ui.busy import busy_as_message
 from dashboard.ui.context import Context, Run, running
@@ -43,6 +43,7 @@ log = logging.getLogger("dashboard.app")
 streamlit_private.navigation_only()  # server.py did this before the first session; see the docstring
 language.apply()  # before anything is drawn, so every string of this run is in the chosen language
 st.set_page_config(page_title=_("Child Protection Unit dashboard"), page_icon="🛡️", layout="wide")
+a11y.page_setup()  # the page's language (lang="km" in Khmer), AA contrast, controls that fit a phone
 fonts.ensure_installed()  # the Khmer web font the theme (config.toml) serves from /app/static
 served.set_base_path(st.get_option("server.baseUrlPath"))  # the maps' iframes load Leaflet and the font below it
 language.switch()

@@ -15,6 +15,8 @@ from dashboard.devtools import browser as web
 
 LANGUAGES = ("en", "km")
 VIEWPORT = {"width": 1400, "height": 1000}
+#: ``--phone``: a phone's screen (touch), and the whole page in one picture (docs/screenshots/phone/).
+PHONE_VIEWPORT = {"width": 390, "height": 844}
 COMPARE_QUERY = "view=compare+two+periods&period_a=2014-05-01&period_a=2014-12-31&period_b=2015-01-01&period_b=2015-04-29"
 
 
@@ -59,29 +61,42 @@ def _address(base: str, view: View, language: str) -> str:
     return base + view.path + ("&" if "?" in view.path else "?") + f"lang={language}"
 
 
-def _take_views(browser, base: str, views: Iterable[View], languages: Sequence[str], out: Path) -> list[Path]:
+def _take_views(browser, base: str, views: Iterable[View], languages: Sequence[str], out: Path,
+                phone: bool = False) -> list[Path]:
     written = []
     for view in views:
         for language in (lang for lang in languages if lang in view.languages):
-            context = browser.new_context(viewport=VIEWPORT)
+            context = browser.new_context(viewport=PHONE_VIEWPORT if phone else VIEWPORT, has_touch=phone,
+                                          is_mobile=phone)
             web.keep_offline(context)
             pg = context.new_page()
             pg.goto(_address(base, view, language))
             web.wait_drawn(pg, view.maps)
             target = view.scroll_to or (_heading_selector(view.heading, language) if view.heading else "")
-            if target:
+            if target and not phone:
                 pg.locator(target).first.evaluate("e => e.scrollIntoView({block: 'start'})")
                 pg.wait_for_timeout(300)
             if pg.locator('[data-testid="stException"]').count():
                 raise RuntimeError(f"{view.name} ({language}) shows an error; no screenshot taken")
-            written.append(web.shot(pg, out if language == "en" else out / language, view.name))
+            folder = out if language == "en" else out / language
+            if phone:
+                folder.mkdir(parents=True, exist_ok=True)
+                # Streamlit scrolls inside its main block, not the page: a window as tall as that block shows it whole
+                tall = pg.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+                pg.set_viewport_size({"width": PHONE_VIEWPORT["width"], "height": min(max(tall, 844), 8000)})
+                pg.wait_for_timeout(1500)
+                pg.screenshot(path=str(folder / f"{view.name}.png"), full_page=False)
+                written.append(folder / f"{view.name}.png")
+            else:
+                written.append(web.shot(pg, folder, view.name))
             context.close()
     return written
 
 
-def take(out: Path, languages: Sequence[str] = LANGUAGES, names: Sequence[str] = ()) -> list[Path]:
+def take(out: Path, languages: Sequence[str] = LANGUAGES, names: Sequence[str] = (), phone: bool = False) -> list[Path]:
     """Start the app on fresh demo data (and a public export of it), take each view's screenshot in each
-    language into ``out`` (Khmer ones into ``out/km``), and return the files written."""
+    language into ``out`` (Khmer ones into ``out/km``), and return the files written. With ``phone``, at 390×844
+    on a touch screen, each the whole page."""
     from playwright.sync_api import sync_playwright
 
     from dashboard.data.demo import write_demo
@@ -101,7 +116,7 @@ def take(out: Path, languages: Sequence[str] = LANGUAGES, names: Sequence[str] =
         internal = [v for v in chosen if not v.public]
         if internal:
             with web.serving(tmp / "app", {}) as base:
-                written += _take_views(browser, base, internal, languages, out)
+                written += _take_views(browser, base, internal, languages, out, phone)
         public = [v for v in chosen if v.public and not v.releases]
         with_releases = [v for v in chosen if v.releases]
         if with_releases:
@@ -111,13 +126,13 @@ def take(out: Path, languages: Sequence[str] = LANGUAGES, names: Sequence[str] =
             env = {"DASHBOARD_MODE": "public", "DASHBOARD_PUBLIC_DIR": str(site / "data"),
                    "DASHBOARD_DB_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
             with web.serving(tmp / "rel", env) as base:
-                written += _take_views(browser, base, with_releases, languages, out)
+                written += _take_views(browser, base, with_releases, languages, out, phone)
         if public:
             write_demo(tmp / "demo")
             write_export(load_from_dir(tmp / "demo"), tmp / "public")
             env = {"DASHBOARD_MODE": "public", "DASHBOARD_PUBLIC_DIR": str(tmp / "public"),
                    "DASHBOARD_DB_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
             with web.serving(tmp / "pub", env) as base:
-                written += _take_views(browser, base, public, languages, out)
+                written += _take_views(browser, base, public, languages, out, phone)
         browser.close()
     return written

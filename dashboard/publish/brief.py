@@ -231,7 +231,9 @@ def render_pdf(data: PublicData, boundaries: Boundaries, lang: str) -> bytes:
     _with_actual_text()
     with use_language(lang):
         page = brief_html(data, boundaries, fonts.font_file().as_uri())
-    return HTML(string=page, base_url=str(fonts.font_file().parent)).write_pdf()
+    # Tagged PDF/UA-1: a structure tree in reading order (headings, paragraphs, the map as a figure with its
+    # text), the document's title shown in the window and its language, for screen readers (issue 28)
+    return HTML(string=page, base_url=str(fonts.font_file().parent)).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def write_brief(public_dir: Path | str, out: Path | str, lang: str, boundaries: Boundaries | None = None) -> Path:

@@ -30,7 +30,27 @@ LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), font=dict(family=fonts.FONT_S
               legend=dict(orientation="h", yanchor="top", y=-0.12, x=0), hovermode="x unified")
 
 
-def _tick_step(n_months: int, most: int = 14) -> int:
+#: How every chart is shown (st.plotly_chart's ``config``): no plotly toolbar, which on a touch screen stays up and
+#: covers the chart's title; each chart's table and CSV download are under its "Show data".
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
+
+
+def count_axis(values, title: str | None = None) -> dict:
+    """A y (or x) axis for counts: whole numbers only, and for small counts a step of 1 (or 2, 5...), so a
+    chart of 0–2 cases reads 0, 1, 2 and never 0, 1, 1, 2, 2."""
+    numbers = [float(v) for v in values if v is not None and pd.notna(v)]
+    top = max(numbers, default=0)
+    axis: dict = dict(tickformat=",d", rangemode="tozero")
+    if top <= 10:
+        axis.update(dtick=1, range=[0, max(1.0, top) * 1.08])
+    elif top <= 60:
+        axis.update(dtick=next(step for step in (2, 5, 10) if top / step <= 8))
+    if title is not None:
+        axis["title"] = title
+    return axis
+
+
+def _tick_step(n_months: int, most: int = 8) -> int:
     """Months between labelled ticks: a quarter, half a year, a year or two, so at most ``most`` labels."""
     return next((step for step in (3, 6, 12, 24, 60) if n_months / step <= most), 120)
 
@@ -161,9 +181,8 @@ def monthly_trend(monthly: pd.DataFrame, title: str | None = None,
                          yaxis="y2")
     fig.update_layout(
         title=title if title is not None else _("Cases per month"), barmode="overlay", **LAYOUT,
-        yaxis=dict(title=_("cases per month"), rangemode="tozero", tickformat=",d"),
-        yaxis2=dict(title=_("cumulative"), rangemode="tozero", tickformat=",d", overlaying="y", side="right",
-                    showgrid=False),
+        yaxis=count_axis(monthly["cases"], _("cases per month")),
+        yaxis2=dict(count_axis(monthly["cumulative"], _("cumulative")), overlaying="y", side="right", showgrid=False),
         xaxis=xaxis)
     return fig
 
@@ -190,9 +209,10 @@ def offence_breakdown(by_offence: pd.DataFrame) -> go.Figure:
     fig = go.Figure(go.Bar(x=data["cases"], y=[offence_label(o) for o in data["offence"]], orientation="h",
                            marker_color=TEAL,
                            text=[f"{fmt_int(c)} ({fmt_percent(s)})" for c, s in zip(data["cases"], data["share"])],
-                           textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig.update_layout(title=_("Cases by offence"), **{**LAYOUT, "hovermode": "closest"})
-    fig.update_xaxes(title_text=_("cases"))
+                           textposition="auto", textangle=0, insidetextanchor="end", cliponaxis=False,
+                           hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_layout(title=_("Cases by offence"), **{**LAYOUT, "hovermode": "closest"}, uniformtext=dict(minsize=10))
+    fig.update_xaxes(**count_axis(data["cases"], _("cases")))
     return fig
 
 
@@ -206,17 +226,19 @@ def arrest_rate_by_province(per_province: pd.DataFrame, national_rate: float | N
     for frame, name, colour in ((flagged, flagged_name, GREY), (ranked, _("arrest rate"), TEAL)):
         if frame.empty:
             continue
-        names = [f"{k} ({p})" if _km() else f"{p} ({k})" for p, k in zip(frame["province"], frame["province_km"])]
+        # one name on the axis (the reader's language), both in the hover label: two names squeezed the plot on a phone
+        names = [k if _km() else p for p, k in zip(frame["province"], frame["province_km"])]
         fig.add_scatter(
             x=frame["arrest_rate"], y=names,
             mode="markers", name=name, marker=dict(color=colour, size=10),
             error_x=dict(type="data", symmetric=False, array=frame["ci_high"] - frame["arrest_rate"],
                          arrayminus=frame["arrest_rate"] - frame["ci_low"], color=colour),
-            customdata=[[fmt_percent(r), fmt_int(a), fmt_int(c)]
-                        for r, a, c in zip(frame["arrest_rate"], frame["arrests"], frame["cases"])],
+            customdata=[[fmt_percent(r), fmt_int(a), fmt_int(c), o]
+                        for r, a, c, o in zip(frame["arrest_rate"], frame["arrests"], frame["cases"],
+                                              frame["province"] if _km() else frame["province_km"])],
             hovertemplate=_("{name}: {rate} ({arrests} of {cases})").format(
-                name="%{y}", rate="%{customdata[0]}", arrests="%{customdata[1]}", cases="%{customdata[2]}")
-            + "<extra></extra>")
+                name="%{y} (%{customdata[3]})", rate="%{customdata[0]}", arrests="%{customdata[1]}",
+                cases="%{customdata[2]}") + "<extra></extra>")
     if national_rate is not None:
         fig.add_vline(x=national_rate, line=dict(color=ACCENT, dash="dash"),
                       annotation_text=_("all selected: {rate}").format(rate=fmt_percent(national_rate)),
@@ -282,7 +304,7 @@ def victims(by_victim: pd.DataFrame) -> go.Figure:
                     marker_color=colours.get(sex, GREY))
     fig.update_layout(title=_("Victims by age band and sex"), barmode="group", **{**LAYOUT, "hovermode": "closest"})
     fig.update_xaxes(title_text=_("age band (years)"))
-    fig.update_yaxes(title_text=_("cases"))
+    fig.update_yaxes(**count_axis(by_victim["cases"], _("cases")))
     return fig
 
 
@@ -295,7 +317,7 @@ def public_quarters(national_quarter: pd.DataFrame) -> go.Figure:
                 marker_color=TEAL)
     fig.update_layout(barmode="overlay", **LAYOUT)
     fig.update_xaxes(type="category")
-    fig.update_yaxes(title_text=_("cases"), tickformat=",d")
+    fig.update_yaxes(**count_axis(national_quarter["cases"], _("cases")))
     return fig
 
 
@@ -319,8 +341,8 @@ def survival_curves(curve: pd.DataFrame, names: dict[str, str]) -> go.Figure:
                       **{**LAYOUT, "hovermode": "closest"})
     # the curves are flat after the last arrest (only cases without one remain): show up to a little past it
     last_arrest = curve.loc[curve["arrests"] > 0, "days"].max() if (curve["arrests"] > 0).any() else curve["days"].max()
-    fig.update_xaxes(title_text=_("days since the report (flat after the last arrest; the data table runs "
-                                  "to the end)"), range=[0, max(7, last_arrest * 1.15 + 1)])
+    # a short title, which a phone does not clip; the curve is flat after the last arrest (the table runs on)
+    fig.update_xaxes(title_text=_("days since the report"), range=[0, max(7, last_arrest * 1.15 + 1)])
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
     return fig
 

@@ -29,7 +29,7 @@ from dashboard.measures.classify import Breaks
 from dashboard.render.colours import COVERAGE_COLOURS, HATCH, HATCH_COLOUR
 from dashboard.render import fonts, leaflet_assets, served
 
-CAMBODIA_BOUNDS = [[10.3, 101.3], [14.7, 107.7]]  # extra room west of the coast for the legend
+CAMBODIA_BOUNDS = [[10.3, 102.3], [14.7, 107.7]]  # the first view; each layer then fits its own provinces
 BORDER = "#51606b"
 NOT_SELECTED = "#eef0f2"
 
@@ -78,16 +78,164 @@ class _Legend(_InMap):
                 return div;
             };
             legend.addTo({{ this.map_name }});
+            var box = legend.getContainer();
+            box.setAttribute("role", "group");
+            box.setAttribute("aria-label", {{ this.label|tojson }});
             {{ this._parent.get_name() }}.on("remove", function() { legend.remove(); });
             {{ this.map_name }}.getContainer().style.background = "#eef3f6";
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, html_text: str) -> None:
+    def __init__(self, html_text: str, label: str = "") -> None:
         super().__init__()
         self._name = "Legend"
         self.html = html_text
+        self.label = label
+
+
+#: The script that keeps the country clear of the map's controls (see ``_FitCountry``); defined once per map
+#: frame, by the base map's script (streamlit-folium does not run scripts in the header), so a swapped layer
+#: calls the same function.
+FIT_SCRIPT = """
+window.cpuFitCountry = function (map, bounds) {
+  if (!bounds || !bounds.isValid()) { return; }
+  map._cpuBounds = bounds;
+  if (!map._cpuResizeHooked) {
+    map._cpuResizeHooked = true;
+    map.on("resize", function () { window.cpuFitCountry(map, map._cpuBounds); });
+    // the component may set its first view again after this fit: until the viewer moves the map, keep the fit
+    var touched = function () { map._cpuTouched = true; };
+    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
+      map.getContainer().addEventListener(name, touched, {passive: true});
+    });
+    map.on("moveend", function () {
+      var fitted = map._cpuFitted;
+      if (map._cpuTouched || !fitted) { return; }
+      var c = map.getCenter();
+      if (map.getZoom() !== fitted.zoom || Math.abs(c.lat - fitted.lat) > 1e-6 || Math.abs(c.lng - fitted.lng) > 1e-6) {
+        map._cpuFitKey = null;
+        window.cpuFitCountry(map, map._cpuBounds);
+      }
+    });
+  }
+  var size = map.getSize();
+  if (!size.x || !size.y) { return; }  // a frame not laid out yet: the resize handler fits it later
+  function box(selector) {
+    var el = map.getContainer().querySelector(selector);
+    return el && el.offsetWidth ? {w: el.offsetWidth, h: el.offsetHeight} : {w: 0, h: 0};
+  }
+  var legend = box(".cpu-legend"), credit = box(".leaflet-control-attribution"),
+      scale = box(".leaflet-control-scale"), gap = 8;
+  var top = credit.h ? credit.h + gap : 0, bottom = scale.h ? scale.h + gap : 0;
+  // the legend sits in the bottom-left corner: keep the country to its right, or above it, whichever is larger
+  var side = {tl: L.point(legend.w ? legend.w + 2 * gap : 0, top), br: L.point(0, bottom)};
+  var below = {tl: L.point(0, top), br: L.point(0, Math.max(bottom, legend.h ? legend.h + 2 * gap : 0))};
+  var zoom = function (p) { return map.getBoundsZoom(bounds, false, p.tl.add(p.br)); };
+  var pick = !legend.w || zoom(side) >= zoom(below) ? side : below;
+  var key = [size.x, size.y, pick.tl.x, pick.tl.y, pick.br.x, pick.br.y].join(",");
+  if (map._cpuFitKey === key) { return; }  // the same room as before: keep the viewer's pan and zoom
+  map._cpuFitKey = key;
+  map.fitBounds(bounds, {paddingTopLeft: pick.tl, paddingBottomRight: pick.br, animate: false});
+  var centre = map.getCenter();
+  map._cpuFitted = {zoom: map.getZoom(), lat: centre.lat, lng: centre.lng};
+};
+window.cpuKeyboardUnits = function (group) {
+  group.eachLayer(function (layer) {
+    var path = layer._path;
+    if (!path || path.getAttribute("tabindex") === "0") { return; }
+    var p = layer.feature ? layer.feature.properties : {};
+    path.setAttribute("tabindex", "0");
+    path.setAttribute("role", "button");
+    path.setAttribute("aria-label", [p.name_en, p.name_km, p.status, p.detail].filter(Boolean).join(", "));
+    path.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        layer.fire("click", {latlng: layer.getBounds().getCenter(), originalEvent: event}, true);
+      }
+    });
+    path.addEventListener("focus", function () {
+      try { group.openTooltip(layer, layer.getBounds().getCenter()); } catch (e) {}
+    });
+    path.addEventListener("blur", function () { try { group.closeTooltip(); } catch (e) {} });
+  });
+};
+"""
+
+#: One line of credit at the top right (it never wraps over the map or the scale bar): cut with "…" where the map
+#: is narrower than the text, whole again on hover or keyboard focus. Provinces show a visible keyboard focus.
+CONTROLS_CSS = """<style>
+.leaflet-top.leaflet-right { max-width: calc(100% - 56px); }
+.leaflet-control-attribution { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 100%;
+  box-sizing: border-box; color: #333; }
+.leaflet-control-attribution:hover, .leaflet-control-attribution:focus-within { white-space: normal; }
+.leaflet-container a { color: #0b5566; }
+path.leaflet-interactive:focus { outline: none; stroke: #000; stroke-width: 4px; }
+path.leaflet-interactive:focus-visible { outline: none; stroke: #000; stroke-width: 4px; }
+</style>"""
+
+
+class _FitCountry(_InMap):
+    """Fits the map to its provinces in the room the legend, the credit and the scale bar leave (a layer element).
+
+    The legend (bottom left) never covers a province: the country goes beside it or above it, whichever draws
+    it larger. Also makes each province a keyboard control (Tab to it, Enter to choose it) with a spoken label.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var group = {{ this._parent.get_name() }}, map = {{ this.map_name }};
+            map.getContainer().setAttribute("role", "region");
+            map.getContainer().setAttribute("aria-label", {{ this.label|tojson }});
+            function ready() {
+                window.cpuFitCountry(map, group.getBounds());
+                group.eachLayer(function (child) {
+                    if (child.eachLayer) { window.cpuKeyboardUnits(child); }
+                });
+            }
+            function soon() {  // and again once the frame has its final size and fonts (until the viewer moves it)
+                [0, 300, 1200].forEach(function (ms) {
+                    setTimeout(function () { if (!map._cpuTouched) { map._cpuFitKey = null; ready(); } }, ms);
+                });
+            }
+            group.on("add", soon);
+            if (map.hasLayer(group)) { soon(); }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self._name = "FitCountry"
+        self.label = label
+
+
+class _MapFrame(MacroElement):
+    """The map frame's own page: its language, the credit moved to the top right, the scale bar at the bottom right."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.fit_script }}
+        document.documentElement.lang = {{ this.lang|tojson }};
+        (function() {  // folium's page forbids zooming the page on a phone; a reader who needs it must be able to
+            var meta = document.querySelector('meta[name="viewport"]');
+            if (meta) { meta.setAttribute("content", "width=device-width, initial-scale=1.0"); }
+        })();
+        {{ this._parent.get_name() }}.attributionControl.setPosition("topright");
+        if (!{{ this._parent.get_name() }}._cpuBounds) {  // the first view, until the layer fits its provinces
+            {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }});
+        }
+        L.control.scale({position: "bottomright"}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "MapFrame"
+        self.lang = lang
+        self.fit_script = FIT_SCRIPT
+        self.bounds = CAMBODIA_BOUNDS
 
 
 HATCH_ID = "cpu-hatch"
@@ -259,12 +407,13 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
                height: int = 520) -> folium.Map:
     config = settings.current()
     tile_url = config.tile_url
-    fmap = folium.Map(location=[12.6, 104.9], zoom_start=7, tiles=None, control_scale=True,
+    fmap = folium.Map(location=[12.6, 104.9], zoom_start=7, tiles=None, control_scale=False,
                       prefer_canvas=False, zoom_snap=0.25, height=height)
     fmap.default_js = [("leaflet", leaflet_assets.js_url())]
     fmap.default_css = [("leaflet_css", leaflet_assets.css_url())]
     # The component iframe does not get the theme's font: the map declares the served Khmer font itself.
     fmap.get_root().header.add_child(folium.Element(f"<style>{fonts.map_css()}</style>"), name="cpu_font")
+    fmap.get_root().header.add_child(folium.Element(CONTROLS_CSS), name="cpu_controls")
     if tile_url:
         folium.TileLayer(tile_url, attr=config.tile_attribution, name="basemap",
                          opacity=0.6).add_to(fmap)
@@ -288,8 +437,9 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
     if any(style.fill == HATCH for style in styles.values()):
         _HatchPattern().add_to(layer)
     if legend is not None:
-        _Legend(_legend_html(legend_title, legend, note)).add_to(layer)
-    fmap.fit_bounds(CAMBODIA_BOUNDS)
+        _Legend(_legend_html(legend_title, legend, note), _("Legend: {title}").format(title=legend_title)).add_to(layer)
+    _FitCountry(_("Map: {title}").format(title=legend_title)).add_to(layer)
+    _MapFrame(get_language()).add_to(fmap)
     layer.add_to(fmap)
     fmap.cpu_layer = layer
     return fmap

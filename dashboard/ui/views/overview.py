@@ -71,5 +71,5 @@ def render() -> None:
             st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month"),
                                                  metrics.shown_span(ctx.filters, ctx.dataset.as_of),
                                                  quality_report.current(ctx).incomplete_months),
-                            width="stretch", key="overview_trend")
+                            width="stretch", config=charts.PLOTLY_CONFIG, key="overview_trend")
             ui.data_table(monthly, "monthly_cases", "overview_monthly")

@@ -1,0 +1,54 @@
+"""The dashboard on a phone, 390×844 with touch (issue 28): no control off-screen, no plotly toolbar over a chart's
+title, and the Overview's headline figures and map within the first two screens."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import new_page, open_view
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+WIDTH, HEIGHT = 390, 844
+#: Every option of every segmented control (the sidebar's are checked with the sidebar open).
+OPTIONS_OUTSIDE = """(width) => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stButtonGroup"] button')]
+    .map(b => [b.innerText, b.getBoundingClientRect()]).filter(([t, r]) => r.width && (r.left < 0 || r.right > width))
+    .map(([t, r]) => `${t}: ${Math.round(r.left)}–${Math.round(r.right)} px`)"""
+TOOLBARS = """() => [...document.querySelectorAll('.modebar')].filter(m => m.getBoundingClientRect().width > 0
+    && getComputedStyle(m).display !== 'none' && getComputedStyle(m).visibility !== 'hidden').length"""
+
+
+@pytest.mark.parametrize(("path", "maps"), [("/cases", 1), ("/arrests", None), ("/coverage", 1),
+                                            ("/cases?view=compare+two+periods", 2)])
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_every_segmented_control_option_is_on_screen(demo_server, a11y_browser, path, maps, lang):
+    context, pg = new_page(a11y_browser, "phone")
+    try:
+        open_view(pg, demo_server, path, lang, maps)
+        assert pg.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').count() > 0
+        assert pg.evaluate(OPTIONS_OUTSIDE, WIDTH) == []
+        assert pg.evaluate("() => document.documentElement.scrollWidth") <= WIDTH  # nothing makes the page scroll sideways
+        assert pg.evaluate(TOOLBARS) == 0
+    finally:
+        context.close()
+
+
+def test_public_year_control_fits_a_phone(public_server, a11y_browser):
+    context, pg = new_page(a11y_browser, "phone")
+    try:
+        open_view(pg, public_server, "/", "km", 1)
+        assert pg.evaluate(OPTIONS_OUTSIDE, WIDTH) == []
+        assert pg.evaluate(TOOLBARS) == 0
+    finally:
+        context.close()
+
+
+def test_overview_shows_headline_and_map_within_two_screens(demo_server, a11y_browser):
+    context, pg = new_page(a11y_browser, "phone")
+    try:
+        open_view(pg, demo_server, "/", "en", 1)
+        top = pg.evaluate("""() => document.querySelector('[data-testid="stCustomComponentV1"]')
+                                     .getBoundingClientRect().top + window.scrollY""")
+        assert top < 2 * HEIGHT, f"the map starts {top:.0f} px down the page"
+    finally:
+        context.close()
