@@ -229,7 +229,7 @@ def _columns(records: pd.DataFrame, synthetic: bool, dialect: str) -> dict[str, 
     return out
 
 
-_DATE_COLUMNS = ("date_reported", "arrest_date", "start_date", "end_date")
+_DATE_COLUMNS = ("date_reported", "arrest_date", "start_date", "end_date", "charge_date", "outcome_date")
 
 
 def _placeholders(dialect_paramstyle: str, count: int) -> str:

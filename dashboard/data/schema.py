@@ -7,6 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from dashboard.data.stages import STAGE_COLUMNS, STAGE_SYNONYMS
 from dashboard.i18n import N_, _
 
 PROGRAMME_START = date(2013, 7, 1)
@@ -26,7 +27,7 @@ def offence_label(category: str) -> str:
     return _(category)
 
 CASE_REQUIRED = ("case_id", "date_reported", "province", "offence", "arrest_made")
-CASE_OPTIONAL = ("district", "victim_age", "victim_sex", "arrest_date")
+CASE_OPTIONAL = ("district", "victim_age", "victim_sex", "arrest_date") + STAGE_COLUMNS
 CASE_COLUMNS = CASE_REQUIRED + CASE_OPTIONAL
 
 #: Longest stored text, the same for SQLite and PostgreSQL (validation enforces them; db.py uses them).
@@ -50,6 +51,7 @@ _HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "arrest_date": ("date_of_arrest", "arrested_on", "arrest_on"),
     "start_date": ("start", "started", "since", "date_started", "operating_since", "coverage_start"),
     "end_date": ("end", "ended", "until", "date_ended", "coverage_end"),
+    **STAGE_SYNONYMS,
 }
 
 _DEFAULT_OFFENCE_LABELS: dict[str, str] = {
