@@ -12,12 +12,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from dashboard import i18n
-from dashboard.cli import audit, data, geo, publish, screenshots, translations, users
+from dashboard.cli import audit, data, funnel, geo, publish, screenshots, translations, users
 from dashboard.errors import UserFacingError
 
 Command = Callable[[argparse.Namespace], int]
 #: Every command group, in the order ``--help`` lists them.
-GROUPS = (geo, data, publish, users, audit, translations, screenshots)
+GROUPS = (geo, data, funnel, publish, users, audit, translations, screenshots)
 
 
 def build_parser() -> argparse.ArgumentParser:
