@@ -34,7 +34,7 @@ from dashboard.data import stages
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.i18n import N_
 from dashboard.measures.filters import Filters
-from dashboard.measures.metrics import filter_mask, years
+from dashboard.measures.metrics import MIN_CASES_TO_RANK, filter_mask, years
 from dashboard.measures.stats import wilson_interval
 from dashboard.measures.time_to_arrest import histogram_quantiles, kaplan_meier
 
@@ -215,18 +215,28 @@ def by_group(cases: pd.DataFrame, filters: Filters = Filters(), by: str = "provi
 
 
 def charge_share_by_province(cases: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFrame:
-    """Per province (all 25): arrests, charged, the share of arrests that led to a charge with its interval."""
+    """Per province (all 25): cases, arrests, charged, the share of arrests that led to a charge (over the arrests
+    whose charge is recorded: ``known``) with its Wilson interval, and whether it has enough arrests to rank."""
     frame = by_group(cases, filters, "province")
-    codes = list(load_gazetteer())
-    charged = frame[frame["stage"] == CHARGED].set_index("province") if len(frame) else pd.DataFrame()
-    out = pd.DataFrame({"province_code": codes, "province": [load_gazetteer()[c].name_en for c in codes]})
-    for column in ("previous", "known", "count", "share_of_previous"):
-        out[column] = [charged[column].get(c) if len(charged) and c in charged.index else None for c in codes]
-    out = out.rename(columns={"previous": "arrests", "count": "charged", "share_of_previous": "charge_share"})
+    gaz = load_gazetteer()
+    codes = list(gaz)
+
+    def column(stage: str, name: str) -> list:
+        part = frame[frame["stage"] == stage].set_index("province")[name] if len(frame) else pd.Series(dtype=float)
+        return [part.get(c) for c in codes]
+
+    out = pd.DataFrame({"province_code": codes, "province": [gaz[c].name_en for c in codes],
+                        "province_km": [gaz[c].name_km for c in codes],
+                        "cases": pd.array([v if v is not None else 0 for v in column(REPORTED, "count")], "Int64"),
+                        "arrests": pd.array([v if v is not None else 0 for v in column(ARRESTED, "count")], "Int64"),
+                        "known": pd.array(column(CHARGED, "known"), "Float64"),
+                        "charged": pd.array(column(CHARGED, "count"), "Float64")})
+    out["charge_share"] = (out["charged"] / out["known"].where(out["known"] > 0)).astype("float64")
     cis = [wilson_interval(int(c), int(k)) if pd.notna(c) and pd.notna(k) and k else None
            for c, k in zip(out["charged"], out["known"])]
     out["ci_low"] = [ci[0] if ci else np.nan for ci in cis]
     out["ci_high"] = [ci[1] if ci else np.nan for ci in cis]
+    out["ranked"] = out["known"].fillna(0) >= MIN_CASES_TO_RANK
     return out
 
 

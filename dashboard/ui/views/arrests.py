@@ -14,6 +14,7 @@ from dashboard.ui import compare_view, url_choices
 from dashboard.ui import components as ui
 from dashboard.ui.cache import metric
 from dashboard.ui.context import Context, context
+from dashboard.ui.views import justice_funnel
 
 VIEWS = (N_("by province"), N_("compare two periods"))
 GROUPINGS = {N_("province"): "province", N_("offence"): "offence", N_("quarter"): "quarter"}
@@ -47,6 +48,7 @@ def render() -> None:
     st.plotly_chart(charts.arrest_rate_over_time(quarterly, metrics.shown_span(ctx.filters, ctx.dataset.as_of)), width="stretch", key="arrests_over_time")
     ui.data_table(quarterly, "arrest_rate_by_quarter", "arrests_quarter_data")
     _time_to_arrest(ctx)
+    justice_funnel.render(ctx)
 
 
 def _time_to_arrest(ctx: Context) -> None:

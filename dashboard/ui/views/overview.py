@@ -13,6 +13,7 @@ from dashboard.measures import metrics
 from dashboard.ui import components as ui
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import context
+from dashboard.ui.views import justice_funnel
 
 
 #: Why the coverage cards can differ from a figure published for another day.
@@ -69,3 +70,5 @@ def render() -> None:
             st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month"),
                                                  metrics.shown_span(ctx.filters, ctx.dataset.as_of)), width="stretch", key="overview_trend")
             ui.data_table(monthly, "monthly_cases", "overview_monthly")
+            st.subheader(_("After the arrest"))
+            justice_funnel.card(ctx)
