@@ -10,6 +10,7 @@ from dashboard.data import demo
 from dashboard.cli import main
 from dashboard.publish.public_export import DEFAULT_K, build_export, write_export
 from dashboard.data.dataset import Dataset, build_dataset
+from dashboard.data.stages import STAGE_COLUMNS
 from tests import attack
 from tests.apphelpers import INTERNAL_PAGES, app, no_errors, shown
 
@@ -190,7 +191,7 @@ def _more_cases(demo_dir, out_csv):
     in_2015 = base[dates.dt.year == 2015]
     counts = in_2015["province"].value_counts()
     rows = []
-    template = in_2015.iloc[0]
+    template = in_2015.iloc[0].drop(labels=list(STAGE_COLUMNS))  # a copied row's charge dates would not fit
     for province, n in counts.items():
         if n < DEFAULT_K:
             for _ in range(DEFAULT_K - n):
