@@ -254,6 +254,7 @@ class PublicData:
     coverage: pd.DataFrame
     metadata: dict
     k: int  # the suppression threshold, parsed once from metadata.json
+    funnel: pd.DataFrame | None = None  # funnel.csv, where the data records the later stages
 
 
 def read_export(folder: Path | str) -> PublicData:
@@ -286,4 +287,5 @@ def read_export(folder: Path | str) -> PublicData:
     for table in (data.national_totals, data.national_quarter, data.province_year):
         for column in ("suppressed", "arrest_rate_band"):
             table[column] = table[column].fillna("")
+    data.funnel = stage_cells.read_funnel(folder)
     return data

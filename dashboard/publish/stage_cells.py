@@ -93,3 +93,62 @@ def funnel_table(frame: pd.DataFrame) -> pd.DataFrame | None:
     for m in chain:
         table[m] = table[m].astype("Int64")
     return table
+
+
+def read_funnel(folder) -> pd.DataFrame | None:
+    """``funnel.csv`` of an export folder (None when the export has none: the data did not record the stages)."""
+    from pathlib import Path
+
+    path = Path(folder) / FILE
+    if not path.exists():
+        return None
+    table = pd.read_csv(path, dtype={"period": str, "province_code": str, "province": str, "suppressed": str},
+                        keep_default_na=False, na_values={c: [""] for c in ("cases", "arrests", *STAGE_MEASURES)})
+    for column in ("cases", "arrests", *STAGE_MEASURES):
+        if column in table:
+            table[column] = table[column].astype("Int64")
+    return table
+
+
+def national_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The national funnel: the whole period first, then each year."""
+    return table[table["province_code"] == ""]
+
+
+def funnel_line(table: pd.DataFrame | None) -> str:
+    """The donor brief's one line for the funnel, from the whole period's row ("" without a funnel)."""
+    from dashboard.i18n import _, fmt_int
+
+    if table is None or national_rows(table).empty:
+        return ""
+    row = national_rows(table).iloc[0]
+
+    def count(name: str) -> str:
+        return _("hidden") if pd.isna(row.get(name)) else fmt_int(int(row[name]))
+
+    return _("After the arrest (whole period): of {cases} cases, {arrests} led to an arrest, {charged} to a charge, "
+             "{tried} were tried and {convicted} ended in a conviction; cases still open are not failures.").format(
+        cases=count("cases"), arrests=count("arrests"), charged=count("charged"), tried=count("tried"),
+        convicted=count("convicted"))
+
+
+def funnel_html(table: pd.DataFrame | None) -> str:
+    """The static site's section: the national funnel per year and for the whole period (empty without one)."""
+    import html
+
+    from dashboard.i18n import _
+
+    if table is None:
+        return ""
+    rows = national_rows(table)
+    labels = {m: _(funnel.STAGE_LABELS[s]) for m, s in (("cases", funnel.REPORTED), ("arrests", funnel.ARRESTED),
+                                                         ("charged", funnel.CHARGED), ("tried", funnel.TRIED),
+                                                         ("convicted", funnel.CONVICTED))}
+    columns = [m for m in labels if m in rows]
+    head = "".join(f"<th>{html.escape(labels[m])}</th>" for m in columns)
+    body = "".join("<tr><td>" + html.escape(_("all") if r["period"] == "all" else r["period"]) + "</td>" + "".join(
+        f"<td>{'–' if pd.isna(r[m]) else int(r[m])}</td>" for m in columns) + "</tr>" for _i, r in rows.iterrows())
+    return (f"<h2>{html.escape(_('After the arrest: charge, trial and verdict'))}</h2>"
+            f"<p>{html.escape(funnel_line(table))}</p>"
+            f'<div class="scroll"><table><thead><tr><th>{html.escape(_("period"))}</th>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
