@@ -164,7 +164,8 @@ def _rows(reached: np.ndarray, after: np.ndarray, recorded: dict[str, bool]) -> 
 
 
 def _tally(level: np.ndarray, after: np.ndarray, codes: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per group: cases at each stage or beyond [g, stage], and cases stopped at each stage by ``after`` [g, s, code]."""
+    """Per group: cases at each stage or beyond [g, stage], and cases stopped at each stage by ``after``
+    [g, s, code]."""
     stopped = np.bincount((codes * len(STAGES) + level) * 4 + after,
                           minlength=groups * len(STAGES) * 4).reshape(groups, len(STAGES), 4)
     at_level = stopped.sum(axis=2)

@@ -46,7 +46,8 @@ def test_khmer_and_english_header_synonyms(tmp_path):
     path = tmp_path / "stages.csv"
     path.write_text("case_id,date_reported,province,offence,arrest_made,arrest_date,ចោទប្រកាន់,Date charged,"
                     "Verdict,ថ្ងៃសាលក្រម,Sentence\n"
-                    "C1,2014-03-05,Siem Reap,rape,yes,2014-03-09,បាទ,2014-03-12,guilty,2014-10-01,8\n", encoding="utf-8")
+                    "C1,2014-03-05,Siem Reap,rape,yes,2014-03-09,បាទ,2014-03-12,guilty,2014-10-01,8\n",
+                    encoding="utf-8")
     report = validate_file(path, options=OPTS)
     assert report.ok, report.to_text()
     assert report.header_map["ចោទប្រកាន់"] == "charged" and report.header_map["Verdict"] == "court_outcome"
