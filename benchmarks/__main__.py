@@ -15,6 +15,11 @@ if sys.argv[1:2] == ["room"]:  # python -m benchmarks room ...: a room of viewer
 
     raise SystemExit(room_main(sys.argv[2:]))
 
+if sys.argv[1:2] == ["funnel"]:  # python -m benchmarks funnel ...: the funnel at scale (benchmarks/funnel.py)
+    from benchmarks.funnel import main as funnel_main
+
+    raise SystemExit(funnel_main(sys.argv[2:]))
+
 from benchmarks.run import main
 
 raise SystemExit(main())

@@ -11,6 +11,7 @@ from dashboard.cli import main
 from dashboard.publish.public_export import DEFAULT_K, build_export
 from dashboard.publish.release import write_export
 from dashboard.data.dataset import Dataset, build_dataset
+from dashboard.data.stages import STAGE_COLUMNS
 from tests import attack
 from tests.apphelpers import INTERNAL_PAGES, app, no_errors, shown
 
@@ -198,7 +199,7 @@ def _more_cases(demo_dir, out_csv):
     in_2015 = base[dates.dt.year == 2015]
     counts = in_2015["province"].value_counts()
     rows = []
-    template = in_2015.iloc[0]
+    template = in_2015.iloc[0].drop(labels=list(STAGE_COLUMNS))  # a copied row's charge dates would not fit
     for province, n in counts.items():
         if n < DEFAULT_K:
             for _ in range(DEFAULT_K - n):

@@ -12,12 +12,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from dashboard import i18n
-from dashboard.cli import audit, backup, config, data, docs, geo, publish, quality, release, screenshots, translations, users
+from dashboard.cli import audit, backup, config, data, docs, funnel, geo, publish, quality, release, screenshots, translations, users
 from dashboard.errors import UserFacingError
 
 Command = Callable[[argparse.Namespace], int]
 #: Every command group, in the order ``--help`` lists them.
-GROUPS = (geo, data, quality, publish, release, users, audit, backup, config, translations, screenshots, docs)
+GROUPS = (geo, data, funnel, quality, publish, release, users, audit, backup, config, translations, screenshots, docs)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,6 +22,12 @@ SUMMARY_LABELS = {
     "arrests_within_30_days_share": N_("Arrests within 30 days"),
     "cases_excluded_from_time_to_arrest": N_("Cases left out of time to arrest"),
     "synthetic": N_("SYNTHETIC demo data"),
+    "median_days_arrest_to_charge": N_("Median days from arrest to charge"),
+    "median_days_charge_to_outcome": N_("Median days from charge to the court's decision"),
+    "charged_within_90_days_share": N_("Charged within 90 days of the arrest (Kaplan–Meier)"),
+    "charged_within_90_days_ci95": N_("Charged within 90 days, 95% interval"),
+    "charged_within_365_days_share": N_("Charged within a year of the arrest (Kaplan–Meier)"),
+    "charged_within_365_days_ci95": N_("Charged within a year, 95% interval"),
 }
 
 
@@ -79,6 +85,8 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 def _summary(args: argparse.Namespace) -> int:
     from dashboard.measures.filters import counts_for
+    from dashboard.cli.funnel import stage_lines  # noqa: F401  (kept beside the summary's keys)
+    from dashboard.measures import funnel
     from dashboard.measures.metrics import summary
     from dashboard.measures.time_to_arrest import summary_keys, times_of
 
@@ -86,11 +94,15 @@ def _summary(args: argparse.Namespace) -> int:
     filters = filters_from_args(args)
     result = summary(counts_for(dataset, filters), dataset.coverage, filters, census=args.census)
     result.update(summary_keys(times_of(dataset), filters))
+    result.update(funnel.summary_keys(dataset.cases, filters))
     result["synthetic"] = dataset.synthetic
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         for key, value in result.items():
+            if key == "funnel":
+                print("\n".join(stage_lines(value)))
+                continue
             print(f"{_(SUMMARY_LABELS[key]) if key in SUMMARY_LABELS else key}: {_summary_value(key, value)}")
     return 0
 
@@ -103,7 +115,7 @@ def _summary_value(key: str, value) -> str:
         return _("yes") if value else _("no")
     if key.endswith("_share") or key == "arrest_rate":
         return fmt_percent(value, 1)
-    if key == "arrest_rate_ci95":
+    if key == "arrest_rate_ci95" or key.endswith("_ci95"):
         return "–".join(fmt_percent(v, 1) for v in value)
     if key == "census":
         return _(value)

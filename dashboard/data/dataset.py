@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from dashboard.data.schema import OFFENCES, PROGRAMME_START
+from dashboard.data.stages import frame_stages
 from dashboard.geo.gazetteer import load_gazetteer
 
 
@@ -97,6 +98,7 @@ def frame_cases(frame: pd.DataFrame) -> pd.DataFrame:
         "victim_sex": frame["victim_sex"].astype("category") if "victim_sex" in frame else None,
         "district": frame["district"] if "district" in frame else None,
         "synthetic": frame["synthetic"].astype(bool) if "synthetic" in frame else False,
+        **frame_stages(frame),
     })
     return out.sort_values("date", kind="stable").reset_index(drop=True)
 

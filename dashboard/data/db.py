@@ -50,6 +50,12 @@ cases = sa.Table(
     sa.Column("ingest_id", sa.Integer),
     # the day the record first reached the database (kept when a later ingest updates it): data quality's lateness
     sa.Column("first_ingested", sa.Date),
+    # the later stages (dashboard/data/stages.py); NULL is "not recorded"
+    sa.Column("charged", sa.String(7)),
+    sa.Column("charge_date", sa.Date),
+    sa.Column("court_outcome", sa.String(9)),
+    sa.Column("outcome_date", sa.Date),
+    sa.Column("sentence_years", sa.Float),
 )
 
 coverage = sa.Table(
@@ -305,10 +311,22 @@ def _migration_first_ingested(conn: sa.Connection) -> None:
                          "WHERE ingest_log.id = cases.ingest_id) WHERE first_ingested IS NULL"))
 
 
+def _migration_case_stages(conn: sa.Connection) -> None:
+    """The case's later stages (issue 24): charged, charge_date, court_outcome, outcome_date, sentence_years."""
+    from dashboard.data.stages import STAGE_COLUMNS
+
+    present = {c["name"] for c in sa.inspect(conn).get_columns("cases")}
+    for name in STAGE_COLUMNS:
+        if name not in present:
+            ddl = sa.schema.CreateColumn(cases.c[name]).compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE cases ADD COLUMN {ddl}"))
+
+
 #: Ordered migrations; entry N brings the schema from version N to N+1.
 MIGRATIONS: list[Callable[[sa.Connection], None]] = [_migration_1, _migration_2, _migration_3,
                                                      _migration_audit_chain, _migration_sign_in_attempts,
-                                                     _migration_release_ledger, _migration_first_ingested]
+                                                     _migration_release_ledger, _migration_first_ingested,
+                                                     _migration_case_stages]
 
 
 def configured_url(explicit: str | None = None, secrets_file: Path = SECRETS_FILE) -> str | None:

@@ -17,6 +17,7 @@ import pandas as pd
 from dashboard.data import demo_findings
 from dashboard.data.schema import OFFENCES, PROGRAMME_START
 from dashboard.geo.gazetteer import load_gazetteer
+from dashboard.data.demo_stages import add_stages
 
 DEMO_END = date(2015, 4, 30)
 DEMO_START = PROGRAMME_START  # the demo's first month is the programme's
@@ -128,6 +129,7 @@ def generate(seed: int = DEFAULT_SEED, scale: int = 1) -> DemoData:
         "arrest_date": [a.isoformat() if a else "" for a in arrest_dates],
     })
     cases = demo_findings.plant(cases, _covered, rng)  # the data-quality findings, on purpose (docs/data.md)
+    cases = add_stages(cases, seed, DEMO_END)  # its own random stream: the figures above do not move
     assert set(cases["offence"]) <= set(OFFENCES)
     coverage = pd.DataFrame({
         "province": [gaz[c].name_en for c in ROLLOUT],
@@ -143,6 +145,8 @@ Every record in these files is invented by `python -m dashboard demo-data`.
 They reproduce the Child Protection Unit's published figures (369 cases from
 July 2013 to the demo end date {end}, 84 since 1 Jan 2015, 317 arrests = 86%,
 20 provinces covered on 1 Jan 2015) and nothing else. Case ids start with SYN-.
+The later stages (charged, court outcome, sentence) are invented too: no
+published figure exists for them.
 Seed: {seed}.
 """
 

@@ -276,7 +276,8 @@ def _columns(records: pd.DataFrame, synthetic: bool, dialect: str) -> dict[str, 
     return out
 
 
-_DATE_COLUMNS = ("date_reported", "arrest_date", "start_date", "end_date", "first_ingested")
+_DATE_COLUMNS = ("date_reported", "arrest_date", "start_date", "end_date", "first_ingested", "charge_date",
+                 "outcome_date")
 #: Columns an update leaves as they were: the day a case first reached the database.
 KEPT_ON_UPDATE = ("first_ingested",)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dashboard.data.stages import STAGE_COLUMNS, STAGE_SYNONYMS
 from dashboard.i18n import N_, _, fmt_int
 
 PROGRAMME_START = date(2013, 7, 1)
@@ -74,7 +75,7 @@ def age_band_keys(ages: pd.Series) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=[*(name for name, _low, _high in AGE_BANDS), NOT_RECORDED])
 
 CASE_REQUIRED = ("case_id", "date_reported", "province", "offence", "arrest_made")
-CASE_OPTIONAL = ("district", "victim_age", "victim_sex", "arrest_date")
+CASE_OPTIONAL = ("district", "victim_age", "victim_sex", "arrest_date") + STAGE_COLUMNS
 CASE_COLUMNS = CASE_REQUIRED + CASE_OPTIONAL
 
 #: Longest stored text, the same for SQLite and PostgreSQL (validation enforces them; db.py uses them).
@@ -98,6 +99,7 @@ _HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "arrest_date": ("date_of_arrest", "arrested_on", "arrest_on"),
     "start_date": ("start", "started", "since", "date_started", "operating_since", "coverage_start"),
     "end_date": ("end", "ended", "until", "date_ended", "coverage_end"),
+    **STAGE_SYNONYMS,
 }
 
 _DEFAULT_OFFENCE_LABELS: dict[str, str] = {

@@ -279,6 +279,9 @@ def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str 
         _check_text(report, frame, districts, "district", DISTRICT_MAX)
         districts = districts.replace("", None)
 
+    from dashboard.data.stage_validation import check_stages
+
+    stage_records = check_stages(report, frame, options, reported, arrests, arrest_dates)
     if options.coverage is not None:
         _flag_outside_coverage(report, frame, reported, codes, options.coverage)
     report.problems.sort(key=lambda p: (p.row or 0, CASE_COLUMNS.index(p.column) if p.column in CASE_COLUMNS else 99))
@@ -293,6 +296,7 @@ def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str 
             "victim_sex": sexes,
             "arrest_made": arrests.astype(bool),
             "arrest_date": arrest_dates,
+            **stage_records,
         })
     return report
 

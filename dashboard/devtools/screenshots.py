@@ -42,6 +42,7 @@ VIEWS = (
          scroll_to='[data-testid="stMain"] [data-testid="stButtonGroup"]'),
     View("cases_since_arrival", "/cases", maps=1, heading="Since the unit arrived"),
     View("arrests_time_to_arrest", "/arrests?km_province=Phnom+Penh", heading="Time to arrest"),
+    View("arrests_funnel", "/arrests", maps=1, heading="After the arrest: charge, trial and verdict"),
     View("public", "/", maps=1, public=True),
     View("releases", "/releases", public=True, releases=True),
 )

@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.errors import UserFacingError
 from dashboard.geo.boundary_layer import Boundaries, attribution
 from dashboard.i18n import _, use_language
-from dashboard.publish import public_figures, public_view
+from dashboard.publish import public_figures, public_view, stage_cells
 from dashboard.publish.public_export import PublicData, read_export
 from dashboard.render import fonts
 
@@ -87,6 +87,8 @@ def brief_html(data: PublicData, boundaries: Boundaries, font_url: str) -> str:
         _("Font: {family} ({licence})").format(family=fonts.FAMILY, licence=fonts.LICENCE),
         _("Published {date}").format(date=generated),
     ])
+    funnel_line = stage_cells.funnel_line(data.funnel)  # one line, only when the data records the stages
+    funnel_note = f'<p class="note">{esc(funnel_line)}</p>' if funnel_line else ""
     return f"""<!doctype html>
 <html lang="{esc(_lang())}"><head><meta charset="utf-8"><title>{esc(title())}</title>
 <style>{fonts.font_face_css(font_url).replace("font-weight:100 900;", "")}{PAGE_CSS}</style></head>
@@ -99,6 +101,7 @@ def brief_html(data: PublicData, boundaries: Boundaries, font_url: str) -> str:
   <div class="map"><h2>{esc(h["map"])}</h2>{map_svg}{legend}{map_note(boundaries)}</div>
   <div class="side">
     <h2>{esc(h["quarters"])}</h2><div class="qwrap">{trend}</div>
+    {funnel_note}
     <h2>{esc(h["hidden"])}</h2><p class="note">{esc(public_view.suppression_note(data))}</p>
     <h2>{esc(h["method"])}</h2><p class="note">{esc(public_view.method_text())}</p>
   </div>

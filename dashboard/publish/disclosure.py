@@ -2,7 +2,8 @@
 
 Every public count is a *cell*: a national quarter, a province-year, a
 national year or the whole period, each with a case count and an arrest
-count. The cells are linked by sums (per year, the quarters and the provinces
+count and, where the data records the later stages, the counts charged,
+tried and convicted (not for quarters), each at most the one before it. The cells are linked by sums (per year, the quarters and the provinces
 each add up to the national year; the years add up to the whole period), and
 every arrest count is at most its case count.
 
@@ -26,7 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-MEASURES = ("cases", "arrests")
+#: The stage counts after the arrest (issue 24): published only where the data records them, and only in the
+#: province-year, national-year and whole-period tables (a sum with a table that lacks them is no fact).
+STAGE_MEASURES = ("charged", "tried", "convicted")
+MEASURES = ("cases", "arrests") + STAGE_MEASURES
+#: Each count is at most the one before it: arrests <= cases, charged <= arrests, tried <= charged, ...
+PARENT = {"arrests": "cases", "charged": "arrests", "tried": "charged", "convicted": "tried"}
 #: Which cells to hide first: the finest table first, the headline total last.
 TABLE_ORDER = {"province_year": 0, "national_quarter": 1, "national_year": 2, "national_total": 3}
 #: Widths (percentage points) of the arrest-rate bands tried for a hidden arrest count, narrowest first.
@@ -50,10 +56,15 @@ def cell_equations(table: str, year: int) -> list[tuple[Equation, float]]:
 
 
 def new_frame(rows: Iterable[dict]) -> pd.DataFrame:
-    """A release's cells: table, key, year, cases, arrests, and what is hidden (no band yet)."""
-    frame = pd.DataFrame(list(rows), columns=["table", "key", "year", "cases", "arrests"])
-    frame["sup_cases"] = False
-    frame["sup_arrests"] = False
+    """A release's cells: table, key, year, the counts, and what is hidden (no band yet).
+
+    A stage count that is missing (NaN and not hidden) is not part of the release: not recorded in the data,
+    or not published for that table.
+    """
+    frame = pd.DataFrame(list(rows), columns=["table", "key", "year", *MEASURES])
+    for measure in MEASURES:
+        frame[measure] = frame[measure].astype("float64")
+        frame[f"sup_{measure}"] = False
     frame["band_lo"] = np.nan
     frame["band_hi"] = np.nan
     return frame
@@ -92,6 +103,11 @@ def band_bounds(cases: float, lo_pct: float, hi_pct: float) -> tuple[int, int]:
     return low, high
 
 
+def present(frame: pd.DataFrame, row: int, measure: str) -> bool:
+    """Whether the release holds ``measure`` for this cell at all (shown or hidden)."""
+    return bool(frame.at[row, f"sup_{measure}"]) or not pd.isna(frame.at[row, measure])
+
+
 def _value(frame: pd.DataFrame, row: int, measure: str) -> float | None:
     value = frame.at[row, measure]
     return None if frame.at[row, f"sup_{measure}"] or pd.isna(value) else float(value)
@@ -120,10 +136,14 @@ def audit(releases: Sequence[pd.DataFrame], k: int, exact: bool = False) -> Audi
     rows: list[tuple[dict[int, float], float, float]] = []  # (coefficients, low, high)
     for r, frame in enumerate(releases):
         sums: dict[tuple, tuple[dict[int, float], float]] = {}
+        broken: set[tuple] = set()  # sums with a member that does not hold the measure: no fact
         for row in frame.index:
             year = int(frame.at[row, "year"])
             for eq, sign in cell_equations(frame.at[row, "table"], year):
                 for measure in MEASURES:
+                    if not present(frame, row, measure):
+                        broken.add((eq, measure))
+                        continue
                     coefs, rhs = sums.get((eq, measure), ({}, 0.0))
                     var = Variable(r, int(row), measure)
                     if var in col:
@@ -131,28 +151,39 @@ def audit(releases: Sequence[pd.DataFrame], k: int, exact: bool = False) -> Audi
                     else:
                         rhs -= sign * float(frame.at[row, measure])
                     sums[(eq, measure)] = (coefs, rhs)
-        for coefs, rhs in sums.values():
-            if coefs:
+        for key, (coefs, rhs) in sums.items():
+            if coefs and key not in broken:
                 rows.append((coefs, rhs, rhs))
         for row in frame.index:
-            cases_var, arrests_var = Variable(r, int(row), "cases"), Variable(r, int(row), "arrests")
+            cases_var = Variable(r, int(row), "cases")
             if cases_var in col:
                 lower[col[cases_var]] = 1.0  # zeros are always shown
-            if arrests_var in col:
-                if cases_var in col:
-                    rows.append(({col[arrests_var]: 1.0, col[cases_var]: -1.0}, -np.inf, 0.0))
-                else:
-                    cases = float(frame.at[row, "cases"])
-                    lo, hi = (0, cases)
-                    if not pd.isna(frame.at[row, "band_lo"]):
-                        lo, hi = band_bounds(cases, frame.at[row, "band_lo"], frame.at[row, "band_hi"])
-                    lower[col[arrests_var]], upper[col[arrests_var]] = lo, hi
+            for measure, parent in PARENT.items():
+                _chain(frame, row, Variable(r, int(row), measure), Variable(r, int(row), parent), col, lower,
+                       upper, rows)
     try:
         solved = _solve_ranges(n, lower, upper, rows + _links(releases, col, hidden_old=True), k, exact)
     except InfeasibleReleases:
         # a correction lowered a count an earlier release hid: keep only the links that can be checked
         solved = _solve_ranges(n, lower, upper, rows + _links(releases, col, hidden_old=False), k, exact)
     return AuditResult({variables[j]: span for j, span in solved.items()}, k)
+
+
+def _chain(frame: pd.DataFrame, row: int, child: Variable, parent: Variable, col: dict[Variable, int],
+           lower: np.ndarray, upper: np.ndarray, rows: list) -> None:
+    """``child <= parent`` within one cell (arrests <= cases, charged <= arrests, ...), as bounds or a row."""
+    if not (present(frame, row, child.measure) and present(frame, row, parent.measure)):
+        return
+    if child in col and parent in col:
+        rows.append(({col[child]: 1.0, col[parent]: -1.0}, -np.inf, 0.0))
+    elif child in col:
+        top = float(frame.at[row, parent.measure])
+        lo, hi = 0, top
+        if child.measure == "arrests" and not pd.isna(frame.at[row, "band_lo"]):
+            lo, hi = band_bounds(top, frame.at[row, "band_lo"], frame.at[row, "band_hi"])
+        lower[col[child]], upper[col[child]] = max(lower[col[child]], lo), min(upper[col[child]], hi)
+    elif parent in col:
+        lower[col[parent]] = max(lower[col[parent]], float(frame.at[row, child.measure]))
 
 
 def _links(releases: Sequence[pd.DataFrame], col: dict[Variable, int], hidden_old: bool) -> list:
@@ -171,6 +202,8 @@ def _links(releases: Sequence[pd.DataFrame], col: dict[Variable, int], hidden_ol
             if i is None:
                 continue
             for measure in MEASURES:
+                if not (present(old, int(i), measure) and present(new, int(j), measure)):
+                    continue
                 old_var, new_var = Variable(r - 1, int(i), measure), Variable(r, int(j), measure)
                 coefs: dict[int, float] = {}
                 rhs = 0.0

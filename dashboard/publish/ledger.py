@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.errors import DataFileError, UserFacingError
 from dashboard.i18n import _
-from dashboard.publish.disclosure import new_frame
+from dashboard.publish.disclosure import MEASURES, STAGE_MEASURES, new_frame
 
 FILE_NAME = "release_ledger.json"
 VERSION = 1
@@ -175,11 +175,13 @@ def missing_from(known: list[Release], found: list[Release]) -> list[Release]:
 
 
 def _frame(cells: list[dict]) -> pd.DataFrame:
+    """A published release's cells; a stage count a cell does not hold (no key) is absent, a null one hidden."""
     frame = new_frame({"table": c["table"], "key": str(c["key"]), "year": int(c["year"]),
-                       "cases": np.nan if c["cases"] is None else float(c["cases"]),
-                       "arrests": np.nan if c["arrests"] is None else float(c["arrests"])} for c in cells)
+                       **{m: np.nan if c.get(m) is None else float(c[m]) for m in MEASURES}} for c in cells)
     frame["sup_cases"] = frame["cases"].isna()
     frame["sup_arrests"] = frame["arrests"].isna()
+    for measure in STAGE_MEASURES:
+        frame[f"sup_{measure}"] = [measure in c and c[measure] is None for c in cells]
     for i, c in enumerate(cells):
         if c.get("band"):
             frame.loc[i, ["band_lo", "band_hi"]] = c["band"]
@@ -196,4 +198,7 @@ def published_cells(frame: pd.DataFrame) -> list[dict]:
             "arrests": None if row["sup_arrests"] else int(row["arrests"]),
             "band": None if pd.isna(row["band_lo"]) else [int(row["band_lo"]), int(row["band_hi"])],
         })
+        for measure in STAGE_MEASURES:  # only where the release holds them: older releases have no such key
+            if row[f"sup_{measure}"] or not pd.isna(row[measure]):
+                cells[-1][measure] = None if row[f"sup_{measure}"] else int(row[measure])
     return cells

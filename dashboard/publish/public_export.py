@@ -28,7 +28,8 @@ from dashboard.data.dataset import Dataset
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.i18n import LANGUAGES, N_, _, use_language
 from dashboard.measures.stats import wilson_interval
-from dashboard.publish.disclosure import new_frame
+from dashboard.publish import stage_cells
+from dashboard.publish.disclosure import MEASURES, new_frame
 from dashboard.publish.suppression import suppress
 
 DEFAULT_K = 11
@@ -131,7 +132,7 @@ def cells(cases: pd.DataFrame) -> pd.DataFrame:
         # the whole period belongs to no single year; it is linked to the years by its own sum
         rows.append({"table": "national_total", "key": TOTAL_KEY, "year": 0,
                      "cases": int(len(cases)), "arrests": int(cases["arrest"].sum())})
-    return new_frame(rows)
+    return new_frame(stage_cells.add_stage_counts(rows, cases))
 
 
 def _published(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -219,13 +220,18 @@ def build_export(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.Data
         "protection_rule": PROTECTION_RULE,
         "synthetic": bool(dataset.synthetic),
         "files": dict(FILE_NOTES),
-        "suppressed_cells": int(frame["sup_cases"].sum() + frame["sup_arrests"].sum()),
+        "suppressed_cells": int(sum(frame[f"sup_{m}"].sum() for m in MEASURES)),
         "earlier_releases_audited": len(earlier),
         # the same words in every interface language (English above stays where readers expect it)
         "languages": {lang: metadata_texts(lang) for lang in LANGUAGES},
     }
-    return {"national_totals.csv": _totals(frame, list(national["quarter"])), "national_quarter.csv": national,
-            "province_year.csv": province, "coverage.csv": coverage, "metadata.json": meta}
+    parts = {"national_totals.csv": _totals(frame, list(national["quarter"])), "national_quarter.csv": national,
+             "province_year.csv": province, "coverage.csv": coverage, "metadata.json": meta}
+    funnel_csv = stage_cells.funnel_table(frame)
+    if funnel_csv is not None:  # only where the data records the stages
+        parts[stage_cells.FILE] = funnel_csv
+        meta["files"][stage_cells.FILE] = stage_cells.FILE_NOTE
+    return parts
 
 
 @dataclass
@@ -236,6 +242,7 @@ class PublicData:
     coverage: pd.DataFrame
     metadata: dict
     k: int  # the suppression threshold, parsed once from metadata.json
+    funnel: pd.DataFrame | None = None  # funnel.csv, where the data records the later stages
 
 
 def read_export(folder: Path | str) -> PublicData:
@@ -268,4 +275,5 @@ def read_export(folder: Path | str) -> PublicData:
     for table in (data.national_totals, data.national_quarter, data.province_year):
         for column in ("suppressed", "arrest_rate_band"):
             table[column] = table[column].fillna("")
+    data.funnel = stage_cells.read_funnel(folder)
     return data

@@ -20,7 +20,7 @@ import pandas as pd
 
 from dashboard.geo.boundary_layer import Boundaries, attribution
 from dashboard.i18n import LANGUAGES, _, get_language, use_language
-from dashboard.publish import brief, public_figures, public_map, public_view
+from dashboard.publish import brief, public_figures, public_map, public_view, stage_cells
 from dashboard.publish.public_export import FILES, PublicData, read_export
 from dashboard.render import fonts, leaflet_assets
 from dashboard.render.colours import STATE_COLOURS
@@ -113,7 +113,8 @@ def page_html(data: PublicData, boundaries: Boundaries, releases: dict | None = 
     period = data.metadata.get("period", {})
     span = public_view.period_text(period["from"], period["to"]) if period.get("from") else ""
     as_of_text = public_view.dates_text(data.metadata)
-    files = "".join(f'<li><a href="{up}data/{name}">{esc(name)}</a></li>' for name in FILES)
+    names = FILES + ((stage_cells.FILE,) if data.funnel is not None else ())
+    files = "".join(f'<li><a href="{up}data/{name}">{esc(name)}</a></li>' for name in names)
     briefs = "".join(f'<li><a href="{up}brief_{code}.pdf">{esc(h["brief_link"].format(language=name))}</a></li>'
                      for code, name in LANGUAGES.items())
     note = boundaries.map_note()
@@ -161,6 +162,7 @@ def page_html(data: PublicData, boundaries: Boundaries, releases: dict | None = 
 <figure>{public_figures.province_figure(data, width=960)}</figure>
 {release_site.revisions_html(releases, history.PROVINCES)}
 
+{stage_cells.funnel_html(data.funnel)}
 <h2>{esc(h["hidden"])}</h2>
 <p>{esc(public_view.suppression_note(data))}</p>
 <h2>{esc(h["method"])}</h2>

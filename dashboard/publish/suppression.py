@@ -13,8 +13,8 @@ import pandas as pd
 
 from dashboard.errors import UserFacingError
 from dashboard.i18n import _
-from dashboard.publish.disclosure import (BAND_WIDTHS, MEASURES, TABLE_ORDER, Variable, audit, band_bounds,
-                                          cell_equations, cell_id)
+from dashboard.publish.disclosure import (BAND_WIDTHS, MEASURES, PARENT, STAGE_MEASURES, TABLE_ORDER, Variable,
+                                          audit, band_bounds, cell_equations, cell_id)
 
 
 def primary(frame: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -23,6 +23,11 @@ def primary(frame: pd.DataFrame, k: int) -> pd.DataFrame:
     frame["sup_cases"] = (frame["cases"] > 0) & (frame["cases"] < k)
     frame["sup_arrests"] = frame["sup_cases"] | (frame["arrests"] < k) | (frame["cases"] - frame["arrests"] < k)
     frame.loc[frame["cases"] == 0, "sup_arrests"] = False  # 0 cases: 0 arrests says nothing new
+    for measure in STAGE_MEASURES:  # the same rule one stage on: the count, and the cases that stopped before it
+        parent = PARENT[measure]
+        count, before = frame[measure], frame[parent]
+        hide = count.notna() & (before > 0) & ((count < k) | (before - count < k))
+        frame[f"sup_{measure}"] = hide | (count.notna() & frame["sup_cases"] & (frame["cases"] > 0))
     return frame
 
 
@@ -69,8 +74,10 @@ def _hidden_cells(frame: pd.DataFrame) -> set[tuple[tuple[str, str, int], str]]:
 
 def _hide(frame: pd.DataFrame, row: int, measure: str) -> None:
     frame.at[row, f"sup_{measure}"] = True
-    if measure == "cases" and frame.at[row, "cases"] > 0:
-        frame.at[row, "sup_arrests"] = True
+    if measure == "cases" and frame.at[row, "cases"] > 0:  # a hidden case count hides the whole cell
+        for other in MEASURES[1:]:
+            if not pd.isna(frame.at[row, other]):
+                frame.at[row, f"sup_{other}"] = True
 
 
 def _hide_more(frame: pd.DataFrame, violations: list[Variable], new: int, releases: Sequence[pd.DataFrame],
@@ -96,14 +103,15 @@ def _hide_more(frame: pd.DataFrame, violations: list[Variable], new: int, releas
             choice, reached = _pick(frame, eqs, var.measure, previously_hidden)
             eqs |= reached
         if choice is None:
-            if fallback is None and var.measure == "arrests" and counterpart is not None \
-                    and _can_hide(frame, counterpart, "cases"):
-                fallback = counterpart
+            parent = PARENT.get(var.measure)
+            if fallback is None and parent is not None and counterpart is not None \
+                    and _can_hide(frame, counterpart, parent):
+                fallback = (counterpart, parent)
             continue
         _hide(frame, choice, var.measure)
         done |= eqs | {eq for eq, _ in cell_equations(frame.at[choice, "table"], int(frame.at[choice, "year"]))}
     if not done and fallback is not None:
-        _hide(frame, fallback, "cases")
+        _hide(frame, *fallback)
         return True
     return bool(done)
 

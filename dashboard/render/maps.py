@@ -548,6 +548,8 @@ MEASURES = {
     N_("rate"): ("cases", "population", 100_000, "{:,.1f}"),
     N_("person-time"): ("cases_in_coverage", "person_years", 100_000, "{:,.1f}"),
     N_("arrest rate"): ("arrests", "cases", 100, "{:,.0f}%"),
+    # the share of arrests that led to a charge, over the arrests whose charge is recorded (measures/funnel.py)
+    N_("charge rate"): ("charged", "known", 100, "{:,.0f}%"),
 }
 
 
@@ -571,10 +573,11 @@ def unit_values(boundaries: Boundaries, per_province: pd.DataFrame, measure: str
     selected_units = {boundaries.unit_for(c) for c in selection} - {None}
     outside = [u for u in boundaries.unit_codes if selected_units and u not in selected_units]
     frame = frame[~frame["unit"].isin(outside)]
-    columns = [c for c in ("cases", "arrests", "population", "person_years", "cases_in_coverage", "covered_days")
-               if c in frame]
+    columns = [c for c in ("cases", "arrests", "population", "person_years", "cases_in_coverage", "covered_days",
+                           "charged", "known") if c in frame]
     sums = frame.groupby("unit")[columns].sum(min_count=1)
-    sums["pop_missing"] = frame.groupby("unit")["population"].agg(lambda s: s.isna().any())
+    sums["pop_missing"] = frame.groupby("unit")["population"].agg(lambda s: s.isna().any()) \
+        if "population" in frame else False
     values = sums[numerator].astype(float) * scale
     if denominator:
         values = values / sums[denominator].where(sums[denominator] > 0)
@@ -598,6 +601,15 @@ def _detail(measure: str, row: pd.Series, value: float) -> str:
             detail = _("{cases} while covered; {rate} per 100,000 person-years ({years} person-years)").format(
                 cases=fmt_int(row["cases_in_coverage"]), rate=fmt_decimal(value, 2),
                 years=fmt_int(row["person_years"]))
+    elif measure == "charge rate":
+        from dashboard.measures.metrics import MIN_CASES_TO_RANK
+
+        known = int(row["known"]) if pd.notna(row["known"]) else 0
+        detail = _("{charged} of {known} arrests led to a charge").format(
+            charged=fmt_int(row["charged"] if pd.notna(row["charged"]) else 0), known=fmt_int(known))
+        detail += f" ({fmt_percent(value / 100)})" if pd.notna(value) else ""
+        if 0 < known < MIN_CASES_TO_RANK:
+            detail += "; " + _("fewer than {n} arrests: not ranked").format(n=fmt_int(MIN_CASES_TO_RANK))
     elif measure == "arrest rate" and cases:
         detail = _("{arrests} of {cases} cases led to an arrest ({rate})").format(
             arrests=fmt_int(row["arrests"]), cases=fmt_int(cases), rate=fmt_percent(value / 100))
@@ -647,7 +659,8 @@ def _choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, cover
     else:
         covered_units = {boundaries.unit_for(c) for c in covered_codes} - {None}
         covered = pd.Series({u: u in covered_units or sums.loc[u, "cases"] > 0 for u in sums.index}, dtype=bool)
-    no_cases = sums["cases"] == 0 if measure == "arrest rate" else None
+    no_cases = sums["cases"] == 0 if measure == "arrest rate" else sums["known"].fillna(0) == 0 \
+        if measure == "charge rate" else None
     classes = classify(values, covered, scheme, fmt=MEASURES[measure][3], breaks=breaks, no_cases=no_cases)
     styles = {}
     for unit in sums.index:

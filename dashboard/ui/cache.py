@@ -16,13 +16,14 @@ from dashboard.data import db, store
 from dashboard.data.dataset import Dataset
 from dashboard.data.seed import seed_demo_if_empty
 from dashboard.geo.boundaries import Boundaries, active_source, load_boundaries
-from dashboard.measures import compare, metrics, rollout, time_to_arrest
+from dashboard.measures import compare, funnel, metrics, rollout, time_to_arrest
 from dashboard.i18n import _
 from dashboard.measures.filters import Filters, counts_for
 from dashboard.ui.context import Context
 
 #: Metrics that need case rows; every other case metric runs on the daily counts.
-ROW_METRICS = (metrics.by_victim,)
+ROW_METRICS = (metrics.by_victim, funnel.funnel, funnel.by_group, funnel.time_to_stage,
+               funnel.charge_share_by_province)
 #: Metrics that read the days from report to arrest per case (``time_to_arrest.times_of``).
 TIME_METRICS = (time_to_arrest.headline, time_to_arrest.by_group, time_to_arrest.survival)
 #: Metrics that also take the coverage table after the case frame.

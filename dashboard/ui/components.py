@@ -15,7 +15,9 @@ from dashboard.ui.downloads import audited
 def synthetic_banner(ctx: Context) -> None:
     if ctx.dataset.synthetic:
         st.warning(_("**SYNTHETIC demo data.** These are invented records that reproduce the programme's published "
-                     "figures (369 cases, 84 in 2015, 86% arrests). They are not real cases."),
+                     "figures (369 cases, 84 in 2015, 86% arrests). They are not real cases.") + " "
+                   + _("The charges, court outcomes and sentences are invented too: no published figure exists "
+                       "for them."),
                    icon=":material/science:")
 
 

@@ -14,6 +14,7 @@ from dashboard.ui import compare_view, params, url_state
 from dashboard.ui import components as ui
 from dashboard.ui.cache import metric
 from dashboard.ui.context import Context, context
+from dashboard.ui.views import justice_funnel
 
 VIEWS, GROUPINGS = params.ARRESTS_VIEWS, params.GROUPINGS
 KEY_KM_PROVINCE = params.KM_PROVINCE.key
@@ -46,6 +47,7 @@ def render() -> None:
     st.plotly_chart(charts.arrest_rate_over_time(quarterly, metrics.shown_span(ctx.filters, ctx.dataset.as_of)), width="stretch", config=charts.PLOTLY_CONFIG, key="arrests_over_time")
     ui.data_table(quarterly, "arrest_rate_by_quarter", "arrests_quarter_data")
     _time_to_arrest(ctx)
+    justice_funnel.render(ctx)
 
 
 def _time_to_arrest(ctx: Context) -> None:

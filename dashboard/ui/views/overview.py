@@ -15,6 +15,7 @@ from dashboard.ui import map_widget
 from dashboard.ui import quality_report
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import context
+from dashboard.ui.views import justice_funnel
 
 
 #: Why the coverage cards can differ from a figure published for another day.
@@ -73,3 +74,5 @@ def render() -> None:
                                                  quality_report.current(ctx).incomplete_months),
                             width="stretch", config=charts.PLOTLY_CONFIG, key="overview_trend")
             ui.data_table(monthly, "monthly_cases", "overview_monthly")
+            st.subheader(_("After the arrest"))
+            justice_funnel.card(ctx)
