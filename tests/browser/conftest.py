@@ -51,7 +51,7 @@ def public_server(tmp_path_factory):
     """The app in public (donor) mode, serving a public export of the demo."""
     from dashboard.data.demo import write_demo
     from dashboard.data.store import load_from_dir
-    from dashboard.publish.public_export import write_export
+    from dashboard.publish.release import write_export
 
     tmp = tmp_path_factory.mktemp("a11y-public")
     write_demo(tmp / "demo")

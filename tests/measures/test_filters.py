@@ -252,7 +252,8 @@ def test_the_mask_is_all_true_without_a_selection():
 def test_the_public_export_publishes_no_victim_breakdown(tmp_path, demo_dataset):
     """export-public takes no filters, and none of its files has a victim column (no breakdown by sex or age)."""
     from dashboard.cli import build_parser
-    from dashboard.publish.public_export import FILES, write_export
+    from dashboard.publish.public_export import FILES
+    from dashboard.publish.release import write_export
 
     export = build_parser()._subparsers._group_actions[0].choices["export-public"]
     assert not {d.cli_flag for d in DIMENSIONS} & {f for a in export._actions for f in a.option_strings}

@@ -20,7 +20,7 @@ if brief.unavailable_reason():
 def export_dir(tmp_path_factory) -> Path:
     from dashboard.data.demo import write_demo
     from dashboard.data.store import load_from_dir
-    from dashboard.publish.public_export import write_export
+    from dashboard.publish.release import write_export
 
     tmp = tmp_path_factory.mktemp("brief")
     write_demo(tmp / "demo")

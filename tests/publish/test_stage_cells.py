@@ -6,7 +6,8 @@ import pandas as pd
 
 from dashboard.data.dataset import Dataset
 from dashboard.publish import ledger, stage_cells
-from dashboard.publish.public_export import DEFAULT_K, cells, write_export
+from dashboard.publish.public_export import DEFAULT_K, cells
+from dashboard.publish.release import write_export
 from dashboard.publish.suppression import primary
 from tests.publish import funnel_attack
 
