@@ -15,14 +15,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import browser_data as data
@@ -360,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         print("chromium is not installed (apt-get install chromium); the browser benchmark needs it.", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
-    started = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    started = datetime.now(UTC).replace(microsecond=0).isoformat()
     tmp = None
     if args.work is None:
         tmp = tempfile.TemporaryDirectory(prefix="cpu-browser-bench-")
@@ -376,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.scaling:
             results["scaling"] = asyncio.run(_scaling_run(args, args.work))
         results["loadavg_end"] = servers.loadavg()
-        results["finished"] = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        results["finished"] = datetime.now(UTC).replace(microsecond=0).isoformat()
     finally:
         if tmp is not None:
             tmp.cleanup()

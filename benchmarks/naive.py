@@ -16,10 +16,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dashboard.data import db
-from dashboard.measures.filters import Filters
 from dashboard.geo.gazetteer import load_gazetteer
-from dashboard.paths import GEODATA_DIR
+from dashboard.measures.filters import Filters
 from dashboard.measures.stats import wilson_interval
+from dashboard.paths import GEODATA_DIR
 
 FULL_GEOMETRY = GEODATA_DIR / "khm_adm1_naturalearth_full.geojson"
 

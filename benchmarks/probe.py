@@ -35,9 +35,9 @@ def peak_rss_mb() -> float:
 def main() -> None:
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.paths import PROJECT_ROOT
     from dashboard.access import sessions
     from dashboard.data import db
+    from dashboard.paths import PROJECT_ROOT
     from dashboard.ui.signin import SESSION_KEY
 
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=600)

@@ -26,7 +26,7 @@ import statistics
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import browser_data as data
@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         meta = data.prepare_in_subprocess(work, cases, "ingest")
         from benchmarks.run import machine
 
-        result = {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cases": meta["rows"],
+        result = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "cases": meta["rows"],
                   "machine": machine(), "load_before": servers.loadavg(), "page": PAGE, "rows": []}
         if "baseline" in args.apps:
             result["rows"] += _baseline_run(work, viewers)

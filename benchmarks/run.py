@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,16 +76,16 @@ def machine() -> dict:
 def bench_size(label: str, scale: int, work: Path, repeats: int) -> dict:
     import sqlalchemy as sa
 
+    from benchmarks import naive
     from dashboard.access import auth
     from dashboard.data import db
-    from dashboard.render import maps
-    from dashboard.measures import metrics
-    from dashboard.measures.filters import Filters, counts_for
-    from dashboard.geo.boundary_join import load_boundaries
     from dashboard.data.demo import generate
     from dashboard.data.ingest import ingest_file
     from dashboard.data.store import load_from_db
-    from benchmarks import naive
+    from dashboard.geo.boundary_join import load_boundaries
+    from dashboard.measures import metrics
+    from dashboard.measures.filters import Filters, counts_for
+    from dashboard.render import maps
 
     result: dict = {"size": label}
     data = generate(seed=646, scale=scale)
@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[bench] {label} ...", flush=True)
             results.append(bench_size(label, SIZES[label], Path(tmp), repeats))
             print(json.dumps(results[-1]), flush=True)
-    info = {"generated": datetime.now(timezone.utc).replace(microsecond=0).isoformat(), "machine": machine(),
+    info = {"generated": datetime.now(UTC).replace(microsecond=0).isoformat(), "machine": machine(),
             "quick": args.quick, "targets_at_1M": TARGETS_1M}
     (args.out / "results.json").write_text(json.dumps({**info, "results": results}, indent=2) + "\n")
     docs = args.docs or (args.out / "BENCHMARKS.md" if args.quick else ROOT / "docs" / "BENCHMARKS.md")

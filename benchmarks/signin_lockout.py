@@ -17,7 +17,7 @@ import argparse
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from dashboard.access import cookies, throttle
 from dashboard.data import db
 
-START = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 RESULTS = Path(__file__).resolve().parent / "results" / "signin_lockout.json"
 
 

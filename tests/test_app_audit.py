@@ -13,9 +13,9 @@ from dashboard.ui import sidebar
 from tests.apphelpers import app, no_errors, signed_in
 
 PASSWORD = "a long enough passphrase"
-CASES = ("case_id,date_reported,province,offence,arrest_made\n"
-         "V1,2014-01-02,Kep,rape,yes\nV2,2014-03-05,Kampot,murder,no\nV3,2014-05-06,Kampot,rape,no\n"
-         "V4,2014-07-08,Phnom Penh,rape,yes\nV5,2014-09-10,Siem Reap,homicide,no\n").encode()
+CASES = (b"case_id,date_reported,province,offence,arrest_made\n"
+         b"V1,2014-01-02,Kep,rape,yes\nV2,2014-03-05,Kampot,murder,no\nV3,2014-05-06,Kampot,rape,no\n"
+         b"V4,2014-07-08,Phnom Penh,rape,yes\nV5,2014-09-10,Siem Reap,homicide,no\n")
 
 
 @pytest.fixture()

@@ -6,12 +6,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from dashboard.access import modes
-from dashboard.access import auth, throttle
-from dashboard.data import db
+from dashboard.access import auth, modes, sessions, throttle
 from dashboard.cli import main
+from dashboard.data import db
 from dashboard.data.ingest import ingest_file
-from dashboard.access import sessions
 from dashboard.ui.signin import SESSION_KEY
 from tests.apphelpers import INTERNAL_PAGES, app, no_errors
 

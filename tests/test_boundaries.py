@@ -3,10 +3,9 @@ import zipfile
 import pytest
 from shapely.geometry import Polygon
 
-from dashboard.geo.boundaries import join_boundaries, load_boundaries, read_boundary_file
 from dashboard.cli import main
 from dashboard.errors import BoundaryFileError
-
+from dashboard.geo.boundaries import join_boundaries, load_boundaries, read_boundary_file
 
 ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0; geoBoundaries"
 

@@ -15,7 +15,16 @@ from pathlib import Path
 import pytest
 
 from dashboard.access import auth, modes
-from dashboard.devtools.browser import CHARTS_DRAWN, CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, READY, keep_offline, serving, start
+from dashboard.devtools.browser import (
+    CHARTS_DRAWN,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_FRAME,
+    READY,
+    keep_offline,
+    serving,
+    start,
+)
 from tests.shotdir import screenshot_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,8 +180,8 @@ def test_shared_link_reopens_the_view(server, page):
 
 def test_public_mode_screenshot(tmp_path, browser):
     from dashboard.data.demo import write_demo
-    from dashboard.publish.release import write_export
     from dashboard.data.store import load_from_dir
+    from dashboard.publish.release import write_export
 
     write_demo(tmp_path / "demo")
     write_export(load_from_dir(tmp_path / "demo"), tmp_path / "public")
@@ -196,8 +205,8 @@ def test_public_mode_screenshot(tmp_path, browser):
 def test_a_saved_map_with_hidden_counts_draws_its_hatch_offline(tmp_path, page):
     """The map's HTML download: hatched units, their pattern and the legend, from a file with nothing outside."""
     from dashboard.geo.boundaries import load_boundaries
-    from dashboard.render.colours import HATCH
     from dashboard.render import maps
+    from dashboard.render.colours import HATCH
 
     styles = {code: maps.UnitStyle(HATCH, "fewer than 11", "") for code in ("01", "17")}
     fmap = maps.build_map(load_boundaries(), styles, "Cases", [(HATCH, "fewer than 11")])

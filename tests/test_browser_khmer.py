@@ -26,8 +26,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, READY, UNITS, serving
 from tests.shotdir import screenshot_dir
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, READY, UNITS, serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.test_browser import (MAP_FRAME, READY, _keep_offline, browser, serving, sync_api)  # noqa: F401
+from tests.test_browser import MAP_FRAME, READY, _keep_offline, browser, serving, sync_api  # noqa: F401
 
 expect = sync_api.expect
 BAD = "province=Nowhere&offence=foo&from=2014-13-01&lang=xx&view=bogus&measure=goats"

@@ -10,16 +10,15 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlparse
 
 import pytest
 import sqlalchemy as sa
 
-from tests.test_browser import READY, _keep_offline, _province_chip, _shot, browser, serving, sync_api  # noqa: F401
-
 from dashboard.access import audit, auth, cookies, sessions  # noqa: E402
 from dashboard.data import db  # noqa: E402
+from tests.test_browser import READY, _keep_offline, _province_chip, _shot, browser, serving, sync_api  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
 USERS = {"ana": "analyst", "lee": "leadership", "root-admin": "admin"}
@@ -195,7 +194,7 @@ def _forged(engine, kind: str) -> str:
     if kind == "expired":
         with engine.begin() as conn:
             conn.execute(db.sessions.update().where(db.sessions.c.id_hash == sessions.digest(raw))
-                         .values(expires_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
+                         .values(expires_at=datetime.now(UTC) - timedelta(minutes=1)))
     return cookies.sign(engine, raw)
 
 

@@ -10,9 +10,9 @@ import pytest
 
 from dashboard.measures import compare, rollout
 from dashboard.measures.classify import fixed_breaks
-from dashboard.render.colours import classify
 from dashboard.measures.filters import Filters, counts_for
 from dashboard.measures.stats import newcombe_difference
+from dashboard.render.colours import classify
 from tests.measurehelpers import PP, PS, SR, case, dataset
 
 KD = "08"  # Kandal

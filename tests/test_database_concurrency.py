@@ -50,7 +50,7 @@ class _WriteLock:
     def __init__(self, path: str) -> None:
         self.conn = sqlite3.connect(path, isolation_level=None)
 
-    def __enter__(self) -> "_WriteLock":
+    def __enter__(self) -> _WriteLock:
         self.conn.execute("BEGIN EXCLUSIVE")
         self.conn.execute("CREATE TABLE lock_probe (x INTEGER)")  # rolled back at the end
         self.conn.execute("INSERT INTO lock_probe VALUES (1)")

@@ -6,11 +6,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.data import demo
 from dashboard.cli import main
+from dashboard.data import demo
 from dashboard.measures.filters import Filters
-from dashboard.measures.metrics import (by_offence, by_province, coverage_at, coverage_timeline, monthly,
-                               summary)
+from dashboard.measures.metrics import by_offence, by_province, coverage_at, coverage_timeline, monthly, summary
 from dashboard.measures.stats import wilson_interval
 
 

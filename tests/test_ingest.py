@@ -2,8 +2,8 @@
 
 import sqlalchemy as sa
 
-from dashboard.data import db
 from dashboard.cli import main
+from dashboard.data import db
 from dashboard.data.ingest import ingest_file, ingest_log_frame
 from dashboard.data.seed import seed_demo
 from dashboard.data.store import holds_only_synthetic, load_from_db

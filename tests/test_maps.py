@@ -7,11 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.render import leaflet_assets
-from dashboard.render import maps
 from dashboard.geo.boundaries import join_boundaries, load_boundaries
-from dashboard.render.colours import STATE_COLOURS, classify
 from dashboard.measures.metrics import active_provinces, by_province
+from dashboard.render import leaflet_assets, maps
+from dashboard.render.colours import STATE_COLOURS, classify
 
 
 @pytest.fixture(scope="module")

@@ -156,7 +156,7 @@ def test_a_filter_change_keeps_the_component_key_and_sends_a_new_layer(boundarie
 def test_warm_up_fills_the_caches_the_first_overview_needs(app_db, monkeypatch):
     """After the start-up warm-up, the first Overview run builds and renders no map of its own."""
     from dashboard.ui import cache
-    from tests.apphelpers import app, no_errors, in_own_process
+    from tests.apphelpers import app, no_errors
 
     maps._built.clear()
     steps = cache.warm()

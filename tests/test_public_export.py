@@ -2,16 +2,15 @@
 
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.data import demo
 from dashboard.cli import main
-from dashboard.publish.public_export import DEFAULT_K, build_export
-from dashboard.publish.release import write_export
+from dashboard.data import demo
 from dashboard.data.dataset import Dataset, build_dataset
 from dashboard.data.stages import STAGE_COLUMNS
+from dashboard.publish.public_export import DEFAULT_K, build_export
+from dashboard.publish.release import write_export
 from tests import attack
 from tests.apphelpers import INTERNAL_PAGES, app, no_errors, shown
 
@@ -346,10 +345,9 @@ def test_public_view_tables_show_hidden_counts_and_safe_rates(tmp_path, demo_dat
 
 def test_public_map_names_every_state(tmp_path, demo_dataset):
     from dashboard.geo.boundaries import load_boundaries
-    from dashboard.render.colours import HATCH
-    from dashboard.publish import public_view
+    from dashboard.publish import public_map, public_view
     from dashboard.publish.public_export import read_export
-    from dashboard.publish import public_map
+    from dashboard.render.colours import HATCH
 
     write_export(demo_dataset, tmp_path / "pub")
     data = read_export(tmp_path / "pub")

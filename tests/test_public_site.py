@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from dashboard.cli import main
-from tests.shotdir import screenshot_dir
 from dashboard.publish.site import SIZE_LIMIT
+from tests.shotdir import screenshot_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = screenshot_dir()  # a temporary folder unless DASHBOARD_SCREENSHOT_DIR is set; never docs/screenshots/

@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.cli import main
-from dashboard.publish.public_export import DEFAULT_K
 from dashboard.data.stages import STAGE_COLUMNS
+from dashboard.publish.public_export import DEFAULT_K
 from tests import attack
 from tests.test_public_export import _more_cases
 

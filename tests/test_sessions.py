@@ -5,7 +5,7 @@ Every test runs on SQLite and, with DASHBOARD_TEST_PG_URL, on PostgreSQL.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -24,7 +24,7 @@ def users(engine):
 
 
 def _later(**delta) -> datetime:
-    return datetime.now(timezone.utc) + timedelta(**delta)
+    return datetime.now(UTC) + timedelta(**delta)
 
 
 def test_a_session_is_stored_only_as_a_hash(users):

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from dashboard import settings
 from dashboard.cli import main

@@ -16,12 +16,11 @@ import sys
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PG_URL
-from tests.test_browser import READY, ROOT, _start, browser, sync_api  # noqa: F401
-
 from dashboard.access import auth  # noqa: E402
 from dashboard.data import db  # noqa: E402
 from dashboard.data.ingest import ingest_file  # noqa: E402
+from tests.conftest import PG_URL
+from tests.test_browser import READY, ROOT, _start, browser, sync_api  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
 HEADER = "case_id,date_reported,province,offence,arrest_made\n"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.errors import BoundaryFileError
 from dashboard.geo import boundary_files as boundaries
 from dashboard.geo.boundaries import read_boundary_file
-from dashboard.errors import BoundaryFileError
 from dashboard.geo.gdal_guard import DANGEROUS_DRIVERS, registered_dangerous_drivers
 
 SECRET = "TOP-SECRET-TOKEN-1234"

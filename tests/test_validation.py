@@ -5,8 +5,7 @@ from datetime import date
 import pytest
 
 from dashboard.cli import main
-from dashboard.data.validation import validate_file
-from dashboard.data.validation import ValidationOptions
+from dashboard.data.validation import ValidationOptions, validate_file
 
 HEADER = "case_id,date_reported,province,offence,arrest_made,arrest_date\n"
 GOOD = "C1,2014-03-05,Siem Reap,rape,yes,2014-03-09\n"

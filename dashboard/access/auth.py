@@ -14,7 +14,7 @@ import math
 import re
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -71,7 +71,7 @@ def add_user(engine: Engine, username: str, role: str, password: str, actor: str
                               _("Use one of: {options}.").format(options=", ".join(ROLES)))
     _check_password(password)
     row = {"username": username, "password_hash": _hasher.hash(password), "role": role,
-           "created_at": datetime.now(timezone.utc), "disabled": False}
+           "created_at": datetime.now(UTC), "disabled": False}
     with engine.begin() as conn:
         if not replace:
             _refuse_existing(conn, username)
@@ -217,7 +217,7 @@ def sign_in(engine: Engine, username: str, password: str, client: str | None = N
     name = throttle.name_key(username) if possible else throttle.INVALID_NAME
     decision = throttle.reserve(engine, name, client_key, cookies.device_key(device), actor=who, budgets=budgets)
     if not decision.allowed:
-        wait = decision.retry_at - datetime.now(timezone.utc)
+        wait = decision.retry_at - datetime.now(UTC)
         return SignIn(None, THROTTLED, retry_minutes=max(1, math.ceil(wait.total_seconds() / 60)))
     if not _checks.acquire(timeout=CHECK_WAIT_SECONDS):
         throttle.withdraw(engine, decision.attempt)

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -51,7 +51,7 @@ def signing_key(engine: Engine) -> str:
     try:
         with engine.begin() as conn:
             conn.execute(db.app_secrets.insert().values(name=_KEY_NAME, value=secrets.token_hex(32),
-                                                        created_at=datetime.now(timezone.utc)))
+                                                        created_at=datetime.now(UTC)))
     except IntegrityError:  # another process created it first: use theirs
         pass
     with engine.connect() as conn:

@@ -12,7 +12,7 @@ else ``(unknown user)``, so invented names share one window per client.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -24,7 +24,7 @@ WINDOW = timedelta(minutes=15)
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _summarize(conn: Connection, row) -> None:

@@ -27,10 +27,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from dashboard import settings
 from dashboard.access import audit, cookies, sessions, tokens
 from dashboard.data import db
 from dashboard.errors import UserFacingError
-from dashboard import settings
 
 log = logging.getLogger(__name__)
 PREFIX = "/_cpu"

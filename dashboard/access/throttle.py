@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -83,7 +83,7 @@ def name_key(username: str) -> str:
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @contextmanager
@@ -151,7 +151,7 @@ def _decide(conn: Connection, name: str, client: str, device: str | None, budget
 def reserve(engine: Engine, name: str, client: str, device: str | None = None, *, actor: str = "",
             budgets: Budgets = BUDGETS, now: datetime | None = None) -> Decision:
     """Decide and count in one step: a pending attempt to check, or a refusal counted against its sender."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     f = db.sign_in_failures
     with serialized(engine, now) as conn:
         retry, reason = _decide(conn, name, client, device, budgets, now)
@@ -168,7 +168,7 @@ def reserve(engine: Engine, name: str, client: str, device: str | None = None, *
 def settle(engine: Engine, attempt: int, succeeded: bool, *, actor: str = "", now: datetime | None = None) -> None:
     """After the password check: a failure stays counted (and audited, aggregated); a success removes the attempt
     and the pair's earlier failures (never the client's other ones)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     f = db.sign_in_failures
     with serialized(engine, now) as conn:
         row = conn.execute(sa.select(f.c.username, f.c.client).where(f.c.id == attempt)).first()

@@ -10,7 +10,7 @@ the client address it was issued to (when one was given).
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, Row
@@ -29,7 +29,7 @@ def issue(engine: Engine, purpose: str, ttl: timedelta, *, username: str | None 
           fingerprint: str | None = None, client: str | None = None, target: str | None = None,
           now: datetime | None = None) -> str:
     """A new raw token (only its hash is stored); old tokens are pruned on the way."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     raw = secrets.token_urlsafe(32)
     t = db.one_time_tokens
     with engine.begin() as conn:
@@ -45,7 +45,7 @@ def redeem(engine: Engine, raw: str | None, purpose: str, client: str | None = N
     """The token's row if it is unused, unexpired, for ``purpose`` and this client; it is then used up."""
     if not raw or len(raw) > 128:
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     t = db.one_time_tokens
     key = digest(raw)
     with engine.begin() as conn:

@@ -12,7 +12,21 @@ import sys
 from collections.abc import Callable, Sequence
 
 from dashboard import i18n
-from dashboard.cli import audit, backup, config, data, docs, funnel, geo, publish, quality, release, screenshots, translations, users
+from dashboard.cli import (
+    audit,
+    backup,
+    config,
+    data,
+    docs,
+    funnel,
+    geo,
+    publish,
+    quality,
+    release,
+    screenshots,
+    translations,
+    users,
+)
 from dashboard.errors import UserFacingError
 
 Command = Callable[[argparse.Namespace], int]

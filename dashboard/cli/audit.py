@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dashboard.i18n import _
-
 from dashboard.cli.common import add_db_arg, iso_date
+from dashboard.i18n import _
 
 
 def _cell(value: object) -> str:

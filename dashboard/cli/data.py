@@ -84,9 +84,9 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from dashboard.measures.filters import counts_for
     from dashboard.cli.funnel import stage_lines  # noqa: F401  (kept beside the summary's keys)
     from dashboard.measures import funnel
+    from dashboard.measures.filters import counts_for
     from dashboard.measures.metrics import summary
     from dashboard.measures.time_to_arrest import summary_keys, times_of
 

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard import settings
 from dashboard.data.schema import CASE_ID_MAX, DISTRICT_MAX
 from dashboard.errors import DatabaseBusy, DatabaseUnavailable
-from dashboard import settings
 from dashboard.paths import PROJECT_ROOT
 
 log = logging.getLogger(__name__)

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from dashboard.data import demo_findings
+from dashboard.data.demo_stages import add_stages
 from dashboard.data.schema import OFFENCES, PROGRAMME_START
 from dashboard.geo.gazetteer import load_gazetteer
-from dashboard.data.demo_stages import add_stages
 
 DEMO_END = date(2015, 4, 30)
 DEMO_START = PROGRAMME_START  # the demo's first month is the programme's

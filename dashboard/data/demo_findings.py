@@ -14,7 +14,7 @@ cases, 84 in 2015, 317 arrests, the coverage table) do not move. What is planted
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd

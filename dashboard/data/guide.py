@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.schema import (CASE_COLUMNS, CASE_REQUIRED, COVERAGE_COLUMNS, COVERAGE_REQUIRED, OFFENCES,
-                                   header_synonyms, load_offence_map, offence_label)
+from dashboard.data.schema import (
+    CASE_COLUMNS,
+    CASE_REQUIRED,
+    COVERAGE_COLUMNS,
+    COVERAGE_REQUIRED,
+    OFFENCES,
+    header_synonyms,
+    load_offence_map,
+    offence_label,
+)
 from dashboard.i18n import _
 
 _COLUMNS = {"cases": (CASE_COLUMNS, CASE_REQUIRED), "coverage": (COVERAGE_COLUMNS, COVERAGE_REQUIRED)}

@@ -16,13 +16,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import N_, _, fmt_int
 from dashboard.data.parsing import cell_text, is_blank, parse_bool, parse_date, read_table
-from dashboard.geo.resolve import resolve
 from dashboard.data.schema import (
-    CASE_COLUMNS, CASE_ID_MAX, CASE_REQUIRED, COVERAGE_COLUMNS, COVERAGE_REQUIRED, DISTRICT_MAX, OFFENCES,
-    PROGRAMME_START, SEX_WORDS, canonical_header, load_offence_map, offence_key,
+    CASE_COLUMNS,
+    CASE_ID_MAX,
+    CASE_REQUIRED,
+    COVERAGE_COLUMNS,
+    COVERAGE_REQUIRED,
+    DISTRICT_MAX,
+    OFFENCES,
+    PROGRAMME_START,
+    SEX_WORDS,
+    canonical_header,
+    load_offence_map,
+    offence_key,
 )
+from dashboard.geo.resolve import resolve
+from dashboard.i18n import N_, _, fmt_int
 
 FIRST_DATA_ROW = 2  # the header is spreadsheet row 1
 MAX_CHILD_AGE = 17

@@ -28,7 +28,15 @@ import pandas as pd
 from dashboard import i18n
 from dashboard.data.dataset import as_counts
 from dashboard.data.schema import (
-    AGE_BANDS, NOT_RECORDED, OFFENCES, SEX_WORDS, SEXES, age_band_keys, age_band_label, offence_label, sex_keys,
+    AGE_BANDS,
+    NOT_RECORDED,
+    OFFENCES,
+    SEX_WORDS,
+    SEXES,
+    age_band_keys,
+    age_band_label,
+    offence_label,
+    sex_keys,
     sex_label,
 )
 from dashboard.geo.gazetteer import display_name, load_gazetteer

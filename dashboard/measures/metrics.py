@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from dashboard.data.dataset import latest_case
+from dashboard.data.schema import NOT_RECORDED, OFFENCES
+from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.i18n import N_
 from dashboard.measures.filters import DIMENSION_BY_KEY, Filters, counts_of, filter_mask, filtered_counts
-from dashboard.geo.gazetteer import load_gazetteer
-from dashboard.data.schema import NOT_RECORDED, OFFENCES
 from dashboard.measures.stats import wilson_interval
 
 CENSUS_NOTE = {"2008": N_("2008 General Population Census (NIS)"), "2019": N_("2019 General Population Census (NIS)")}

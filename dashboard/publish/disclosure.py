@@ -242,7 +242,6 @@ def _solve_ranges(n: int, lower: np.ndarray, upper: np.ndarray, rows, k: int, ex
     ``exact``, only whole-number solutions count as witnesses: a linear optimum that is not whole
     is replaced by the integer programme's.
     """
-    import highspy
 
     models = [_model(n, lower, upper, rows, integer=False)]
     seen_lo, seen_hi = np.full(n, np.inf), np.full(n, -np.inf)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +62,7 @@ def path_in(folder: Path | str) -> Path:
 
 
 def now_stamp() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 # ---------------------------------------------------------------- the file form
@@ -162,8 +162,8 @@ class DbLedger:
 def _stamp(value: datetime) -> str:
     """A stored time as the ledger writes it (UTC, seconds; SQLite hands it back without a zone)."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 def missing_from(known: list[Release], found: list[Release]) -> list[Release]:

@@ -13,8 +13,18 @@ import pandas as pd
 
 from dashboard.errors import UserFacingError
 from dashboard.i18n import _
-from dashboard.publish.disclosure import (BAND_WIDTHS, MEASURES, PARENT, STAGE_MEASURES, TABLE_ORDER, Variable,
-                                          audit, band_bounds, cell_equations, cell_id)
+from dashboard.publish.disclosure import (
+    BAND_WIDTHS,
+    MEASURES,
+    PARENT,
+    STAGE_MEASURES,
+    TABLE_ORDER,
+    Variable,
+    audit,
+    band_bounds,
+    cell_equations,
+    cell_id,
+)
 
 
 def primary(frame: pd.DataFrame, k: int) -> pd.DataFrame:

@@ -26,8 +26,8 @@ from dashboard.caching import BoundedCache
 from dashboard.geo.boundary_layer import Boundaries
 from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent, get_language
 from dashboard.measures.classify import Breaks
-from dashboard.render.colours import COVERAGE_COLOURS, HATCH, HATCH_COLOUR
 from dashboard.render import fonts, leaflet_assets, served
+from dashboard.render.colours import COVERAGE_COLOURS, HATCH, HATCH_COLOUR
 
 CAMBODIA_BOUNDS = [[10.3, 102.3], [14.7, 107.7]]  # the first view; each layer then fits its own provinces
 BORDER = "#51606b"

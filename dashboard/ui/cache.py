@@ -16,8 +16,8 @@ from dashboard.data import db, store
 from dashboard.data.dataset import Dataset
 from dashboard.data.seed import seed_demo_if_empty
 from dashboard.geo.boundaries import Boundaries, active_source, load_boundaries
-from dashboard.measures import compare, funnel, metrics, rollout, time_to_arrest
 from dashboard.i18n import _
+from dashboard.measures import compare, funnel, metrics, rollout, time_to_arrest
 from dashboard.measures.filters import Filters, counts_for
 from dashboard.ui.context import Context
 

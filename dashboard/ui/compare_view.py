@@ -13,8 +13,7 @@ from dashboard.measures.compare import Period
 from dashboard.measures.filters import Filters
 from dashboard.render import maps
 from dashboard.ui import components as ui
-from dashboard.ui import map_widget
-from dashboard.ui import params, url_state
+from dashboard.ui import map_widget, params, url_state
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import Context
 

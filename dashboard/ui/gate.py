@@ -20,8 +20,8 @@ from streamlit.errors import StreamlitAPIException
 from dashboard import page_table
 from dashboard.access import audit, auth, modes
 from dashboard.data import store
-from dashboard.render.markup import escape_markdown
 from dashboard.i18n import N_, _
+from dashboard.render.markup import escape_markdown
 from dashboard.ui import link_notices, params, signin
 
 #: Role names as shown (the stored role stays English).

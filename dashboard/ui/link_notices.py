@@ -17,6 +17,7 @@ from dashboard.i18n import get_language as current_language
 from dashboard.render.markup import escape_markdown
 from dashboard.ui.params import SESSION_LINK_NOTICES as _KEY
 from dashboard.ui.params import SESSION_LINK_PAGE as _PAGE_KEY
+
 #: The slot drawn above the page; a page setting's notices use the setting's URL key as their slot.
 TOP = "top"
 WARNING, REFUSED = "warning", "refused"

@@ -27,7 +27,12 @@ from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.i18n import N_, _
 from dashboard.measures.classify import SCHEMES
 from dashboard.measures.filters import (
-    DIMENSION_BY_KEY, DIMENSIONS, MAX_URL_VALUE_LENGTH, Dimension, choice_problems, from_query_params,
+    DIMENSION_BY_KEY,
+    DIMENSIONS,
+    MAX_URL_VALUE_LENGTH,
+    Dimension,
+    choice_problems,
+    from_query_params,
 )
 
 #: A validator: the link's values for the key (read back to option keys) -> what to tell the viewer.

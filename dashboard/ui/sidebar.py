@@ -10,10 +10,10 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard.data.dataset import Dataset
+from dashboard.i18n import _
 from dashboard.measures.filters import DIMENSIONS, Dimension, Filters, from_query_params, make_filters
 from dashboard.measures.metrics import period_end
-from dashboard.i18n import _
-from dashboard.data.dataset import Dataset
 from dashboard.ui import link_notices, params, url_state
 
 #: The filters' URL and widget keys (declared in dashboard.ui.params, from measures.filters.DIMENSIONS).

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 from sqlalchemy.engine import Engine
+
 from dashboard.access import audit, cookies, routes, sessions, tokens
 from dashboard.access.auth import SignIn
 from dashboard.ui import params

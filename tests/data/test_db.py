@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -92,7 +92,7 @@ def blank(request, tmp_path):
 
 def _fill(conn: sa.Connection, version: int) -> None:
     """Rows in the tables that exist at ``version``, with the columns every version has."""
-    now = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    now = datetime(2024, 5, 1, tzinfo=UTC)
     conn.execute(db.cases.insert(), [
         {"case_id": f"C{i}", "date_reported": date(2014, 1 + i % 12, 1), "province_code": f"{1 + i % 25:02d}",
          "offence": "rape", "arrest_made": bool(i % 2)} for i in range(50)])

@@ -19,7 +19,13 @@ from dashboard.i18n import use_language
 from dashboard.measures import compare, metrics, rollout
 from dashboard.measures import time_to_arrest as tta
 from dashboard.measures.filters import (
-    DIMENSION_BY_KEY, DIMENSIONS, Filters, count_dimensions, counts_for, filter_mask, from_query_params,
+    DIMENSION_BY_KEY,
+    DIMENSIONS,
+    Filters,
+    count_dimensions,
+    counts_for,
+    filter_mask,
+    from_query_params,
     make_filters,
 )
 

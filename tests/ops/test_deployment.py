@@ -13,7 +13,6 @@ from __future__ import annotations
 import http.client
 import os
 import shlex
-import socket
 import ssl
 import subprocess
 import sys
@@ -340,7 +339,7 @@ def _post_length(base: str, length: int) -> int:
         conn.endheaders()
         try:
             conn.send(b"x" * min(length, 1024))
-        except (BrokenPipeError, ConnectionResetError, socket.error):
+        except (OSError, BrokenPipeError, ConnectionResetError):
             pass
         if length <= 1024:
             return conn.getresponse().status

@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 
 from dashboard.geo.gazetteer import load_gazetteer
-from dashboard.i18n import N_, _
+from dashboard.i18n import _
 from dashboard.measures.filters import counts_of
 from dashboard.measures.quality import completeness, duplicates, implausible, lateness, silence
-from dashboard.measures.quality.findings import CHECK_LABELS, CHECKS, GREEN, RANK, RED, Finding, worst
+from dashboard.measures.quality.findings import CHECK_LABELS, CHECKS, RANK, RED, Finding, worst
 
 
 def default_threshold() -> float:
@@ -28,7 +28,7 @@ class QualityReport:
     incomplete_months: list[date] = field(default_factory=list)
     not_recorded: list[str] = field(default_factory=list)
 
-    def since(self, day: date | None) -> "QualityReport":
+    def since(self, day: date | None) -> QualityReport:
         """Only the findings about periods that end on or after ``day``."""
         if day is None:
             return self

@@ -10,7 +10,6 @@ A province not covered in a period has no person-time there (λ = 0, P(0) = 1) a
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 
 import numpy as np

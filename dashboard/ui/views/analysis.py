@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import _, fmt_int
-from dashboard.render import charts
 from dashboard.measures import metrics
 from dashboard.measures.filters import filter_mask
+from dashboard.render import charts
 from dashboard.render.safe_csv import to_safe_csv
 from dashboard.ui import components as ui
 from dashboard.ui.cache import metric

@@ -3,17 +3,13 @@ two periods; monthly trend, "since the unit arrived", offences and a province ta
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard.i18n import N_, _, fmt_int, fmt_quarter
 from dashboard.measures import metrics, rollout
 from dashboard.render import charts, maps
-from dashboard.ui import compare_view, params, playback, url_state
+from dashboard.ui import compare_view, map_widget, params, playback, quality_report, url_state
 from dashboard.ui import components as ui
-from dashboard.ui import map_widget
-from dashboard.ui import quality_report
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import Context, context
 

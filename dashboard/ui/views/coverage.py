@@ -7,14 +7,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.render import charts
-from dashboard.render import maps
 from dashboard.data.schema import PROGRAMME_START
 from dashboard.i18n import _, fmt_date, fmt_int, fmt_month
 from dashboard.measures import metrics
+from dashboard.render import charts, maps
 from dashboard.ui import components as ui
-from dashboard.ui import map_widget
-from dashboard.ui import params, playback, url_state
+from dashboard.ui import map_widget, params, playback, url_state
 from dashboard.ui.cache import boundaries, coverage_metric
 from dashboard.ui.context import context
 

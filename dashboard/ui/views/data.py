@@ -9,20 +9,27 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.access import audit
-from dashboard.geo.boundaries import (active_source, clear_active, join_boundaries, read_metadata,
-                                     read_uploaded_boundary_file, save_active, shipped_layer)
-from dashboard.errors import UserFacingError
-from dashboard.render.markup import escape_markdown
-from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.data import guide
 from dashboard.data.ingest import check_file, ingest_log_frame, ingest_report, refuse, write_records
+from dashboard.data.validation import COVERAGE_START_RULE, DATE_HINT, listed_coverage, validate_coverage
+from dashboard.errors import UserFacingError
+from dashboard.geo.boundaries import (
+    active_source,
+    clear_active,
+    join_boundaries,
+    read_metadata,
+    read_uploaded_boundary_file,
+    save_active,
+    shipped_layer,
+)
+from dashboard.geo.gazetteer import load_gazetteer
+from dashboard.i18n import N_, _, fmt_int
+from dashboard.render.markup import escape_markdown
 from dashboard.ui import audit_view, params, release_approval
 from dashboard.ui import components as ui
 from dashboard.ui.cache import current_engine
 from dashboard.ui.context import context
 from dashboard.ui.uploader import file_uploader
-from dashboard.data.validation import COVERAGE_START_RULE, DATE_HINT, listed_coverage, validate_coverage
-from dashboard.i18n import N_, _, fmt_int
 
 
 def render() -> None:

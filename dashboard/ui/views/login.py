@@ -11,7 +11,6 @@ from dashboard.i18n import _
 from dashboard.ui import params, signin
 from dashboard.ui.cache import current_engine
 
-
 #: Form submits one browser tab may make per minute (a loop on the form costs the sender, not the audit trail).
 SUBMITS_PER_MINUTE = 10
 _SUBMITS = params.SESSION_SIGN_IN_SUBMITS

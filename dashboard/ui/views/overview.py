@@ -6,17 +6,14 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.render import charts
-from dashboard.render import maps
 from dashboard.i18n import N_, _, fmt_date, fmt_int, fmt_percent
 from dashboard.measures import metrics
+from dashboard.render import charts, maps
 from dashboard.ui import components as ui
-from dashboard.ui import map_widget
-from dashboard.ui import quality_report
+from dashboard.ui import map_widget, quality_report
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import context
 from dashboard.ui.views import justice_funnel
-
 
 #: Why the coverage cards can differ from a figure published for another day.
 ANOTHER_DAY = N_("Coverage is counted on one day, the end of the selected period; a figure published for another "

@@ -7,9 +7,8 @@ import streamlit as st
 from dashboard.access import modes
 from dashboard.errors import UserFacingError
 from dashboard.i18n import LANGUAGES, _, get_language
-from dashboard.publish import history, public_view
+from dashboard.publish import history, public_map, public_view
 from dashboard.publish.public_export import FILES, PublicData, read_export
-from dashboard.publish import public_map
 from dashboard.render import charts, maps
 from dashboard.render.markup import escape_markdown
 from dashboard.ui import components as ui

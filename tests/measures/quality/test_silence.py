@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from dashboard.measures.filters import counts_for
 from dashboard.geo.gazetteer import load_gazetteer
+from dashboard.measures.filters import counts_for
 from dashboard.measures.quality import silence
 from dashboard.measures.quality.findings import AMBER, RED
 from tests.measures.quality.builders import KC, PP, build, monthly, record
