@@ -90,7 +90,7 @@ def _funnel(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     """Add ``funnel`` to the top-level parser."""
     cmd = commands.add_parser("funnel", help=_("reported, arrested, charged, tried, convicted: counts, shares and "
-                                               "95% intervals"))
+                                               "95% intervals").replace("%", "%%"))  # argparse formats help with %
     add_source_args(cmd)
     add_filter_args(cmd)
     cmd.add_argument("--by", choices=BY_CHOICES, help=_("one funnel per province, offence or year of report"))

@@ -71,7 +71,7 @@ def commands(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()) -> It
     if sub is None:
         yield " ".join([PROG, *words, *_arguments(parser)]), ""
         return
-    helps = {choice.dest: choice.help or "" for choice in sub._choices_actions}
+    helps = {choice.dest: (choice.help or "").replace("%%", "%") for choice in sub._choices_actions}
     for name, child in sub.choices.items():
         for line, help_text in commands(child, (*words, name)):
             yield line, help_text or helps.get(name, "")

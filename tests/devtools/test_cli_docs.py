@@ -55,16 +55,28 @@ def test_a_command_line_shows_its_arguments_as_help_does():
 
 def test_check_fails_on_a_stale_readme_and_the_command_rewrites_it(tmp_path, monkeypatch, capsys):
     stale = tmp_path / "README.md"
-    stale.write_text(f"# x\n\n{cli_docs.BEGIN}\nold\n{cli_docs.END}\n\nafter\n", encoding="utf-8")
+    stale.write_text(f"# x\n\n{cli_docs.BEGIN}\nSTALE-LINE\n{cli_docs.END}\n\nafter\n", encoding="utf-8")
     monkeypatch.setattr(cli_docs, "README", stale)
     assert main(["docs", "cli", "--check"]) == 1
-    assert "old" in stale.read_text(encoding="utf-8")
+    assert "STALE-LINE" in stale.read_text(encoding="utf-8")
     assert main(["docs", "cli"]) == 0
     text = stale.read_text(encoding="utf-8")
-    assert "old" not in text and text.endswith(f"{cli_docs.END}\n\nafter\n") and "python -m dashboard ingest" in text
+    assert "STALE-LINE" not in text and text.endswith(f"{cli_docs.END}\n\nafter\n") and "python -m dashboard ingest" in text
     assert main(["docs", "cli", "--check"]) == 0
 
 
 def test_a_readme_without_the_markers_is_an_error():
     with pytest.raises(ValueError, match="no block"):
         cli_docs.render("# no markers here\n", build_parser)
+
+
+def test_every_command_s_help_can_be_printed():
+    """A help text with a bare % made `python -m dashboard --help` crash (argparse formats help with %)."""
+    def walk(parser: argparse.ArgumentParser) -> None:
+        parser.format_help()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    walk(child)
+
+    walk(build_parser())
