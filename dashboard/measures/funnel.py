@@ -66,14 +66,15 @@ def recorded_stages(cases: pd.DataFrame) -> dict[str, bool]:
 
 
 def follow_up_end(cases: pd.DataFrame) -> pd.Timestamp | None:
-    """The data's last day: the latest date of any kind in the records (report, arrest, charge, decision).
+    """The data's last day: the last report day (``Dataset.as_of``), where open cases are censored.
 
-    Open cases are censored here; with records kept up to date it is the "data as of" day.
+    The same day as time to arrest's (``time_to_arrest.follow_up_end``) and as every page's "data as of": one last
+    day everywhere (issue 20 item 9). A stage dated after it is still an event; a case waiting since a later
+    date is censored at zero days.
     """
     if cases.empty:
         return None
-    days = [cases[c].max() for c in ("date", "arrest_date", "charge_date", "outcome_date")]
-    return max(d for d in days if pd.notna(d))
+    return cases["date"].max()
 
 
 def _days(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from dashboard.measures.metrics import MIN_CASES_TO_RANK
 from dashboard.render import maps
 from dashboard.render.funnel_chart import funnel_bars
 from dashboard.ui import components as ui
+from dashboard.ui import map_widget
 from dashboard.ui.cache import boundaries, coverage_metric, metric
 from dashboard.ui.context import Context
 
@@ -114,7 +115,7 @@ def _charge_map(ctx: Context) -> None:
                                             ctx.filters.provinces)
     fmap = maps.build_map(b, styles, _("Share of arrests charged"), legend, selected=ctx.filters.provinces,
                           height=420)
-    ui.province_map(fmap, key="map_arrests_charged", name="charge_share_by_province", height=420)
+    map_widget.province_map(fmap, key="map_arrests_charged", name="charge_share_by_province", height=420)
     st.caption(_("Provinces with fewer than {n} arrests whose charge is recorded are flagged in the tooltip and not "
                  "ranked: their intervals are too wide for a fair comparison.").format(n=fmt_int(MIN_CASES_TO_RANK)))
     ui.data_table(per_province[per_province["arrests"].fillna(0) > 0], "charge_share_by_province",

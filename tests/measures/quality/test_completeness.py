@@ -1,5 +1,6 @@
 """Completeness: a province-month with a field missing in most records is flagged; full or unused fields are not."""
 
+from dashboard.data.stages import STAGE_COLUMNS
 from dashboard.measures.quality import completeness
 from dashboard.measures.quality.findings import AMBER, RED
 from tests.measures.quality.builders import PP, SR, build, record
@@ -37,7 +38,9 @@ def test_the_arrest_date_counts_only_for_cases_with_an_arrest():
 def test_a_field_the_dataset_never_records_is_a_note_not_a_finding_per_province():
     rows = [record("2015-01-05", PP, district=None) for _ in range(6)] + [record("2015-01-05", SR, district="")] * 6
     cases = build(rows).cases
-    assert completeness.check(cases) == [] and completeness.not_recorded(cases) == ["district"]
+    # the justice stages are columns of every dataset; a file without them has them "not recorded" too
+    never = [name for name in completeness.not_recorded(cases) if name not in STAGE_COLUMNS]
+    assert completeness.check(cases) == [] and never == ["district"]
 
 
 def test_justice_stage_fields_are_checked_when_present():
