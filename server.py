@@ -87,4 +87,5 @@ async def lifespan(_app):
 served.set_base_path(config.get_option("server.baseUrlPath"))
 app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or "") + download_routes.build()
              + health.build(),
-             lifespan=lifespan, middleware=[Middleware(SignInGuard)])  # no /_stcore/metrics; the pre-sign-in nonce cookie
+             # no /_stcore/metrics; the pre-sign-in nonce cookie
+             lifespan=lifespan, middleware=[Middleware(SignInGuard)])

@@ -182,9 +182,11 @@ async def _profiled_load(browser, app: m.App, sessions: int, out_dir: Path, seco
         except subprocess.TimeoutExpired:
             proc.kill()
     if not raw.exists():
-        return {"error": "py-spy wrote no profile: " + (procs[0].stderr.read().decode()[-500:] if procs[0].stderr else "")}
+        return {"error": "py-spy wrote no profile: "
+                + (procs[0].stderr.read().decode()[-500:] if procs[0].stderr else "")}
     result = report.profile_summary(raw.read_text())
-    result.update({"wall_s": round(wall, 1), "load": load, "raw": raw.name, "flamegraph": svg.name if svg.exists() else None})
+    result.update({"wall_s": round(wall, 1), "load": load, "raw": raw.name,
+                   "flamegraph": svg.name if svg.exists() else None})
     return result
 
 
@@ -200,7 +202,8 @@ async def run_app(browser, app: m.App, args, map_click: bool, out_dir: Path) -> 
     result["concurrent"] = rounds
     if len(rounds) > 1:
         lo, hi = rounds[0], rounds[-1]
-        result["rss_per_extra_session_mb"] = round((hi["rss_open_mb"] - lo["rss_open_mb"]) / (hi["sessions"] - lo["sessions"]), 1)
+        result["rss_per_extra_session_mb"] = round(
+            (hi["rss_open_mb"] - lo["rss_open_mb"]) / (hi["sessions"] - lo["sessions"]), 1)
     result["rss_after_mb"] = servers.rss_mb(app.server.pid)
     result["cpu_total_s"] = round(servers.cpu_seconds(app.server.pid), 2)
     if args.profile and app.name in args.profile:
@@ -227,7 +230,8 @@ async def _main_run(args, work: Path, out_dir: Path) -> dict:
                 server = servers.start_app(work, _app_env(work, args.app_env))
                 app = m.App("app", server, password, filter_page="/cases")
             else:
-                server = servers.start_baseline(work, data.paths(work)["csv"], ROOT / "geodata" / "khm_adm1_geoboundaries.geojson")
+                server = servers.start_baseline(work, data.paths(work)["csv"],
+                                                ROOT / "geodata" / "khm_adm1_geoboundaries.geojson")
                 app = m.App("baseline", server, None, filter_page="/")
             try:
                 print(f"[browser] {name}: server up in {server.started_s:.1f} s (pid {server.pid})", flush=True)
@@ -347,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_json:
         results = merge_saved(args.from_json)
         prof = (results.get("main") or {}).get("app", {}).get("profile") or {}
-        raw = next((f.parent / prof["raw"] for f in args.from_json if prof.get("raw") and (f.parent / prof["raw"]).exists()), None)
+        raw = next((f.parent / prof["raw"] for f in args.from_json
+                    if prof.get("raw") and (f.parent / prof["raw"]).exists()), None)
         if raw:  # re-summarise the saved samples (the summary's rules may have changed since the run)
             prof.update(report.profile_summary(raw.read_text()))
         print(report.markdown(results))

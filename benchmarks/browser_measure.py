@@ -44,7 +44,7 @@ _MAPS_JS = """
   }
   return maps;
 }
-"""
+"""  # noqa: E501 - JavaScript source: rewrapping would change the string
 #: Tag the paths drawn now, and return their signature: a redraw shows as new paths or a new signature.
 _MARK_JS = "(min) => { const maps = (" + _MAPS_JS + """)(min);
   for (const f of document.querySelectorAll('iframe')) {
@@ -219,7 +219,7 @@ async def map_clicks(pg, unit_index: int, times: int) -> list[float]:
         path = pg.frame_locator('[data-testid="stCustomComponentV1"]').first.locator(
             "path.leaflet-interactive").nth(unit_index)
         await path.wait_for(timeout=TIMEOUT_S * 1000)
-        samples.append(await _timed_change(pg, lambda: path.dispatch_event("click")))
+        samples.append(await _timed_change(pg, lambda path=path: path.dispatch_event("click")))
     return samples
 
 

@@ -40,7 +40,7 @@ def _frame_name(frame: str) -> str:
 
 
 def profile_summary(raw: str, top: int = 15) -> dict:
-    """Shares of py-spy samples (collapsed stacks: 'frame;frame;... count'), inclusive and self, by function and area."""
+    """Shares of py-spy samples (collapsed stacks: 'frame;frame;... count'), inclusive and self, by function and area."""  # noqa: E501
     total = 0
     inclusive: Counter = Counter()
     own: Counter = Counter()
@@ -157,7 +157,8 @@ def main_table(results: dict) -> list[str]:
     top = max(results.get("sessions", [1]))
     cpu = _get(_round(rounds_a, top), "cpu_per_view_s")
     row(f"server CPU per page view, {top} sessions at once (sign-in included)", cpu,
-        _get(_round(rounds_b, top), "cpu_per_view_s"), f"≤ {t['cpu_per_view_s']} s: {_met(cpu, t['cpu_per_view_s'])}", 3)
+        _get(_round(rounds_b, top), "cpu_per_view_s"),
+        f"≤ {t['cpu_per_view_s']} s: {_met(cpu, t['cpu_per_view_s'])}", 3)
     row(f"chromium's CPU per page view, {top} sessions at once (the browsers share the 2 cores)",
         _get(_round(rounds_a, top), "client_cpu_per_view_s"), _get(_round(rounds_b, top), "client_cpu_per_view_s"),
         digits=3, ratio=False)
@@ -167,7 +168,8 @@ def main_table(results: dict) -> list[str]:
         _get(fb, "cpu_per_view_s"), digits=3)
     row("server CPU per reload (signed in)", _get(fa, "cpu_per_reload_s"), _get(fb, "cpu_per_reload_s"), digits=3)
     row("server CPU per filter change", _get(ia, "cpu_per_change_s"), _get(ib, "cpu_per_change_s"), digits=3)
-    lines.append(f"| one argon2 password check, CPU s (part of every sign-in) | {_f(results.get('argon2_verify_cpu_s'), 3)} "
+    lines.append("| one argon2 password check, CPU s (part of every sign-in) | "
+                 f"{_f(results.get('argon2_verify_cpu_s'), 3)} "
                  "| no sign-in | – | |")
     row("server RSS, idle after start (MB)", _get(fa, "rss_idle_mb"), _get(fb, "rss_idle_mb"), digits=0, ratio=False)
     row(f"server RSS with {top} sessions open (MB)", _get(_round(rounds_a, top), "rss_open_mb"),
@@ -181,7 +183,8 @@ def main_table(results: dict) -> list[str]:
 
 
 def scaling_table(rows: list[dict]) -> list[str]:
-    lines = ["| cases | built by | server start s | first page cold s | CPU s of the first viewer (cold) | first page warm s (median) | reload s (median) | "
+    lines = ["| cases | built by | server start s | first page cold s | CPU s of the first viewer (cold) | "
+             "first page warm s (median) | reload s (median) | "
              "CPU s per view (new viewer, sign-in incl.) | CPU s per reload | province change s (median) | "
              "CPU s per change | RSS MB after | peak RSS MB | load average | note |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -194,7 +197,8 @@ def scaling_table(rows: list[dict]) -> list[str]:
             f"{_f(_get(fp, 'warm', 'median_s'))} | {_f(_get(fp, 'reload', 'median_s'))} | "
             f"{_f(fp.get('cpu_per_view_s'), 3)} | {_f(fp.get('cpu_per_reload_s'), 3)} | "
             f"{_f(_get(r, 'province', 'median_s'), 3)} | {_f(r.get('cpu_per_change_s'), 3)} | "
-            f"{_f(r.get('rss_mb'), 0)} | {_f(r.get('peak_rss_mb'), 0)} | {r.get('loadavg', '')} | {r.get('error', '')} |"
+            f"{_f(r.get('rss_mb'), 0)} | {_f(r.get('peak_rss_mb'), 0)} | {r.get('loadavg', '')} | "
+            f"{r.get('error', '')} |"
             if rows_n else f"| {r['size']} | {r.get('how')} | | | | | | | | | | | | | {r.get('error', '')} |")
     return lines
 
@@ -207,7 +211,8 @@ def profile_lines(profile: dict | None) -> list[str]:
     load = profile.get("load") or {}
     lines = [f"py-spy, 100 samples/s, on the live server for {profile.get('wall_s')} s while {load.get('sessions')} "
              f"viewers opened the first page at once and one viewer then changed filters: "
-             f"{profile['samples']:,} samples of threads py-spy saw as active; {profile.get('waiting_pct', '?')}% of them "
+             f"{profile['samples']:,} samples of threads py-spy saw as active; "
+             f"{profile.get('waiting_pct', '?')}% of them "
              "are in fact waits (a condition variable, the event loop's select), so the shares of real work are "
              "somewhat larger than shown.", "",
              "| where the samples were (inclusive) | share |", "|---|---|"]
@@ -226,7 +231,8 @@ def _header(results: dict) -> list[str]:
     mc = results.get("machine", {})
     return [f"Run {results.get('started')} → {results.get('finished')} with `{results.get('command')}`. "
             f"Machine: {mc.get('cpu')}, {mc.get('cores')} cores, {mc.get('memory_gb')} GB, {mc.get('platform')}; "
-            f"Python {mc.get('python')}, Streamlit {mc.get('streamlit')}, streamlit-folium {mc.get('streamlit_folium')}, "
+            f"Python {mc.get('python')}, Streamlit {mc.get('streamlit')}, "
+            f"streamlit-folium {mc.get('streamlit_folium')}, "
             f"folium {mc.get('folium')}, plotly {mc.get('plotly')}, pandas {mc.get('pandas')}, Playwright "
             f"{mc.get('playwright')}, {mc.get('chromium')} (headless). Load average (1, 5, 15 min) at the start "
             f"{results.get('loadavg_start', '?')}, at the end {results.get('loadavg_end', '?')}: the harness, its "
@@ -242,7 +248,8 @@ def blocks(results: dict) -> dict[str, list[str]]:
         if prof:
             out["browser-profile"] = profile_lines(prof)
     if results.get("scaling"):
-        out["browser-scaling"] = _header({**results, **results.get("scaling_run", {})}) + scaling_table(results["scaling"])
+        out["browser-scaling"] = (_header({**results, **results.get("scaling_run", {})})
+                                  + scaling_table(results["scaling"]))
     return out
 
 
@@ -259,8 +266,10 @@ def write_docs(path: Path, results: dict, out_dir: Path) -> None:
     """Replace each generated block (between its markers) in ``path`` with this run's; append missing ones."""
     text = path.read_text() if path.exists() else "# Benchmarks\n"
     for name, body in blocks(results).items():
-        start, end = f"<!-- {name}:start (generated by python -m benchmarks browser --write-docs) -->", f"<!-- {name}:end -->"
+        start, end = (f"<!-- {name}:start (generated by python -m benchmarks browser --write-docs) -->",
+                      f"<!-- {name}:end -->")
         block = start + "\n" + "\n".join(body) + "\n" + end
         pattern = re.compile(re.escape(start.split(" (")[0]) + r".*?" + re.escape(end), re.S)
-        text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block + "\n"
+        text = (pattern.sub(lambda _, block=block: block, text) if pattern.search(text)
+                else text.rstrip("\n") + "\n\n" + block + "\n")
     path.write_text(text)

@@ -72,7 +72,8 @@ def province_map(per_province: dict) -> folium.Map:
     gdf["cases"] = [per_province.get(c, (0, 0, None))[0] for c in gdf["code"]]
     gdf["name_km"] = [gaz[c].name_km for c in gdf["code"]]
     fmap = folium.Map(location=[12.6, 104.9], zoom_start=7)
-    folium.GeoJson(gdf.__geo_interface__, tooltip=folium.GeoJsonTooltip(fields=["name_en", "name_km", "cases"])).add_to(fmap)
+    folium.GeoJson(gdf.__geo_interface__,
+                   tooltip=folium.GeoJsonTooltip(fields=["name_en", "name_km", "cases"])).add_to(fmap)
     return fmap
 
 

@@ -145,7 +145,8 @@ def bench_size(label: str, scale: int, work: Path, repeats: int) -> dict:
     result["map_payload_kb"] = round(maps.payload_bytes(maps.build_map(boundaries, styles, "Cases", legend)) / 1024, 1)
     cov_styles, cov_legend = maps.coverage_styles(boundaries, ds.coverage, ds.as_of)
     result["coverage_map_payload_kb"] = round(
-        maps.payload_bytes(maps.build_map(boundaries, cov_styles, "Coverage", cov_legend, boundaries.vintage_note())) / 1024, 1)
+        maps.payload_bytes(maps.build_map(boundaries, cov_styles, "Coverage", cov_legend,
+                                          boundaries.vintage_note())) / 1024, 1)
 
     result["rerun_median_ms"] = _app_reruns(url, work, repeats)
     base = {}
@@ -213,13 +214,15 @@ def markdown(results: list[dict], info: dict, quick: bool) -> str:
     lines = ["# Benchmarks", "",
              f"Run on {info['generated']} with `python -m benchmarks{' --quick' if quick else ''}`.", "",
              f"Machine: {info['machine']['cpu']}, {info['machine']['cores']} cores, {info['machine']['memory_gb']} GB, "
-             f"{info['machine']['platform']}, Python {info['machine']['python']}, Streamlit {info['machine']['streamlit']}, "
+             f"{info['machine']['platform']}, Python {info['machine']['python']}, "
+             f"Streamlit {info['machine']['streamlit']}, "
              f"pandas {info['machine']['pandas']}.", "",
              "Datasets are drawn like the SYNTHETIC demo data (same rollout, population weights, offence mix and "
              "arrest share), scaled up. Times are medians over six filter variants (page reruns: five province "
              "selections). Metric queries run on the daily counts (`measures.filters.counts_for`), as the app and "
              "CLI do; building them is a one-off per data version, listed below (a victim sex or age filter "
-             "counts by those too: a second, larger table, built the first time such a filter is used). The baseline is `benchmarks/naive.py`: a database read on every rerun, `itertuples` "
+             "counts by those too: a second, larger table, built the first time such a filter is used). "
+             "The baseline is `benchmarks/naive.py`: a database read on every rerun, `itertuples` "
              "row loops, no caching, full-resolution geometry; its page time is the data path only (no Streamlit "
              "rendering), so the ratios understate the gap.", "",
              "## Headline", "", "| measure | " + " | ".join(r["size"] for r in results) + " | target at 1M |",
@@ -230,7 +233,8 @@ def markdown(results: list[dict], info: dict, quick: bool) -> str:
 
     row("rows", lambda r: f"{r['rows']:,}")
     row("ingest CSV → SQLite, validation included (s)", lambda r: f"{r['ingest_s']}", "≤ 60 s")
-    row("filter change → page rerun, slowest page median (ms)", lambda r: f"{max(r['rerun_median_ms'].values()):,.0f}", "≤ 300 ms")
+    row("filter change → page rerun, slowest page median (ms)",
+        lambda r: f"{max(r['rerun_median_ms'].values()):,.0f}", "≤ 300 ms")
     row("summary query median (ms)", lambda r: f"{r['query_median_ms']['summary']}", "≤ 50 ms")
     row("province map payload (KB)", lambda r: f"{r['map_payload_kb']}", "≤ 150 KB")
     row("peak RSS of the app process (MB)", lambda r: f"{r['cold_start']['peak_rss_mb']:,}", "≤ 1,536 MB")
@@ -255,7 +259,8 @@ def markdown(results: list[dict], info: dict, quick: bool) -> str:
     for r in results:
         lines.append(f"| {r['size']} | {r['ingest_rows_per_s']:,} | {r['load_first_s']} | {r['load_snapshot_s']} | "
                      f"{r['counts_rows']:,}, {r['counts_build_s']} | "
-                     f"{r['map_payload_kb']} / {r['coverage_map_payload_kb']} | {r.get('baseline_map_payload_kb', '–')} | "
+                     f"{r['map_payload_kb']} / {r['coverage_map_payload_kb']} | "
+                     f"{r.get('baseline_map_payload_kb', '–')} | "
                      f"{r['cold_start']['cold_start_s']} / {r['baseline_cold_start']['cold_start_s']} | "
                      f"{r['cold_start']['peak_rss_mb']:,} / {r['baseline_cold_start']['peak_rss_mb']:,} |")
     lines += ["", "## Victim filters (sex, age band)", "",
@@ -274,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None, help="passes over the filter variants")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out", help="results folder")
     parser.add_argument("--docs", type=Path, default=None,
-                        help="Markdown report path (default: docs/BENCHMARKS.md for full runs, OUT/BENCHMARKS.md for --quick)")
+                        help="Markdown report path "
+                             "(default: docs/BENCHMARKS.md for full runs, OUT/BENCHMARKS.md for --quick)")
     args = parser.parse_args(argv)
     sizes = ["10k"] if args.quick else (args.sizes or list(SIZES))
     repeats = args.repeats or (1 if args.quick else 2)
@@ -291,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "results.json").write_text(json.dumps({**info, "results": results}, indent=2) + "\n")
     docs = args.docs or (args.out / "BENCHMARKS.md" if args.quick else ROOT / "docs" / "BENCHMARKS.md")
     text = markdown(results, info, args.quick)
-    if docs.exists() and BROWSER_SECTION in docs.read_text():  # keep the browser benchmark's section (benchmarks/browser.py)
+    # keep the browser benchmark's section (benchmarks/browser.py)
+    if docs.exists() and BROWSER_SECTION in docs.read_text():
         text += "\n" + docs.read_text()[docs.read_text().index(BROWSER_SECTION):]
     docs.write_text(text)
     print(f"[bench] wrote {args.out / 'results.json'} and {docs}")

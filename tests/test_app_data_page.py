@@ -30,12 +30,14 @@ def _report(at):
 
 def _count(engine):
     with engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(db.cases).where(db.cases.c.synthetic.is_(False))).scalar()
+        return conn.execute(sa.select(sa.func.count()).select_from(db.cases)
+                            .where(db.cases.c.synthetic.is_(False))).scalar()
 
 
 def test_bad_upload_shows_report_and_writes_nothing(admin_app):
     at, engine = admin_app
-    bad = b"case_id,date_reported,province,offence,arrest_made\nB1,2014-01-02,Atlantis,rape,no\nB2,31/02/2014,Kep,rape,no\n"
+    bad = (b"case_id,date_reported,province,offence,arrest_made\n"
+           b"B1,2014-01-02,Atlantis,rape,no\nB2,31/02/2014,Kep,rape,no\n")
     at.file_uploader(key="upload_file").set_value(("bad.csv", bad, "text/csv")).run()
     no_errors(at)
     assert any("Nothing was written" in e.value for e in at.error)
@@ -47,7 +49,8 @@ def test_bad_upload_shows_report_and_writes_nothing(admin_app):
 
 def test_good_upload_is_ingested(admin_app):
     at, engine = admin_app
-    good = "case_id,date_reported,province,offence,arrest_made\nG1,2014-01-02,ខេត្តកែប,rape,ទេ\nG2,05/03/2014,KH-12,murder,yes\n"
+    good = ("case_id,date_reported,province,offence,arrest_made\n"
+            "G1,2014-01-02,ខេត្តកែប,rape,ទេ\nG2,05/03/2014,KH-12,murder,yes\n")
     at.file_uploader(key="upload_file").set_value(("good.csv", good.encode("utf-16"), "text/csv")).run()
     assert any("2 valid rows" in s.value for s in at.success)
     at.button(key="ingest_button").click().run()
@@ -58,7 +61,8 @@ def test_good_upload_is_ingested(admin_app):
 
 def test_unreadable_upload_gets_a_message(admin_app):
     at, engine = admin_app
-    at.file_uploader(key="upload_file").set_value(("cases.xlsx", b"PK\x03\x04garbage", "application/octet-stream")).run()
+    at.file_uploader(key="upload_file").set_value(
+        ("cases.xlsx", b"PK\x03\x04garbage", "application/octet-stream")).run()
     no_errors(at)
     assert any("could not be read as an Excel workbook" in shown(e.value) for e in at.error)
 
@@ -141,7 +145,8 @@ def test_upload_preview_flags_cases_outside_real_coverage(admin_app, tmp_path):
     cov.write_text("province,start_date\nKep,2014-01-01\n", encoding="utf-8")
     assert ingest_file(engine, cov, kind="coverage").written  # real coverage replaces the demo's
     at.run()
-    upload = b"case_id,date_reported,province,offence,arrest_made\nF1,2013-12-31,Kep,rape,no\nF2,2014-02-01,Kep,rape,no\n"
+    upload = (b"case_id,date_reported,province,offence,arrest_made\n"
+              b"F1,2013-12-31,Kep,rape,no\nF2,2014-02-01,Kep,rape,no\n")
     at.file_uploader(key="upload_file").set_value(("f.csv", upload, "text/csv")).run()
     no_errors(at)
     assert any("1 case(s) are reported outside their province's coverage" in w.value for w in at.warning)

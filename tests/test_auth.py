@@ -106,7 +106,8 @@ def test_cli_users_add_force_replaces_says_so_ends_sessions_and_audits(db_url, m
     assert auth.verify(engine, "sok", "another long passphrase") == "admin"
     assert sessions.check(engine, live) is None
     with engine.connect() as conn:
-        details = conn.execute(sa.select(db.audit_log.c.detail).where(db.audit_log.c.action == "user_add")).scalars().all()
+        details = conn.execute(sa.select(db.audit_log.c.detail)
+                               .where(db.audit_log.c.action == "user_add")).scalars().all()
     assert '"replaced": true' in details[-1] and '"sessions_ended": 1' in details[-1]
 
 

@@ -97,7 +97,8 @@ def test_quick_run_reports_every_measure_for_both_apps(quick_run):
 def test_quick_run_writes_the_markdown_table(quick_run):
     results, text = quick_run
     assert "| measure | this app | tutorial-style baseline | ratio | target (this app) |" in text
-    for measure in ("province filter → map redrawn (median)", "… of which the map alone redrawn", "date change → map redrawn (median)",
+    for measure in ("province filter → map redrawn (median)", "… of which the map alone redrawn",
+                    "date change → map redrawn (median)",
                     "map click on a province", "2 sessions: p95", "server CPU per page view",
                     "server RSS per extra open session (MB)"):
         assert measure in text, measure

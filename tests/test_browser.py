@@ -119,7 +119,8 @@ def test_clicking_a_province_toggles_the_filter(server, page):
     expect = sync_api.expect
     expect(_province_chip(page, "Siem Reap")).to_have_count(1, timeout=30_000)
     expect(page.get_by_text("Data as of").first).to_contain_text("Siem Reap", timeout=30_000)
-    page.wait_for_selector(READY, timeout=90_000)  # the rerun has finished: the map will not be replaced under the click
+    # the rerun has finished: the map will not be replaced under the click
+    page.wait_for_selector(READY, timeout=90_000)
     _map_paths(page, UNITS).nth(16).dispatch_event("click")  # click again: removed
     page.wait_for_function("() => !decodeURIComponent(location.search).includes('province=Siem')", timeout=30_000)
     expect(_province_chip(page, "Siem Reap")).to_have_count(0, timeout=30_000)
@@ -298,7 +299,8 @@ def test_static_site_draws_its_map_with_nothing_from_outside(static_site, page, 
         sync_api.expect(legend).to_contain_text(words)
     before = page.locator('#map path[fill="url(#cpu-hatch)"]').count()
     page.locator('[data-year-button="2015"]').click()
-    page.wait_for_function("() => document.querySelector('[data-year-button=\"2015\"]').getAttribute('aria-pressed') === 'true'")
+    page.wait_for_function("() => document.querySelector('[data-year-button=\"2015\"]')"
+                           ".getAttribute('aria-pressed') === 'true'")
     assert page.locator('#map path[fill="url(#cpu-hatch)"]').count() != before  # 2015 hides more provinces
     page.locator('[data-year-button="2014"]').click()
     page.evaluate("document.fonts.ready")
@@ -357,7 +359,8 @@ def _legends(pg) -> tuple[int, int]:
     return pg.locator(".cpu-shared-legend").count(), inside
 
 
-COMPARE_QUERY = "view=compare+two+periods&period_a=2014-05-01&period_a=2014-12-31&period_b=2015-01-01&period_b=2015-04-29"
+COMPARE_QUERY = ("view=compare+two+periods&period_a=2014-05-01&period_a=2014-12-31"
+                 "&period_b=2015-01-01&period_b=2015-04-29")
 
 
 def test_compare_mode_two_maps_one_legend_and_the_url_round_trip(server, page):

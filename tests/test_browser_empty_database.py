@@ -61,7 +61,8 @@ def test_every_page_works_on_an_empty_database_and_its_maps_draw_grey(empty_site
         frame_element.scroll_into_view_if_needed()
         frame = frame_element.element_handle().content_frame()
         frame.wait_for_function(
-            "n => (window.__cpuErrors || []).length > 0 || document.querySelectorAll('path.leaflet-interactive').length === n",
+            "n => (window.__cpuErrors || []).length > 0"
+            " || document.querySelectorAll('path.leaflet-interactive').length === n",
             arg=UNITS, timeout=60_000)
         assert frame.evaluate("() => window.__cpuErrors") == [], path
         fills = set(frame.eval_on_selector_all("path.leaflet-interactive", "ps => ps.map(p => p.getAttribute('fill'))"))

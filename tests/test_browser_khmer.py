@@ -154,7 +154,7 @@ MARK_JS = """([prefix, khmer]) => {
     out.push([id, text.slice(0, 24), cs.fontFamily]);
   }
   return out;
-}"""
+}"""  # noqa: E501 - JavaScript source: rewrapping would change the string
 
 #: Puts a Khmer string into every plotly chart as a clone of its title (or first) text: it keeps the font
 #: plotly gave that text, so the chart's own font stack is tested even where its text is still English.
@@ -266,7 +266,7 @@ def assert_widths_differ(target, selector: str, where: str) -> None:
 
 def _served_font_loaded(target) -> bool:
     return target.evaluate(f"""async () => {{ await document.fonts.ready;
-        return [...document.fonts].some(f => f.family.replace(/["']/g, '') === {fonts.FAMILY!r} && f.status === 'loaded'); }}""")
+        return [...document.fonts].some(f => f.family.replace(/["']/g, '') === {fonts.FAMILY!r} && f.status === 'loaded'); }}""")  # noqa: E501 - JavaScript source: rewrapping would change the string
 
 
 # ---------------------------------------------------------------- the pages
@@ -289,7 +289,7 @@ def _wait_drawn(v: Visit, has_map: bool, maps: int = 0) -> None:
         pg.wait_for_selector(READY, timeout=90_000)
     pg.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('svg.main-svg'))
-                 && !document.querySelector('[data-testid="stSkeleton"]')""", timeout=60_000)
+                 && !document.querySelector('[data-testid="stSkeleton"]')""", timeout=60_000)  # noqa: E501 - JavaScript source: rewrapping would change the string
     pg.evaluate("document.fonts.ready")
     pg.wait_for_timeout(800)
 

@@ -1,4 +1,4 @@
-"""The README's commands on a fresh clone, before the app ever ran: the default database gets the demo, as in the app."""
+"""The README's commands on a fresh clone, before the app ever ran: the default database gets the demo, as in the app."""  # noqa: E501
 
 from __future__ import annotations
 

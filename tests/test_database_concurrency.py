@@ -198,7 +198,7 @@ def test_two_overlapping_ingests_report_true_counts(engine, tmp_path):
                  _file(tmp_path, f"r{attempt}_b.csv", range(50, 150), f"R{attempt}-")]
         barrier, results = threading.Barrier(2), [None, None]
 
-        def run(i: int) -> None:
+        def run(i: int, barrier=barrier, results=results, files=files) -> None:
             barrier.wait()
             results[i] = ingest_file(app_engine, files[i])
 

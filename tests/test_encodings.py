@@ -27,7 +27,8 @@ def test_unicode_encodings(tmp_path, encoding, sep):
 
 def test_windows_1252(tmp_path):
     p = tmp_path / "cases.csv"
-    text = "case_id;date_reported;province;offence;arrest_made\nW1;05/03/2014;Kratié;rape;yes\nW2;2014-03-06;Siemréab;other;no\n"
+    text = ("case_id;date_reported;province;offence;arrest_made\n"
+            "W1;05/03/2014;Kratié;rape;yes\nW2;2014-03-06;Siemréab;other;no\n")
     p.write_bytes(text.encode("cp1252"))
     rep = validate_file(p)
     assert rep.ok, rep.to_text()

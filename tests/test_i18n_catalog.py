@@ -33,7 +33,8 @@ def _messages():
 
 def test_every_string_in_the_code_has_a_khmer_translation_and_the_mo_is_current():
     result = translations.check("km")
-    assert result.missing == [], "strings in the code but not in the catalog (run: python -m dashboard translations update)"
+    assert result.missing == [], ("strings in the code but not in the catalog "
+                                  "(run: python -m dashboard translations update)")
     assert result.untranslated == [], "untranslated strings in dashboard/locale/km/LC_MESSAGES/dashboard.po"
     assert result.mo_current, "the .mo is stale (run: python -m dashboard translations compile)"
 

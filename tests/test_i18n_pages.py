@@ -258,7 +258,8 @@ def test_switching_from_khmer_to_english_follows_the_link(app_db):
 
 
 def test_an_english_link_to_a_page_setting_opens_in_khmer_without_a_warning(app_db):
-    at = app("pages/cases.py", query={**KM, "view": "one map per year", "measure": "case count", "classes": "quantiles"})
+    at = app("pages/cases.py",
+             query={**KM, "view": "one map per year", "measure": "case count", "classes": "quantiles"})
     no_errors(at)
     assert not at.warning[1:], [w.value for w in at.warning]  # only the SYNTHETIC banner
     assert at.segmented_control(key="view").value == "one map per year"

@@ -56,7 +56,8 @@ def _figures():
                               "arrest_rate": [0.75, 0.9], "ci_low": [0.5, 0.7], "ci_high": [0.9, 0.97]})
     offences = pd.DataFrame({"offence": ["homicide", "physical abuse"], "cases": [5, 15], "share": [0.25, 0.75]})
     victims = pd.DataFrame({"age_band": ["0-5", "6-11"], "sex": ["F", "M"], "cases": [3, 4]})
-    return {"trend": charts.monthly_trend(monthly), "coverage": charts.coverage_over_time(timeline, pd.Timestamp("2015-01-01")),
+    return {"trend": charts.monthly_trend(monthly),
+            "coverage": charts.coverage_over_time(timeline, pd.Timestamp("2015-01-01")),
             "quarters": charts.arrest_rate_over_time(quarterly), "offences": charts.offence_breakdown(offences),
             "victims": charts.victims(victims)}
 

@@ -39,7 +39,8 @@ def test_ingest_then_reingest_is_idempotent(engine, tmp_path):
 
 def test_overlapping_file_updates_by_case_id(engine, tmp_path):
     ingest_file(engine, _write(tmp_path, "a.csv", "A1,2014-01-02,Kep,rape,no\nA2,2014-01-03,Kampot,homicide,no\n"))
-    res = ingest_file(engine, _write(tmp_path, "b.csv", "A2,2014-01-03,Kampot,homicide,yes\nA3,2014-02-01,Takeo,other,no\n"))
+    res = ingest_file(engine, _write(tmp_path, "b.csv",
+                                     "A2,2014-01-03,Kampot,homicide,yes\nA3,2014-02-01,Takeo,other,no\n"))
     assert (res.added, res.updated) == (1, 1)
     with engine.connect() as conn:
         rows = dict(conn.execute(sa.select(db.cases.c.case_id, db.cases.c.arrest_made)).all())
@@ -50,7 +51,8 @@ def test_one_bad_row_leaves_database_unchanged(engine, tmp_path):
     ingest_file(engine, _write(tmp_path, "a.csv", "A1,2014-01-02,Kep,rape,no\n"))
     with engine.connect() as conn:
         before = conn.execute(sa.select(db.cases).order_by(db.cases.c.case_id)).all()
-    bad = _write(tmp_path, "bad.csv", "A1,2014-01-02,Kep,rape,yes\nA2,2014-01-03,Kampot,homicide,no\nA3,2014-01-04,Atlantis,rape,no\n")
+    bad = _write(tmp_path, "bad.csv",
+                 "A1,2014-01-02,Kep,rape,yes\nA2,2014-01-03,Kampot,homicide,no\nA3,2014-01-04,Atlantis,rape,no\n")
     res = ingest_file(engine, bad)
     assert not res.written and res.report.rejected_rows == 1
     with engine.connect() as conn:

@@ -103,7 +103,7 @@ def test_concurrent_ingests_with_overlapping_ids_both_succeed(engine, tmp_path):
         barrier = threading.Barrier(2)
         results, errors = [None, None], []
 
-        def run(i):
+        def run(i, barrier=barrier, results=results, files=files, errors=errors):
             barrier.wait()
             try:
                 results[i] = ingest_file(app_engine, files[i])

@@ -103,7 +103,7 @@ def test_many_threads_never_push_the_cache_past_its_limit():
 
     def work() -> None:
         for key in range(200):
-            cache.get_or_create(key % 37, lambda: key)
+            cache.get_or_create(key % 37, lambda key=key: key)
             sizes.append(len(cache))
 
     _together(16, work)

@@ -86,7 +86,8 @@ def test_the_demo_headline_is_published_with_its_interval(demo_dataset):
     assert (whole["cases"], whole["arrests"]) == (347, 297)
     assert (whole["from"], whole["to"]) == ("2013-Q3", "2015-Q1")
     low, high = wilson_interval(297, 347)
-    assert whole["arrest_rate"] == round(297 / 347, 4) and (whole["ci_low"], whole["ci_high"]) == (round(low, 4), round(high, 4))
+    assert (whole["arrest_rate"] == round(297 / 347, 4)
+            and (whole["ci_low"], whole["ci_high"]) == (round(low, 4), round(high, 4)))
     assert list(totals.index) == ["2013", "2014", "2015", "all"]
     assert totals.loc[["2013", "2014", "2015"], "cases"].sum() == 347
     assert list(export["national_quarter.csv"]["quarter"])[-1] == "2015-Q1"
@@ -207,7 +208,8 @@ def _more_cases(demo_dir, out_csv):
     for i in range(30):  # the next quarter
         province = counts.index[i % 6]
         arrest = i % 7 != 0
-        rows.append({**template.to_dict(), "province": province, "date_reported": f"2015-{7 + i % 3:02d}-{1 + i % 27:02d}",
+        rows.append({**template.to_dict(), "province": province,
+                     "date_reported": f"2015-{7 + i % 3:02d}-{1 + i % 27:02d}",
                      "arrest_made": "yes" if arrest else "no",
                      "arrest_date": f"2015-{7 + i % 3:02d}-28" if arrest else ""})
     extra = pd.DataFrame(rows)
@@ -360,7 +362,7 @@ def test_public_map_names_every_state(tmp_path, demo_dataset):
     hidden = [u for u, s in states.items() if s.state == public_view.SUPPRESSED]
     assert hidden and all(look.styles[u].fill == HATCH for u in hidden)
     py = data.province_year[data.province_year["year"] == 2015].set_index("province_code")
-    for unit, state in states.items():
+    for _unit, state in states.items():
         members = py.loc[state.members]
         assert (state.state == public_view.SUPPRESSED) == bool(members["cases"].isna().any())
         if state.state == public_view.COUNT:

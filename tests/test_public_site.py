@@ -98,7 +98,8 @@ def test_the_site_requests_nothing_outside_its_folder(site, page):
         assert not re.match(r"^[a-z]+:|^//", ref), ref  # no scheme, no protocol-relative host
         assert (path.parent / ref).resolve().is_file(), ref
         assert site.resolve() in (path.parent / ref).resolve().parents
-    css = "".join(p.read_text(encoding="utf-8") for p in (site / "assets").glob("*.css")) + path.read_text(encoding="utf-8")
+    css = ("".join(p.read_text(encoding="utf-8") for p in (site / "assets").glob("*.css"))
+           + path.read_text(encoding="utf-8"))
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", css)
     assert "@import" not in css
 
@@ -214,7 +215,8 @@ def briefs(site, tmp_path_factory):
         pytest.skip("brief checks skipped: poppler-utils is not installed (apt-get install poppler-utils)")
     out = tmp_path_factory.mktemp("brief")
     for lang in ("en", "km"):
-        assert main(["brief", "--public-dir", str(site / "data"), "--lang", lang, "--out", str(out / f"brief_{lang}.pdf")]) == 0
+        assert main(["brief", "--public-dir", str(site / "data"), "--lang", lang,
+                     "--out", str(out / f"brief_{lang}.pdf")]) == 0
     return out
 
 

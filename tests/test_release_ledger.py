@@ -85,7 +85,8 @@ def _zero_province_rows(demo_dir: Path, month: str, n: int) -> tuple[str, pd.Dat
     covered = [gaz[c].name_en for c in gaz if gaz[c].name_en in set(coverage["province"])
                or c in set(coverage.get("province_code", pd.Series(dtype=str)).astype(str))]
     name = next(p for p in covered if p not in in_2015)
-    rows = pd.DataFrame([{**base.iloc[0].drop(labels=list(STAGE_COLUMNS)).to_dict(), "province": name, "date_reported": f"{month}-{10 + i:02d}",
+    rows = pd.DataFrame([{**base.iloc[0].drop(labels=list(STAGE_COLUMNS)).to_dict(), "province": name,
+                          "date_reported": f"{month}-{10 + i:02d}",
                           "arrest_made": "no", "arrest_date": ""} for i in range(n)])
     rows["case_id"] = [f"SYN-2015-8{i:03d}" for i in range(n)]
     return name, rows

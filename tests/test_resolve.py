@@ -32,7 +32,8 @@ def test_small_typos_resolve_fuzzily(text, code):
     assert res.code == code and res.method == "fuzzy"
 
 
-@pytest.mark.parametrize("text", ["Bangkok", "Hanoi", "Ho Chi Minh", "Vientiane", "Thailand", "Kampong", "", "26", "KH-0", "Preah"])
+@pytest.mark.parametrize("text", ["Bangkok", "Hanoi", "Ho Chi Minh", "Vientiane", "Thailand", "Kampong", "", "26",
+                                  "KH-0", "Preah"])
 def test_foreign_or_ambiguous_names_stay_unresolved(text):
     assert resolve(text).code is None
 

@@ -48,7 +48,8 @@ def test_rate_per_100000_person_years(data):
     assert frame.loc[SR, "per_100k_person_years"] == pytest.approx(3 / (pop[SR] * 184 / 365.25) * 1e5)
     # the plain rate divides by the whole year's population instead: half as large for a half-year province
     assert frame.loc[SR, "per_100k"] == pytest.approx(4 / pop[SR] * 1e5)
-    assert frame.loc[PS, "person_years"] == 0 and frame.loc[PS, "per_100k_person_years"] != frame.loc[PS, "per_100k_person_years"]
+    assert (frame.loc[PS, "person_years"] == 0
+            and frame.loc[PS, "per_100k_person_years"] != frame.loc[PS, "per_100k_person_years"])
 
 
 def test_without_a_date_filter_the_period_runs_to_the_latest_case(data):

@@ -6,7 +6,8 @@ from dashboard.render.safe_csv import to_safe_csv
 
 
 def test_show_data_downloads_are_formula_safe():
-    out = to_safe_csv(pd.DataFrame({"a": ["=1+1", "+cmd", "-2", "@x", "ok"], "n": [-1, 2, 3, 4, 5]})).decode("utf-8-sig")
+    out = to_safe_csv(pd.DataFrame({"a": ["=1+1", "+cmd", "-2", "@x", "ok"],
+                                    "n": [-1, 2, 3, 4, 5]})).decode("utf-8-sig")
     assert out.splitlines() == ["a,n", "'=1+1,-1", "'+cmd,2", "'-2,3", "'@x,4", "ok,5"]
 
 

@@ -38,7 +38,8 @@ def test_the_package_never_imports_the_tests():
             assert not any(n == "tests" or n.startswith("tests.") for n in names), path
 
 
-@pytest.mark.parametrize("path", ["public_export/aggregates.csv", "public_site/index.html", "brief_km.pdf", "brief.pdf"])
+@pytest.mark.parametrize("path", ["public_export/aggregates.csv", "public_site/index.html",
+                                  "brief_km.pdf", "brief.pdf"])
 def test_what_the_readme_examples_write_is_ignored_by_git(path):
     result = subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT, check=False)
     assert result.returncode == 0, f"{path} is not in .gitignore"

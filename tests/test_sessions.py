@@ -99,7 +99,8 @@ def test_role_and_password_fingerprint_are_rechecked_on_every_run(users, column)
         if column == "deleted":
             conn.execute(db.users.delete().where(where))
         else:
-            value = {"role": "admin", "password_hash": auth._hasher.hash("another passphrase"), "disabled": True}[column]
+            value = {"role": "admin", "password_hash": auth._hasher.hash("another passphrase"),
+                     "disabled": True}[column]
             conn.execute(db.users.update().where(where).values({column: value}))
     assert sessions.check(users, raw) is None
 

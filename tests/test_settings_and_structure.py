@@ -65,7 +65,8 @@ def test_boundaries_env_setting_names_a_shipped_layer(monkeypatch):
 # ---------------------------------------------------------------- reading never writes
 
 
-@pytest.mark.parametrize(("command", "status"), [(["summary", "--json"], 0), (["export-public", "--out", "{tmp}/pub"], 2)])
+@pytest.mark.parametrize(("command", "status"),
+                         [(["summary", "--json"], 0), (["export-public", "--out", "{tmp}/pub"], 2)])
 def test_read_commands_never_seed_an_empty_database(engine, tmp_path, command, status, capsys):
     args = [a.format(tmp=tmp_path) for a in command] + ["--db", engine.url.render_as_string(hide_password=False)]
     assert main(args) == status

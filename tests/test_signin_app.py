@@ -11,7 +11,8 @@ from dashboard.ui.signin import SESSION_KEY
 from tests.apphelpers import app, engine_with_users, no_errors, shown, signed_in
 
 PASSWORD = "correct horse battery staple"
-CASES = b"case_id,date_reported,province,offence,arrest_made\nG1,2014-01-02,Kep,rape,yes\nG2,2014-03-05,Kampot,murder,no\n"
+CASES = (b"case_id,date_reported,province,offence,arrest_made\n"
+         b"G1,2014-01-02,Kep,rape,yes\nG2,2014-03-05,Kampot,murder,no\n")
 
 
 @pytest.fixture()
@@ -109,7 +110,8 @@ def test_admins_read_the_audit_trail_on_the_data_page(engine, admin_data_page):
     at.multiselect(key="audit_actions").select("download").run()
     no_errors(at)
     trail = at.dataframe[-1].value
-    assert list(trail["action"]) == ["download"] and list(trail["rows"]) == ["7"]  # shown as text: an entry without a count is a blank cell
+    # shown as text: an entry without a count is a blank cell
+    assert list(trail["action"]) == ["download"] and list(trail["rows"]) == ["7"]
     assert any(b.label == "Download CSV" for b in at.get("download_button"))
 
 

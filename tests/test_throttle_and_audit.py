@@ -41,7 +41,7 @@ def _entries(engine, action=None) -> list:
 
 
 def test_five_failures_pause_the_name_for_that_client_and_for_clients_that_failed(users):
-    for attempt in range(5):
+    for _attempt in range(5):
         assert auth.sign_in(users, "ann", "wrong guess", client="10.0.0.1").role is None
     assert auth.sign_in(users, "ann", PASSWORD, client="10.0.0.1").role is None  # that client: paused (backoff)
     assert auth.sign_in(users, "ann", "wrong guess", client="10.0.0.2").role is None

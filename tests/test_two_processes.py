@@ -98,7 +98,8 @@ def test_two_processes_share_sessions_lockouts_and_data(shared_url, browser, tmp
         # data ingested through the CLI appears on both without a restart
         assert _cases_shown(pg, a) == _cases_shown(other, b) == "2"
         extra = tmp_path / "extra.csv"
-        extra.write_text(HEADER + "R3,2015-01-05,Kep,rape,yes\nR4,2015-02-06,Takeo,rape,yes\nR5,2015-03-07,Kep,rape,no\n")
+        extra.write_text(HEADER + "R3,2015-01-05,Kep,rape,yes\nR4,2015-02-06,Takeo,rape,yes\n"
+                         "R5,2015-03-07,Kep,rape,no\n")
         done = subprocess.run([sys.executable, "-m", "dashboard", "ingest", str(extra), "--db", url], cwd=ROOT,
                               env={**os.environ, "DASHBOARD_VAR_DIR": str(tmp_path / "cli")},
                               capture_output=True, text=True, timeout=120)

@@ -92,7 +92,7 @@ def test_vsicurl_sends_no_request(tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        with pytest.raises(Exception):
+        with pytest.raises(pyogrio.errors.DataSourceError):
             pyogrio.read_info(f"/vsicurl/http://127.0.0.1:{server.server_port}/layer.geojson")
     finally:
         server.shutdown()

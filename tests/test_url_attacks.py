@@ -38,7 +38,8 @@ def test_a_bad_province_in_a_link_is_echoed_inert(app_db, payload):
     assert all(_inert(w) for w in warnings), warnings
 
 
-@pytest.mark.parametrize(("key", "value"), [("measure", "cases per goat"), ("classes", "jenks-ish"), ("census", "1998")])
+@pytest.mark.parametrize(("key", "value"),
+                         [("measure", "cases per goat"), ("classes", "jenks-ish"), ("census", "1998")])
 def test_unknown_map_settings_in_a_link_are_warned_about(app_db, key, value):
     at = app("pages/cases.py", query={key: value})
     no_errors(at)

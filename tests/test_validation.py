@@ -64,8 +64,10 @@ def test_duplicate_case_id_names_first_row(tmp_path):
     assert (prob.row, prob.column) == (3, "case_id") and "row 2" in prob.problem
 
 
-@pytest.mark.parametrize(("row", "column"), [(",2014-03-05,Kep,rape,no,", "case_id"), ("C1,,Kep,rape,no,", "date_reported"),
-                                             ("C1,2014-03-05,,rape,no,", "province"), ("C1,2014-03-05,Kep,,no,", "offence"),
+@pytest.mark.parametrize(("row", "column"), [(",2014-03-05,Kep,rape,no,", "case_id"),
+                                             ("C1,,Kep,rape,no,", "date_reported"),
+                                             ("C1,2014-03-05,,rape,no,", "province"),
+                                             ("C1,2014-03-05,Kep,,no,", "offence"),
                                              ("C1,2014-03-05,Kep,rape,,", "arrest_made")])
 def test_missing_required_field(tmp_path, row, column):
     prob = only_problem(check(tmp_path, row + "\n"))
@@ -155,7 +157,8 @@ def test_cases_outside_coverage_are_flagged_and_counted_not_rejected(tmp_path):
     report = validate_file(p, options=ValidationOptions(today=date(2020, 1, 1), coverage=coverage))
     assert report.ok and len(report.records) == 5
     assert report.outside_coverage == 3
-    assert [(f.row, f.column) for f in report.flags] == [(2, "date_reported"), (4, "date_reported"), (5, "date_reported")]
+    assert [(f.row, f.column) for f in report.flags] == [(2, "date_reported"), (4, "date_reported"),
+                                                          (5, "date_reported")]
     assert "before the province's coverage start (2014-03-01)" in report.flags[0].problem
     assert "after the province's coverage ended (2014-06-30)" in report.flags[1].problem
     assert "never covered" in report.flags[2].problem

@@ -168,7 +168,8 @@ def list_users(engine: Engine) -> list[tuple[str, str, bool]]:
 def _lookup(engine: Engine, username: str):
     u = db.users
     with engine.connect() as conn:
-        return conn.execute(sa.select(u.c.password_hash, u.c.role, u.c.disabled).where(u.c.username == username)).first()
+        return conn.execute(sa.select(u.c.password_hash, u.c.role, u.c.disabled)
+                            .where(u.c.username == username)).first()
 
 
 def _check(row, password: str) -> str | None:

@@ -111,8 +111,10 @@ def revoke(engine: Engine, raw: str | None, now: datetime | None = None) -> str 
         return None
     s = db.sessions
     with engine.begin() as conn:
-        name = conn.execute(sa.select(s.c.username).where(s.c.id_hash == digest(raw), s.c.revoked_at.is_(None))).scalar()
-        conn.execute(s.update().where(s.c.id_hash == digest(raw), s.c.revoked_at.is_(None)).values(revoked_at=_now(now)))
+        name = conn.execute(sa.select(s.c.username)
+                            .where(s.c.id_hash == digest(raw), s.c.revoked_at.is_(None))).scalar()
+        conn.execute(s.update().where(s.c.id_hash == digest(raw), s.c.revoked_at.is_(None))
+                     .values(revoked_at=_now(now)))
     return name
 
 

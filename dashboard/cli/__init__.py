@@ -35,7 +35,8 @@ GROUPS = (geo, data, funnel, quality, publish, release, users, audit, backup, co
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard", description=i18n._("Child Protection Unit (J646) dashboard tools."))
+    parser = argparse.ArgumentParser(prog="python -m dashboard",
+                                     description=i18n._("Child Protection Unit (J646) dashboard tools."))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for group in GROUPS:
         group.register(commands)
@@ -44,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    i18n.set_language(i18n.environment_language())  # user messages in Khmer under LANG=km_KH.UTF-8; JSON/TSV stay as they are
+    # user messages in Khmer under LANG=km_KH.UTF-8; JSON/TSV stay as they are
+    i18n.set_language(i18n.environment_language())
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Command = args.func

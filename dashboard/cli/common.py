@@ -24,7 +24,8 @@ def add_source_args(parser: argparse.ArgumentParser) -> None:
     """--db URL or --data DIR: where a read command takes its cases from."""
     source = parser.add_mutually_exclusive_group()
     add_db_arg(source)
-    source.add_argument("--data", metavar="DIR", help=_("folder with cases*.csv and coverage*.csv (e.g. from demo-data)"))
+    source.add_argument("--data", metavar="DIR",
+                        help=_("folder with cases*.csv and coverage*.csv (e.g. from demo-data)"))
 
 
 def add_filter_args(parser: argparse.ArgumentParser) -> None:

@@ -128,11 +128,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add the case-data commands to the top-level parser."""
     from dashboard.data.demo import DEFAULT_SEED
 
-    for name, func, helptext in (("validate", _validate, N_("check a case or coverage file; exit 1 if it has problems")),
-                                 ("ingest", _ingest, N_("validate, then write a file to the database in one transaction"))):
+    for name, func, helptext in (
+            ("validate", _validate, N_("check a case or coverage file; exit 1 if it has problems")),
+            ("ingest", _ingest, N_("validate, then write a file to the database in one transaction"))):
         cmd = commands.add_parser(name, help=_(helptext))
         cmd.add_argument("file", metavar="FILE", help=_("CSV (UTF-8, UTF-16 or Windows-1252) or XLSX"))
-        cmd.add_argument("--kind", choices=["cases", "coverage"], default="cases", help=_("what the file holds (default: cases)"))
+        cmd.add_argument("--kind", choices=["cases", "coverage"], default="cases",
+                         help=_("what the file holds (default: cases)"))
         cmd.add_argument("--earliest", type=iso_date, help=_("earliest acceptable date (default: 2013-07-01)"))
         cmd.add_argument("--offence-map", metavar="JSON", help=_("extra offence labels -> categories"))
         if name == "validate":
@@ -151,6 +153,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     summ = commands.add_parser("summary", help=_("headline figures for a period, provinces and offences"))
     add_source_args(summ)
     add_filter_args(summ)
-    summ.add_argument("--census", choices=["2008", "2019"], default="2008", help=_("population denominators (default 2008)"))
+    summ.add_argument("--census", choices=["2008", "2019"], default="2008",
+                      help=_("population denominators (default 2008)"))
     summ.add_argument("--json", action="store_true", help=_("print one JSON object"))
     summ.set_defaults(func=_summary)

@@ -39,12 +39,14 @@ def _boundaries_check(args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    provinces = commands.add_parser("provinces", help=_("province gazetteer tools")).add_subparsers(dest="action", required=True)
+    provinces = commands.add_parser("provinces", help=_("province gazetteer tools")).add_subparsers(dest="action",
+                                                                                                  required=True)
     res = provinces.add_parser("resolve", help=_("resolve province names, spellings or codes to NCDD codes"))
     res.add_argument("names", nargs="+", metavar="NAME")
     res.set_defaults(func=_provinces_resolve)
 
-    boundaries = commands.add_parser("boundaries", help=_("boundary file tools")).add_subparsers(dest="action", required=True)
+    boundaries = commands.add_parser("boundaries", help=_("boundary file tools")).add_subparsers(dest="action",
+                                                                                                 required=True)
     check = boundaries.add_parser("check", help=_("report how a boundary file joins to the provinces"))
     check.add_argument("path", nargs="?",
                        help=_("boundary file (.zip, .shp, .geojson, .gpkg) or a shipped layer (geoboundaries, "

@@ -87,7 +87,8 @@ def _brief(args: argparse.Namespace) -> int:
     folder = args.public_dir or settings.current().public_dir
     if folder is None:
         raise UserFacingError(_("No public export to make the brief from."),
-                              _("Give --public-dir DIR (a folder written by export-public) or set DASHBOARD_PUBLIC_DIR."))
+                              _("Give --public-dir DIR (a folder written by export-public) "
+                                "or set DASHBOARD_PUBLIC_DIR."))
     print(write_brief(folder, args.out, args.lang))
     return 0
 
@@ -101,14 +102,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_source_args(export)
     export.add_argument("--out", metavar="DIR", help=_("folder for the export files and the release ledger "
                                                        "(default with --site: SITE/data)"))
-    export.add_argument("--site", metavar="DIR", help=_("also write a self-contained static website (English and Khmer)"))
+    export.add_argument("--site", metavar="DIR",
+                        help=_("also write a self-contained static website (English and Khmer)"))
     export.add_argument("--ledger", metavar="FILE", help=_("with --data: the release ledger of that data (the same "
                                                          "file for every release; created by the first)"))
-    export.add_argument("--k", type=int, default=DEFAULT_K, help=_("suppression threshold (default {k})").format(k=DEFAULT_K))
+    export.add_argument("--k", type=int, default=DEFAULT_K,
+                        help=_("suppression threshold (default {k})").format(k=DEFAULT_K))
     export.set_defaults(func=_export_public)
 
     brief = commands.add_parser("brief", help=_("write the one-page donor brief (A4 PDF) from a public export"))
-    brief.add_argument("--public-dir", metavar="DIR", help=_("folder written by export-public (default: DASHBOARD_PUBLIC_DIR)"))
+    brief.add_argument("--public-dir", metavar="DIR",
+                       help=_("folder written by export-public (default: DASHBOARD_PUBLIC_DIR)"))
     brief.add_argument("--lang", choices=list(LANGUAGES), default="en", help=_("language of the brief (default en)"))
     brief.add_argument("--out", required=True, metavar="FILE", help=_("the PDF to write, e.g. brief.pdf"))
     brief.set_defaults(func=_brief)

@@ -40,5 +40,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     cmd.add_argument("--only", action="append", metavar="NAME",
                      help=_("take only this screenshot (repeatable), e.g. --only overview"))
     cmd.add_argument("--phone", action="store_true",
-                     help=_("at a phone's size (390×844, touch), each page whole (default out: docs/screenshots/phone)"))
+                     help=_("at a phone's size (390×844, touch), each page whole "
+                            "(default out: docs/screenshots/phone)"))
     cmd.set_defaults(func=_screenshots)

@@ -40,6 +40,8 @@ def _check(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     group = commands.add_parser("translations", help=_("keep the Khmer catalog in step with the code (maintainers)"))
     actions = group.add_subparsers(dest="action", required=True)
-    actions.add_parser("update", help=_("extract marked strings and merge them into each .po, then compile")).set_defaults(func=_update)
+    actions.add_parser("update", help=_("extract marked strings and merge them into each .po, then compile")) \
+        .set_defaults(func=_update)
     actions.add_parser("compile", help=_("compile each .po to its .mo")).set_defaults(func=_compile)
-    actions.add_parser("check", help=_("exit 1 if a string lacks a translation or a .mo is stale")).set_defaults(func=_check)
+    actions.add_parser("check", help=_("exit 1 if a string lacks a translation or a .mo is stale")) \
+        .set_defaults(func=_check)

@@ -149,7 +149,8 @@ audit_log = sa.Table(
     sa.Column("page", sa.String(32)),
     sa.Column("rows", sa.Integer),
     sa.Column("detail", sa.Text),
-    # the hash chain (see _migration_audit_chain): the previous row's row_hash, and SHA-256 over prev_hash + this row's content
+    # the hash chain (see _migration_audit_chain): the previous row's row_hash,
+    # and SHA-256 over prev_hash + this row's content
     sa.Column("prev_hash", sa.String(64)),
     sa.Column("row_hash", sa.String(64)),
 )
@@ -398,7 +399,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "memory"):
             cursor.execute("PRAGMA journal_mode = WAL")  # persistent: stored in the file
-    except sqlite3.OperationalError as exc:  # another process is switching it right now; the next connection will see it
+    except sqlite3.OperationalError as exc:
+        # another process is switching it right now; the next connection will see it
         log.debug("journal mode not set: %s", exc)
     finally:
         cursor.close()

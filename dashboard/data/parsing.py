@@ -146,8 +146,8 @@ def parse_table(data: bytes, filename: str) -> tuple[pd.DataFrame, str]:
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or (isinstance(value, str) and not value.strip()) \
-        or value is pd.NaT
+    return value is None or (isinstance(value, float) and pd.isna(value)) \
+        or (isinstance(value, str) and not value.strip()) or value is pd.NaT
 
 
 def parse_date(value: object) -> date | None:

@@ -160,12 +160,14 @@ def load_offence_map(path: Path | str | None = None) -> dict[str, str]:
         try:
             extra = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise DataFileError(_("The offence-label file '{path}' (DASHBOARD_OFFENCE_MAP) could not be read ({error}).").format(path=path, error=exc),
+            raise DataFileError(_("The offence-label file '{path}' (DASHBOARD_OFFENCE_MAP) "
+                                  "could not be read ({error}).").format(path=path, error=exc),
                                 _("Give a JSON object such as {example}.").format(
                                     example='{"indecent act": "child rape / sexual abuse"}')) from None
         bad = {k: v for k, v in extra.items() if v not in OFFENCES}
         if bad:
-            raise DataFileError(_("The offence-label file '{path}' (DASHBOARD_OFFENCE_MAP) names unknown categories: {bad}.").format(path=path, bad=bad),
+            raise DataFileError(_("The offence-label file '{path}' (DASHBOARD_OFFENCE_MAP) "
+                                  "names unknown categories: {bad}.").format(path=path, bad=bad),
                                 _("Use one of: {options}.").format(options=", ".join(OFFENCES)))
         mapping.update({offence_key(k): v for k, v in extra.items()})
     return mapping

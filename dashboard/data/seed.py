@@ -36,7 +36,8 @@ def seed_demo_if_empty(engine: Engine, url: str) -> bool:
 def seed_demo(engine: Engine, seed: int = demo.DEFAULT_SEED) -> None:
     """Write the SYNTHETIC demo dataset, marked synthetic, in one transaction per table."""
     data = demo.generate(seed)
-    for kind, frame, validate in (("cases", data.cases, validate_cases), ("coverage", data.coverage, validate_coverage)):
+    for kind, frame, validate in (("cases", data.cases, validate_cases),
+                                  ("coverage", data.coverage, validate_coverage)):
         report = validate(frame, f"{kind}_SYNTHETIC (built-in demo, seed {seed})", "generated")
         if not report.ok:  # the generator and the validator disagree: a bug, not user input
             raise RuntimeError(report.to_text())

@@ -37,7 +37,8 @@ def holds_only_synthetic(engine: Engine) -> bool:
 def data_version(engine: Engine) -> int:
     """Changes whenever an ingest lands: the newest successful ingest log id."""
     with engine.connect() as conn:
-        return int(conn.execute(sa.select(sa.func.max(db.ingest_log.c.id)).where(db.ingest_log.c.status == "ok")).scalar() or 0)
+        return int(conn.execute(sa.select(sa.func.max(db.ingest_log.c.id))
+                                .where(db.ingest_log.c.status == "ok")).scalar() or 0)
 
 
 def _read_case_rows(engine: Engine) -> pd.DataFrame:
@@ -81,7 +82,8 @@ def load_from_dir(path: Path | str) -> Dataset:
         if not report.ok:
             raise DataFileError(_("'{name}' is not valid:").format(name=report.filename) + "\n"
                                 + report.to_text(limit=20),
-                                _("Fix the rows listed, or run 'python -m dashboard validate FILE' for the full report."))
+                                _("Fix the rows listed, or run 'python -m dashboard validate FILE' "
+                                  "for the full report."))
     cases = reports[0].records
     coverage = reports[1].records if cov_files else pd.DataFrame(columns=["province_code", "start_date", "end_date"])
     synthetic = "SYNTHETIC" in case_files[0].name or cases["case_id"].str.startswith("SYN-").all()

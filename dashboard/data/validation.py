@@ -136,7 +136,9 @@ def _map_headers(frame: pd.DataFrame, allowed: tuple[str, ...], report: Validati
             continue
         if canonical in rename.values():
             first = next(k for k, v in rename.items() if v == canonical)
-            report.problems.append(Problem(None, str(original), "", _("Both '{first}' and '{second}' mean {column}.").format(first=first, second=original, column=canonical),
+            report.problems.append(Problem(None, str(original), "",
+                                           _("Both '{first}' and '{second}' mean {column}.").format(
+                                               first=first, second=original, column=canonical),
                                            _("Keep one of the two columns.")))
             continue
         rename[original] = canonical
@@ -189,9 +191,11 @@ def _check_dates(report: ValidationReport, frame: pd.DataFrame, column: str, req
     ok = parsed.notna()
     future = ok & parsed.map(lambda d: d is not None and d > options.today)
     early = ok & parsed.map(lambda d: d is not None and d < options.earliest)
-    _add(report, frame, future, column, _("The date is in the future (after {day}).").format(day=options.today.isoformat()),
+    _add(report, frame, future, column,
+         _("The date is in the future (after {day}).").format(day=options.today.isoformat()),
          _("Check the year, and that the date is day first (DD/MM/YYYY)."))
-    _add(report, frame, early, column, _("The date is before the programme began ({day}).").format(day=options.earliest.isoformat()),
+    _add(report, frame, early, column,
+         _("The date is before the programme began ({day}).").format(day=options.earliest.isoformat()),
          _("Check the year, or set a different earliest date if the records are older."))
     return parsed
 
@@ -240,7 +244,8 @@ def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str 
     dup = (ids != "") & ids.duplicated(keep=False)
     first_row = {cid: int(i) + FIRST_DATA_ROW for i, cid in ids[dup].drop_duplicates().items()}
     later = (ids != "") & ids.duplicated(keep="first")
-    _add(report, frame, later, "case_id", lambda raw: _("This case_id is already used in row {row}.").format(row=first_row[cell_text(raw)]),
+    _add(report, frame, later, "case_id",
+         lambda raw: _("This case_id is already used in row {row}.").format(row=first_row[cell_text(raw)]),
          _("Give each case its own id, or remove the repeated row."))
 
     reported = _check_dates(report, frame, "date_reported", True, options)
@@ -249,7 +254,8 @@ def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str 
 
     off_blank = _blank_mask(frame["offence"])
     offences = _parse_unique(frame["offence"], lambda v: options.offence_map.get(offence_key(cell_text(v))))
-    _add(report, frame, off_blank, "offence", _("The offence is missing."), _("Use one of: {options}.").format(options=", ".join(OFFENCES)))
+    _add(report, frame, off_blank, "offence", _("The offence is missing."),
+         _("Use one of: {options}.").format(options=", ".join(OFFENCES)))
     _add(report, frame, ~off_blank & offences.isna(), "offence", _("This offence label is not a known one."),
          _("Use one of: {options}; or add the label to the offence list in DASHBOARD_OFFENCE_MAP.")
          .format(options=", ".join(OFFENCES)))
@@ -275,13 +281,15 @@ def validate_cases(frame: pd.DataFrame, filename: str = "upload", how_read: str 
     if "victim_age" in frame:
         ages = _parse_unique(frame["victim_age"], _parse_age)
         bad_age = ~_blank_mask(frame["victim_age"]) & ages.isna()
-        _add(report, frame, bad_age, "victim_age", _("The age must be a whole number from 0 to {max}.").format(max=MAX_CHILD_AGE),
+        _add(report, frame, bad_age, "victim_age",
+             _("The age must be a whole number from 0 to {max}.").format(max=MAX_CHILD_AGE),
              _("Enter the child's age in years, or leave it blank if unknown."))
     sexes = pd.Series([None] * len(frame), dtype=object)
     if "victim_sex" in frame:
         sexes = _parse_unique(frame["victim_sex"], lambda v: SEX_WORDS.get(cell_text(v).lower()))
         bad_sex = ~_blank_mask(frame["victim_sex"]) & sexes.isna()
-        _add(report, frame, bad_sex, "victim_sex", _("This sex value is not recognised."), _("Use F, M, X (other) or U (unknown)."))
+        _add(report, frame, bad_sex, "victim_sex", _("This sex value is not recognised."),
+             _("Use F, M, X (other) or U (unknown)."))
 
     districts = None
     if "district" in frame:
@@ -323,7 +331,8 @@ def _check_text(report: ValidationReport, frame: pd.DataFrame, texts: pd.Series,
     _add(report, frame, too_long, column, _("This is longer than {limit} characters.").format(limit=limit),
          _("Shorten it to {limit} characters or fewer.").format(limit=limit))
     control = ~too_long & texts.map(lambda t: bool(_CONTROL.search(t)))
-    _add(report, frame, control, column, _("This contains a control character (for example a NUL byte or a line break)."),
+    _add(report, frame, control, column,
+         _("This contains a control character (for example a NUL byte or a line break)."),
          _("Remove the hidden character; re-type the value if unsure."))
 
 
@@ -389,7 +398,8 @@ def validate_coverage(frame: pd.DataFrame, filename: str = "upload", how_read: s
         ends = _check_dates(report, frame, "end_date", False, options)
         bad = pd.Series([e is not None and s is not None and e < s for s, e in zip(starts, ends)])
         _add(report, frame, bad, "end_date", _("The end date is before the start date."), _("Check both dates."))
-    report.problems.sort(key=lambda p: (p.row or 0, COVERAGE_COLUMNS.index(p.column) if p.column in COVERAGE_COLUMNS else 99))
+    report.problems.sort(key=lambda p: (p.row or 0,
+                                        COVERAGE_COLUMNS.index(p.column) if p.column in COVERAGE_COLUMNS else 99))
     if report.ok:
         report.records = pd.DataFrame({"province_code": codes, "start_date": starts, "end_date": ends})
     return report

@@ -17,7 +17,8 @@ LANGUAGES = ("en", "km")
 VIEWPORT = {"width": 1400, "height": 1000}
 #: ``--phone``: a phone's screen (touch), and the whole page in one picture (docs/screenshots/phone/).
 PHONE_VIEWPORT = {"width": 390, "height": 844}
-COMPARE_QUERY = "view=compare+two+periods&period_a=2014-05-01&period_a=2014-12-31&period_b=2015-01-01&period_b=2015-04-29"
+COMPARE_QUERY = ("view=compare+two+periods&period_a=2014-05-01&period_a=2014-12-31"
+                 "&period_b=2015-01-01&period_b=2015-04-29")
 
 
 @dataclass(frozen=True)

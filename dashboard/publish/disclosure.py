@@ -3,7 +3,8 @@
 Every public count is a *cell*: a national quarter, a province-year, a
 national year or the whole period, each with a case count and an arrest
 count and, where the data records the later stages, the counts charged,
-tried and convicted (not for quarters), each at most the one before it. The cells are linked by sums (per year, the quarters and the provinces
+tried and convicted (not for quarters), each at most the one before it.
+The cells are linked by sums (per year, the quarters and the provinces
 each add up to the national year; the years add up to the whole period), and
 every arrest count is at most its case count.
 

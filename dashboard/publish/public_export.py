@@ -119,7 +119,8 @@ def cells(cases: pd.DataFrame) -> pd.DataFrame:
         nq = nq.reindex(pd.period_range(nq.index.min(), nq.index.max(), freq="Q"), fill_value=0)
     rows = [{"table": "national_quarter", "key": f"{p.year}-Q{p.quarter}", "year": p.year,
              "cases": int(r.cases), "arrests": int(r.arrests)} for p, r in nq.iterrows()]
-    py = cases.groupby([cases["province_code"].astype(str), cases["date"].dt.year])["arrest"].agg(cases="size", arrests="sum")
+    py = cases.groupby([cases["province_code"].astype(str), cases["date"].dt.year])["arrest"].agg(cases="size",
+                                                                                                   arrests="sum")
     for year in years:
         for code in gaz:
             c, a = (py.loc[(code, year)] if (code, year) in py.index else (0, 0))
@@ -148,7 +149,7 @@ def _totals(frame: pd.DataFrame, quarters: list[str]) -> pd.DataFrame:
     """National totals per calendar year and for the whole period, with Wilson 95% intervals where shown."""
     rows = []
     for table in ("national_year", "national_total"):
-        for _, r in _published(frame, table).iterrows():
+        for _key, r in _published(frame, table).iterrows():
             inside = [q for q in quarters if r["table"] == "national_total" or q.startswith(str(r["key"]))]
             rate = ci = None
             if pd.notna(r["arrests_out"]) and pd.notna(r["cases_out"]) and r["cases_out"] > 0:
@@ -254,7 +255,8 @@ def read_export(folder: Path | str) -> PublicData:
     if missing:
         raise DataFileError(_("The public export folder '{path}' is missing {files}.").format(
                                 path=folder, files=", ".join(missing)),
-                            _("Run 'python -m dashboard export-public --out DIR' and point DASHBOARD_PUBLIC_DIR at DIR."))
+                            _("Run 'python -m dashboard export-public --out DIR' "
+                              "and point DASHBOARD_PUBLIC_DIR at DIR."))
     try:
         counts = {"cases": "Int64", "arrests": "Int64"}
         text = {"suppressed": str, "arrest_rate_band": str}

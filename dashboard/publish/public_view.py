@@ -142,7 +142,8 @@ def headline(data: PublicData) -> list[Card]:
     end = data_as_of(data)
     covered = covered_codes(data, end) if end else set()
     cards.append(Card("provinces", _("Provinces covered"),
-                      _("{covered} of {total}").format(covered=fmt_int(len(covered)), total=fmt_int(len(load_gazetteer()))),
+                      _("{covered} of {total}").format(covered=fmt_int(len(covered)),
+                                                       total=fmt_int(len(load_gazetteer()))),
                       _("provinces where the programme operates"),
                       _("at the end of {when}").format(when=fmt_quarter(period["to"])) if period.get("to") else ""))
     return cards
@@ -200,7 +201,8 @@ def allowed_arrest_rates(data: PublicData) -> pd.DataFrame:
         _("year"): rows["year"].astype(str),
         _("cases"): [shown(v) for v in rows["cases"]],
         _("arrests"): [shown(v) for v in rows["arrests"]],
-        _("arrest rate"): [rate_text(c, a, b) for c, a, b in zip(rows["cases"], rows["arrests"], rows["arrest_rate_band"])],
+        _("arrest rate"): [rate_text(c, a, b)
+                           for c, a, b in zip(rows["cases"], rows["arrests"], rows["arrest_rate_band"])],
     }).reset_index(drop=True)
 
 

@@ -218,7 +218,8 @@ def write_site(export_dir: Path | str, site_dir: Path | str, boundaries: Boundar
     for name in ("site.js", "site.css"):
         shutil.copyfile(ASSETS / name, site / "assets" / name)
     (site / "assets" / "boundaries.js").write_text(
-        "window.CPU_BOUNDARIES = " + json.dumps(boundaries.map_geojson, ensure_ascii=False, separators=(",", ":")) + ";\n",
+        "window.CPU_BOUNDARIES = "
+        + json.dumps(boundaries.map_geojson, ensure_ascii=False, separators=(",", ":")) + ";\n",
         encoding="utf-8")
     shutil.copyfile(fonts.licence_file(), site / "assets" / "fonts" / "OFL.txt")
     text = ""

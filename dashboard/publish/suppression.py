@@ -134,7 +134,7 @@ def _pick(frame: pd.DataFrame, eqs: set, measure: str, previously_hidden: set) -
     """The count to hide next for a too-narrow range in the sums ``eqs``, widening the search along
     hidden counts if needed; with the sums searched."""
     seen_eqs = set(eqs)
-    for _ in range(4):
+    for _attempt in range(4):
         members = [i for i, row in frame.iterrows()
                    if {eq for eq, _ in cell_equations(row["table"], int(row["year"]))} & seen_eqs]
         candidates = [i for i in members if _can_hide(frame, i, measure)

@@ -392,7 +392,8 @@ def days_to_arrest(frame: pd.DataFrame, label_column: str, title: str) -> go.Fig
 def since_arrival(frame: pd.DataFrame) -> go.Figure:
     """Cases per 100,000 person-years (bars) and arrest rate (line) by months since coverage started."""
     fig = go.Figure()
-    fig.add_bar(x=frame["months_since_start"], y=frame["per_100k_person_years"], name=_("cases per 100,000 person-years"),
+    fig.add_bar(x=frame["months_since_start"], y=frame["per_100k_person_years"],
+                name=_("cases per 100,000 person-years"),
                 marker_color=TEAL_LIGHT, customdata=frame[["cases", "provinces"]].to_numpy(),
                 hovertemplate=_("month %{x}: %{y:.2f} per 100,000 person-years (%{customdata[0]} cases, "
                                 "%{customdata[1]} provinces)") + "<extra></extra>")

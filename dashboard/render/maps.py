@@ -306,7 +306,8 @@ def _legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> 
         f"<span>{html.escape(state_text(label))}</span></div>" for c, label in entries)
     note_html = f'<div style="margin-top:4px;max-width:220px;color:#44515c">{html.escape(note)}</div>' if note else ""
     return (f'<div style="background:rgba(255,255,255,.92);'
-            f'padding:8px 10px;border:1px solid #c9d1d8;border-radius:6px;font:12px/1.3 {fonts.FONT_STACK};color:#1d2b36">'
+            f'padding:8px 10px;border:1px solid #c9d1d8;border-radius:6px;'
+            f'font:12px/1.3 {fonts.FONT_STACK};color:#1d2b36">'
             f"<b>{html.escape(title)}</b>{rows}{note_html}</div>")
 
 
@@ -664,7 +665,8 @@ def _choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, cover
     classes = classify(values, covered, scheme, fmt=MEASURES[measure][3], breaks=breaks, no_cases=no_cases)
     styles = {}
     for unit in sums.index:
-        styles[unit] = UnitStyle(classes.colours[unit], classes.labels[unit], _detail(measure, sums.loc[unit], values[unit]),
+        styles[unit] = UnitStyle(classes.colours[unit], classes.labels[unit],
+                                 _detail(measure, sums.loc[unit], values[unit]),
                                  dashed=classes.labels[unit] == "not covered")
     legend = list(classes.legend)
     for unit in units.outside:

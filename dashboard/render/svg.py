@@ -83,7 +83,8 @@ def swatch(colour: str, size: int = 12) -> str:
     fill = colour
     if colour == HATCH:
         fill = "#ffffff"
-        inner = "".join(f'<line x1="{max(0, d - size)}" y1="{min(size, d)}" x2="{min(size, d)}" y2="{max(0, d - size)}" '
+        inner = "".join(f'<line x1="{max(0, d - size)}" y1="{min(size, d)}" '
+                        f'x2="{min(size, d)}" y2="{max(0, d - size)}" '
                         f'stroke="{HATCH_COLOUR}" stroke-width="1.6"/>' for d in range(3, 2 * size, 4))
     return (f'<svg class="swatch" xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
             f'viewBox="0 0 {size} {size}"><rect x="0.5" y="0.5" width="{size - 1}" height="{size - 1}" fill="{fill}"/>'
@@ -146,7 +147,8 @@ def quarter_bars_svg(quarters: list[str], cases: list, arrests: list, labels: di
         c, a = cases[i], arrests[i]
         if pd.isna(c):
             parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - stub:.1f}" width="{bar:.1f}" height="{stub}" '
-                         f'fill="url(#{HATCH_ID})" stroke="{BORDER}" stroke-width="0.5"><title>{_esc(labels["hidden"])}</title></rect>')
+                         f'fill="url(#{HATCH_ID})" stroke="{BORDER}" stroke-width="0.5">'
+                         f'<title>{_esc(labels["hidden"])}</title></rect>')
         else:
             h = float(c) / top_value * plot_h
             parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
@@ -154,7 +156,8 @@ def quarter_bars_svg(quarters: list[str], cases: list, arrests: list, labels: di
             if pd.notna(a):
                 ha = float(a) / top_value * plot_h
                 parts.append(f'<rect x="{x + bar * 0.2:.1f}" y="{top + plot_h - ha:.1f}" width="{bar * 0.6:.1f}" '
-                             f'height="{ha:.1f}" fill="{ARRESTS}"><title>{_esc(labels["arrests_of"](q, a))}</title></rect>')
+                             f'height="{ha:.1f}" fill="{ARRESTS}">'
+                             f'<title>{_esc(labels["arrests_of"](q, a))}</title></rect>')
             elif c:
                 parts.append(f'<rect x="{x + bar * 0.2:.1f}" y="{top + plot_h - stub:.1f}" width="{bar * 0.6:.1f}" '
                              f'height="{stub}" fill="url(#{HATCH_ID})"><title>{_esc(labels["hidden"])}</title></rect>')
@@ -196,7 +199,8 @@ def province_years_svg(names: list[str], years: list[int], values: dict[tuple[in
                      f'<text x="{lx + 14}" y="15" font-size="10" fill="{INK}">{_esc(text)}</text>')
         lx += 24 + 6.2 * len(text)
     parts.append(f'<rect x="{lx}" y="6" width="10" height="10" fill="url(#{HATCH_ID})" stroke="{BORDER}" '
-                 f'stroke-width="0.5"/><text x="{lx + 14}" y="15" font-size="10" fill="{INK}">{_esc(labels["hidden"])}</text>')
+                 f'stroke-width="0.5"/><text x="{lx + 14}" y="15" font-size="10" fill="{INK}">'
+                 f'{_esc(labels["hidden"])}</text>')
     for r, name in enumerate(names):
         y0 = top + r * row_h
         if r % 2 == 0:
@@ -207,7 +211,8 @@ def province_years_svg(names: list[str], years: list[int], values: dict[tuple[in
             y = y0 + 4 + j * 9
             v = values.get((r, year))
             if pd.isna(v):
-                parts.append(f'<rect x="{left}" y="{y}" width="14" height="7" fill="url(#{HATCH_ID})" stroke="{BORDER}" '
+                parts.append(f'<rect x="{left}" y="{y}" width="14" height="7" '
+                             f'fill="url(#{HATCH_ID})" stroke="{BORDER}" '
                              f'stroke-width="0.4"><title>{_esc(name)} {year}: {_esc(labels["hidden"])}</title></rect>')
                 continue
             w = float(v) / top_value * plot_w

@@ -62,8 +62,9 @@ def viewer(engine) -> Viewer:
         email = str(user.get("email") or "")
         role = (_secrets().get("roles") or {}).get(email)
         if role not in auth.ROLES:
-            return Viewer(mode, None, email, message=_("{email} has no role in this dashboard. Ask an admin to add "
-                                                       "it under [roles] in .streamlit/secrets.toml.").format(email=email))
+            return Viewer(mode, None, email,
+                          message=_("{email} has no role in this dashboard. Ask an admin to add "
+                                    "it under [roles] in .streamlit/secrets.toml.").format(email=email))
         return Viewer(mode, role, email)
     session, raw = signin.current(engine)
     if session:

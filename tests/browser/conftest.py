@@ -104,7 +104,7 @@ def sign_in(pg, name: str, lang: str = "en") -> None:
     from dashboard.i18n import _, use_language
 
     with use_language(lang):
-        user, password, button, signed_in = _("User name"), _("Password"), _("Sign in"), _("Signed in as")
+        user, password, button, _signed_in = _("User name"), _("Password"), _("Sign in"), _("Signed in as")
     pg.get_by_role("textbox", name=user).fill(name)
     pg.get_by_role("textbox", name=password).fill(PASSWORD)
     pg.get_by_role("button", name=button).click()

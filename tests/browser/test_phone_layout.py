@@ -13,7 +13,7 @@ WIDTH, HEIGHT = 390, 844
 #: Every option of every segmented control (the sidebar's are checked with the sidebar open).
 OPTIONS_OUTSIDE = """(width) => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stButtonGroup"] button')]
     .map(b => [b.innerText, b.getBoundingClientRect()]).filter(([t, r]) => r.width && (r.left < 0 || r.right > width))
-    .map(([t, r]) => `${t}: ${Math.round(r.left)}–${Math.round(r.right)} px`)"""
+    .map(([t, r]) => `${t}: ${Math.round(r.left)}–${Math.round(r.right)} px`)"""  # noqa: E501 - JavaScript source: rewrapping would change the string
 TOOLBARS = """() => [...document.querySelectorAll('.modebar')].filter(m => m.getBoundingClientRect().width > 0
     && getComputedStyle(m).display !== 'none' && getComputedStyle(m).visibility !== 'hidden').length"""
 
@@ -27,7 +27,8 @@ def test_every_segmented_control_option_is_on_screen(demo_server, a11y_browser, 
         open_view(pg, demo_server, path, lang, maps)
         assert pg.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').count() > 0
         assert pg.evaluate(OPTIONS_OUTSIDE, WIDTH) == []
-        assert pg.evaluate("() => document.documentElement.scrollWidth") <= WIDTH  # nothing makes the page scroll sideways
+        # nothing makes the page scroll sideways
+        assert pg.evaluate("() => document.documentElement.scrollWidth") <= WIDTH
         assert pg.evaluate(TOOLBARS) == 0
     finally:
         context.close()

@@ -43,7 +43,8 @@ def test_in_english_streamlit_keeps_its_own_words(admin):
 
 def test_the_limits_line_and_the_style_are_safe_and_translated():
     with use_language("km"):
-        assert limits_line(["csv", "xlsx"], 200) == "200 MB ក្នុងមួយឯកសារ • CSV, XLSX"  # Western digits unless the setting asks
+        # Western digits unless the setting asks
+        assert limits_line(["csv", "xlsx"], 200) == "200 MB ក្នុងមួយឯកសារ • CSV, XLSX"
     css = translated_words_css("upload_file_box", 'a"b</style><script>')
     assert css.count("</style>") == 1 and '\\"' in css
 

@@ -44,7 +44,8 @@ def render() -> None:
         ["province_code", "province", "province_km", "cases", "arrests", "arrest_rate", "ci_low", "ci_high", "ranked"]],
         "arrest_rate_by_province", "arrests_province_data")
     quarterly = metric(ctx, metrics.arrest_rate_over_time)
-    st.plotly_chart(charts.arrest_rate_over_time(quarterly, metrics.shown_span(ctx.filters, ctx.dataset.as_of)), width="stretch", config=charts.PLOTLY_CONFIG, key="arrests_over_time")
+    st.plotly_chart(charts.arrest_rate_over_time(quarterly, metrics.shown_span(ctx.filters, ctx.dataset.as_of)),
+                    width="stretch", config=charts.PLOTLY_CONFIG, key="arrests_over_time")
     ui.data_table(quarterly, "arrest_rate_by_quarter", "arrests_quarter_data")
     _time_to_arrest(ctx)
     justice_funnel.render(ctx)
@@ -108,7 +109,8 @@ def _survival(ctx: Context) -> None:
     names = {"all": _("All selected cases"), "rest": _("Other provinces")}
     if code:
         names[code] = name
-    st.plotly_chart(charts.survival_curves(result.curve, names), width="stretch", config=charts.PLOTLY_CONFIG, key="arrests_survival")
+    st.plotly_chart(charts.survival_curves(result.curve, names), width="stretch", config=charts.PLOTLY_CONFIG,
+                    key="arrests_survival")
     lines = [_("Kaplan–Meier estimate: a case without an arrest counts as 'no arrest yet' up to the data's last day "
                "({end}) and is censored there, not dropped. Shaded: 95% interval (log-log).").format(
         end=_follow_up(ctx))]

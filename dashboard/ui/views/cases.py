@@ -69,7 +69,8 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         offences = metric(ctx, metrics.by_offence)
-        st.plotly_chart(charts.offence_breakdown(offences), width="stretch", config=charts.PLOTLY_CONFIG, key="cases_offences")
+        st.plotly_chart(charts.offence_breakdown(offences), width="stretch", config=charts.PLOTLY_CONFIG,
+                        key="cases_offences")
         ui.data_table(offences, "cases_by_offence", "cases_offence_data")
     with right:
         st.subheader(_("By province"))
@@ -175,7 +176,8 @@ def _since_arrival(ctx: Context, census: str) -> None:
     if frame.empty:
         st.info(_("No province was covered in the selected period."), icon=":material/map:")
         return
-    st.plotly_chart(charts.since_arrival(frame), width="stretch", config=charts.PLOTLY_CONFIG, key="cases_since_arrival")
+    st.plotly_chart(charts.since_arrival(frame), width="stretch", config=charts.PLOTLY_CONFIG,
+                    key="cases_since_arrival")
     st.caption(_("Month 0 is each province's first month of coverage. Every province adds its person-time only for "
                  "the months it was covered within the selected period, so the later months rest on fewer, earlier "
                  "provinces (see the 'provinces' column). Arrest rates have Wilson 95% intervals in the table."))

@@ -20,7 +20,8 @@ SLIDER_KEY = params.COVERAGE_DAY.key
 
 
 def _months(first: date, last: date) -> list[date]:
-    return [d.date() for d in pd.date_range(pd.Timestamp(first).to_period("M").to_timestamp(), last, freq="MS")] or [first]
+    return [d.date() for d in pd.date_range(pd.Timestamp(first).to_period("M").to_timestamp(), last, freq="MS")] \
+        or [first]
 
 
 def render() -> None:
@@ -56,5 +57,6 @@ def _rollout(ctx, months: list[date], day: date) -> None:
         st.caption(b.map_note())
     ui.data_table(coverage_metric(ctx, metrics.coverage_table, day), f"coverage_{day.isoformat()}", "coverage_table")
     timeline = coverage_metric(ctx, metrics.coverage_timeline, months[0], months[-1])
-    st.plotly_chart(charts.coverage_over_time(timeline, pd.Timestamp(day)), width="stretch", config=charts.PLOTLY_CONFIG, key="coverage_chart")
+    st.plotly_chart(charts.coverage_over_time(timeline, pd.Timestamp(day)), width="stretch",
+                    config=charts.PLOTLY_CONFIG, key="coverage_chart")
     ui.data_table(timeline, "coverage_over_time", "coverage_timeline")

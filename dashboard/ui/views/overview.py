@@ -50,7 +50,8 @@ def headline(ctx) -> dict:
 
 def render() -> None:
     ctx = context("overview")
-    ui.page_header(ctx, _("Overview"), _("Child Protection Unit (J646): cases investigated with the Cambodian National Police"))
+    ui.page_header(ctx, _("Overview"),
+                   _("Child Protection Unit (J646): cases investigated with the Cambodian National Police"))
     s = headline(ctx)
     left, right = st.columns([2, 3])
     with left:
@@ -58,9 +59,11 @@ def render() -> None:
         b = boundaries()
         day = metrics.period_end(ctx.filters, ctx.dataset.as_of)
         styles, legend = maps.coverage_styles(b, ctx.dataset.coverage, day)
-        fmap = maps.build_map(b, styles, _("Coverage on {day}").format(day=fmt_date(day)), legend, selected=ctx.filters.provinces, height=380)
+        fmap = maps.build_map(b, styles, _("Coverage on {day}").format(day=fmt_date(day)), legend,
+                              selected=ctx.filters.provinces, height=380)
         map_widget.province_map(fmap, key="map_overview", name="coverage_overview", height=380)
-        ui.data_table(coverage_metric(ctx, metrics.coverage_table, day), f"coverage_{day.isoformat()}", "overview_coverage")
+        ui.data_table(coverage_metric(ctx, metrics.coverage_table, day), f"coverage_{day.isoformat()}",
+                      "overview_coverage")
     with right:
         if s["cases"] == 0:
             ui.no_cases(metric(ctx, metrics.summary))

@@ -54,7 +54,8 @@ def test_a_province_not_covered_is_never_flagged():
     assert {f.province_code for f in silence.check(counts_for(data), data.coverage, 0.05)} <= {PP}
     covered_late = build(monthly(PP, "2014-01-01", 12, 30) + [record("2014-12-20", KC)],
                          [(PP, "2014-01-01"), (KC, "2014-12-15")])
-    assert [f for f in silence.check(counts_for(covered_late), covered_late.coverage, 0.05) if f.province_code == KC] == []
+    assert [f for f in silence.check(counts_for(covered_late), covered_late.coverage, 0.05)
+            if f.province_code == KC] == []
 
 
 def test_the_threshold_setting_decides():
