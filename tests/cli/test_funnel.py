@@ -28,7 +28,8 @@ def test_summary_json_reports_each_stage(demo_dir, capsys):
 
 def test_funnel_by_province_and_filters(demo_dir, capsys):
     result = run(capsys, "funnel", "--data", str(demo_dir), "--by", "province", "--offence", "homicide", "--json")
-    assert result["by"] == "province" and result["follow_up_end"] == "2015-04-29"  # the last report day, as every page says
+    # the last report day, as every page says
+    assert result["by"] == "province" and result["follow_up_end"] == "2015-04-29"
     total = {row["stage"]: row["count"] for row in result["funnel"]}
     for stage in ("reported", "arrested", "charged", "convicted"):
         assert sum(next(r["count"] for r in g["funnel"] if r["stage"] == stage) for g in result["groups"]) \
