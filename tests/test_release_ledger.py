@@ -78,7 +78,7 @@ def _zero_province_rows(demo_dir: Path, month: str, n: int) -> tuple[str, pd.Dat
     """``n`` cases in ``month`` of 2015 for a covered province that had none in 2015 so far."""
     from dashboard.geo.gazetteer import load_gazetteer
 
-    base = pd.read_csv(next(demo_dir.glob("cases*.csv")))
+    base = pd.read_csv(next(demo_dir.glob("cases*.csv")), dtype=str, keep_default_na=False)  # ages stay whole
     coverage = pd.read_csv(next(demo_dir.glob("coverage*.csv")))
     gaz = load_gazetteer()
     in_2015 = set(base.loc[pd.to_datetime(base["date_reported"]).dt.year == 2015, "province"])

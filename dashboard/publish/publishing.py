@@ -21,6 +21,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard.errors import UserFacingError
@@ -205,7 +207,7 @@ def reaudit(engine: Engine, candidate: Candidate, earlier_only: bool = False) ->
     """Run the disclosure audit again, on the candidate's published cells with the data's true counts, together
     with every earlier release in the ledger; the cells it would expose, as 'table key year measure'."""
     from dashboard.data.store import load_from_db
-    from dashboard.publish.disclosure import audit, cell_id
+    from dashboard.publish.disclosure import MEASURES, audit, cell_id
     from dashboard.publish.public_export import cells, closed_quarters
 
     r = candidate.record
@@ -221,17 +223,20 @@ def reaudit(engine: Engine, candidate: Candidate, earlier_only: bool = False) ->
         if cell is None:
             problems.append(" ".join(map(str, cell_id(row))) + " (missing)")
             continue
-        for measure in ("cases", "arrests"):
+        for measure in MEASURES:  # the later stages too, where the release holds them (issue 24)
+            if measure not in cell:  # not part of this release: not recorded, or not published for the table
+                frame.at[i, measure], frame.at[i, f"sup_{measure}"] = np.nan, False
+                continue
             hidden = cell[measure] is None
             frame.at[i, f"sup_{measure}"] = hidden
-            if not hidden and int(cell[measure]) != int(row[measure]):
+            if not hidden and (pd.isna(row[measure]) or int(cell[measure]) != int(row[measure])):
                 problems.append(" ".join(map(str, cell_id(row))) + f" {measure}")
         if cell.get("band"):
             frame.at[i, "band_lo"], frame.at[i, "band_hi"] = cell["band"]
     if problems:
         return problems
-    frame["sup_cases"] = frame["sup_cases"].astype(bool)
-    frame["sup_arrests"] = frame["sup_arrests"].astype(bool)
+    for measure in MEASURES:
+        frame[f"sup_{measure}"] = frame[f"sup_{measure}"].astype(bool)
     result = audit([*(e.frame() for e in earlier), frame], int(r["k"]), exact=True)
     last = len(earlier)
     return [" ".join(map(str, cell_id(frame.loc[v.row]))) + f" {v.measure}" for v in result.violations
