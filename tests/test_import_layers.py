@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "dashboard"
 #: Rank of each layer; a module may import its own layer's modules and those of lower rank.
-RANK = {"base": 0, "geo": 1, "data": 2, "access": 3, "measures": 3, "render": 4, "publish": 5, "devtools": 6, "cli": 7,
-        "ui": 8}
+RANK = {"base": 0, "geo": 1, "data": 2, "access": 3, "measures": 3, "render": 4, "publish": 5, "devtools": 6, "ops": 6,
+        "cli": 7, "ui": 8}
 #: Layers that may not import each other, whatever their rank: they stand side by side.
-SIDE_BY_SIDE = [{"access", "measures"}, {"ui", "cli"}, {"ui", "devtools"}]
+SIDE_BY_SIDE = [{"access", "measures"}, {"ui", "cli"}, {"ui", "devtools"}, {"ui", "ops"}, {"devtools", "ops"}]
 ROOT_MAY_IMPORT = {"dashboard.geo.gdal_guard"}
 #: ``python -m dashboard``: the entry point, above every layer (as app.py and server.py are).
 ENTRY_POINTS = {"dashboard.__main__"}

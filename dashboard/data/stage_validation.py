@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard.data import stages
 from dashboard.data.parsing import cell_text
+from dashboard.data.validation_rules import _add, _blank_mask, _check_dates, _parse_unique
 from dashboard.i18n import _
 
 
@@ -40,8 +41,6 @@ def check_stages(report, frame: pd.DataFrame, options, reported: pd.Series, arre
 
     Columns the file does not hold are left out, so an upsert leaves what is stored for them alone.
     """
-    from dashboard.data.validation import _add, _blank_mask, _check_dates, _parse_unique
-
     length = len(frame)
     present = [c for c in stages.STAGE_COLUMNS if c in frame]
     if not present:

@@ -232,6 +232,9 @@ def build_export(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.Data
     if funnel_csv is not None:  # only where the data records the stages
         parts[stage_cells.FILE] = funnel_csv
         meta["files"][stage_cells.FILE] = stage_cells.FILE_NOTE
+        for lang, texts in meta["languages"].items():  # the same note in every interface language
+            with use_language(lang):
+                texts["files"][stage_cells.FILE] = _(stage_cells.FILE_NOTE)
     return parts
 
 

@@ -91,7 +91,7 @@ def _table(frame: pd.DataFrame) -> str:
 def page_html(data: PublicData, boundaries: Boundaries, releases: dict | None = None) -> str:
     """One page of the site in the language in use (``releases``: its release number and revisions, see
     :mod:`dashboard.publish.release_site`)."""
-    from dashboard.publish import history, release_site
+    from dashboard.publish import history, release_marks
     esc = html.escape
     h = public_view.headings()
     lang = get_language()
@@ -140,7 +140,7 @@ def page_html(data: PublicData, boundaries: Boundaries, releases: dict | None = 
 <h1>{esc(h["title"])}</h1>
 <p class="sub">{esc(h["subtitle_period"].format(period=span))} {esc(as_of_text)}</p>
 {synthetic}
-{release_site.header_html(releases)}
+{release_marks.header_html(releases)}
 </header>
 <main>
 <div class="cards">{cards}</div>
@@ -152,7 +152,7 @@ def page_html(data: PublicData, boundaries: Boundaries, releases: dict | None = 
 
 <h2>{esc(h["quarters"])}</h2>
 <figure>{public_figures.quarter_figure(data, width=960, height=270)}</figure>
-{release_site.revisions_html(releases, history.NATIONAL)}
+{release_marks.revisions_html(releases, history.NATIONAL)}
 {_table(public_view.quarter_table(data))}
 
 <h2>{esc(h["totals"])}</h2>
@@ -160,7 +160,7 @@ def page_html(data: PublicData, boundaries: Boundaries, releases: dict | None = 
 
 <h2>{esc(h["provinces"])}</h2>
 <figure>{public_figures.province_figure(data, width=960)}</figure>
-{release_site.revisions_html(releases, history.PROVINCES)}
+{release_marks.revisions_html(releases, history.PROVINCES)}
 
 {stage_cells.funnel_html(data.funnel)}
 <h2>{esc(h["hidden"])}</h2>

@@ -146,6 +146,8 @@ COLUMN_LABELS: dict[str, str] = {
     "synthetic": N_("synthetic data"), "note": N_("note"), "user": N_("user"), "action": N_("action"),
     "page": N_("page"), "rows": N_("rows"), "detail": N_("detail"), "row": N_("row"), "column": N_("column"),
     "value": N_("value"), "problem": N_("problem"), "hint": N_("how to fix"),
+    # the justice funnel's tables (arrests page)
+    "charged": N_("charged"), "count": N_("count"), "unknown": N_("unknown"),
 }
 
 

@@ -11,21 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_
+from dashboard.measures.quality.fields import FIELDS
+from dashboard.measures.quality.fields import field_label as field_label  # the Quality page reads it from here
 from dashboard.measures.quality.findings import AMBER, COMPLETENESS, GREEN, RED, Finding
 
-#: (column, the column that says whether it applies, label). ``None``: it applies to every record.
-FIELDS: tuple[tuple[str, str | None, str], ...] = (
-    ("district", None, N_("district")),
-    ("victim_age", None, N_("victim age")),
-    ("victim_sex", None, N_("victim sex")),
-    ("arrest_date", "arrest", N_("arrest date (cases with an arrest)")),
-    ("charged", None, N_("charged or not")),
-    ("charge_date", "charged", N_("charge date (charged cases)")),
-    ("court_outcome", "charged", N_("court outcome (charged cases)")),
-    ("outcome_date", "court_outcome", N_("outcome date (cases with a court outcome)")),
-    ("sentence_years", "court_outcome", N_("sentence (cases with a court outcome)")),
-)
 #: A province-month below this share filled is amber; below RED_SHARE (with at least RED_MIN records) red.
 AMBER_SHARE = 0.8
 RED_SHARE = 0.5
@@ -33,10 +23,6 @@ MIN_RECORDS = 3
 RED_MIN_RECORDS = 4
 #: A field filled in fewer records than this, over the whole dataset, is "not recorded" (a note, not a finding).
 NOT_RECORDED_SHARE = 0.05
-
-
-def field_label(column: str) -> str:
-    return _(next((label for name, _when, label in FIELDS if name == column), column))
 
 
 def filled(values: pd.Series) -> np.ndarray:
@@ -52,7 +38,14 @@ def applies(cases: pd.DataFrame, when: str | None) -> np.ndarray:
     """True for the records a field applies to."""
     if when is None:
         return np.ones(len(cases), dtype=bool)
+    when, _sep, outcome = when.partition(":")
     column = cases[when]
+    if outcome:  # only the records whose court outcome is a decision (or a conviction)
+        from dashboard.data import stages
+
+        wanted = stages.DECIDED if outcome == "decided" else (stages.CONVICTED,)
+        text = column.astype(object).where(column.notna(), "").astype(str).str.strip().str.lower()
+        return text.isin(wanted).to_numpy()
     if column.dtype == bool:
         return column.to_numpy()
     present = filled(column)
@@ -65,7 +58,8 @@ def applies(cases: pd.DataFrame, when: str | None) -> np.ndarray:
 def fields_present(cases: pd.DataFrame) -> list[tuple[str, str | None]]:
     """The optional fields this dataset has (a justice-stage column only when it is there)."""
     return [(name, when) for name, when, _label in FIELDS
-            if name in cases.columns and cases[name] is not None and (when is None or when in cases.columns)]
+            if name in cases.columns and cases[name] is not None
+            and (when is None or when.partition(":")[0] in cases.columns)]
 
 
 def table(cases: pd.DataFrame) -> pd.DataFrame:

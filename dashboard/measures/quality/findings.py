@@ -30,7 +30,7 @@ def format_value(key: str, value: Any) -> str:
     if key == "province":
         return display_name(value)
     if key == "field":
-        from dashboard.measures.quality.completeness import field_label
+        from dashboard.measures.quality.fields import field_label
 
         return field_label(value)
     if key.endswith("_month"):
