@@ -128,6 +128,12 @@ def fmt_share(value: float | None) -> str:
 #: cover: records, compare-mode changes, the survival curve, the Data page's logs and reports. English shows the
 #: keys themselves (the CSV downloads' documented names); other languages show the labels.
 COLUMN_LABELS: dict[str, str] = {
+    # the justice funnel's tables (dashboard/measures/funnel.py)
+    "stage": N_("stage"), "share_of_previous": N_("share of the previous stage"),
+    "ci_low_previous": N_("95% interval, lower end (previous stage)"),
+    "ci_high_previous": N_("95% interval, upper end (previous stage)"), "share_of_all": N_("share of all cases"),
+    "still_open": N_("still open"), "not_reached": N_("not reached"), "not_recorded": N_("not recorded"),
+    "known": N_("recorded"), "charge_share": N_("share of arrests charged"),
     "year": N_("year"), "cumulative_cases": N_("cumulative cases"), "offence_km": N_("offence (Khmer)"),
     "covered": N_("covered"), "case_id": N_("case ID"), "district": N_("district"), "victim_age": N_("victim age"),
     "victim_sex": N_("victim sex"), "arrest": N_("arrest"), "arrest_date": N_("arrest date"), "group": N_("group"),
