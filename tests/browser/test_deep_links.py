@@ -40,7 +40,7 @@ def _serving_app_py(tmp: Path):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):  # 127.0.0.1: the test's own server
                     break
             except OSError:
                 time.sleep(0.3)

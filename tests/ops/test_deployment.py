@@ -17,6 +17,7 @@ import ssl
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def _holder(ports: list[int], tab=None, wait: float = 60) -> int:
 
 
 def _wait_http(url: str, timeout: float = 300) -> None:  # a loaded 2-core CI machine starts slowly
+    assert urllib.parse.urlsplit(url).hostname in ("127.0.0.1", "localhost"), url  # loopback only, never the network
     context = ssl._create_unverified_context()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -238,6 +240,7 @@ def test_https_two_processes_postgresql_in_chromium(deployment, database, browse
     with pytest.raises(urllib.error.HTTPError) as moved:
         urllib.request.build_opener(_NoRedirect).open(f"http://127.0.0.1:{deployment['http_port']}/cases", timeout=10)
     assert moved.value.code == 301 and moved.value.headers["Location"].startswith("https://")
+    # base is https://localhost:<port>: nginx on loopback, started by the fixture
     with urllib.request.urlopen(base + "/_cpu/health", timeout=10, context=ssl._create_unverified_context()) as ok:
         assert (ok.status, ok.read()) == (200, b"ok")
 
