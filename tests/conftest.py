@@ -127,3 +127,19 @@ def routes_not_mounted_in_tests():
     leaked = routes._state["mounted"] != mounted
     routes._state["mounted"] = mounted
     assert not leaked, "this test mounted the sign-in routes in the test process; run server.py in its own process"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_event_loop_left_running():
+    """A module must not leave an asyncio loop running on the main thread: an open Playwright sync driver does,
+    and then every later browser test, ``asyncio.run`` and WebSocket client in the run fails (see
+    tests/chromium.py). This fails the module that leaked it instead."""
+    yield
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    pytest.fail("this module left an asyncio loop running (an open Playwright driver?): give its browser "
+                "fixture module scope, as tests/chromium.py says")

@@ -18,13 +18,13 @@ from dashboard.access import auth, modes
 from dashboard.devtools.browser import (
     CHARTS_DRAWN,
     CHROMIUM,
-    CHROMIUM_ARGS,
     MAP_FRAME,
     READY,
     keep_offline,
     serving,
     start,
 )
+from tests.chromium import launched
 from tests.shotdir import screenshot_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,10 +53,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture()

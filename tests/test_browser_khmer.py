@@ -18,7 +18,6 @@ is set.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,8 +25,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.chromium import launched
 from tests.shotdir import screenshot_dir
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, READY, UNITS, serving
+from tests.test_browser import MAP_FRAME, READY, UNITS, serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -74,11 +74,8 @@ def no_khmer_fontconfig(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(no_khmer_fontconfig):
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                              env={**os.environ, "FONTCONFIG_FILE": str(no_khmer_fontconfig)})
+    with launched({"FONTCONFIG_FILE": str(no_khmer_fontconfig)}) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,9 @@ import re
 
 import pytest
 
+from tests.chromium import launched
 from tests.shotdir import screenshot_dir
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, READY, keep_offline, serving
+from tests.test_browser import READY, keep_offline, serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
 KHMER = re.compile("[\u1780-\u17ff]")
@@ -24,10 +25,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched() as b:
         yield b
-        b.close()
 
 
 def _open(browser, url: str):

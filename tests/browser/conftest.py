@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serving, static_site  # noqa: F401
+from tests.chromium import launched
+from tests.test_browser import serving, static_site  # noqa: F401
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -31,12 +32,11 @@ VIEWS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def a11y_browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    """Module-scoped, like every browser fixture (see tests/chromium.py)."""
+    with launched() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,8 @@ import threading
 
 import pytest
 
-from dashboard.devtools.browser import CHROMIUM, CHROMIUM_ARGS, keep_offline, serving, wait_drawn
+from dashboard.devtools.browser import CHROMIUM, keep_offline, serving, wait_drawn
+from tests.chromium import launched
 from tests.shotdir import screenshot_dir
 
 SHOTS = screenshot_dir()
@@ -47,10 +48,8 @@ def static_base(site):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture()
