@@ -109,8 +109,6 @@ def test_a_deep_link_survives_sign_in(site, browser):
     context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="regression of issue 23's parameter table, still open: after signing in from "
-                   "a Khmer deep link the province filter (Siem Reap) is dropped; the page and dates are kept")
 def test_a_khmer_deep_link_with_settings_survives_sign_in(site, browser):
     """A link in Khmer whose settings are rewritten into Khmer labels: the sign-in page must keep the page asked for
     (the rewrite reruns the script, which once dropped the signed-out page and landed on the Overview). Twice: a
