@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.test_browser import CHROMIUM_ARGS, MAP_FRAME, READY, UNITS, _keep_offline, browser, serving, sync_api  # noqa: F401
+from tests.test_browser import MAP_FRAME, READY, UNITS, _keep_offline, browser, serving, sync_api  # noqa: F401
 
 CACHE_SIZE = 3
 #: Runs in every frame, the map's iframe included, before its own scripts: keeps every uncaught error.
