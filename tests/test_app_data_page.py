@@ -137,6 +137,22 @@ def test_coverage_editor_saves_through_validation(admin_app):
     assert len(rows) == 21 and not any(r.synthetic for r in rows)
 
 
+def test_a_coverage_save_the_database_refuses_says_nothing_was_saved(admin_app):
+    """A write that fails (here a trigger, as a full disk or a lost connection would) is an error, never
+    "Coverage saved", and the table keeps what it held."""
+    at, engine = admin_app
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TRIGGER refuse_coverage BEFORE INSERT ON coverage "
+                             "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+    at.button(key="save_coverage").click().run()
+    no_errors(at)
+    assert not any("Coverage saved" in s.value for s in at.success)
+    assert any("nothing was written" in e.value for e in at.error)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(db.coverage.c.synthetic)).all()
+    assert len(rows) == 21 and all(r.synthetic for r in rows)  # the demo's coverage, untouched
+
+
 def test_upload_preview_flags_cases_outside_real_coverage(admin_app, tmp_path):
     from dashboard.data.ingest import ingest_file
 
