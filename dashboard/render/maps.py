@@ -131,8 +131,14 @@ window.cpuFitCountry = function (map, bounds) {
   // the legend sits in the bottom-left corner: keep the country to its right, or above it, whichever is larger
   var side = {tl: L.point(legend.w ? legend.w + 2 * gap : 0, top), br: L.point(0, bottom)};
   var below = {tl: L.point(0, top), br: L.point(0, Math.max(bottom, legend.h ? legend.h + 2 * gap : 0))};
-  var zoom = function (p) { return map.getBoundsZoom(bounds, false, p.tl.add(p.br)); };
-  var pick = !legend.w || zoom(side) >= zoom(below) ? side : below;
+  var plain = {tl: L.point(0, top), br: L.point(0, bottom)};
+  // Leaflet's zoom for padding wider or taller than the map is Infinity: a room under 40 px cannot hold the country
+  var zoom = function (p) {
+    var room = size.subtract(p.tl.add(p.br));
+    return room.x < 40 || room.y < 40 ? -Infinity : map.getBoundsZoom(bounds, false, p.tl.add(p.br));
+  };
+  var pick = !legend.w ? plain : zoom(side) >= zoom(below) ? side : below;
+  if (zoom(pick) === -Infinity) { pick = plain; }  // a legend as large as the map: the country under it, whole
   var key = [size.x, size.y, pick.tl.x, pick.tl.y, pick.br.x, pick.br.y].join(",");
   if (map._cpuFitKey === key) { return; }  // the same room as before: keep the viewer's pan and zoom
   map._cpuFitKey = key;
@@ -201,6 +207,15 @@ class _FitCountry(_InMap):
             }
             group.on("add", soon);
             if (map.hasLayer(group)) { soon(); }
+            // a legend or credit that changes size later (a web font arrives, a label is translated) changes the room
+            if (window.ResizeObserver) {
+                var watched = new ResizeObserver(function () { if (!map._cpuTouched) { ready(); } });
+                [".cpu-legend", ".leaflet-control-attribution"].forEach(function (selector) {
+                    var el = map.getContainer().querySelector(selector);
+                    if (el) { watched.observe(el); }
+                });
+            }
+            if (document.fonts && document.fonts.ready) { document.fonts.ready.then(soon); }
         })();
         {% endmacro %}
     """)
