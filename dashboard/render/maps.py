@@ -26,8 +26,9 @@ from dashboard.caching import BoundedCache
 from dashboard.geo.boundary_layer import Boundaries
 from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent, get_language
 from dashboard.measures.classify import Breaks
-from dashboard.render import fonts, leaflet_assets, served
+from dashboard.render import fonts, leaflet_assets, map_summary, served
 from dashboard.render.colours import COVERAGE_COLOURS, HATCH, HATCH_COLOUR
+from dashboard.render.map_summary import MapUnit, is_hatched
 
 CAMBODIA_BOUNDS = [[10.3, 102.3], [14.7, 107.7]]  # the first view; each layer then fits its own provinces
 BORDER = "#51606b"
@@ -42,6 +43,7 @@ class UnitStyle:
     status: str
     detail: str
     dashed: bool = False
+    value: float | None = None  # the measure, where the unit is ranked by one (the map's text summary uses it)
 
 
 def unit_geojson(boundaries: Boundaries) -> dict:
@@ -436,11 +438,14 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
     layer = folium.FeatureGroup(name="cpu-layer", control=False)
     layer._id = LAYER_ID  # a stable name: the component swaps this layer by name (ui.map_widget.show_map)
     data = unit_geojson(boundaries)
+    units: list[MapUnit] = []
     for feature in data["features"]:
         props = feature["properties"]
         style = styles.get(props["code"], UnitStyle("#ffffff", N_("no data"), ""))
         props.update({"status": state_text(style.status), "detail": style.detail, "fill": style.fill,
                       "dashed": style.dashed, "selected": props["code"] in selected})
+        units.append(MapUnit(props["name_en"], props.get("name_km", ""), style.status, style.detail, style.value,
+                             is_hatched(style.fill)))
     folium.GeoJson(
         data,
         name="provinces",
@@ -458,6 +463,7 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
     _MapFrame(get_language()).add_to(fmap)
     layer.add_to(fmap)
     fmap.cpu_layer = layer
+    fmap.cpu_summary = map_summary.summary(legend_title, units)  # the map's text alternative, drawn under it
     return fmap
 
 
@@ -682,7 +688,7 @@ def _choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, cover
     for unit in sums.index:
         styles[unit] = UnitStyle(classes.colours[unit], classes.labels[unit],
                                  _detail(measure, sums.loc[unit], values[unit]),
-                                 dashed=classes.labels[unit] == "not covered")
+                                 dashed=classes.labels[unit] == "not covered", value=float(values[unit]))
     legend = list(classes.legend)
     for unit in units.outside:
         styles[unit] = UnitStyle(NOT_SELECTED, N_("not selected"), _("outside the province filter"))

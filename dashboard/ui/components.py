@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.i18n import DEFAULT_LANGUAGE, N_, _, fmt_date, fmt_percent, get_language
+from dashboard.render.markup import escape_markdown
 from dashboard.render.safe_csv import to_safe_csv
 from dashboard.ui.context import Context
 from dashboard.ui.downloads import audited
@@ -188,3 +189,12 @@ def localized_columns(frame: pd.DataFrame) -> pd.DataFrame:
         label = header(column)
         names.append(label if label not in names else f"{label} ({column})")
     return shown.set_axis(names, axis=1)
+
+
+def chart(fig, key: str) -> None:
+    """A plotly chart as every page shows it (no toolbar: see ``charts.PLOTLY_CONFIG``), with its one-sentence
+    text alternative under it (highest and lowest of each series, read off the figure)."""
+    from dashboard.render import chart_summary, charts
+
+    st.plotly_chart(fig, width="stretch", config=charts.PLOTLY_CONFIG, key=key)
+    st.caption(escape_markdown(chart_summary.summary(fig)))
