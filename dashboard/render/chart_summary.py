@@ -69,7 +69,7 @@ def series_sentence(name: str, values: Sequence, places: Sequence, tickformat: s
     text = {"high": _number(high[0], tickformat), "at_high": _place(high[1], tick_names),
             "low": _number(low[0], tickformat), "at_low": _place(low[1], tick_names), "n": fmt_int(len(pairs))}
     if len(pairs) == 1:
-        sentence = _("{high} ({at_high})").format(**text)
+        sentence = f"{text['high']} ({text['at_high']})"  # one point: its value and place, in any language
     else:
         sentence = _("highest {high} ({at_high}), lowest {low} ({at_low}), over {n} points").format(**text)
     return f"{name}: {sentence}" if name else sentence

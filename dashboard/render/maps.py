@@ -688,7 +688,8 @@ def _choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, cover
     for unit in sums.index:
         styles[unit] = UnitStyle(classes.colours[unit], classes.labels[unit],
                                  _detail(measure, sums.loc[unit], values[unit]),
-                                 dashed=classes.labels[unit] == "not covered", value=float(values[unit]))
+                                 dashed=classes.labels[unit] == "not covered",
+                                 value=None if pd.isna(values[unit]) else float(values[unit]))
     legend = list(classes.legend)
     for unit in units.outside:
         styles[unit] = UnitStyle(NOT_SELECTED, N_("not selected"), _("outside the province filter"))
