@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from dashboard.access import auth
 from dashboard.data import db
-from tests.apphelpers import app, no_errors, shown, signed_in
+from tests.apphelpers import app, keyed, no_errors, shown, signed_in
 
 PASSWORD = "a long enough passphrase"
 
@@ -25,7 +25,7 @@ def admin_app(app_db):
 
 def _report(at):
     """The first table with a row column: the validation report or the flagged cases (the guide comes before)."""
-    return next(d.value for d in at.dataframe if "row" in d.value.columns)
+    return next(keyed(d.value) for d in at.dataframe if "row" in keyed(d.value).columns)
 
 
 def _count(engine):

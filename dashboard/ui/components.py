@@ -126,8 +126,8 @@ def fmt_share(value: float | None) -> str:
 
 
 #: Headers for the columns of the tables shown here that the measures' own labels (measures.labels) do not
-#: cover: records, compare-mode changes, the survival curve, the Data page's logs and reports. English shows the
-#: keys themselves (the CSV downloads' documented names); other languages show the labels.
+#: cover: records, compare-mode changes, the survival curve, the Data page's logs and reports. The screen shows these
+#: labels in every language; the CSV downloads keep the keys (their documented names).
 COLUMN_LABELS: dict[str, str] = {
     # the justice funnel's tables (dashboard/measures/funnel.py)
     "stage": N_("stage"), "share_of_previous": N_("share of the previous stage"),
@@ -169,24 +169,42 @@ def header(column: str) -> str:
 
 def localized_config(config: dict) -> dict:
     """A ``column_config`` keyed by column keys, re-keyed to the headers :func:`localized_columns` shows."""
-    if get_language() == DEFAULT_LANGUAGE:
-        return config
-    return {header(k): v for k, v in config.items()}
+    return {screen_header(k): v for k, v in config.items()}
+
+
+def screen_header(column: str) -> str:
+    """A column's header on screen: its label in the interface language, starting with a capital in English."""
+    label = header(column)
+    return label[:1].upper() + label[1:] if get_language() == DEFAULT_LANGUAGE else label
+
+
+def _screen_values(series: pd.Series) -> pd.Series:
+    """Dates without a time of day where none is recorded, and an empty cell for a missing text value."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        stamps = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
+        if (stamps.dropna() == stamps.dropna().dt.normalize()).all():
+            return stamps.dt.date.astype(object).where(stamps.notna(), "")
+        return stamps.dt.strftime("%Y-%m-%d %H:%M").where(stamps.notna(), "")
+    text = series.dropna()
+    textual = series.dtype == object or pd.api.types.is_string_dtype(series)
+    if textual and len(text) and text.map(lambda v: isinstance(v, str)).all():
+        return series.where(series.notna(), "")  # text only: a date or number column keeps its type
+    return series
 
 
 def localized_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` for the screen in the interface language: headers, and offence and sex values (measures.labels).
+    """``frame`` for the screen: readable headers in the interface language (measures.labels and this module's),
+    offence, sex and age values in that language, dates without times and empty cells for missing text (issue 28).
 
-    Unchanged in English, whose headers are the keys the CSV downloads use. Headers stay unique.
+    The CSV downloads keep the documented English keys. Headers stay unique.
     """
-    if get_language() == DEFAULT_LANGUAGE:
-        return frame
     from dashboard.measures import labels
 
-    shown = labels.display_table(frame)
+    shown = labels.display_table(frame)  # values in the interface language; its headers are replaced below
+    shown = pd.DataFrame({i: _screen_values(shown.iloc[:, i]) for i in range(shown.shape[1])}, index=shown.index)
     names: list[str] = []
     for column in frame.columns:
-        label = header(column)
+        label = screen_header(column)
         names.append(label if label not in names else f"{label} ({column})")
     return shown.set_axis(names, axis=1)
 
