@@ -101,7 +101,7 @@ class _Legend(_InMap):
 #: calls the same function.
 FIT_SCRIPT = """
 window.cpuFitCountry = function (map, bounds) {
-  if (!bounds || !bounds.isValid()) { return; }
+  if (!bounds || !bounds.isValid() || map._cpuFitting) { return; }
   map._cpuBounds = bounds;
   if (!map._cpuResizeHooked) {
     map._cpuResizeHooked = true;
@@ -144,7 +144,14 @@ window.cpuFitCountry = function (map, bounds) {
   var key = [size.x, size.y, pick.tl.x, pick.tl.y, pick.br.x, pick.br.y].join(",");
   if (map._cpuFitKey === key) { return; }  // the same room as before: keep the viewer's pan and zoom
   map._cpuFitKey = key;
-  map.fitBounds(bounds, {paddingTopLeft: pick.tl, paddingBottomRight: pick.br, animate: false});
+  // fitBounds fires "moveend" before it returns; the handler above must not fit again from inside this fit
+  // (it recursed until the stack ran out: "Maximum call stack size exceeded" on an empty database's maps)
+  map._cpuFitting = true;
+  try {
+    map.fitBounds(bounds, {paddingTopLeft: pick.tl, paddingBottomRight: pick.br, animate: false});
+  } finally {
+    map._cpuFitting = false;
+  }
   var centre = map.getCenter();
   map._cpuFitted = {zoom: map.getZoom(), lat: centre.lat, lng: centre.lng};
 };
