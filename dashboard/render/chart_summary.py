@@ -7,12 +7,16 @@ highest and lowest points and where they fall. Read from the figure the chart dr
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.i18n import _, fmt_date, fmt_decimal, fmt_int, fmt_percent
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]|$)")
 
 
 def _number(value: float, tickformat: str) -> str:
@@ -27,9 +31,10 @@ def _place(label, tick_names: dict) -> str:
     """A point's place on the other axis, as the chart's own tick text says it where it has one."""
     if label in tick_names:
         return tick_names[label]
-    if isinstance(label, (pd.Timestamp,)) or hasattr(label, "isoformat"):
+    is_iso = isinstance(label, str) and ISO_DAY.match(label)
+    if is_iso or isinstance(label, (pd.Timestamp, np.datetime64)) or hasattr(label, "isoformat"):
         try:
-            return fmt_date(pd.Timestamp(label).date())
+            return fmt_date(pd.Timestamp(label).date())  # plotly keeps dates as ISO text: say them as the axis does
         except (TypeError, ValueError):
             return str(label)
     return str(label).replace("<br>", " ")

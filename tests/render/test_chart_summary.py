@@ -42,3 +42,11 @@ def test_the_monthly_trend_names_months_as_its_axis_does(demo_dataset):
             assert ("<br>" not in text) and ("00:00" not in text)
             if month_word is None:
                 assert pd.Timestamp(peak["month"]).strftime("%b %Y") in text
+
+
+def test_dates_plotly_keeps_as_iso_text_are_said_as_dates():
+    fig = go.Figure()
+    fig.add_scatter(x=["2013-07-01T00:00:00", "2014-01-01T00:00:00"], y=[1, 5], name="covered")
+    with use_language("km"):
+        text = summary(fig, "t")
+    assert "T00" not in text and "2014" in text
