@@ -83,3 +83,13 @@ def in_own_process(code: str) -> str:
                           text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout + done.stderr
+
+
+def keyed(frame):
+    """A table as shown, with its readable headers (issue 28) put back to the column keys the code uses, so a test
+    can read it by key; a header the screen did not relabel stays as it is."""
+    from dashboard.measures.labels import COLUMN_LABELS as MEASURE_LABELS
+    from dashboard.ui.components import COLUMN_LABELS, screen_header
+
+    back = {screen_header(key): key for key in {**MEASURE_LABELS, **COLUMN_LABELS}}
+    return frame.rename(columns=lambda shown: back.get(shown, shown))

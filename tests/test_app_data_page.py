@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from dashboard.access import auth
 from dashboard.data import db
-from tests.apphelpers import app, no_errors, shown, signed_in
+from tests.apphelpers import app, keyed, no_errors, shown, signed_in
 
 PASSWORD = "a long enough passphrase"
 
@@ -25,7 +25,7 @@ def admin_app(app_db):
 
 def _report(at):
     """The first table with a row column: the validation report or the flagged cases (the guide comes before)."""
-    return next(d.value for d in at.dataframe if "row" in d.value.columns)
+    return next(keyed(d.value) for d in at.dataframe if "row" in keyed(d.value).columns)
 
 
 def _count(engine):
@@ -135,6 +135,22 @@ def test_coverage_editor_saves_through_validation(admin_app):
     with engine.connect() as conn:
         rows = conn.execute(sa.select(db.coverage.c.province_code, db.coverage.c.synthetic)).all()
     assert len(rows) == 21 and not any(r.synthetic for r in rows)
+
+
+def test_a_coverage_save_the_database_refuses_says_nothing_was_saved(admin_app):
+    """A write that fails (here a trigger, as a full disk or a lost connection would) is an error, never
+    "Coverage saved", and the table keeps what it held."""
+    at, engine = admin_app
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TRIGGER refuse_coverage BEFORE INSERT ON coverage "
+                             "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+    at.button(key="save_coverage").click().run()
+    no_errors(at)
+    assert not any("Coverage saved" in s.value for s in at.success)
+    assert any("nothing was written" in e.value for e in at.error)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(db.coverage.c.synthetic)).all()
+    assert len(rows) == 21 and all(r.synthetic for r in rows)  # the demo's coverage, untouched
 
 
 def test_upload_preview_flags_cases_outside_real_coverage(admin_app, tmp_path):

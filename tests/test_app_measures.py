@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from dashboard.ui import sidebar
-from tests.apphelpers import app, cli_summary, metrics, no_errors, shown
+from tests.apphelpers import app, cli_summary, keyed, metrics, no_errors, shown
 
 COMPARE = {"view": "compare two periods", "period_a": ["2014-05-01", "2014-12-31"],
            "period_b": ["2015-01-01", "2015-04-29"]}
@@ -26,7 +26,7 @@ def test_cases_page_defaults_to_person_time_and_shows_since_arrival(db_url):
     assert at.segmented_control(key="measure").value == "rate per 100,000 person-years"
     assert any("person-years divide the cases reported while a province was covered" in c.value for c in at.caption)
     assert any(s.value == "Since the unit arrived" for s in at.subheader)
-    per_province = at.dataframe[0].value
+    per_province = keyed(at.dataframe[0].value)
     assert {"person_years", "per_100k_person_years", "cases_in_coverage"} <= set(per_province.columns)
 
 
@@ -60,7 +60,7 @@ def test_compare_periods_come_from_the_url_and_match_the_cli(db_url, capsys):
     m = metrics(at)
     assert m["Cases, later period"] == str(later["cases"])
     assert m["Arrest rate, later period"] == f"{later['arrest_rate']:.0%}"
-    table = at.dataframe[0].value
+    table = keyed(at.dataframe[0].value)
     assert table["cases, earlier"].sum() == earlier["cases"] and table["cases, later"].sum() == later["cases"]
     assert any("Newcombe" in m.value and "Poisson" in m.value for m in at.markdown)
 
@@ -86,7 +86,7 @@ def test_compare_opens_on_two_periods_that_both_have_data(db_url, page):
     no_errors(at)
     earlier, later = at.date_input(key="period_a").value, at.date_input(key="period_b").value
     assert earlier == (date(2013, 7, 1), date(2014, 5, 30)) and later == (date(2014, 5, 31), date(2015, 4, 29))
-    table = at.dataframe[0].value
+    table = keyed(at.dataframe[0].value)
     assert table["cases, earlier"].sum() > 0 and table["cases, later"].sum() > 0
     assert table["cases, earlier"].sum() + table["cases, later"].sum() == 369
     assert any("split into two halves" in c.value for c in at.caption)

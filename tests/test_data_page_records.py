@@ -16,7 +16,7 @@ from dashboard.data import db
 from dashboard.data.guide import column_guide, offence_guide
 from dashboard.data.schema import CASE_COLUMNS, COVERAGE_COLUMNS, canonical_header, load_offence_map
 from dashboard.data.validation import COVERAGE_START_RULE, listed_coverage, validate_coverage, validate_file
-from tests.apphelpers import app, engine_with_users, no_errors, signed_in
+from tests.apphelpers import app, engine_with_users, keyed, no_errors, signed_in
 
 PASSWORD = "a long enough passphrase"
 BAD = b"case_id,date_reported,province,offence,arrest_made\nB1,2014-01-02,Atlantis,rape,no\n"
@@ -65,7 +65,7 @@ def test_the_ingest_log_shows_the_outcome_first_and_a_short_hash(admin):
     at, engine = admin
     at.file_uploader(key="upload_file").set_value(("bad.csv", BAD, "text/csv")).run()
     at.run()
-    table = next(d.value for d in at.dataframe if "sha256" in d.value.columns)
+    table = next(keyed(d.value) for d in at.dataframe if "sha256" in keyed(d.value).columns)
     assert list(table.columns[:3]) == ["status", "at", "kind"]
     assert table["status"].iloc[0] == "rejected"
     assert table["sha256"].str.len().max() == 12 and list(table.columns).index("sha256") > 5

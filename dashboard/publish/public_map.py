@@ -34,7 +34,7 @@ def public_styles(states: dict[str, UnitState], k: int) -> PublicMapStyle:
             cases = int(st.cases)
             status = _("no cases") if cases == 0 else _("{n} cases").format(n=fmt_int(cases))
             detail = "" if st.covered else _("not covered by the programme")
-            styles[unit] = UnitStyle(classes.colours[unit], status, detail)
+            styles[unit] = UnitStyle(classes.colours[unit], status, detail, value=float(cases))
         elif st.state == SUPPRESSED:
             styles[unit] = UnitStyle(HATCH, hidden_label(k), "")
         elif st.state == NOT_COVERED:

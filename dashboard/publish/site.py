@@ -25,6 +25,7 @@ from dashboard.publish.public_export import FILES, PublicData, read_export
 from dashboard.render import fonts, leaflet_assets
 from dashboard.render.colours import STATE_COLOURS
 from dashboard.render.maps import HATCH_ID, HATCH_SVG
+from dashboard.render.markup import scroll_region
 
 ASSETS = Path(__file__).resolve().parent / "site_assets"
 FONT_NAME = "NotoSansKhmer-subset.woff2"
@@ -84,8 +85,8 @@ def site_data(data: PublicData, boundaries: Boundaries) -> dict:
     }
 
 
-def _table(frame: pd.DataFrame) -> str:
-    return f'<div class="scroll">{frame.to_html(index=False, escape=True, border=0, na_rep="–")}</div>'
+def _table(frame: pd.DataFrame, label: str) -> str:
+    return scroll_region(frame.to_html(index=False, escape=True, border=0, na_rep="–"), label)
 
 
 def page_html(data: PublicData, boundaries: Boundaries, releases: dict | None = None) -> str:
@@ -147,16 +148,16 @@ def page_html(data: PublicData, boundaries: Boundaries, releases: dict | None = 
 
 <h2>{esc(h["map"])}</h2>
 <div class="years" role="group" aria-label="{esc(h["year"])}">{buttons}</div>
-<div class="mapbox"><div id="map" role="img" aria-label="{esc(h["map_label"])}"></div>
+<div class="mapbox"><div id="map" role="region" aria-label="{esc(h["map_label"])}"></div>
 <div>{legends}<p class="note">{esc(note_text)}</p></div></div>
 
 <h2>{esc(h["quarters"])}</h2>
 <figure>{public_figures.quarter_figure(data, width=960, height=270)}</figure>
 {release_marks.revisions_html(releases, history.NATIONAL)}
-{_table(public_view.quarter_table(data))}
+{_table(public_view.quarter_table(data), h["quarters"])}
 
 <h2>{esc(h["totals"])}</h2>
-{_table(public_view.totals_table(data))}
+{_table(public_view.totals_table(data), h["totals"])}
 
 <h2>{esc(h["provinces"])}</h2>
 <figure>{public_figures.province_figure(data, width=960)}</figure>

@@ -20,6 +20,7 @@ from dashboard.i18n import N_
 from dashboard.measures import funnel
 from dashboard.measures.stats import wilson_interval
 from dashboard.publish.disclosure import STAGE_MEASURES
+from dashboard.render.markup import scroll_region
 
 FILE = "funnel.csv"
 FILE_NOTE = N_("period (YYYY or 'all'), province_code and province (empty: national), cases, arrests, charged, "
@@ -150,5 +151,5 @@ def funnel_html(table: pd.DataFrame | None) -> str:
         f"<td>{'–' if pd.isna(r[m]) else int(r[m])}</td>" for m in columns) + "</tr>" for _i, r in rows.iterrows())
     return (f"<h2>{html.escape(_('After the arrest: charge, trial and verdict'))}</h2>"
             f"<p>{html.escape(funnel_line(table))}</p>"
-            f'<div class="scroll"><table><thead><tr><th>{html.escape(_("period"))}</th>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+            + scroll_region(f'<table><thead><tr><th>{html.escape(_("period"))}</th>{head}</tr></thead>'
+                            f"<tbody>{body}</tbody></table>", _("After the arrest: charge, trial and verdict")))

@@ -26,8 +26,9 @@ from dashboard.caching import BoundedCache
 from dashboard.geo.boundary_layer import Boundaries
 from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent, get_language
 from dashboard.measures.classify import Breaks
-from dashboard.render import fonts, leaflet_assets, served
+from dashboard.render import fonts, leaflet_assets, map_summary, served
 from dashboard.render.colours import COVERAGE_COLOURS, HATCH, HATCH_COLOUR
+from dashboard.render.map_summary import MapUnit, is_hatched
 
 CAMBODIA_BOUNDS = [[10.3, 102.3], [14.7, 107.7]]  # the first view; each layer then fits its own provinces
 BORDER = "#51606b"
@@ -42,6 +43,7 @@ class UnitStyle:
     status: str
     detail: str
     dashed: bool = False
+    value: float | None = None  # the measure, where the unit is ranked by one (the map's text summary uses it)
 
 
 def unit_geojson(boundaries: Boundaries) -> dict:
@@ -99,7 +101,7 @@ class _Legend(_InMap):
 #: calls the same function.
 FIT_SCRIPT = """
 window.cpuFitCountry = function (map, bounds) {
-  if (!bounds || !bounds.isValid()) { return; }
+  if (!bounds || !bounds.isValid() || map._cpuFitting) { return; }
   map._cpuBounds = bounds;
   if (!map._cpuResizeHooked) {
     map._cpuResizeHooked = true;
@@ -131,12 +133,25 @@ window.cpuFitCountry = function (map, bounds) {
   // the legend sits in the bottom-left corner: keep the country to its right, or above it, whichever is larger
   var side = {tl: L.point(legend.w ? legend.w + 2 * gap : 0, top), br: L.point(0, bottom)};
   var below = {tl: L.point(0, top), br: L.point(0, Math.max(bottom, legend.h ? legend.h + 2 * gap : 0))};
-  var zoom = function (p) { return map.getBoundsZoom(bounds, false, p.tl.add(p.br)); };
-  var pick = !legend.w || zoom(side) >= zoom(below) ? side : below;
+  var plain = {tl: L.point(0, top), br: L.point(0, bottom)};
+  // Leaflet's zoom for padding wider or taller than the map is Infinity: a room under 40 px cannot hold the country
+  var zoom = function (p) {
+    var room = size.subtract(p.tl.add(p.br));
+    return room.x < 40 || room.y < 40 ? -Infinity : map.getBoundsZoom(bounds, false, p.tl.add(p.br));
+  };
+  var pick = !legend.w ? plain : zoom(side) >= zoom(below) ? side : below;
+  if (zoom(pick) === -Infinity) { pick = plain; }  // a legend as large as the map: the country under it, whole
   var key = [size.x, size.y, pick.tl.x, pick.tl.y, pick.br.x, pick.br.y].join(",");
   if (map._cpuFitKey === key) { return; }  // the same room as before: keep the viewer's pan and zoom
   map._cpuFitKey = key;
-  map.fitBounds(bounds, {paddingTopLeft: pick.tl, paddingBottomRight: pick.br, animate: false});
+  // fitBounds fires "moveend" before it returns; the handler above must not fit again from inside this fit
+  // (it recursed until the stack ran out: "Maximum call stack size exceeded" on an empty database's maps)
+  map._cpuFitting = true;
+  try {
+    map.fitBounds(bounds, {paddingTopLeft: pick.tl, paddingBottomRight: pick.br, animate: false});
+  } finally {
+    map._cpuFitting = false;
+  }
   var centre = map.getCenter();
   map._cpuFitted = {zoom: map.getZoom(), lat: centre.lat, lng: centre.lng};
 };
@@ -201,6 +216,15 @@ class _FitCountry(_InMap):
             }
             group.on("add", soon);
             if (map.hasLayer(group)) { soon(); }
+            // a legend or credit that changes size later (a web font arrives, a label is translated) changes the room
+            if (window.ResizeObserver) {
+                var watched = new ResizeObserver(function () { if (!map._cpuTouched) { ready(); } });
+                [".cpu-legend", ".leaflet-control-attribution"].forEach(function (selector) {
+                    var el = map.getContainer().querySelector(selector);
+                    if (el) { watched.observe(el); }
+                });
+            }
+            if (document.fonts && document.fonts.ready) { document.fonts.ready.then(soon); }
         })();
         {% endmacro %}
     """)
@@ -421,11 +445,14 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
     layer = folium.FeatureGroup(name="cpu-layer", control=False)
     layer._id = LAYER_ID  # a stable name: the component swaps this layer by name (ui.map_widget.show_map)
     data = unit_geojson(boundaries)
+    units: list[MapUnit] = []
     for feature in data["features"]:
         props = feature["properties"]
         style = styles.get(props["code"], UnitStyle("#ffffff", N_("no data"), ""))
         props.update({"status": state_text(style.status), "detail": style.detail, "fill": style.fill,
                       "dashed": style.dashed, "selected": props["code"] in selected})
+        units.append(MapUnit(props["name_en"], props.get("name_km", ""), style.status, style.detail, style.value,
+                             is_hatched(style.fill)))
     folium.GeoJson(
         data,
         name="provinces",
@@ -443,6 +470,7 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
     _MapFrame(get_language()).add_to(fmap)
     layer.add_to(fmap)
     fmap.cpu_layer = layer
+    fmap.cpu_summary = map_summary.summary(legend_title, units)  # the map's text alternative, drawn under it
     return fmap
 
 
@@ -667,7 +695,8 @@ def _choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, cover
     for unit in sums.index:
         styles[unit] = UnitStyle(classes.colours[unit], classes.labels[unit],
                                  _detail(measure, sums.loc[unit], values[unit]),
-                                 dashed=classes.labels[unit] == "not covered")
+                                 dashed=classes.labels[unit] == "not covered",
+                                 value=None if pd.isna(values[unit]) else float(values[unit]))
     legend = list(classes.legend)
     for unit in units.outside:
         styles[unit] = UnitStyle(NOT_SELECTED, N_("not selected"), _("outside the province filter"))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.i18n import DEFAULT_LANGUAGE, N_, _, fmt_date, fmt_percent, get_language
+from dashboard.render.markup import escape_markdown
 from dashboard.render.safe_csv import to_safe_csv
 from dashboard.ui.context import Context
 from dashboard.ui.downloads import audited
@@ -125,8 +126,8 @@ def fmt_share(value: float | None) -> str:
 
 
 #: Headers for the columns of the tables shown here that the measures' own labels (measures.labels) do not
-#: cover: records, compare-mode changes, the survival curve, the Data page's logs and reports. English shows the
-#: keys themselves (the CSV downloads' documented names); other languages show the labels.
+#: cover: records, compare-mode changes, the survival curve, the Data page's logs and reports. The screen shows these
+#: labels in every language; the CSV downloads keep the keys (their documented names).
 COLUMN_LABELS: dict[str, str] = {
     # the justice funnel's tables (dashboard/measures/funnel.py)
     "stage": N_("stage"), "share_of_previous": N_("share of the previous stage"),
@@ -168,23 +169,50 @@ def header(column: str) -> str:
 
 def localized_config(config: dict) -> dict:
     """A ``column_config`` keyed by column keys, re-keyed to the headers :func:`localized_columns` shows."""
-    if get_language() == DEFAULT_LANGUAGE:
-        return config
-    return {header(k): v for k, v in config.items()}
+    return {screen_header(k): v for k, v in config.items()}
+
+
+def screen_header(column: str) -> str:
+    """A column's header on screen: its label in the interface language, starting with a capital in English."""
+    label = header(column)
+    return label[:1].upper() + label[1:] if get_language() == DEFAULT_LANGUAGE else label
+
+
+def _screen_values(series: pd.Series) -> pd.Series:
+    """Dates without a time of day where none is recorded, and an empty cell for a missing text value."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        stamps = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
+        if (stamps.dropna() == stamps.dropna().dt.normalize()).all():
+            return stamps.dt.date.astype(object).where(stamps.notna(), "")
+        return stamps.dt.strftime("%Y-%m-%d %H:%M").where(stamps.notna(), "")
+    text = series.dropna()
+    textual = series.dtype == object or pd.api.types.is_string_dtype(series)
+    if textual and len(text) and text.map(lambda v: isinstance(v, str)).all():
+        return series.where(series.notna(), "")  # text only: a date or number column keeps its type
+    return series
 
 
 def localized_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` for the screen in the interface language: headers, and offence and sex values (measures.labels).
+    """``frame`` for the screen: readable headers in the interface language (measures.labels and this module's),
+    offence, sex and age values in that language, dates without times and empty cells for missing text (issue 28).
 
-    Unchanged in English, whose headers are the keys the CSV downloads use. Headers stay unique.
+    The CSV downloads keep the documented English keys. Headers stay unique.
     """
-    if get_language() == DEFAULT_LANGUAGE:
-        return frame
     from dashboard.measures import labels
 
-    shown = labels.display_table(frame)
+    shown = labels.display_table(frame)  # values in the interface language; its headers are replaced below
+    shown = pd.DataFrame({i: _screen_values(shown.iloc[:, i]) for i in range(shown.shape[1])}, index=shown.index)
     names: list[str] = []
     for column in frame.columns:
-        label = header(column)
+        label = screen_header(column)
         names.append(label if label not in names else f"{label} ({column})")
     return shown.set_axis(names, axis=1)
+
+
+def chart(fig, key: str) -> None:
+    """A plotly chart as every page shows it (no toolbar: see ``charts.PLOTLY_CONFIG``), with its one-sentence
+    text alternative under it (highest and lowest of each series, read off the figure)."""
+    from dashboard.render import chart_summary, charts
+
+    st.plotly_chart(fig, width="stretch", config=charts.PLOTLY_CONFIG, key=key)
+    st.caption(escape_markdown(chart_summary.summary(fig)))

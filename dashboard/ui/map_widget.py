@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard.geo.gazetteer import load_gazetteer
 from dashboard.i18n import _
 from dashboard.render import leaflet_assets, maps
+from dashboard.render.markup import escape_markdown
 from dashboard.ui import params
 from dashboard.ui.adapters import folium_private, streamlit_private
 from dashboard.ui.downloads import audited
@@ -151,6 +152,7 @@ def province_map(fmap, key: str, name: str, height: int = 520) -> None:
     Only clicks rerun the script: pan and zoom are not returned.
     """
     show_map(fmap, key, height, MAP_RETURNS, on_change=lambda: _on_map_click(key))
+    text_summary(fmap)
     st.download_button(_("Download map (HTML)"), audited(lambda: maps.standalone_html(fmap).encode("utf-8"),
                                                       f"{name}.html", None),
                        file_name=f"{name}.html", mime="text/html", key=f"dl_map_{key}", on_click="ignore")
@@ -159,3 +161,11 @@ def province_map(fmap, key: str, name: str, height: int = 520) -> None:
 def static_map(fmap, key: str, height: int = 520) -> None:
     """A map with no click handling (public mode has no filters); still offline."""
     show_map(fmap, key, height, [])
+    text_summary(fmap)
+
+
+def text_summary(fmap) -> None:
+    """The map's text alternative under it: highest and lowest provinces, how many hidden or not covered."""
+    summary = getattr(fmap, "cpu_summary", "")
+    if summary:
+        st.caption(escape_markdown(summary))

@@ -56,22 +56,9 @@ def map_layout_problems(pg) -> list[str]:
     return problems
 
 
-#: Layouts that still fail, found by these tests and left open in issue 28 (strict: the day one is fixed, its
-#: test says so and the entry must go).
-_PUBLIC_LEGEND = "issue 28, open: the public map's tall legend (its 'hidden' line) still covers the south coast"
-KNOWN_OPEN = {
-    ("coverage", "desktop"): "issue 28, open: the Coverage map's one-line credit covers a province at desktop size",
-    ("public", "en", "phone"): _PUBLIC_LEGEND,
-    ("public", "km", "desktop"): _PUBLIC_LEGEND,
-    ("public", "km", "phone"): _PUBLIC_LEGEND,
-}
-
-
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 @pytest.mark.parametrize(("name", "path", "maps"), MAP_VIEWS, ids=[v[0] for v in MAP_VIEWS])
-def test_no_legend_or_credit_covers_a_province(demo_server, a11y_browser, name, path, maps, size, request):
-    if (name, size) in KNOWN_OPEN:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_OPEN[(name, size)]))
+def test_no_legend_or_credit_covers_a_province(demo_server, a11y_browser, name, path, maps, size):
     context, pg = new_page(a11y_browser, size)
     try:
         open_view(pg, demo_server, path, "en", maps)
@@ -82,10 +69,8 @@ def test_no_legend_or_credit_covers_a_province(demo_server, a11y_browser, name, 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 @pytest.mark.parametrize("lang", ["en", "km"])
-def test_the_public_maps_legend_covers_no_province(public_server, static_site, a11y_browser, lang, size, request):
+def test_the_public_maps_legend_covers_no_province(public_server, static_site, a11y_browser, lang, size):
     """The public page's map (with its long 'hidden' line) and the static site's."""
-    if ("public", lang, size) in KNOWN_OPEN:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_OPEN[("public", lang, size)]))
     context, pg = new_page(a11y_browser, size)
     try:
         open_view(pg, public_server, "/", lang, 1)

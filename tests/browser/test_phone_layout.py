@@ -25,7 +25,8 @@ def test_every_segmented_control_option_is_on_screen(demo_server, a11y_browser, 
     context, pg = new_page(a11y_browser, "phone")
     try:
         open_view(pg, demo_server, path, lang, maps)
-        assert pg.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').count() > 0
+        if path != "/coverage":  # Coverage's controls are a slider and a Play button, no segmented control
+            assert pg.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').count() > 0
         assert pg.evaluate(OPTIONS_OUTSIDE, WIDTH) == []
         # nothing makes the page scroll sideways
         assert pg.evaluate("() => document.documentElement.scrollWidth") <= WIDTH

@@ -28,7 +28,7 @@ def render() -> None:
     if ui.no_cases(metric(ctx, metrics.summary)):
         return
     victims = metric(ctx, metrics.by_victim)
-    st.plotly_chart(charts.victims(victims), width="stretch", config=charts.PLOTLY_CONFIG, key="analysis_victims")
+    ui.chart(charts.victims(victims), key="analysis_victims")
     ui.data_table(victims, "victims_by_age_and_sex", "analysis_victims_data")
     cases = ctx.dataset.cases
     positions = np.flatnonzero(filter_mask(cases, ctx.filters))

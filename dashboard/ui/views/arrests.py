@@ -35,8 +35,7 @@ def render() -> None:
         return
     s = metric(ctx, metrics.summary)
     per_province = metric(ctx, metrics.by_province)
-    st.plotly_chart(charts.arrest_rate_by_province(per_province, s["arrest_rate"]), width="stretch",
-                    config=charts.PLOTLY_CONFIG, key="arrests_by_province")
+    ui.chart(charts.arrest_rate_by_province(per_province, s["arrest_rate"]), key="arrests_by_province")
     st.caption(_("Provinces with fewer than {n} cases are shown in grey and not ranked: their intervals are too "
                  "wide for a fair comparison. Bars are Wilson 95% score intervals.").format(
                      n=fmt_int(MIN_CASES_TO_RANK)))
@@ -44,8 +43,8 @@ def render() -> None:
         ["province_code", "province", "province_km", "cases", "arrests", "arrest_rate", "ci_low", "ci_high", "ranked"]],
         "arrest_rate_by_province", "arrests_province_data")
     quarterly = metric(ctx, metrics.arrest_rate_over_time)
-    st.plotly_chart(charts.arrest_rate_over_time(quarterly, metrics.shown_span(ctx.filters, ctx.dataset.as_of)),
-                    width="stretch", config=charts.PLOTLY_CONFIG, key="arrests_over_time")
+    ui.chart(charts.arrest_rate_over_time(quarterly, metrics.shown_span(ctx.filters, ctx.dataset.as_of)),
+             key="arrests_over_time")
     ui.data_table(quarterly, "arrest_rate_by_quarter", "arrests_quarter_data")
     _time_to_arrest(ctx)
     justice_funnel.render(ctx)
@@ -109,8 +108,7 @@ def _survival(ctx: Context) -> None:
     names = {"all": _("All selected cases"), "rest": _("Other provinces")}
     if code:
         names[code] = name
-    st.plotly_chart(charts.survival_curves(result.curve, names), width="stretch", config=charts.PLOTLY_CONFIG,
-                    key="arrests_survival")
+    ui.chart(charts.survival_curves(result.curve, names), key="arrests_survival")
     lines = [_("Kaplan–Meier estimate: a case without an arrest counts as 'no arrest yet' up to the data's last day "
                "({end}) and is censored there, not dropped. Shaded: 95% interval (log-log).").format(
         end=_follow_up(ctx))]
@@ -145,7 +143,6 @@ def _by_group(ctx: Context) -> None:
     by = GROUPINGS[label]
     frame = metric(ctx, tta.by_group, by=by)
     column = "province_name" if by == "province" else by
-    st.plotly_chart(charts.days_to_arrest(frame, column, _("Days from report to arrest: median and 25th–75th "
-                                                            "percentile, by {by}").format(by=_(label))),
-                    width="stretch", config=charts.PLOTLY_CONFIG, key="arrests_days_by_group")
+    title = _("Days from report to arrest: median and 25th–75th percentile, by {by}").format(by=_(label))
+    ui.chart(charts.days_to_arrest(frame, column, title), key="arrests_days_by_group")
     ui.data_table(frame, f"days_to_arrest_by_{by}", "arrests_days_data")

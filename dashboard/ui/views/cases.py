@@ -60,17 +60,15 @@ def render() -> None:
     if ui.no_cases(metric(ctx, metrics.summary)):
         return
     monthly = metric(ctx, metrics.monthly)
-    st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month"),
+    ui.chart(charts.monthly_trend(monthly, _("Cases per month"),
                                              metrics.shown_span(ctx.filters, ctx.dataset.as_of),
-                                                 quality_report.current(ctx).incomplete_months),
-                            width="stretch", config=charts.PLOTLY_CONFIG, key="cases_trend")
+                                                 quality_report.current(ctx).incomplete_months), key="cases_trend")
     ui.data_table(monthly, "monthly_cases", "cases_monthly")
     _since_arrival(ctx, census)
     left, right = st.columns(2)
     with left:
         offences = metric(ctx, metrics.by_offence)
-        st.plotly_chart(charts.offence_breakdown(offences), width="stretch", config=charts.PLOTLY_CONFIG,
-                        key="cases_offences")
+        ui.chart(charts.offence_breakdown(offences), key="cases_offences")
         ui.data_table(offences, "cases_by_offence", "cases_offence_data")
     with right:
         st.subheader(_("By province"))
@@ -176,8 +174,7 @@ def _since_arrival(ctx: Context, census: str) -> None:
     if frame.empty:
         st.info(_("No province was covered in the selected period."), icon=":material/map:")
         return
-    st.plotly_chart(charts.since_arrival(frame), width="stretch", config=charts.PLOTLY_CONFIG,
-                    key="cases_since_arrival")
+    ui.chart(charts.since_arrival(frame), key="cases_since_arrival")
     st.caption(_("Month 0 is each province's first month of coverage. Every province adds its person-time only for "
                  "the months it was covered within the selected period, so the later months rest on fewer, earlier "
                  "provinces (see the 'provinces' column). Arrest rates have Wilson 95% intervals in the table."))

@@ -57,6 +57,5 @@ def _rollout(ctx, months: list[date], day: date) -> None:
         st.caption(b.map_note())
     ui.data_table(coverage_metric(ctx, metrics.coverage_table, day), f"coverage_{day.isoformat()}", "coverage_table")
     timeline = coverage_metric(ctx, metrics.coverage_timeline, months[0], months[-1])
-    st.plotly_chart(charts.coverage_over_time(timeline, pd.Timestamp(day)), width="stretch",
-                    config=charts.PLOTLY_CONFIG, key="coverage_chart")
+    ui.chart(charts.coverage_over_time(timeline, pd.Timestamp(day)), key="coverage_chart")
     ui.data_table(timeline, "coverage_over_time", "coverage_timeline")

@@ -152,6 +152,9 @@ def _coverage_editor(eng, ctx) -> None:
         digest = hashlib.sha256(rows.to_csv(index=False).encode()).hexdigest()
         result = write_records(eng, report, digest, synthetic=False, replace=True, actor=ctx.username, page="data",
                                action=audit.COVERAGE_EDIT)
+        if not result.written:  # the database refused the write (rolled back): say so, never "saved"
+            st.error(escape_markdown(result.to_text()))
+            return
         st.success(_("Coverage saved: {added} added, {updated} updated.").format(added=fmt_int(result.added),
                                                                                  updated=fmt_int(result.updated)))
 

@@ -69,10 +69,9 @@ def render() -> None:
             ui.no_cases(metric(ctx, metrics.summary))
         else:
             monthly = metric(ctx, metrics.monthly)
-            st.plotly_chart(charts.monthly_trend(monthly, _("Cases per month"),
+            ui.chart(charts.monthly_trend(monthly, _("Cases per month"),
                                                  metrics.shown_span(ctx.filters, ctx.dataset.as_of),
-                                                 quality_report.current(ctx).incomplete_months),
-                            width="stretch", config=charts.PLOTLY_CONFIG, key="overview_trend")
+                                                 quality_report.current(ctx).incomplete_months), key="overview_trend")
             ui.data_table(monthly, "monthly_cases", "overview_monthly")
             st.subheader(_("After the arrest"))
             justice_funnel.card(ctx)

@@ -1,0 +1,36 @@
+"""Tables on screen (issue 28): readable headers in both languages, dates without times, empty cells, not None."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.i18n import use_language
+from dashboard.ui.components import localized_columns
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame({"province_code": ["KH-17", "KH-23"], "start_date": pd.to_datetime(["2013-07-15", None]),
+                         "note": ["first", None], "cases": [3, 4], "user": ["ana", "lee"]})
+
+
+def test_english_headers_are_words_not_keys_and_values_read_plainly():
+    shown = localized_columns(_frame())
+    assert list(shown.columns) == ["Province code", "Coverage start", "Note", "Cases", "User"]
+    assert str(shown["Coverage start"].iloc[0]) == "2013-07-15" and shown["Coverage start"].iloc[1] == ""
+    assert shown["Note"].iloc[1] == "" and "None" not in shown.astype(str).to_numpy()
+    assert shown["Cases"].tolist() == [3, 4]  # numbers keep their type (sorting, alignment)
+
+
+def test_khmer_headers_and_a_time_only_where_one_is_recorded():
+    frame = _frame().assign(at=pd.to_datetime(["2015-04-29 10:30", "2015-04-29 00:00"]))
+    with use_language("km"):
+        shown = localized_columns(frame)
+    assert not any(c in frame.columns for c in shown.columns)
+    assert shown.iloc[:, -1].tolist() == ["2015-04-29 10:30", "2015-04-29 00:00"]
+
+
+def test_the_frame_given_is_never_changed():
+    frame = _frame()
+    before = frame.copy()
+    localized_columns(frame)
+    pd.testing.assert_frame_equal(frame, before)
