@@ -73,13 +73,20 @@ def table(cases: pd.DataFrame, known: Masks | None = None) -> pd.DataFrame:
     if cases.empty:
         return pd.DataFrame(columns=["province_code", "month", "field", "records", "filled", "filled_share"])
     known = masks(cases) if known is None else known
-    month = cases["date"].to_numpy().astype("datetime64[M]").astype("datetime64[ns]")
-    codes = keys.text(cases["province_code"])
+    months, month_ids = np.unique(cases["date"].to_numpy().astype("datetime64[M]"), return_inverse=True)
+    ids, labels = keys.text_ids(cases["province_code"])
+    dated = ~np.isnat(months[month_ids])
+    cell = ids.astype(np.int64) * len(months) + month_ids  # one number per province and month, in sorted order
+    cells = len(labels) * len(months)
     parts = []
     for name, (mask, has) in known.items():
-        frame = pd.DataFrame({"province_code": codes[mask], "month": month[mask], "filled": has[mask]})
-        grouped = frame.groupby(["province_code", "month"], sort=True)["filled"].agg(records="size", filled="sum")
-        parts.append(grouped.reset_index().assign(field=name))
+        keep = mask & (ids >= 0) & dated  # as a groupby leaves out a missing province or date
+        records = np.bincount(cell[keep], minlength=cells)
+        got = np.bincount(cell[keep], weights=has[keep], minlength=cells).round().astype(np.int64)
+        where = np.flatnonzero(records)
+        parts.append(pd.DataFrame({"province_code": labels[where // len(months)],
+                                   "month": months[where % len(months)].astype("datetime64[ns]"),
+                                   "records": records[where], "filled": got[where]}).assign(field=name))
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["province_code", "month", "records", "filled", "field"])
     out["filled"] = out["filled"].astype(int)
