@@ -14,6 +14,8 @@ def text_ids(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         names = np.array([str(c) for c in values.cat.categories], dtype=object)
         labels, inverse = np.unique(names, return_inverse=True)
         codes = values.cat.codes.to_numpy()
+        if not len(names):  # no categories: every value is missing
+            return np.full(len(values), -1, dtype=np.int64), labels
         return np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1), labels
     ids, labels = pd.factorize(values.astype(str).to_numpy(dtype=object), sort=True)
     return ids, np.asarray(labels, dtype=object)

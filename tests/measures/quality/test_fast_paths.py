@@ -74,3 +74,11 @@ def test_the_duplicate_pre_filter_keeps_every_group():
     fast, slow = duplicates.groups(cases), _reference_groups(cases)
     assert len(slow) >= 2
     pd.testing.assert_frame_equal(fast, slow)
+
+
+def test_a_categorical_column_without_categories_reads_as_all_missing():
+    """A column with no value at all (as in a file without victim sex): no categories, every id -1."""
+    empty = pd.Series(pd.Categorical([None, None], categories=[]))
+    ids, labels = keys.text_ids(empty)
+    assert list(ids) == [-1, -1] and len(labels) == 0
+    assert pd.isna(keys.text(empty)).all() and list(keys.normalised(empty)) == ["", ""]
