@@ -166,7 +166,7 @@ def test_export_files_hold_no_case_level_fields(tmp_path, demo_dir, capsys):
     py = pd.read_csv(out / "province_year.csv")
     cov = pd.read_csv(out / "coverage.csv")
     totals = pd.read_csv(out / "national_totals.csv")
-    assert list(nq.columns) == ["quarter", "cases", "arrests", "suppressed", "arrest_rate_band"]
+    assert list(nq.columns) == ["quarter", "cases", "arrests", "suppressed", "arrest_rate_band", "probably_incomplete"]
     assert list(py.columns) == ["province_code", "province", "year", "cases", "arrests", "suppressed",
                                 "arrest_rate_band"]
     assert list(cov.columns) == ["province_code", "province", "start_date"]

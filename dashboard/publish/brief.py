@@ -122,21 +122,26 @@ def quarter_bars_html(data: PublicData) -> str:
     nq = data.national_quarter
     shown = [int(v) for v in nq["cases"].dropna()]
     top = max(shown) if shown else 1
+    late = public_view.incomplete_quarters(data)
     cols = []
     for q, c, a in zip(nq["quarter"], nq["cases"], nq["arrests"]):
         quarter, _sep, year = public_view.fmt_quarter(q).rpartition(" ")
+        mark = " §" if q in late else ""  # the brief's font has no dagger
         if c is pd.NA or pd.isna(c):
             bar = f'<div class="stub">{svg.hatch_strip()}</div>'
             value = public_view.hidden_text()
         else:
             inner = (f'<div class="arr" style="height:{100 * int(a) / top:.1f}%"></div>' if pd.notna(a)
                      else f'<div class="stub">{svg.hatch_strip()}</div>' if int(c) else "")
-            bar = f'<div class="cas" style="height:{100 * int(c) / top:.1f}%">{inner}</div>'
+            outline = ";outline:1.5px dashed #0f4c5c" if q in late else ""  # the site chart's dashed outline
+            bar = f'<div class="cas" style="height:{100 * int(c) / top:.1f}%{outline}">{inner}</div>'
             value = fmt_int(c)
-        cols.append(f'<div class="q"><div class="n">{esc(value)}</div><div class="bars">{bar}</div>'
+        cols.append(f'<div class="q"><div class="n">{esc(value + mark)}</div><div class="bars">{bar}</div>'
                     f'<div class="x">{esc(quarter)}<br>{esc(year)}</div></div>')
     legend = "".join(f'<span>{svg.swatch(colour, 10)} {esc(text)}</span>' for colour, text in (
         (svg.CASES, _("cases")), (svg.ARRESTS, _("arrests (where shown)")), (HATCH, _("hidden"))))
+    if late:  # named once, as the partial year is under the tables
+        legend += f'<span>§ {esc(public_view.incomplete_text())}</span>'
     return f'<div class="qlegend">{legend}</div><div class="qchart">{"".join(cols)}</div>'
 
 

@@ -156,7 +156,9 @@ def draft(engine: Engine, drafter: str, k: int, page: str | None = None, actor: 
                 n=fmt_int(len(earlier))),
             _("Draft again once new data has been ingested."))
     number = len(earlier) + 1
-    parts = build_export(dataset, k, frames, frame)
+    from dashboard.publish.incomplete import probably_incomplete_months
+
+    parts = build_export(dataset, k, frames, frame, probably_incomplete_months(engine, dataset))
     parts["metadata.json"]["release"] = number
     report = changes.report(earlier[-1].cells if earlier else None, cells)
     revised = changes.revisions([r.cells for r in earlier] + [cells])

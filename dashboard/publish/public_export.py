@@ -51,7 +51,9 @@ PROTECTION_RULE = N_("every hidden count's range, derived from everything publis
 FILE_NOTES = {
     "national_totals.csv": N_("period (YYYY or 'all'), from, to (YYYY-Qn), cases, arrests, arrest_rate, "
                               "ci_low, ci_high (Wilson 95%), arrest_rate_band, suppressed"),
-    "national_quarter.csv": N_("quarter (YYYY-Qn), cases, arrests, suppressed, arrest_rate_band"),
+    "national_quarter.csv": N_("quarter (YYYY-Qn), cases, arrests, suppressed, arrest_rate_band, "
+                               "probably_incomplete ('yes' where late records are probably still coming in: "
+                               "its counts may still grow)"),
     "province_year.csv": N_("province_code, province, year, cases, arrests, suppressed, arrest_rate_band"),
     "coverage.csv": N_("province_code, province, start_date"),
 }
@@ -185,11 +187,16 @@ def suppressed_cells(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.
 
 
 def build_export(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.DataFrame] = (),
-                 frame: pd.DataFrame | None = None) -> dict[str, pd.DataFrame | dict]:
+                 frame: pd.DataFrame | None = None,
+                 incomplete_months: Sequence[date] = ()) -> dict[str, pd.DataFrame | dict]:
     """The public tables and metadata, in memory (``frame``: already suppressed cells, if at hand).
 
-    Only the closed quarters of ``dataset`` are published (see :func:`closed_quarters`).
+    Only the closed quarters of ``dataset`` are published (see :func:`closed_quarters`). ``incomplete_months``:
+    the months data quality finds probably still incomplete; a quarter holding one is flagged
+    ``probably_incomplete`` (see :mod:`dashboard.publish.incomplete`).
     """
+    from dashboard.publish.incomplete import quarter_flags
+
     if frame is None:
         frame = suppressed_cells(dataset, k, earlier)
     received = dataset.as_of
@@ -198,6 +205,8 @@ def build_export(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.Data
     nq = _published(frame, "national_quarter")
     national = pd.DataFrame({"quarter": nq["key"], "cases": nq["cases_out"], "arrests": nq["arrests_out"],
                              "suppressed": nq["suppressed"], "arrest_rate_band": nq["band"]})
+    national["probably_incomplete"] = ["yes" if f else "" for f in quarter_flags(national["quarter"],
+                                                                               incomplete_months)]
     py = _published(frame, "province_year")
     province = pd.DataFrame({"province_code": py["key"], "province": [gaz[c].name_en for c in py["key"]],
                              "year": py["year"], "cases": py["cases_out"], "arrests": py["arrests_out"],
@@ -217,6 +226,7 @@ def build_export(dataset: Dataset, k: int = DEFAULT_K, earlier: Sequence[pd.Data
         # the quarter to close). The one day given: at least one case was reported then, nothing more.
         "figures_to": cut.isoformat(),
         "data_received_to": received.isoformat() if received else None,
+        "probably_incomplete_quarters": [q for q, f in zip(national["quarter"], national["probably_incomplete"]) if f],
         "method": METHOD,
         "protection_rule": PROTECTION_RULE,
         "synthetic": bool(dataset.synthetic),
@@ -262,7 +272,7 @@ def read_export(folder: Path | str) -> PublicData:
                               "and point DASHBOARD_PUBLIC_DIR at DIR."))
     try:
         counts = {"cases": "Int64", "arrests": "Int64"}
-        text = {"suppressed": str, "arrest_rate_band": str}
+        text = {"suppressed": str, "arrest_rate_band": str, "probably_incomplete": str}
         data = PublicData(
             pd.read_csv(folder / "national_totals.csv", dtype={"period": str, "from": str, "to": str, **text},
                         keep_default_na=False, na_values={"cases": [""], "arrests": [""], "arrest_rate": [""],
@@ -280,5 +290,7 @@ def read_export(folder: Path | str) -> PublicData:
     for table in (data.national_totals, data.national_quarter, data.province_year):
         for column in ("suppressed", "arrest_rate_band"):
             table[column] = table[column].fillna("")
+    nq = data.national_quarter  # an export written before the flag existed has no such column: nothing is flagged
+    nq["probably_incomplete"] = nq["probably_incomplete"].fillna("") if "probably_incomplete" in nq else ""
     data.funnel = stage_cells.read_funnel(folder)
     return data

@@ -36,8 +36,10 @@ def quarter_figure(data: PublicData, width: int = 560, height: int = 230) -> str
         "x": [public_view.fmt_quarter(q) for q in nq["quarter"]],
         "cases_of": lambda q, v: _("{q}: {n} cases").format(q=public_view.fmt_quarter(q), n=fmt_int(v)),
         "arrests_of": lambda q, v: _("{q}: {n} arrests").format(q=public_view.fmt_quarter(q), n=fmt_int(v)),
+        "incomplete": public_view.incomplete_text(),
     }
-    return svg.quarter_bars_svg(list(nq["quarter"]), list(nq["cases"]), list(nq["arrests"]), labels, width, height)
+    return svg.quarter_bars_svg(list(nq["quarter"]), list(nq["cases"]), list(nq["arrests"]), labels, width, height,
+                                incomplete=public_view.incomplete_quarters(data))
 
 
 def province_figure(data: PublicData, width: int = 560) -> str:

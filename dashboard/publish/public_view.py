@@ -107,6 +107,19 @@ def partial_years(data: PublicData) -> dict[int, date]:
     return {end.year: end}
 
 
+def incomplete_quarters(data: PublicData) -> set[str]:
+    """Quarters the export flags ``probably_incomplete``: late records probably still coming in."""
+    nq = data.national_quarter
+    if "probably_incomplete" not in nq:
+        return set()
+    return set(nq.loc[nq["probably_incomplete"].astype(str).str.strip().str.lower() == "yes", "quarter"])
+
+
+def incomplete_text() -> str:
+    """How a probably-incomplete quarter is named (the internal trend charts' words)."""
+    return _("probably incomplete: late records still coming in")
+
+
 def year_label(year: int, partial: dict[int, date]) -> str:
     """'2015', or '2015 (partial: to 31 Mar)' for a year the figures cover only in part."""
     if year in partial:

@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from dashboard.data.dataset import Dataset
 from dashboard.errors import UserFacingError
 from dashboard.i18n import _, fmt_int
 from dashboard.publish import ledger
+from dashboard.publish.incomplete import probably_incomplete_months
 from dashboard.publish.ledger import DbLedger, FileLedger, Release
 from dashboard.publish.public_export import DEFAULT_K, build_export, suppressed_cells
 
@@ -54,7 +56,8 @@ def write_release(dataset: Dataset, out: Path, k: int, store: FileLedger | DbLed
             earlier = known + new_ones
             _check_complete(conn, len(earlier))
             with _staged(out) as stage:
-                report = _prepare(dataset, out, k, earlier, stage, store.describe(), len(new_ones))
+                report = _prepare(dataset, out, k, earlier, stage, store.describe(), len(new_ones),
+                                  probably_incomplete_months(store.engine, dataset))
                 if report.recorded:
                     store.insert(conn, stage.release)
                     _record(conn, stage.release, len(earlier) + 1, out)
@@ -88,10 +91,11 @@ def _folder_releases(out: Path, own: Path | None) -> list[Release]:
 
 
 def _prepare(dataset: Dataset, out: Path, k: int, earlier: list[Release], stage: _Stage, where: str,
-             migrated: int) -> ReleaseReport:
+             migrated: int, incomplete: list[date] | None = None) -> ReleaseReport:
+    """``incomplete``: months probably still incomplete (known only from a database's ingest days)."""
     frames = [r.frame() for r in earlier]
     frame = suppressed_cells(dataset, k, frames)
-    parts = build_export(dataset, k, frames, frame)
+    parts = build_export(dataset, k, frames, frame, incomplete or ())
     meta = parts["metadata.json"]
     stage.release = Release(ledger.now_stamp(), k, dict(meta["period"]), ledger.published_cells(frame))
     recorded = not (earlier and earlier[-1].cells == stage.release.cells)

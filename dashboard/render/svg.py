@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Collection
 
 import pandas as pd
 import shapely
@@ -122,9 +123,11 @@ def _nice_max(value: float) -> tuple[float, float]:
 
 
 def quarter_bars_svg(quarters: list[str], cases: list, arrests: list, labels: dict[str, str],
-                     width: int = 560, height: int = 230) -> str:
+                     width: int = 560, height: int = 230, incomplete: Collection[str] = ()) -> str:
     """National cases by quarter (light bars) with published arrests inside them (dark); a hatched stub
-    marks a hidden count. ``labels``: x tick texts per quarter and the legend words."""
+    marks a hidden count. ``labels``: x tick texts per quarter and the legend words. A quarter in
+    ``incomplete`` (late records probably still coming in) has a dashed outline, named in its tooltip and
+    in the legend (``labels["incomplete"]``)."""
     left, right, top, bottom = 40, 8, 26, 38
     plot_w, plot_h = width - left - right, height - top - bottom
     shown = [float(v) for v in cases if pd.notna(v)]
@@ -151,8 +154,12 @@ def quarter_bars_svg(quarters: list[str], cases: list, arrests: list, labels: di
                          f'<title>{_esc(labels["hidden"])}</title></rect>')
         else:
             h = float(c) / top_value * plot_h
+            late = q in incomplete
+            outline = f' stroke="{ARRESTS}" stroke-width="1.5" stroke-dasharray="4 2"' if late else ""
+            tip = labels["cases_of"](q, c) + (f" ({labels['incomplete']})" if late else "")
             parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                         f'fill="{CASES}"><title>{_esc(labels["cases_of"](q, c))}</title></rect>')
+                         f'fill="{CASES}"{outline} data-incomplete="{"yes" if late else ""}">'
+                         f'<title>{_esc(tip)}</title></rect>')
             if pd.notna(a):
                 ha = float(a) / top_value * plot_h
                 parts.append(f'<rect x="{x + bar * 0.2:.1f}" y="{top + plot_h - ha:.1f}" width="{bar * 0.6:.1f}" '
@@ -171,6 +178,11 @@ def quarter_bars_svg(quarters: list[str], cases: list, arrests: list, labels: di
         parts.append(f'<rect x="{lx}" y="6" width="10" height="10" fill="{fill}" stroke="{BORDER}" stroke-width="0.5"/>'
                      f'<text x="{lx + 14}" y="14" font-size="10" fill="{INK}">{_esc(text)}</text>')
         lx += 24 + 6.2 * len(text)
+    if any(q in incomplete for q in quarters):
+        text = labels["incomplete"]
+        parts.append(f'<rect x="{lx}" y="6" width="10" height="10" fill="{CASES}" stroke="{ARRESTS}" '
+                     f'stroke-width="1.5" stroke-dasharray="4 2"/>'
+                     f'<text x="{lx + 14}" y="14" font-size="10" fill="{INK}">{_esc(text)}</text>')
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{MUTED}"/>')
     parts.append("</svg>")
     return "".join(parts)

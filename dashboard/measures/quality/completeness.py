@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import N_
+from dashboard.measures.quality import keys
 from dashboard.measures.quality.fields import FIELDS
 from dashboard.measures.quality.fields import field_label as field_label  # the Quality page reads it from here
 from dashboard.measures.quality.findings import AMBER, COMPLETENESS, GREEN, RED, Finding
@@ -29,8 +30,7 @@ def filled(values: pd.Series) -> np.ndarray:
     """True where a value is present: not missing and not blank text."""
     present = values.notna().to_numpy().copy()
     if values.dtype == object or isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(values):
-        text = values.astype(object).where(values.notna(), "").astype(str).str.strip().to_numpy()
-        present &= text != ""
+        present &= keys.normalised(values) != ""
     return present
 
 
@@ -44,14 +44,12 @@ def applies(cases: pd.DataFrame, when: str | None) -> np.ndarray:
         from dashboard.data import stages
 
         wanted = stages.DECIDED if outcome == "decided" else (stages.CONVICTED,)
-        text = column.astype(object).where(column.notna(), "").astype(str).str.strip().str.lower()
-        return text.isin(wanted).to_numpy()
+        return np.isin(keys.normalised(column, lower=True), list(wanted))
     if column.dtype == bool:
         return column.to_numpy()
     present = filled(column)
     if when == "charged":  # yes/no text or a boolean stored as object
-        text = column.astype(object).where(column.notna(), "").astype(str).str.strip().str.lower()
-        return present & text.isin(["true", "yes", "y", "1"]).to_numpy()
+        return present & np.isin(keys.normalised(column, lower=True), ["true", "yes", "y", "1"])
     return present
 
 
@@ -62,18 +60,33 @@ def fields_present(cases: pd.DataFrame) -> list[tuple[str, str | None]]:
             and (when is None or when.partition(":")[0] in cases.columns)]
 
 
-def table(cases: pd.DataFrame) -> pd.DataFrame:
+Masks = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def masks(cases: pd.DataFrame) -> Masks:
+    """Per field present: (records it applies to, records that have it), worked out once for every use."""
+    return {name: (applies(cases, when), filled(cases[name])) for name, when in fields_present(cases)}
+
+
+def table(cases: pd.DataFrame, known: Masks | None = None) -> pd.DataFrame:
     """Per province, month and field: records the field applies to, records filled, and the share filled."""
     if cases.empty:
         return pd.DataFrame(columns=["province_code", "month", "field", "records", "filled", "filled_share"])
-    month = cases["date"].to_numpy().astype("datetime64[M]").astype("datetime64[ns]")
+    known = masks(cases) if known is None else known
+    months, month_ids = np.unique(cases["date"].to_numpy().astype("datetime64[M]"), return_inverse=True)
+    ids, labels = keys.text_ids(cases["province_code"])
+    dated = ~np.isnat(months[month_ids])
+    cell = ids.astype(np.int64) * len(months) + month_ids  # one number per province and month, in sorted order
+    cells = len(labels) * len(months)
     parts = []
-    for name, when in fields_present(cases):
-        mask = applies(cases, when)
-        frame = pd.DataFrame({"province_code": cases["province_code"].astype(str).to_numpy()[mask],
-                              "month": month[mask], "filled": filled(cases[name])[mask]})
-        grouped = frame.groupby(["province_code", "month"], sort=True)["filled"].agg(records="size", filled="sum")
-        parts.append(grouped.reset_index().assign(field=name))
+    for name, (mask, has) in known.items():
+        keep = mask & (ids >= 0) & dated  # as a groupby leaves out a missing province or date
+        records = np.bincount(cell[keep], minlength=cells)
+        got = np.bincount(cell[keep], weights=has[keep], minlength=cells).round().astype(np.int64)
+        where = np.flatnonzero(records)
+        parts.append(pd.DataFrame({"province_code": labels[where // len(months)],
+                                   "month": months[where % len(months)].astype("datetime64[ns]"),
+                                   "records": records[where], "filled": got[where]}).assign(field=name))
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["province_code", "month", "records", "filled", "field"])
     out["filled"] = out["filled"].astype(int)
@@ -81,12 +94,12 @@ def table(cases: pd.DataFrame) -> pd.DataFrame:
     return out[["province_code", "month", "field", "records", "filled", "filled_share"]]
 
 
-def not_recorded(cases: pd.DataFrame) -> list[str]:
+def not_recorded(cases: pd.DataFrame, known: Masks | None = None) -> list[str]:
     """Fields (present as columns) filled in under NOT_RECORDED_SHARE of the records they apply to."""
+    known = masks(cases) if known is None else known
     out = []
-    for name, when in fields_present(cases):
-        mask = applies(cases, when)
-        if mask.any() and filled(cases[name])[mask].mean() < NOT_RECORDED_SHARE:
+    for name, (mask, has) in known.items():
+        if mask.any() and has[mask].mean() < NOT_RECORDED_SHARE:
             out.append(name)
     return out
 
@@ -99,25 +112,26 @@ def severity(records: int, share: float) -> str:
     return GREEN
 
 
-def _missing_ids(cases: pd.DataFrame, name: str, when: str | None) -> dict[tuple[str, pd.Timestamp], list[str]]:
-    """The case ids without ``name`` (where it applies), by province and month."""
-    mask = applies(cases, when) & ~filled(cases[name])
-    frame = pd.DataFrame({"province_code": cases["province_code"].astype(str).to_numpy()[mask],
+def _missing_ids(cases: pd.DataFrame, applied: np.ndarray,
+                 has: np.ndarray) -> dict[tuple[str, pd.Timestamp], list[str]]:
+    """The case ids without the field (where it applies), by province and month."""
+    mask = applied & ~has
+    frame = pd.DataFrame({"province_code": keys.text(cases["province_code"])[mask],
                           "month": cases["date"].to_numpy()[mask].astype("datetime64[M]").astype("datetime64[ns]"),
                           "case_id": cases["case_id"].to_numpy()[mask]})
     return {key: ids.tolist() for key, ids in frame.groupby(["province_code", "month"])["case_id"]}
 
 
-def check(cases: pd.DataFrame) -> list[Finding]:
+def check(cases: pd.DataFrame, known: Masks | None = None) -> list[Finding]:
     """A finding for each province-month and field filled in too few of its records."""
-    shares = table(cases)
-    skip = set(not_recorded(cases))
+    known = masks(cases) if known is None else known
+    shares = table(cases, known)
+    skip = set(not_recorded(cases, known))
     shares = shares[~shares["field"].isin(skip) & (shares["records"] >= MIN_RECORDS)
                     & (shares["filled_share"] < AMBER_SHARE)]
     findings: list[Finding] = []
-    whens = dict(fields_present(cases))
     for name, part in shares.groupby("field", sort=False):
-        missing = _missing_ids(cases, name, whens[name])
+        missing = _missing_ids(cases, *known[name])
         for row in part.itertuples(index=False):
             first = row.month.date()
             last = (row.month + pd.offsets.MonthEnd(0)).date()

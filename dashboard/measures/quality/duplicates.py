@@ -6,9 +6,11 @@ age and sex can be reported in one province on one day for the same offence.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dashboard.i18n import N_
+from dashboard.measures.quality import keys
 from dashboard.measures.quality.findings import AMBER, DUPLICATES, Finding
 
 KEY = ["province_code", "date", "offence", "victim_age", "victim_sex"]
@@ -18,6 +20,7 @@ def groups(cases: pd.DataFrame) -> pd.DataFrame:
     """Every record in a group of two or more with the same key (age and sex known), with its group number."""
     if cases.empty or any(c not in cases.columns or cases[c] is None for c in KEY):
         return pd.DataFrame(columns=["group", "case_id", *KEY])
+    cases = cases[_candidates(cases)]  # the rows whose key is shared at all: the grouping below runs on those
     frame = pd.DataFrame({c: cases[c] for c in ["case_id", *KEY]})
     frame["province_code"] = frame["province_code"].astype(str)
     frame = frame[frame["victim_age"].notna().to_numpy() & frame["victim_sex"].notna().to_numpy()]
@@ -26,6 +29,21 @@ def groups(cases: pd.DataFrame) -> pd.DataFrame:
     dup = frame[sizes.to_numpy() > 1].sort_values([*KEY, "case_id"], kind="stable")
     dup.insert(0, "group", dup.groupby(KEY, sort=False, observed=True).ngroup().to_numpy() + 1)
     return dup.reset_index(drop=True)
+
+
+def _candidates(cases: pd.DataFrame) -> np.ndarray:
+    """True for each record whose key (as text, like :func:`groups` compares it) another record shares: integer
+    ids per column, so a million rows are compared as numbers."""
+    columns = {}
+    for c in KEY:
+        values = cases[c]
+        if c == "date":
+            columns[c] = values.to_numpy().astype("datetime64[ns]").view(np.int64)
+        elif c == "victim_age":
+            columns[c] = values.to_numpy(dtype=float, na_value=np.nan)
+        else:
+            columns[c] = keys.text_ids(values)[0]
+    return pd.DataFrame(columns).duplicated(keep=False).to_numpy()
 
 
 def check(cases: pd.DataFrame) -> list[Finding]:

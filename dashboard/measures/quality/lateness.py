@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import N_
+from dashboard.measures.quality import keys
 from dashboard.measures.quality.findings import AMBER, LATE, RED, Finding
 
 LATE_DAYS = 90
@@ -31,20 +32,21 @@ def _month_end(month_start: np.ndarray) -> np.ndarray:
     return ((month_start.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1).astype("datetime64[ns]")
 
 
-def _frame(cases: pd.DataFrame, ingested: pd.Series) -> pd.DataFrame:
-    """Report date, month, month end and ingest date of the records whose ingest date is known."""
+def frame_of(cases: pd.DataFrame, ingested: pd.Series) -> pd.DataFrame:
+    """Report date, month, month end and ingest date of the records whose ingest date is known (worked out once,
+    then given to :func:`late_records` and :func:`incomplete_months`)."""
     days = pd.to_datetime(ingested).to_numpy(dtype="datetime64[ns]")
     known = ~np.isnat(days)
     month = cases["date"].to_numpy()[known].astype("datetime64[M]").astype("datetime64[ns]")
     return pd.DataFrame({"case_id": cases["case_id"].to_numpy()[known], "date": cases["date"].to_numpy()[known],
-                         "province_code": cases["province_code"].astype(str).to_numpy()[known], "month": month,
+                         "province_code": keys.text(cases["province_code"])[known], "month": month,
                          "month_end": _month_end(month), "ingested": days[known]})
 
 
 def lag_curve(cases: pd.DataFrame, ingested: pd.Series) -> pd.DataFrame:
     """Per report month: records now, records known at the month's end and 1, 2, 3 and 6 months later, and the
     share the count grew after the month ended."""
-    frame = _frame(cases, ingested)
+    frame = frame_of(cases, ingested)
     columns = ["month", "records"] + [f"known_after_{k}_months" for k in CURVE_MONTHS] + ["grew_after_month_end_share"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
@@ -61,9 +63,10 @@ def _initial_load(frame: pd.DataFrame) -> np.ndarray:
     return frame["ingested"].to_numpy() == frame["ingested"].min()
 
 
-def arrival_shares(cases: pd.DataFrame, ingested: pd.Series) -> tuple[np.ndarray, date] | None:
+def arrival_shares(cases: pd.DataFrame, ingested: pd.Series,
+                   frame: pd.DataFrame | None = None) -> tuple[np.ndarray, date] | None:
     """The days after month end at which settled months' records arrived (sorted), and the latest ingest day."""
-    frame = _frame(cases, ingested)
+    frame = frame_of(cases, ingested) if frame is None else frame
     if frame.empty:
         return None
     latest = frame["ingested"].max()
@@ -72,12 +75,13 @@ def arrival_shares(cases: pd.DataFrame, ingested: pd.Series) -> tuple[np.ndarray
     return np.sort(after), latest.date()
 
 
-def incomplete_months(cases: pd.DataFrame, ingested: pd.Series) -> list[tuple[date, float]]:
+def incomplete_months(cases: pd.DataFrame, ingested: pd.Series,
+                      frame: pd.DataFrame | None = None) -> list[tuple[date, float]]:
     """Months probably still incomplete, with the share settled months had by the same age (oldest first).
 
     A month not yet over at the latest ingest is always incomplete. Without settled history, only such months.
     """
-    shares = arrival_shares(cases, ingested)
+    shares = arrival_shares(cases, ingested, frame)
     if shares is None:
         return []
     after, latest = shares
@@ -95,21 +99,23 @@ def incomplete_months(cases: pd.DataFrame, ingested: pd.Series) -> list[tuple[da
     return out
 
 
-def late_records(cases: pd.DataFrame, ingested: pd.Series) -> pd.DataFrame:
+def late_records(cases: pd.DataFrame, ingested: pd.Series, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Records first ingested more than LATE_DAYS after their report date (the first load left out)."""
-    frame = _frame(cases, ingested)
+    frame = (frame_of(cases, ingested) if frame is None else frame).copy()
     if frame.empty:
         return frame.assign(lag_days=pd.Series(dtype=int))
     frame["lag_days"] = (frame["ingested"] - frame["date"]).dt.days
     return frame[(frame["lag_days"] > LATE_DAYS).to_numpy() & ~_initial_load(frame)].reset_index(drop=True)
 
 
-def check(cases: pd.DataFrame, ingested: pd.Series | None) -> list[Finding]:
-    """One finding per province and ingest day that brought late records, and one for the incomplete months."""
+def check(cases: pd.DataFrame, ingested: pd.Series | None, frame: pd.DataFrame | None = None) -> list[Finding]:
+    """One finding per province and ingest day that brought late records, and one for the incomplete months
+    (``frame``: :func:`frame_of` these cases, if at hand)."""
     if ingested is None or cases.empty:
         return []
+    frame = frame_of(cases, ingested) if frame is None else frame
     findings = []
-    late = late_records(cases, ingested)
+    late = late_records(cases, ingested, frame)
     for (code, day), group in late.groupby(["province_code", "ingested"], sort=True):
         longest = int(group["lag_days"].max())
         level = RED if longest > RED_LATE_DAYS else AMBER
@@ -125,7 +131,7 @@ def check(cases: pd.DataFrame, ingested: pd.Series | None) -> list[Finding]:
              "first_day": group["date"].min().date(), "last_day": group["date"].max().date(), "longest": longest,
              "late_days": LATE_DAYS, "red_days": RED_LATE_DAYS},
             tuple(group["case_id"].tolist())))
-    months = incomplete_months(cases, ingested)
+    months = incomplete_months(cases, ingested, frame)
     if months:
         first, last = months[0][0], months[-1][0]
         findings.append(Finding(

@@ -71,12 +71,14 @@ def run(cases: pd.DataFrame, coverage: pd.DataFrame, ingested: pd.Series | None 
     a folder of files: the late-records check is then left out)."""
     threshold = default_threshold() if threshold is None else threshold
     counts = counts_of(cases)
-    findings = (completeness.check(cases) + silence.check(counts, coverage, threshold)
-                + lateness.check(cases, ingested) + duplicates.check(cases)
+    known = completeness.masks(cases)
+    arrivals = lateness.frame_of(cases, ingested) if ingested is not None and not cases.empty else None
+    findings = (completeness.check(cases, known) + silence.check(counts, coverage, threshold)
+                + lateness.check(cases, ingested, arrivals) + duplicates.check(cases)
                 + implausible.check(cases, counts, coverage))
     findings.sort(key=lambda f: (-RANK[f.severity], CHECKS.index(f.check), f.period_start, f.province_code or ""))
-    months = [m for m, _share in lateness.incomplete_months(cases, ingested)] if ingested is not None else []
-    return QualityReport(findings, ingested is not None, threshold, months, completeness.not_recorded(cases))
+    months = [m for m, _share in lateness.incomplete_months(cases, ingested, arrivals)] if ingested is not None else []
+    return QualityReport(findings, ingested is not None, threshold, months, completeness.not_recorded(cases, known))
 
 
 def check_label(check: str) -> str:
