@@ -186,9 +186,11 @@ def _screen_values(series: pd.Series) -> pd.Series:
             return stamps.dt.date.astype(object).where(stamps.notna(), "")
         return stamps.dt.strftime("%Y-%m-%d %H:%M").where(stamps.notna(), "")
     text = series.dropna()
-    textual = series.dtype == object or pd.api.types.is_string_dtype(series)
+    categorical = isinstance(series.dtype, pd.CategoricalDtype)
+    textual = categorical or series.dtype == object or pd.api.types.is_string_dtype(series)
     if textual and len(text) and text.map(lambda v: isinstance(v, str)).all():
-        return series.where(series.notna(), "")  # text only: a date or number column keeps its type
+        plain = series.astype(object) if categorical else series  # a categorical takes no new value ("")
+        return plain.where(plain.notna(), "")  # text only: a date or number column keeps its type
     return series
 
 

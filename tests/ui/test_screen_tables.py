@@ -34,3 +34,9 @@ def test_the_frame_given_is_never_changed():
     before = frame.copy()
     localized_columns(frame)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_a_categorical_text_column_with_gaps_shows_empty_cells():
+    """The Analysis page's records (district, a categorical) crashed: a categorical takes no new value ""."""
+    frame = pd.DataFrame({"district": pd.Categorical(["Siem Reap", None])})
+    assert localized_columns(frame).iloc[:, 0].tolist() == ["Siem Reap", ""]
