@@ -188,7 +188,7 @@ def _screen_values(series: pd.Series) -> pd.Series:
     text = series.dropna()
     categorical = isinstance(series.dtype, pd.CategoricalDtype)
     textual = categorical or series.dtype == object or pd.api.types.is_string_dtype(series)
-    if textual and len(text) and text.map(lambda v: isinstance(v, str)).all():
+    if textual and len(text) and text.astype(object).map(lambda v: isinstance(v, str)).all():
         plain = series.astype(object) if categorical else series  # a categorical takes no new value ("")
         return plain.where(plain.notna(), "")  # text only: a date or number column keeps its type
     return series
