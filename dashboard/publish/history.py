@@ -110,5 +110,16 @@ def revision_lines(entry: dict, tables: tuple[str, ...]) -> list[str]:
             for r in entry.get("revisions") or [] if r["table"] in tables]
 
 
+def revised(entry: dict | None, table: str) -> dict[tuple[str, int], int]:
+    """The latest release's revised cells of ``table`` that a chart draws: (key, year) → the release that revised it."""
+    return {(str(r["key"]), int(r["year"])): int(r["release"]) for r in (entry or {}).get("revisions") or []
+            if r["table"] == table}
+
+
+def mark_text(release: int) -> str:
+    """The words a chart puts on a revised figure: 'revised in release 4'."""
+    return _("revised in release {release}").format(release=release)
+
+
 NATIONAL = ("national_total", "national_year", "national_quarter")
 PROVINCES = ("province_year",)

@@ -27,8 +27,22 @@ def map_figure(data: PublicData, boundaries: Boundaries, year: int, width: int =
     return body, svg.legend_html(title, look.legend)
 
 
-def quarter_figure(data: PublicData, width: int = 560, height: int = 230) -> str:
+def _legend(revised: dict) -> tuple[str, ...]:
+    from dashboard.publish.history import mark_text
+
+    return tuple(mark_text(n) for n in sorted(set(revised.values())))
+
+
+def quarter_figure(data: PublicData, width: int = 560, height: int = 230,
+                   revised: dict[tuple[str, int], int] | None = None) -> str:
+    """National cases by quarter; ``revised`` ((quarter, year) → release, see :func:`history.revised`) marks the
+    quarters the latest release revised."""
+    from dashboard.publish.changes import revision_text
+
     nq = data.national_quarter
+    revised = revised or {}
+    marks = {i: revision_text("national_quarter", q, int(q[:4]), revised[(q, int(q[:4]))])
+             for i, q in enumerate(nq["quarter"]) if (q, int(q[:4])) in revised}
     labels = {
         "title": _("National cases by quarter"),
         "cases": _("cases"), "arrests": _("arrests (where shown)"), "hidden": _("hidden"),
@@ -39,11 +53,17 @@ def quarter_figure(data: PublicData, width: int = 560, height: int = 230) -> str
         "incomplete": public_view.incomplete_text(),
     }
     return svg.quarter_bars_svg(list(nq["quarter"]), list(nq["cases"]), list(nq["arrests"]), labels, width, height,
-                                incomplete=public_view.incomplete_quarters(data))
+                                incomplete=public_view.incomplete_quarters(data), marks=marks,
+                                mark_legend=_legend({k: v for k, v in revised.items() if k[0] in set(nq["quarter"])}))
 
 
-def province_figure(data: PublicData, width: int = 560) -> str:
+def province_figure(data: PublicData, width: int = 560, revised: dict[tuple[str, int], int] | None = None) -> str:
+    """Province totals by year; ``revised`` ((province code, year) → release) marks the bars the latest release
+    revised."""
+    from dashboard.publish.changes import revision_text
+
     py = data.province_year
+    revised = revised or {}
     codes = list(dict.fromkeys(py["province_code"]))
     years = sorted({int(y) for y in py["year"]})
     index = {c: i for i, c in enumerate(codes)}
@@ -51,6 +71,9 @@ def province_figure(data: PublicData, width: int = 560) -> str:
     partial = public_view.partial_years(data)
     labels = {"title": _("Province totals by year"), "hidden": _("hidden"), "count": lambda v: fmt_int(v),
               "year": lambda y: public_view.year_label(y, partial)}
+    marks = {(index[c], y): revision_text("province_year", c, y, n) for (c, y), n in revised.items()
+             if c in index and y in years}
     return svg.province_years_svg([public_view.province_name(c) for c in codes], years,
                                   {key: (pd.NA if pd.isna(v) else v) for key, v in values.items()}, labels, width,
-                                  partial=set(partial))
+                                  partial=set(partial), marks=marks,
+                                  mark_legend=_legend({k: v for k, v in revised.items() if k[0] in index}))

@@ -152,7 +152,8 @@ def page_html(data: PublicData, boundaries: Boundaries, releases: dict | None = 
 <div>{legends}<p class="note">{esc(note_text)}</p></div></div>
 
 <h2>{esc(h["quarters"])}</h2>
-<figure>{public_figures.quarter_figure(data, width=960, height=270)}</figure>
+<figure>{public_figures.quarter_figure(data, width=960, height=270,
+                                      revised=history.revised(releases, "national_quarter"))}</figure>
 {release_marks.revisions_html(releases, history.NATIONAL)}
 {_table(public_view.quarter_table(data), h["quarters"])}
 
@@ -160,7 +161,7 @@ def page_html(data: PublicData, boundaries: Boundaries, releases: dict | None = 
 {_table(public_view.totals_table(data), h["totals"])}
 
 <h2>{esc(h["provinces"])}</h2>
-<figure>{public_figures.province_figure(data, width=960)}</figure>
+<figure>{public_figures.province_figure(data, width=960, revised=history.revised(releases, "province_year"))}</figure>
 {release_marks.revisions_html(releases, history.PROVINCES)}
 
 {stage_cells.funnel_html(data.funnel)}

@@ -308,13 +308,25 @@ def victims(by_victim: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def public_quarters(national_quarter: pd.DataFrame) -> go.Figure:
-    """National cases and (where published) arrests by quarter; suppressed bars are simply absent."""
+def public_quarters(national_quarter: pd.DataFrame, revised: dict[str, str] | None = None) -> go.Figure:
+    """National cases and (where published) arrests by quarter; suppressed bars are simply absent.
+
+    ``revised`` (quarter → its words, 'revised in release 2') puts a diamond over each quarter the latest release
+    revised, one legend entry per wording, the quarter and the words in its hover text."""
     quarters = [quarter_label(q) for q in national_quarter["quarter"]]
     fig = go.Figure()
     fig.add_bar(x=quarters, y=national_quarter["cases"], name=_("cases"), marker_color=TEAL_LIGHT)
     fig.add_bar(x=quarters, y=national_quarter["arrests"], name=_("arrests (where shown)"),
                 marker_color=TEAL)
+    revised = revised or {}
+    for text in sorted(set(revised.values())):
+        rows = [(label, cases) for q, label, cases in zip(national_quarter["quarter"], quarters,
+                                                          national_quarter["cases"]) if revised.get(q) == text]
+        fig.add_scatter(x=[label for label, _c in rows], y=[0 if pd.isna(c) else c for _l, c in rows],
+                        mode="markers", name=text, meta="revised", marker=dict(symbol="diamond", size=11,
+                                                                               color=ACCENT,
+                                                                               line=dict(color="#ffffff", width=1)),
+                        hovertemplate="%{x}: " + text + "<extra></extra>")
     fig.update_layout(barmode="overlay", **LAYOUT)
     fig.update_xaxes(type="category")
     fig.update_yaxes(**count_axis(national_quarter["cases"], _("cases")))

@@ -21,6 +21,8 @@ INK = "#1d2b36"
 MUTED = "#5b6770"
 GRID = "#d9dee2"
 CASES = PALETTE[1]
+#: The colour of the mark on a figure revised since it was first published (the charts' accent).
+REVISED = "#d9822b"
 ARRESTS = PALETTE[3]
 
 
@@ -122,12 +124,34 @@ def _nice_max(value: float) -> tuple[float, float]:
     return math.ceil(value / step) * step, step
 
 
+def _revised_mark(x: float, y: float, title: str, kind: str = "revised-mark") -> str:
+    """A diamond centred at (x, y) on a figure revised since first published, its words as the tooltip."""
+    return (f'<path class="{kind}" d="M{x:.1f} {y - 4:.1f}L{x + 4:.1f} {y:.1f}L{x:.1f} {y + 4:.1f}'
+            f'L{x - 4:.1f} {y:.1f}Z" fill="{REVISED}" stroke="#ffffff" stroke-width="0.8">'
+            f"<title>{_esc(title)}</title></path>")
+
+
+def _revised_legend(x: float, y: float, texts: tuple[str, ...]) -> tuple[list[str], float]:
+    """Legend items for the revision marks ('◆ revised in release 2'), from ``x``; the parts and the next x."""
+    parts = []
+    for text in texts:
+        parts.append(f'<g class="revised-legend">{_revised_mark(x + 5, y + 5, text, "revised-key")}'
+                     f'<text x="{x + 14}" y="{y + 8}" font-size="10" fill="{INK}">'
+                     f"{_esc(text)}</text></g>")
+        x += 24 + 6.2 * len(text)
+    return parts, x
+
+
 def quarter_bars_svg(quarters: list[str], cases: list, arrests: list, labels: dict[str, str],
-                     width: int = 560, height: int = 230, incomplete: Collection[str] = ()) -> str:
+                     width: int = 560, height: int = 230, incomplete: Collection[str] = (),
+                     marks: dict[int, str] | None = None, mark_legend: tuple[str, ...] = ()) -> str:
     """National cases by quarter (light bars) with published arrests inside them (dark); a hatched stub
     marks a hidden count. ``labels``: x tick texts per quarter and the legend words. A quarter in
     ``incomplete`` (late records probably still coming in) has a dashed outline, named in its tooltip and
-    in the legend (``labels["incomplete"]``)."""
+    in the legend (``labels["incomplete"]``). ``marks``: the quarters (by position) revised since first
+    published, each with its words, drawn as a diamond over the bar; ``mark_legend`` names the marks in the
+    legend ('revised in release 2')."""
+    marks = marks or {}
     left, right, top, bottom = 40, 8, 26, 38
     plot_w, plot_h = width - left - right, height - top - bottom
     shown = [float(v) for v in cases if pd.notna(v)]
@@ -168,6 +192,9 @@ def quarter_bars_svg(quarters: list[str], cases: list, arrests: list, labels: di
             elif c:
                 parts.append(f'<rect x="{x + bar * 0.2:.1f}" y="{top + plot_h - stub:.1f}" width="{bar * 0.6:.1f}" '
                              f'height="{stub}" fill="url(#{HATCH_ID})"><title>{_esc(labels["hidden"])}</title></rect>')
+        if i in marks:
+            high = top + plot_h - (stub if pd.isna(c) else float(c) / top_value * plot_h)
+            parts.append(_revised_mark(x + bar / 2, max(high - 6, top - 2), marks[i]))
         first, _sep, second = str(labels["x"][i]).rpartition(" ")
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot_h + 12}" text-anchor="middle" font-size="8.5" '
                      f'fill="{MUTED}"><tspan x="{x + bar / 2:.1f}">{_esc(first or second)}</tspan>'
@@ -183,18 +210,23 @@ def quarter_bars_svg(quarters: list[str], cases: list, arrests: list, labels: di
         parts.append(f'<rect x="{lx}" y="6" width="10" height="10" fill="{CASES}" stroke="{ARRESTS}" '
                      f'stroke-width="1.5" stroke-dasharray="4 2"/>'
                      f'<text x="{lx + 14}" y="14" font-size="10" fill="{INK}">{_esc(text)}</text>')
+        lx += 24 + 6.2 * len(text)
+    parts += _revised_legend(lx, 6, mark_legend)[0]
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{MUTED}"/>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def province_years_svg(names: list[str], years: list[int], values: dict[tuple[int, int], object],
-                       labels: dict, width: int = 560, partial: set[int] = frozenset()) -> str:
+                       labels: dict, width: int = 560, partial: set[int] = frozenset(),
+                       marks: dict[tuple[int, int], str] | None = None, mark_legend: tuple[str, ...] = ()) -> str:
     """Province totals by year: one row per province, one bar per year (lighter = older), hatched where hidden.
 
     ``values[(row, year)]`` is the published count or NA. A year in ``partial`` (covered only in part) is
-    drawn hollow with a dashed outline, and ``labels["year"]`` names it so in the legend.
+    drawn hollow with a dashed outline, and ``labels["year"]`` names it so in the legend. ``marks[(row, year)]``:
+    the words of a bar revised since first published, drawn as a diamond after its count.
     """
+    marks = marks or {}
     year_text = labels.get("year", str)
     left, right, top, row_h = 150, 40, 28, 8 + 9 * len(years)
     height = top + row_h * len(names) + 6
@@ -213,6 +245,7 @@ def province_years_svg(names: list[str], years: list[int], values: dict[tuple[in
     parts.append(f'<rect x="{lx}" y="6" width="10" height="10" fill="url(#{HATCH_ID})" stroke="{BORDER}" '
                  f'stroke-width="0.5"/><text x="{lx + 14}" y="15" font-size="10" fill="{INK}">'
                  f'{_esc(labels["hidden"])}</text>')
+    parts += _revised_legend(lx + 24 + 6.2 * len(labels["hidden"]), 6, mark_legend)[0]
     for r, name in enumerate(names):
         y0 = top + r * row_h
         if r % 2 == 0:
@@ -232,6 +265,9 @@ def province_years_svg(names: list[str], years: list[int], values: dict[tuple[in
                          f'<title>{_esc(name)} {_esc(year_text(year))}: {_esc(labels["count"](v))}</title></rect>'
                          f'<text x="{left + w + 3:.1f}" y="{y + 6}" font-size="7.5" fill="{MUTED}">'
                          f'{_esc(labels["count"](v))}</text>')
+            if (r, year) in marks:
+                count_w = 4.5 * len(str(labels["count"](v)))
+                parts.append(_revised_mark(left + w + 9 + count_w, y + 3.5, marks[(r, year)]))
     parts.append("</svg>")
     return "".join(parts)
 

@@ -101,6 +101,24 @@ def test_the_latest_release_at_the_root_marks_its_revised_figures(static_base, p
     assert page.outside_requests == []
 
 
+MARK = {"en": "revised in release 2", "km": "បានកែប្រែក្នុងការចេញផ្សាយលើកទី 2"}
+SIEM_REAP_2014 = {"en": "Siem Reap 2014: revised in release 2", "km": "សៀមរាប 2014៖ បានកែប្រែក្នុងការចេញផ្សាយលើកទី 2"}
+
+
+@pytest.mark.parametrize(("path", "lang"), [("/index.html", "en"), ("/km/index.html", "km")])
+def test_the_latest_releases_charts_mark_the_revised_figures_on_the_bars(static_base, page, path, lang):
+    page.goto(static_base + path)
+    charts = page.locator("figure svg")
+    assert charts.count() == 2  # the quarters, the provinces
+    for chart in (charts.first, charts.last):
+        assert chart.locator("path.revised-mark").count() >= 1
+        sync_api.expect(chart.locator("g.revised-legend > text")).to_have_text(MARK[lang])
+        sync_api.expect(chart.locator("g.revised-legend > text")).to_be_visible()
+    provinces = charts.last.locator("path.revised-mark title")
+    assert provinces.all_text_contents() == [SIEM_REAP_2014[lang]]
+    assert page.outside_requests == []
+
+
 @pytest.fixture(scope="module")
 def public_base(site, tmp_path_factory):
     env = {"DASHBOARD_MODE": "public", "DASHBOARD_PUBLIC_DIR": str(site / "data"),
@@ -121,4 +139,18 @@ def test_the_public_dashboard_releases_page_in_both_languages(public_base, page,
     assert page.locator('[data-testid="stException"]').count() == 0
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"public_releases_{lang}.png"), full_page=False)
+    assert page.outside_requests == []
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_the_public_dashboards_chart_marks_the_revised_quarters(public_base, page, lang):
+    page.goto(public_base + "/" + ("" if lang == "en" else "?lang=km"))
+    wait_drawn(page, 1)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.scroll_into_view_if_needed()
+    sync_api.expect(chart.locator(".legendtext", has_text=MARK[lang])).to_be_visible()
+    assert chart.locator(".scatterlayer .point").count() >= 1  # the diamonds over the revised quarters
+    assert page.locator('[data-testid="stException"]').count() == 0
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    chart.screenshot(path=str(SHOTS / f"public_revised_{lang}.png"))
     assert page.outside_requests == []

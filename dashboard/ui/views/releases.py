@@ -52,6 +52,16 @@ def _entry(entry: dict, base_url: str | None) -> None:
             st.caption(f"{LANGUAGES[code]}: {escape_markdown(text)}")
 
 
+def revised_quarters() -> dict[str, str]:
+    """The quarters the latest release revised, each with the words its chart mark says ('revised in release 2')."""
+    try:
+        entries = history.read(modes.public_dir())
+    except UserFacingError:
+        return {}
+    marks = history.revised(entries[-1], "national_quarter") if entries else {}
+    return {quarter: history.mark_text(release) for (quarter, _year), release in marks.items()}
+
+
 def revision_note(tables: tuple[str, ...]) -> None:
     """Under a chart of the latest release: the figures it shows that were revised, and in which release."""
     try:
