@@ -7,7 +7,8 @@ temporary folder while they check the pages.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,8 @@ class View:
     languages: tuple[str, ...] = LANGUAGES
     public: bool = False  # served in public (donor) mode from a public export, not the internal demo
     releases: bool = False  # public mode on two signed releases of the demo (dashboard.devtools.demo_releases)
+    static: bool = False  # those releases' static site, served from its folder ("path" is the English page)
+    km_path: str = ""  # a static view's Khmer page
 
 
 VIEWS = (
@@ -46,6 +49,9 @@ VIEWS = (
     View("arrests_funnel", "/arrests", maps=1, heading="After the arrest: charge, trial and verdict"),
     View("public", "/", maps=1, public=True),
     View("releases", "/releases", public=True, releases=True),
+    View("site_releases", "/releases/index.html", releases=True, static=True, km_path="/releases/km/index.html"),
+    View("site_revised", "/index.html", releases=True, static=True, km_path="/km/index.html",
+         scroll_to="figure"),
 )
 
 
@@ -58,6 +64,8 @@ def _heading_selector(english: str, language: str) -> str:
 
 
 def _address(base: str, view: View, language: str) -> str:
+    if view.static:
+        return base + (view.path if language == "en" else view.km_path)
     if language == "en":
         return base + view.path
     return base + view.path + ("&" if "?" in view.path else "?") + f"lang={language}"
@@ -73,7 +81,11 @@ def _take_views(browser, base: str, views: Iterable[View], languages: Sequence[s
             web.keep_offline(context)
             pg = context.new_page()
             pg.goto(_address(base, view, language))
-            web.wait_drawn(pg, view.maps)
+            if view.static:
+                pg.evaluate("document.fonts.ready")
+                pg.wait_for_timeout(500)
+            else:
+                web.wait_drawn(pg, view.maps)
             target = view.scroll_to or (_heading_selector(view.heading, language) if view.heading else "")
             if target and not phone:
                 pg.locator(target).first.evaluate("e => e.scrollIntoView({block: 'start'})")
@@ -93,6 +105,27 @@ def _take_views(browser, base: str, views: Iterable[View], languages: Sequence[s
                 written.append(web.shot(pg, folder, view.name))
             context.close()
     return written
+
+
+@contextmanager
+def _folder_server(folder: Path) -> Iterator[str]:
+    """A static folder served on a free loopback port for the ``with`` block (as any web server would)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def take(out: Path, languages: Sequence[str] = LANGUAGES, names: Sequence[str] = (), phone: bool = False) -> list[Path]:
@@ -115,7 +148,7 @@ def take(out: Path, languages: Sequence[str] = LANGUAGES, names: Sequence[str] =
     with tempfile.TemporaryDirectory(prefix="dashboard-screenshots-") as tmp_name, sync_playwright() as p:
         tmp = Path(tmp_name)
         browser = p.chromium.launch(executable_path=web.CHROMIUM, args=web.CHROMIUM_ARGS)
-        internal = [v for v in chosen if not v.public]
+        internal = [v for v in chosen if not v.public and not v.releases]
         if internal:
             with web.serving(tmp / "app", {}) as base:
                 written += _take_views(browser, base, internal, languages, out, phone)
@@ -127,8 +160,14 @@ def take(out: Path, languages: Sequence[str] = LANGUAGES, names: Sequence[str] =
             site = demo_releases.build(tmp / "releases")
             env = {"DASHBOARD_MODE": "public", "DASHBOARD_PUBLIC_DIR": str(site / "data"),
                    "DASHBOARD_DB_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
-            with web.serving(tmp / "rel", env) as base:
-                written += _take_views(browser, base, with_releases, languages, out, phone)
+            app = [v for v in with_releases if not v.static]
+            if app:
+                with web.serving(tmp / "rel", env) as base:
+                    written += _take_views(browser, base, app, languages, out, phone)
+            static = [v for v in with_releases if v.static]
+            if static:
+                with _folder_server(site) as base:
+                    written += _take_views(browser, base, static, languages, out, phone)
         if public:
             write_demo(tmp / "demo")
             write_export(load_from_dir(tmp / "demo"), tmp / "public")
