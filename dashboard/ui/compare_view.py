@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import N_, _, fmt_date, fmt_decimal, fmt_int, fmt_percent
-from dashboard.measures import compare, metrics, rollout
+from dashboard.measures import compare, funnel, metrics, rollout
 from dashboard.measures.compare import Period
 from dashboard.measures.filters import Filters
 from dashboard.render import maps
@@ -144,6 +144,43 @@ def change_table(change: pd.DataFrame, selection: tuple[str, ...]) -> pd.DataFra
     })
 
 
+def _share_text(value: float | None, ci: tuple[float, float] | list[float] | None, count: int | None) -> str:
+    """A share with its Wilson 95% interval, "not recorded" when the data lacks the stage (never zero)."""
+    if count is None:
+        return _("not recorded")
+    if value is None:
+        return "–"
+    return fmt_percent(value) + (f" ({fmt_percent(ci[0])}–{fmt_percent(ci[1])})" if ci else "")
+
+
+def stage_share_table(earlier: list[dict], later: list[dict]) -> pd.DataFrame:
+    """The funnel's stage shares (of the stage before and of all cases) for both periods, side by side."""
+    rows = []
+    for a, b in zip(earlier[1:], later[1:]):
+        previous = funnel.STAGES[funnel.STAGES.index(a["stage"]) - 1]
+        rows.append({
+            _("stage"): _(funnel.STAGE_LABELS[a["stage"]]),
+            _("share of"): _(funnel.STAGE_LABELS[previous]),
+            _("earlier: share of the stage before"): _share_text(a["share_of_previous"], a["share_of_previous_ci95"],
+                                                                a["count"]),
+            _("later: share of the stage before"): _share_text(b["share_of_previous"], b["share_of_previous_ci95"],
+                                                              b["count"]),
+            _("earlier: share of all cases"): _share_text(a["share_of_all"], a["share_of_all_ci95"], a["count"]),
+            _("later: share of all cases"): _share_text(b["share_of_all"], b["share_of_all_ci95"], b["count"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def _stage_shares(ctx: Context, earlier: Period, later: Period) -> None:
+    """The funnel's shares for both periods, with Wilson 95% intervals (measures/funnel.py)."""
+    st.subheader(_("After the arrest, per period"))
+    rows = [metric(ctx, funnel.funnel, p.filters(ctx.filters)) for p in (earlier, later)]
+    st.dataframe(stage_share_table(*rows), hide_index=True, width="stretch", key="compare_stage_shares")
+    st.caption(_("Charged of arrested, tried of charged, convicted of tried, and each of all cases, with Wilson 95% "
+                 "intervals, as on the funnel: open cases are not failures. A stage the data does "
+                 "not record is shown as not recorded, never as zero."))
+
+
 def render(ctx: Context, measure: str, scheme: str, census: str, title: str, page: str) -> None:
     """The compare view: period inputs, two maps with one legend, headline changes and the change table."""
     earlier, later = period_inputs(ctx)
@@ -167,4 +204,5 @@ def render(ctx: Context, measure: str, scheme: str, census: str, title: str, pag
     st.subheader(_("Change per province"))
     st.dataframe(change_table(change, ctx.filters.provinces), hide_index=True, width="stretch")
     st.markdown(_(METHODS))
+    _stage_shares(ctx, earlier, later)
     ui.data_table(change, f"{page}_change_{earlier.start}_{later.end}", f"{page}_change_data")
