@@ -58,7 +58,7 @@ def render(ctx: Context) -> None:
     recorded = funnel.recorded_stages(ctx.dataset.cases)
     if not recorded[funnel.CHARGED]:
         st.info(_(NOT_RECORDED_NOTE), icon=":material/info:")
-    st.plotly_chart(funnel_bars(rows, funnel.STAGE_LABELS), width="stretch", key="arrests_funnel")
+    ui.chart(funnel_bars(rows, funnel.STAGE_LABELS), key="arrests_funnel")  # no toolbar, and its summary
     st.caption(_("Reported → arrested → charged (sent to the prosecutor or an investigating judge) → tried (a court "
                  "decision: convicted, acquitted or dismissed) → convicted. Each share is of the stage before, over "
                  "the cases where the stage is recorded, with its Wilson 95% interval. Still open: the next stage "

@@ -57,8 +57,7 @@ def render() -> None:
     _cards(public_view.headline(data))
     _map(data)
     st.subheader(_("National cases by quarter"))
-    st.plotly_chart(charts.public_quarters(data.national_quarter, releases.revised_quarters()), width="stretch",
-                    config=charts.PLOTLY_CONFIG, key="public_quarters")
+    ui.chart(charts.public_quarters(data.national_quarter, releases.revised_quarters()), key="public_quarters")
     st.dataframe(ui.localized_columns(public_view.quarter_table(data)), hide_index=True, width="stretch")
     releases.revision_note(history.NATIONAL)
     st.subheader(_("National totals"))
