@@ -645,6 +645,18 @@ def _detail(measure: str, row: pd.Series, value: float) -> str:
     return detail
 
 
+def _ranked_value(measure: str, row: pd.Series, value: float) -> float | None:
+    """The value the map's text summary ranks a unit by: none where the map says "not ranked" (a charge share
+    from fewer than ``MIN_CASES_TO_RANK`` arrests), as the tooltip does."""
+    from dashboard.measures.metrics import MIN_CASES_TO_RANK
+
+    if pd.isna(value):
+        return None
+    if measure == "charge rate" and (pd.isna(row["known"]) or row["known"] < MIN_CASES_TO_RANK):
+        return None
+    return float(value)
+
+
 #: Styles already worked out, by a digest of their inputs: formatting 25 tooltips in the viewer's locale (Babel)
 #: was the largest cost of a Cases page rerun after the map itself (py-spy, issue 12).
 _styled: BoundedCache[str, tuple[dict[str, UnitStyle], list]] = BoundedCache(lambda: 4 * map_cache_size(),
@@ -696,7 +708,7 @@ def _choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, cover
         styles[unit] = UnitStyle(classes.colours[unit], classes.labels[unit],
                                  _detail(measure, sums.loc[unit], values[unit]),
                                  dashed=classes.labels[unit] == "not covered",
-                                 value=None if pd.isna(values[unit]) else float(values[unit]))
+                                 value=_ranked_value(measure, sums.loc[unit], values[unit]))
     legend = list(classes.legend)
     for unit in units.outside:
         styles[unit] = UnitStyle(NOT_SELECTED, N_("not selected"), _("outside the province filter"))

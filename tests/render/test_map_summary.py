@@ -49,3 +49,18 @@ def test_a_built_choropleth_carries_its_summary(demo_dataset):
     assert fmap.cpu_summary.startswith(f"Map: Cases. Highest: {top['province']} ({top['cases']} cases")
     assert "not covered" in fmap.cpu_summary
     assert HATCH not in fmap.cpu_summary
+
+
+def test_the_charge_share_map_never_names_a_province_it_does_not_rank(demo_dataset):
+    """The summary once named Kep, 1 charge from 1 arrest ("not ranked" in its tooltip), as the highest share."""
+    from dashboard.geo.active_layer import active_boundaries
+    from dashboard.measures import funnel
+
+    b = active_boundaries()
+    per_province = funnel.charge_share_by_province(demo_dataset.cases)
+    covered = list(demo_dataset.coverage["province_code"])
+    styles, legend = choropleth_styles(b, per_province, covered, "charge rate", "quantiles")
+    unranked = [s for s in styles.values() if "not ranked" in s.detail]
+    assert unranked and all(s.value is None for s in unranked)
+    ranked = [s for s in styles.values() if s.value is not None]
+    assert ranked and all("not ranked" not in s.detail for s in ranked)
