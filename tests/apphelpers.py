@@ -93,3 +93,16 @@ def keyed(frame):
 
     back = {screen_header(key): key for key in {**MEASURE_LABELS, **COLUMN_LABELS}}
     return frame.rename(columns=lambda shown: back.get(shown, shown))
+
+
+def admin_after_real_ingest(db_url: str, folder, data: bytes, capsys) -> dict:
+    """Seed the demo (a first run), replace it with ``data`` ingested as the first real file, and return the
+    session state of a signed-in admin (real data requires sign-in)."""
+    from dashboard.cli import main
+
+    no_errors(app())
+    source = folder / "real.csv"
+    source.write_bytes(data)
+    assert main(["ingest", str(source), "--db", db_url]) == 0
+    capsys.readouterr()
+    return signed_in(engine_with_users(db_url, {"first-admin": "admin"}, "correct horse battery staple"), "first-admin")

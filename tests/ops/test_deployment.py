@@ -68,13 +68,18 @@ def _holder(ports: list[int], tab=None, wait: float = 60) -> int:
     raise AssertionError(f"no single process holds the tab: {[(p, len(tcp_sockets(p, '01'))) for p in ports]}")
 
 
+def _open_loopback(url: str, timeout: float):
+    """GET ``url`` from this machine's own servers (the fixture's nginx and app processes), never the network;
+    their certificate is the test's own, so it is not verified."""
+    assert urllib.parse.urlsplit(url).hostname in ("127.0.0.1", "localhost"), url  # loopback only
+    return urllib.request.urlopen(url, timeout=timeout, context=ssl._create_unverified_context())
+
+
 def _wait_http(url: str, timeout: float = 300) -> None:  # a loaded 2-core CI machine starts slowly
-    assert urllib.parse.urlsplit(url).hostname in ("127.0.0.1", "localhost"), url  # loopback only, never the network
-    context = ssl._create_unverified_context()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=3, context=context) as response:
+            with _open_loopback(url, 3) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -241,7 +246,7 @@ def test_https_two_processes_postgresql_in_chromium(deployment, database, browse
         urllib.request.build_opener(_NoRedirect).open(f"http://127.0.0.1:{deployment['http_port']}/cases", timeout=10)
     assert moved.value.code == 301 and moved.value.headers["Location"].startswith("https://")
     # base is https://localhost:<port>: nginx on loopback, started by the fixture
-    with urllib.request.urlopen(base + "/_cpu/health", timeout=10, context=ssl._create_unverified_context()) as ok:
+    with _open_loopback(base + "/_cpu/health", 10) as ok:
         assert (ok.status, ok.read()) == (200, b"ok")
 
     # the upload size limit: nginx refuses a body over 200 MB before reading it; one under it passes to the app

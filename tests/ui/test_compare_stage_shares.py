@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.apphelpers import app, engine_with_users, no_errors, signed_in
+from tests.apphelpers import admin_after_real_ingest, app, no_errors
 
 NO_STAGES = (b"case_id,date_reported,province,offence,arrest_made,arrest_date\n"
              b"R-1,2014-10-02,Kep,rape,yes,2014-10-09\nR-2,2014-12-05,Kampot,murder,no,\n"
@@ -25,15 +25,7 @@ def test_the_demo_compare_view_shows_stage_shares_with_intervals_for_both_period
 
 
 def test_stages_the_data_lacks_are_not_recorded_never_zero(app_db, tmp_path, capsys):
-    from dashboard.cli import main
-
-    no_errors(app())
-    source = tmp_path / "no_stages.csv"
-    source.write_bytes(NO_STAGES)
-    assert main(["ingest", str(source), "--db", app_db]) == 0
-    capsys.readouterr()
-    admin = signed_in(engine_with_users(app_db, {"first-admin": "admin"}, "correct horse battery staple"),
-                      "first-admin")
+    admin = admin_after_real_ingest(app_db, tmp_path, NO_STAGES, capsys)  # the demo replaced by a real file
     at = app("pages/arrests.py", query={"view": "compare two periods"}, session=admin)
     no_errors(at)
     table = _shares(at).set_index("stage")

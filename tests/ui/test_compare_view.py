@@ -6,7 +6,7 @@ periods were cut from July 2013, so the earlier one held nothing.
 
 from __future__ import annotations
 
-from tests.apphelpers import app, engine_with_users, no_errors, signed_in
+from tests.apphelpers import admin_after_real_ingest, app, no_errors
 
 LATE_CASES = (b"case_id,date_reported,province,offence,arrest_made,arrest_date\n"
               b"R-1,2014-10-02,Kep,rape,yes,2014-10-09\nR-2,2014-12-05,Kampot,murder,no,\n"
@@ -14,15 +14,7 @@ LATE_CASES = (b"case_id,date_reported,province,offence,arrest_made,arrest_date\n
 
 
 def test_default_periods_both_hold_cases_when_the_data_starts_late(app_db, tmp_path, capsys):
-    from dashboard.cli import main
-
-    no_errors(app())  # the demo is seeded, then replaced by the real file
-    source = tmp_path / "late.csv"
-    source.write_bytes(LATE_CASES)
-    assert main(["ingest", str(source), "--db", app_db]) == 0
-    capsys.readouterr()
-    admin = signed_in(engine_with_users(app_db, {"first-admin": "admin"}, "correct horse battery staple"),
-                      "first-admin")
+    admin = admin_after_real_ingest(app_db, tmp_path, LATE_CASES, capsys)  # the demo replaced by a real file
     at = app("pages/cases.py", query={"view": "compare two periods"}, session=admin)
     no_errors(at)
     earlier = at.date_input(key="period_a").value
