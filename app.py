@@ -31,9 +31,10 @@ from dashboard.access import auth, modes
 from dashboard.errors import UserFacingError
 from dashboard.i18n import _
 from dashboard.page_table import BY_NAME, OPEN
+from dashboard.publish import visibility
 from dashboard.render import fonts, served
 from dashboard.render.markup import escape_markdown
-from dashboard.ui import a11y, cache, gate, language, link_notices, shell, sidebar, url_state
+from dashboard.ui import a11y, cache, gate, language, link_notices, scope_view, shell, sidebar, url_state
 from dashboard.ui.adapters import streamlit_private
 from dashboard.ui.busy import busy_as_message
 from dashboard.ui.context import Context, Run, running
@@ -81,12 +82,18 @@ def run_internal() -> None:
     # rewrite there lost the page the link asked for).
     url_state.localize()
     gate.follow_oidc_link(who, engine)
-    filters = sidebar.render(dataset, who.role)
+    filters = sidebar.render(dataset, who.role, who.scope)
     gate.account_box(who, engine)
-    ctx = Context(dataset, data_key, filters, who.role, who.username, who.session, engine)
+    # the one rule of what this viewer may see (a province scope narrows the data itself; see its docstring)
+    seen = visibility.visible(who.role, who.scope, dataset, data_key, filters)
+    ctx = Context(seen.dataset, seen.data_key, seen.filters, who.role, who.username, who.session, engine,
+                  scope=seen.scope, asked_outside=seen.asked_outside)
     link_notices.show()
     with running(Run(navigation.url_path or names[0], ctx)):  # the home page's address is empty
-        navigation.run()
+        scope_view.notice(ctx)
+        if not seen.only_outside:  # only provinces outside the scope asked for: their public figures, no page
+            navigation.run()
+        scope_view.outside_part(ctx, dataset, data_key, prominent=seen.only_outside)
 
 
 def start_page(page_path: str) -> None:

@@ -41,6 +41,7 @@ USER_ENABLE = "user_enable"
 USER_REMOVE = "user_remove"
 VIEW = "view"
 USER_UNLOCK = "user_unlock"
+USER_SCOPE = "user_scope"
 PUBLIC_RELEASE = "public_release"
 RELEASE_DRAFT = "release_draft"
 RELEASE_APPROVE = "release_approve"
@@ -49,7 +50,7 @@ RELEASE_REFUSED = "release_refused"
 RELEASE_KEYGEN = "release_keygen"
 #: Every action the trail records, in the order the admin view lists them.
 ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, DOWNLOAD, INGEST, COVERAGE_EDIT, BOUNDARIES_CHANGE,
-           USER_ADD, USER_PASSWD, USER_DISABLE, USER_ENABLE, USER_REMOVE, USER_UNLOCK, VIEW, PUBLIC_RELEASE,
+           USER_ADD, USER_PASSWD, USER_DISABLE, USER_ENABLE, USER_REMOVE, USER_UNLOCK, USER_SCOPE, VIEW, PUBLIC_RELEASE,
            RELEASE_DRAFT, RELEASE_APPROVE, RELEASE_PUBLISH, RELEASE_REFUSED, RELEASE_KEYGEN)
 #: A case-level view identical to one recorded by the same session is recorded again only after this long.
 VIEW_REPEAT_S = 300.0

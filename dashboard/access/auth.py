@@ -22,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard import page_table
-from dashboard.access import audit, cookies, sessions, throttle
+from dashboard.access import audit, cookies, scope, sessions, throttle
 from dashboard.data import db
 from dashboard.errors import UserFacingError
 from dashboard.i18n import N_, _
@@ -58,10 +58,11 @@ class UserExistsError(UserFacingError):
 
 
 def add_user(engine: Engine, username: str, role: str, password: str, actor: str = "system",
-             replace: bool = False) -> bool:
+             replace: bool = False, provinces: scope.Scope = None) -> bool:
     """Create a user; the password is stored only as an argon2 hash. Returns whether a user was replaced.
 
-    An existing name is refused unless ``replace`` is given; replacing ends that user's sessions.
+    An existing name is refused unless ``replace`` is given; replacing ends that user's sessions. ``provinces``
+    is the user's province scope (codes; None = every province); an admin cannot have one.
     """
     if not _NAME.fullmatch(username):
         raise UserFacingError(_("'{name}' is not a valid user name.").format(name=username),
@@ -69,9 +70,10 @@ def add_user(engine: Engine, username: str, role: str, password: str, actor: str
     if role not in ROLES:
         raise UserFacingError(_("'{role}' is not a role.").format(role=role),
                               _("Use one of: {options}.").format(options=", ".join(ROLES)))
+    scope.check_role(role, provinces)
     _check_password(password)
     row = {"username": username, "password_hash": _hasher.hash(password), "role": role,
-           "created_at": datetime.now(UTC), "disabled": False}
+           "created_at": datetime.now(UTC), "disabled": False, "provinces": scope.dump(provinces)}
     with engine.begin() as conn:
         if not replace:
             _refuse_existing(conn, username)
@@ -79,7 +81,8 @@ def add_user(engine: Engine, username: str, role: str, password: str, actor: str
         conn.execute(db.users.insert().values(**row))
         ended = sessions.revoke_user(conn, username)
         audit.record(None, actor, audit.USER_ADD,
-                     detail={"user": username, "role": role, "replaced": bool(replaced), "sessions_ended": ended},
+                     detail={"user": username, "role": role, "replaced": bool(replaced), "sessions_ended": ended,
+                             "provinces": scope.dump(provinces)},
                      conn=conn)
     return bool(replaced)
 
@@ -127,6 +130,27 @@ def set_password(engine: Engine, username: str, password: str, actor: str = "sys
     _change(engine, username, {"password_hash": _hasher.hash(password)}, audit.USER_PASSWD, actor, revoke=True)
 
 
+def set_scope(engine: Engine, username: str, provinces: scope.Scope, actor: str = "system") -> None:
+    """Give ``username`` the province scope ``provinces`` (None: every province). It holds from the user's next
+    rerun, in every process: a session re-reads it on every run (``sessions.check``)."""
+    with engine.begin() as conn:
+        _require(conn, username)
+        role = conn.execute(sa.select(db.users.c.role).where(db.users.c.username == username)).scalar()
+        scope.check_role(role, provinces)
+        before = conn.execute(sa.select(db.users.c.provinces).where(db.users.c.username == username)).scalar()
+        conn.execute(db.users.update().where(db.users.c.username == username)
+                     .values(provinces=scope.dump(provinces)))
+        audit.record(None, actor, audit.USER_SCOPE,
+                     detail={"user": username, "provinces": scope.dump(provinces), "before": before}, conn=conn)
+
+
+def scope_of(engine: Engine, username: str) -> scope.Scope:
+    """The province scope of ``username`` (None: every province, or no such user)."""
+    with engine.connect() as conn:
+        return scope.load(conn.execute(sa.select(db.users.c.provinces)
+                                       .where(db.users.c.username == username)).scalar())
+
+
 def set_disabled(engine: Engine, username: str, disabled: bool, actor: str = "system") -> None:
     """Disable (ending every session) or enable a user; a disabled user cannot sign in."""
     _change(engine, username, {"disabled": disabled}, audit.USER_DISABLE if disabled else audit.USER_ENABLE,
@@ -159,10 +183,16 @@ def has_users(engine: Engine) -> bool:
 
 def list_users(engine: Engine) -> list[tuple[str, str, bool]]:
     """(name, role, disabled) for every user."""
+    return [(name, role, disabled) for name, role, disabled, _scope in list_users_with_scope(engine)]
+
+
+def list_users_with_scope(engine: Engine) -> list[tuple[str, str, bool, scope.Scope]]:
+    """(name, role, disabled, province scope) for every user."""
     u = db.users
     with engine.connect() as conn:
-        return [(r.username, r.role, bool(r.disabled))
-                for r in conn.execute(sa.select(u.c.username, u.c.role, u.c.disabled).order_by(u.c.username))]
+        return [(r.username, r.role, bool(r.disabled), scope.load(r.provinces))
+                for r in conn.execute(sa.select(u.c.username, u.c.role, u.c.disabled, u.c.provinces)
+                                      .order_by(u.c.username))]
 
 
 def _lookup(engine: Engine, username: str):

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from dashboard.access import audit, cookies, download_offers, routes, sessions
+from dashboard.access import audit, cookies, download_offers, routes, scope, sessions
 from dashboard.errors import UserFacingError
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,9 @@ def serve(request: Request) -> Response:
         found = download_offers.claim(token, live.username, raw)
         if found is None:
             return _refused("This download link has expired or was already used. Go back and export again.")
+        offered_scope = found.audit.get("detail", {}).get("scope", scope.audit_text(None))
+        if offered_scope != scope.audit_text(live.scope):  # the scope changed between the click and the fetch
+            return _refused("Your provinces changed since this file was made. Go back and export again.")
         audit.record(engine, found.username, audit.DOWNLOAD, page=found.audit.get("page"),
                      rows=found.audit.get("rows"), detail={"file": found.file_name, **found.audit.get("detail", {})})
     except (UserFacingError, SQLAlchemyError) as exc:

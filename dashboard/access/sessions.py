@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard import settings
+from dashboard.access import scope
 from dashboard.data import db
 
 #: last_seen is written at most this often, so a busy session does not write on every rerun.
@@ -29,6 +30,8 @@ TOUCH_EVERY = timedelta(seconds=60)
 class Session:
     username: str
     role: str
+    #: the user's province scope as stored now (re-read on every check, so a change holds from the next rerun)
+    scope: tuple[str, ...] | None = None
 
 
 def digest(raw: str) -> str:
@@ -84,7 +87,7 @@ def check(engine: Engine, raw: str | None, now: datetime | None = None) -> Sessi
     with engine.connect() as conn:
         row = conn.execute(
             sa.select(s.c.username, s.c.role, s.c.fingerprint, s.c.last_seen_at, s.c.expires_at, s.c.revoked_at,
-                      u.c.role.label("user_role"), u.c.password_hash, u.c.disabled)
+                      u.c.role.label("user_role"), u.c.password_hash, u.c.disabled, u.c.provinces)
             .select_from(s.outerjoin(u, u.c.username == s.c.username)).where(s.c.id_hash == key)).first()
     if row is None or row.revoked_at is not None:
         return None
@@ -102,7 +105,7 @@ def check(engine: Engine, raw: str | None, now: datetime | None = None) -> Sessi
         except sa.exc.OperationalError as exc:  # a long ingest holds SQLite's write lock: touch on a later run
             if not db.is_busy(exc):
                 raise
-    return Session(row.username, row.role)
+    return Session(row.username, row.role, scope.load(row.provinces))
 
 
 def revoke(engine: Engine, raw: str | None, now: datetime | None = None) -> str | None:

@@ -38,7 +38,11 @@ def _users_add(args: argparse.Namespace) -> int:
     from dashboard.access.audit import cli_actor
     from dashboard.data.db import open_engine
 
+    from dashboard.access import scope
+
     engine = open_engine(args.db)
+    provinces = scope.parse(args.provinces) if args.provinces is not None else None  # before the password too
+    scope.check_role(args.role, provinces)
     try:
         if not args.force:
             auth.refuse_existing_user(engine, args.name)  # before asking for a password
@@ -46,11 +50,28 @@ def _users_add(args: argparse.Namespace) -> int:
         print(_("error: {message}").format(message=err.message), file=sys.stderr)
         return 1
     password = _new_password(args.name)
-    if auth.add_user(engine, args.name, args.role, password, actor=cli_actor(), replace=args.force):
+    if auth.add_user(engine, args.name, args.role, password, actor=cli_actor(), replace=args.force,
+                     provinces=provinces):
         print(_("user {name} replaced, now with role {role}; their sessions were ended").format(
             name=args.name, role=args.role))
     else:
         print(_("user {name} added with role {role}").format(name=args.name, role=args.role))
+    if provinces is not None:
+        print(_("province scope of {name}: {provinces}").format(name=args.name, provinces=scope.names(provinces)))
+    return 0
+
+
+def _users_scope(args: argparse.Namespace) -> int:
+    """Set or clear a user's province scope (audited; holds from their next rerun, in every process)."""
+    from dashboard.access import auth, scope
+    from dashboard.access.audit import cli_actor
+    from dashboard.data.db import open_engine
+
+    engine = open_engine(args.db)
+    auth.require_user(engine, args.name)
+    provinces = None if args.all else scope.parse(args.provinces)
+    auth.set_scope(engine, args.name, provinces, actor=cli_actor())
+    print(_("province scope of {name}: {provinces}").format(name=args.name, provinces=scope.names(provinces)))
     return 0
 
 
@@ -104,8 +125,10 @@ def _users_list(args: argparse.Namespace) -> int:
     from dashboard.access import auth
     from dashboard.data.db import open_engine
 
-    for name, role, disabled in auth.list_users(open_engine(args.db)):
-        print(f"{name}\t{role}\t{'disabled' if disabled else 'active'}")
+    from dashboard.access import scope
+
+    for name, role, disabled, provinces in auth.list_users_with_scope(open_engine(args.db)):
+        print(f"{name}\t{role}\t{'disabled' if disabled else 'active'}\t{scope.names(provinces)}")
     return 0
 
 
@@ -118,8 +141,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--force", action="store_true",
                      help=_("replace an existing user of that name (new role and password; ends their sessions)"))
+    add.add_argument("--provinces", metavar="NAMES",
+                     help=_("limit a leadership or analyst user to these provinces (comma-separated, any spelling): "
+                            "other provinces show only public figures"))
     add_db_arg(add)
     add.set_defaults(func=_users_add)
+    scoped = users.add_parser("scope", help=_("set or clear a user's province scope (audited; holds from their "
+                                              "next page update)"))
+    scoped.add_argument("name")
+    which = scoped.add_mutually_exclusive_group(required=True)
+    which.add_argument("--provinces", metavar="NAMES", help=_("the provinces (comma-separated, any spelling)"))
+    which.add_argument("--all", action="store_true", help=_("remove the scope: every province"))
+    add_db_arg(scoped)
+    scoped.set_defaults(func=_users_scope)
     passwd = users.add_parser("passwd", help=_("set a user's password (prompts); ends their sessions"))
     passwd.add_argument("name")
     add_db_arg(passwd)
@@ -135,6 +169,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     unlock.add_argument("name")
     add_db_arg(unlock)
     unlock.set_defaults(func=_users_unlock)
-    lst = users.add_parser("list", help=_("user names, roles and whether each is active or disabled"))
+    lst = users.add_parser("list", help=_("user names, roles, whether each is active or disabled, and "
+                                          "province scopes"))
     add_db_arg(lst)
     lst.set_defaults(func=_users_list)

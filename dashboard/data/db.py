@@ -88,6 +88,8 @@ users = sa.Table(
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    # the province scope (issue 25): comma-separated NCDD codes, NULL = every province (dashboard.access.scope)
+    sa.Column("provinces", sa.String(200), nullable=True),
 )
 
 #: Signed-in sessions: only a SHA-256 of the session id is stored; the id itself lives in the browser's cookie.
@@ -323,11 +325,18 @@ def _migration_case_stages(conn: sa.Connection) -> None:
             conn.execute(sa.text(f"ALTER TABLE cases ADD COLUMN {ddl}"))
 
 
+def _migration_user_scope(conn: sa.Connection) -> None:
+    """Province-scoped users (issue 25): ``users.provinces``, NULL for every existing user (no scope)."""
+    if "provinces" not in {c["name"] for c in sa.inspect(conn).get_columns("users")}:
+        ddl = sa.schema.CreateColumn(users.c.provinces).compile(dialect=conn.dialect)
+        conn.execute(sa.text(f"ALTER TABLE users ADD COLUMN {ddl}"))
+
+
 #: Ordered migrations; entry N brings the schema from version N to N+1.
 MIGRATIONS: list[Callable[[sa.Connection], None]] = [_migration_1, _migration_2, _migration_3,
                                                      _migration_audit_chain, _migration_sign_in_attempts,
                                                      _migration_release_ledger, _migration_first_ingested,
-                                                     _migration_case_stages]
+                                                     _migration_case_stages, _migration_user_scope]
 
 
 def configured_url(explicit: str | None = None, secrets_file: Path = SECRETS_FILE) -> str | None:

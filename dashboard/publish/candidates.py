@@ -170,7 +170,7 @@ def draft(engine: Engine, drafter: str, k: int, page: str | None = None, actor: 
     tmp = base / f".{candidate_id}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        _write_export(parts, tmp / "export")
+        write_parts(parts, tmp / "export")
         revisions = [{"table": t, "key": key, "year": year, "release": n} for (t, key, year), n in revised.items()]
         from dashboard.publish import release_site
 
@@ -199,7 +199,7 @@ def draft(engine: Engine, drafter: str, k: int, page: str | None = None, actor: 
     return candidate
 
 
-def _write_export(parts: dict, folder: Path) -> None:
+def write_parts(parts: dict, folder: Path) -> None:
     folder.mkdir(parents=True)
     for name, content in parts.items():
         if isinstance(content, dict):

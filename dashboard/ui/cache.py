@@ -19,6 +19,7 @@ from dashboard.geo.boundaries import Boundaries, active_source, load_boundaries
 from dashboard.i18n import _
 from dashboard.measures import compare, funnel, metrics, rollout, time_to_arrest
 from dashboard.measures.filters import Filters, counts_for
+from dashboard.publish import visibility
 from dashboard.ui.context import Context
 
 #: Metrics that need case rows; every other case metric runs on the daily counts.
@@ -84,7 +85,7 @@ def metric(ctx: Context, func: Callable, filters: Filters | None = None, **kwarg
              else counts_for(dataset, filters))
     lead = (frame, dataset.coverage) if func in WITH_COVERAGE else (frame,)
     return _cached(_name(func), ctx.data_key, (filters,), tuple(sorted(kwargs.items())),
-                   lambda: func(*lead, filters, **kwargs))
+                   lambda: visibility.within_scope(func(*lead, filters, **kwargs), ctx.scope))
 
 
 def coverage_metric(ctx: Context, func: Callable, *args: Any, **kwargs: Any) -> Any:

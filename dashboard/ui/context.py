@@ -32,6 +32,10 @@ class Context:
     username: str = ""  # who the audit trail names ("demo" in demo mode)
     session: str | None = None  # a built-in user's session id, re-checked before a deferred download
     engine: object = None  # the case database the audit trail is written to
+    #: the viewer's province scope (None: every province); ``dataset`` then holds only its case rows
+    #: (dashboard.publish.visibility), and ``asked_outside`` the provinces asked for outside it
+    scope: tuple[str, ...] | None = None
+    asked_outside: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,13 @@ from dashboard.access import audit, sessions
 from dashboard.ui.context import current
 
 
+def scope_detail(scope: tuple[str, ...] | None) -> dict:
+    """What an audit entry records of the province scope in force: the codes, or that there was none."""
+    from dashboard.access.scope import audit_text
+
+    return {"scope": audit_text(scope)}
+
+
 class SessionEnded(PermissionError):
     """The download was asked for after its viewer's session ended."""
 
@@ -25,12 +32,15 @@ def audited(make: Callable[[], bytes], file_name: str, rows: int | None) -> Call
     if ctx is None:
         return make
     engine = ctx.engine
-    who, session, filters = ctx.username, ctx.session, ctx.filters.describe()
+    who, session, filters, scope = ctx.username, ctx.session, ctx.filters.describe(), ctx.scope
 
     def run() -> bytes:
-        if session is not None and sessions.check(engine, session) is None:
-            raise SessionEnded("the session has ended; sign in again")
-        audit.record(engine, who, audit.DOWNLOAD, page=page, rows=rows, detail={"file": file_name, "filters": filters})
+        if session is not None:
+            live = sessions.check(engine, session)
+            if live is None or live.scope != scope:  # ended, or the scope changed since the page was drawn
+                raise SessionEnded("the session has ended or its province scope changed; reload the page")
+        audit.record(engine, who, audit.DOWNLOAD, page=page, rows=rows,
+                     detail={"file": file_name, "filters": filters, **scope_detail(scope)})
         return make()
 
     return run
@@ -73,7 +83,8 @@ def case_download(label: str, make: Callable[[], bytes], file_name: str, rows: i
             return
         token = download_offers.offer(ctx.username, ctx.session, file_name, make(),
                                       audit={"page": page, "rows": rows,
-                                             "detail": {"filters": ctx.filters.describe()}})
+                                             "detail": {"filters": ctx.filters.describe(),
+                                                        **scope_detail(ctx.scope)}})
         st.session_state[link_key] = (download_routes.download_url(token), time.monotonic())
     link = st.session_state.get(link_key)
     if link and time.monotonic() - link[1] < download_offers.OFFER_TTL_SECONDS:

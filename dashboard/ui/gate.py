@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from dashboard import page_table
-from dashboard.access import audit, auth, modes
+from dashboard.access import audit, auth, modes, oidc_claims
 from dashboard.data import store
 from dashboard.i18n import N_, _
 from dashboard.render.markup import escape_markdown
@@ -36,6 +36,7 @@ class Viewer:
     username: str = ""
     message: str = ""
     session: str | None = None  # the raw id of a built-in user's session
+    scope: tuple[str, ...] | None = None  # the province scope (dashboard.access.scope); None = every province
 
 
 def _secrets() -> dict:
@@ -60,15 +61,13 @@ def viewer(engine) -> Viewer:
         if not user.get("is_logged_in"):
             return Viewer(mode, None)
         email = str(user.get("email") or "")
-        role = (_secrets().get("roles") or {}).get(email)
-        if role not in auth.ROLES:
-            return Viewer(mode, None, email,
-                          message=_("{email} has no role in this dashboard. Ask an admin to add "
-                                    "it under [roles] in .streamlit/secrets.toml.").format(email=email))
-        return Viewer(mode, role, email)
+        claimed = oidc_claims.role_and_scope(user, _secrets())
+        if claimed.role is None:
+            return Viewer(mode, None, email, message=claimed.message)
+        return Viewer(mode, claimed.role, email, scope=claimed.scope)
     session, raw = signin.current(engine)
     if session:
-        return Viewer(mode, session.role, session.username, session=raw)
+        return Viewer(mode, session.role, session.username, session=raw, scope=session.scope)
     return Viewer(mode, None)
 
 

@@ -22,7 +22,10 @@ def current(ctx: Context) -> QualityReport:
 
         cases = ctx.dataset.cases
         ingested = read_first_ingested(current_engine(), cases["case_id"]) if len(cases) else None
-        return run(cases, ctx.dataset.coverage, ingested, threshold)
+        coverage = ctx.dataset.coverage
+        if ctx.scope is not None:  # a scoped viewer's cases are their provinces': check only those provinces
+            coverage = coverage[coverage["province_code"].isin(ctx.scope)].reset_index(drop=True)
+        return run(cases, coverage, ingested, threshold)
 
     return _cached("dashboard.ui.quality_report.current", ctx.data_key, (threshold,), (), compute)
 

@@ -10,6 +10,8 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard.access.scope import Scope
+from dashboard.access.scope import names as scope_names
 from dashboard.data.dataset import Dataset
 from dashboard.i18n import _
 from dashboard.measures.filters import DIMENSIONS, Dimension, Filters, from_query_params, make_filters
@@ -52,17 +54,31 @@ def _reset(first: date, last: date) -> None:
         st.session_state[dim.key] = []
 
 
-def _selection(dim: Dimension) -> list[str]:
-    """The dimension's multiselect (its options are what links carry) and the values it selects."""
+def _selection(dim: Dimension, scope: Scope = None) -> list[str]:
+    """The dimension's multiselect (its options are what links carry) and the values it selects.
+
+    With a province ``scope``, the province filter still offers every province (its labels are what the address
+    carries, so they stay the names), and says below which ones show only public figures."""
     by_link = {dim.link_value(v): v for v in dim.options()}
+    scoped = scope is not None and dim.key == KEY_PROVINCE
+    placeholder = (_("Your provinces: {names}").format(names=scope_names(scope)) if scoped
+                   else _(dim.placeholder))
+    help_text = _(dim.help) if dim.help else None
+    if scoped:
+        help_text = (help_text + " " if help_text else "") + _(
+            "You see case data for your provinces only; other provinces show their public figures.")
     chosen = st.multiselect(_(dim.title), list(by_link), key=dim.key, bind="query-params",
-                            format_func=lambda value: dim.label(by_link[value]), placeholder=_(dim.placeholder),
-                            help=_(dim.help) if dim.help else None)
+                            format_func=lambda value: dim.label(by_link[value]), placeholder=placeholder,
+                            help=help_text)
+    if scoped:
+        st.caption(_("Case data: {inside}. Every other province: public figures only.").format(
+            inside=scope_names(scope)))
     return [by_link[v] for v in chosen if v in by_link]
 
 
-def render(dataset: Dataset, role: str | None = None) -> Filters:
-    """Draw the filters ``role`` may use in the sidebar and return what they select."""
+def render(dataset: Dataset, role: str | None = None, scope: Scope = None) -> Filters:
+    """Draw the filters ``role`` may use in the sidebar and return what they select (``scope``: the viewer's
+    province scope, which only changes how the province filter names its options)."""
     _check_url_once(role)
     first = dataset.first_day
     last = period_end(Filters(), dataset.as_of)
@@ -79,7 +95,7 @@ def render(dataset: Dataset, role: str | None = None) -> Filters:
         end = st.date_input(_("To"), value=last, min_value=first, max_value=last, key=KEY_TO,
                             bind="query-params", format="YYYY-MM-DD")
         # the province options (and the URL) stay English names, so a link works in either language
-        selections = {dim.key: _selection(dim) for dim in DIMENSIONS if dim.allowed(role)}
+        selections = {dim.key: _selection(dim, scope) for dim in DIMENSIONS if dim.allowed(role)}
         st.button(_("Reset filters"), width="stretch", key=params.RESET_FILTERS, on_click=_reset, args=(first, last))
         st.caption(_("The page address holds these filters: copy it to share this view."))
     if start and end and start > end:

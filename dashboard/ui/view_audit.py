@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard.access import audit
 from dashboard.ui import params
 from dashboard.ui.context import current
+from dashboard.ui.downloads import scope_detail
 
 _DEBOUNCE_KEY = params.SESSION_VIEW_DEBOUNCE
 
@@ -26,4 +27,5 @@ def record_case_view(rows: int) -> None:
     filters = ctx.filters.describe()
     debounce = st.session_state.setdefault(_DEBOUNCE_KEY, audit.ViewDebounce())
     if debounce.due(page, filters, time.monotonic()):
-        audit.record(ctx.engine, ctx.username, audit.VIEW, page=page, rows=rows, detail={"filters": filters})
+        audit.record(ctx.engine, ctx.username, audit.VIEW, page=page, rows=rows,
+                     detail={"filters": filters, **scope_detail(ctx.scope)})
