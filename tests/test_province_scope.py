@@ -96,8 +96,8 @@ def test_oidc_claims_carry_the_role_and_the_scope(user, secrets, role, expected)
 
 
 def test_an_oidc_scope_with_an_unknown_province_refuses_the_sign_in():
-    claimed = oidc_claims.role_and_scope({"email": "a@x.org", "roles": "analyst", "provinces": ["Siem Reap", "Nowhere"]},
-                                         {"claims": {"role": "roles", "provinces": "provinces"}})
+    user = {"email": "a@x.org", "roles": "analyst", "provinces": ["Siem Reap", "Nowhere"]}
+    claimed = oidc_claims.role_and_scope(user, {"claims": {"role": "roles", "provinces": "provinces"}})
     assert claimed.role is None and "Nowhere" in claimed.message
 
 

@@ -34,11 +34,9 @@ def _confirmed(question: str) -> bool:
 
 
 def _users_add(args: argparse.Namespace) -> int:
-    from dashboard.access import auth
+    from dashboard.access import auth, scope
     from dashboard.access.audit import cli_actor
     from dashboard.data.db import open_engine
-
-    from dashboard.access import scope
 
     engine = open_engine(args.db)
     provinces = scope.parse(args.provinces) if args.provinces is not None else None  # before the password too
@@ -122,10 +120,8 @@ def _users_unlock(args: argparse.Namespace) -> int:
 
 
 def _users_list(args: argparse.Namespace) -> int:
-    from dashboard.access import auth
+    from dashboard.access import auth, scope
     from dashboard.data.db import open_engine
-
-    from dashboard.access import scope
 
     for name, role, disabled, provinces in auth.list_users_with_scope(open_engine(args.db)):
         print(f"{name}\t{role}\t{'disabled' if disabled else 'active'}\t{scope.names(provinces)}")
