@@ -45,7 +45,7 @@ def parse(names: str | Iterable[str]) -> tuple[str, ...]:
             continue
         hints = [display_name(s.code) for s in found.suggestions]
         problems.append(_("'{name}' (did you mean {names}?)").format(name=text, names=_(" or ").join(hints))
-                        if hints else _("'{name}'").format(name=text))
+                        if hints else f"'{text}'")
     if problems:
         raise UserFacingError(_("Not a province: {names}. Nothing was changed.").format(names="; ".join(problems)),
                               _("Check the spelling with 'python -m dashboard provinces resolve NAME'."))
