@@ -150,6 +150,9 @@ SECRETS: tuple[tuple[str, str], ...] = (
     ("[auth]",
      "OIDC sign-in with st.login (redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url)"),
     ("[roles]", "signed-in e-mail address → leadership, analyst or admin (OIDC)"),
+    ("[claims]", "OIDC user-info claims that carry the role (`role = \"roles\"`) and the province scope "
+                 "(`provinces = \"provinces\"`); read before [roles] and [scopes]"),
+    ("[scopes]", "signed-in e-mail address → its provinces, comma-separated (OIDC; no entry: every province)"),
 )
 
 

@@ -36,6 +36,7 @@ class View:
     releases: bool = False  # public mode on two signed releases of the demo (dashboard.devtools.demo_releases)
     static: bool = False  # those releases' static site, served from its folder ("path" is the English page)
     km_path: str = ""  # a static view's Khmer page
+    scoped: bool = False  # signed in as a province-scoped analyst (SCOPED_USER) on the demo data
 
 
 VIEWS = (
@@ -47,12 +48,40 @@ VIEWS = (
     View("cases_since_arrival", "/cases", maps=1, heading="Since the unit arrived"),
     View("arrests_time_to_arrest", "/arrests?km_province=Phnom+Penh", heading="Time to arrest"),
     View("arrests_funnel", "/arrests", maps=1, heading="After the arrest: charge, trial and verdict"),
+    View("cases_scoped", "/cases", maps=1, scoped=True),
     View("public", "/", maps=1, public=True),
     View("releases", "/releases", public=True, releases=True),
     View("site_releases", "/releases/index.html", releases=True, static=True, km_path="/releases/km/index.html"),
     View("site_revised", "/index.html", releases=True, static=True, km_path="/km/index.html",
          scroll_to="figure"),
 )
+
+
+#: The province-scoped analyst of the "scoped" screenshots: Siem Reap and Oddar Meanchey (issue 25).
+SCOPED_USER, SCOPED_PROVINCES, SCOPED_PASSWORD = "siem-reap-analyst", ("17", "22"), "screenshots only, not secret"
+
+
+def _scoped_app(folder: Path) -> None:
+    """The demo data with a province-scoped analyst, in ``folder``'s var/ (as the app's own database)."""
+    from dashboard.access import auth
+    from dashboard.data import db
+    from dashboard.data.seed import seed_demo_if_empty
+
+    (folder / "var").mkdir(parents=True)
+    url = f"sqlite:///{folder / 'var' / 'cases.sqlite3'}"
+    engine = db.open_engine(url)
+    seed_demo_if_empty(engine, url)
+    auth.add_user(engine, SCOPED_USER, "analyst", SCOPED_PASSWORD, provinces=SCOPED_PROVINCES)
+    engine.dispose()
+
+
+def _sign_in(pg, base: str) -> None:
+    pg.goto(base + "/")
+    pg.wait_for_selector(web.READY, timeout=90_000)
+    pg.get_by_role("textbox", name="User name").fill(SCOPED_USER)
+    pg.get_by_role("textbox", name="Password").fill(SCOPED_PASSWORD)
+    pg.get_by_role("button", name="Sign in").click()
+    pg.get_by_text(f"Signed in as {SCOPED_USER}").wait_for(timeout=60_000)
 
 
 def _heading_selector(english: str, language: str) -> str:
@@ -80,6 +109,8 @@ def _take_views(browser, base: str, views: Iterable[View], languages: Sequence[s
                                           is_mobile=phone)
             web.keep_offline(context)
             pg = context.new_page()
+            if view.scoped:
+                _sign_in(pg, base)
             pg.goto(_address(base, view, language))
             if view.static:
                 pg.evaluate("document.fonts.ready")
@@ -148,7 +179,12 @@ def take(out: Path, languages: Sequence[str] = LANGUAGES, names: Sequence[str] =
     with tempfile.TemporaryDirectory(prefix="dashboard-screenshots-") as tmp_name, sync_playwright() as p:
         tmp = Path(tmp_name)
         browser = p.chromium.launch(executable_path=web.CHROMIUM, args=web.CHROMIUM_ARGS)
-        internal = [v for v in chosen if not v.public and not v.releases]
+        scoped = [v for v in chosen if v.scoped]
+        if scoped:
+            _scoped_app(tmp / "scoped")
+            with web.serving(tmp / "scoped", {"DASHBOARD_DB_URL": ""}) as base:
+                written += _take_views(browser, base, scoped, languages, out, phone)
+        internal = [v for v in chosen if not v.public and not v.releases and not v.scoped]
         if internal:
             with web.serving(tmp / "app", {}) as base:
                 written += _take_views(browser, base, internal, languages, out, phone)

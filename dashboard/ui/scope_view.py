@@ -43,7 +43,7 @@ def public_figures(whole_dataset, whole_key: str, engine) -> PublicData | None:
 
 
 def notice(ctx: Context) -> None:
-    """One line naming the scope, and what is shown of a province asked for outside it."""
+    """One line, above the page, when provinces outside the scope were asked for (a link, the filter, the map)."""
     if ctx.scope is None:
         return
     if ctx.asked_outside:
@@ -51,9 +51,7 @@ def notice(ctx: Context) -> None:
         st.info(escape_markdown(_("{outside}: outside your provinces ({scope}), so only its public figures are "
                                   "shown, below.").format(outside=outside, scope=scope_names(ctx.scope))),
                 icon=":material/lock:")
-    else:
-        st.caption(escape_markdown(_("Case data for your provinces: {scope}. Other provinces and national totals: "
-                                     "public figures only (below).").format(scope=scope_names(ctx.scope))))
+
 
 
 def outside_part(ctx: Context, whole_dataset, whole_key: str, prominent: bool) -> None:
@@ -67,6 +65,9 @@ def outside_part(ctx: Context, whole_dataset, whole_key: str, prominent: bool) -
         st.subheader(title)
         _draw(ctx, whole_dataset, whole_key)
         return
+    st.divider()
+    st.caption(escape_markdown(_("Case data for your provinces: {scope}. Other provinces and national totals: "
+                                 "public figures only (below).").format(scope=scope_names(ctx.scope))))
     with st.expander(title, icon=":material/public:"):
         _draw(ctx, whole_dataset, whole_key)
 
