@@ -179,12 +179,14 @@ def screen_header(column: str) -> str:
 
 
 def _screen_values(series: pd.Series) -> pd.Series:
-    """Dates without a time of day where none is recorded, and an empty cell for a missing text value."""
+    """Dates without a time of day where none is recorded, and an empty cell for a missing text value.
+
+    Dates become ISO text (which sorts as the dates do), so that a column with gaps is all text: date objects
+    beside "" made Arrow refuse the column and Streamlit log a traceback before converting it itself."""
     if pd.api.types.is_datetime64_any_dtype(series):
         stamps = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
-        if (stamps.dropna() == stamps.dropna().dt.normalize()).all():
-            return stamps.dt.date.astype(object).where(stamps.notna(), "")
-        return stamps.dt.strftime("%Y-%m-%d %H:%M").where(stamps.notna(), "")
+        whole_days = (stamps.dropna() == stamps.dropna().dt.normalize()).all()
+        return stamps.dt.strftime("%Y-%m-%d" if whole_days else "%Y-%m-%d %H:%M").where(stamps.notna(), "")
     text = series.dropna()
     categorical = isinstance(series.dtype, pd.CategoricalDtype)
     textual = categorical or series.dtype == object or pd.api.types.is_string_dtype(series)

@@ -40,3 +40,15 @@ def test_a_categorical_text_column_with_gaps_shows_empty_cells():
     """The Analysis page's records (district, a categorical) crashed: a categorical takes no new value ""."""
     frame = pd.DataFrame({"district": pd.Categorical(["Siem Reap", None])})
     assert localized_columns(frame).iloc[:, 0].tolist() == ["Siem Reap", ""]
+
+
+def test_every_shown_column_converts_to_arrow_without_streamlits_fallback():
+    """A date column with gaps (arrest date) mixed date objects and "": Arrow refused it and Streamlit logged a
+    traceback on every rerun of the Analysis page before converting it itself (the 1M funnel benchmark's log)."""
+    import pyarrow as pa
+
+    frame = _frame().assign(arrest_date=pd.to_datetime(["2015-04-29", None]),
+                            at=pd.to_datetime(["2015-04-29 10:30", None]))
+    shown = localized_columns(frame)
+    table = pa.Table.from_pandas(shown, preserve_index=False)  # raised ArrowTypeError
+    assert table.column("Arrest date").to_pylist() == ["2015-04-29", ""]
