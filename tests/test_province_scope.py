@@ -221,3 +221,22 @@ def sessions_create(engine, name: str) -> str:
     from dashboard.access import sessions
 
     return sessions.create(engine, name)
+
+
+def test_map_units_outside_the_scope_say_so_in_tooltip_legend_and_summary(demo_dataset):
+    """A scoped viewer's map names the provinces outside the scope as such, never as merely "not selected"."""
+    from dashboard.geo.boundaries import load_boundaries
+    from dashboard.measures.metrics import active_provinces, by_province
+    from dashboard.render import maps
+
+    b = load_boundaries()
+    per_province = by_province(demo_dataset.cases)
+    covered = active_provinces(demo_dataset.coverage, date(2015, 4, 30))
+    asked = ("17",)  # the viewer narrowed the filter to Siem Reap, inside the scope 17 + 22
+    styles, legend = maps.choropleth_styles(b, per_province, covered, "count", "quantiles", asked, scope=SCOPE)
+    assert styles["22"].status == "not selected"  # inside the scope, only filtered out
+    assert {styles[u].status for u in styles if u not in SCOPE} == {"outside your provinces"}
+    assert "public figures are under the page" in styles["12"].detail
+    assert [label for _fill, label in legend][-2:] == ["not selected", "outside your provinces"]
+    unscoped, _legend = maps.choropleth_styles(b, per_province, covered, "count", "quantiles", asked)
+    assert {unscoped[u].status for u in unscoped if u != "17"} == {"not selected"}

@@ -14,7 +14,7 @@ from dashboard.i18n import N_, _, fmt_int, get_language
 from dashboard.render.colours import HATCH
 
 #: Unit states counted by name, in this order (the map's legend names the same states).
-STATES = (N_("not covered"), N_("no data"), N_("no cases"), N_("not selected"))
+STATES = (N_("not covered"), N_("no data"), N_("no cases"), N_("not selected"), N_("outside your provinces"))
 #: The count word for hidden (suppressed) units, whose legend label carries the threshold.
 HIDDEN = N_("hidden")
 

@@ -33,6 +33,8 @@ from dashboard.render.map_summary import MapUnit, is_hatched
 CAMBODIA_BOUNDS = [[10.3, 102.3], [14.7, 107.7]]  # the first view; each layer then fits its own provinces
 BORDER = "#51606b"
 NOT_SELECTED = "#eef0f2"
+#: The state of a unit outside a province-scoped viewer's scope (issue 25).
+OUTSIDE_SCOPE = N_("outside your provinces")
 
 
 @dataclass
@@ -673,23 +675,28 @@ def _styles_key(boundaries: Boundaries, per_province: pd.DataFrame, *args) -> st
 
 def choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covered_codes: list[str],
                       measure: str, scheme: str, selection: tuple[str, ...] = (),
-                      breaks: Breaks | None = None) -> tuple[dict[str, UnitStyle], list]:
+                      breaks: Breaks | None = None, scope: tuple[str, ...] | None = None,
+                      ) -> tuple[dict[str, UnitStyle], list]:
     """Styles and legend of a choropleth (see ``_choropleth_styles``), kept for inputs seen before."""
-    key = _styles_key(boundaries, per_province, list(covered_codes), measure, scheme, tuple(selection), repr(breaks))
+    key = _styles_key(boundaries, per_province, list(covered_codes), measure, scheme, tuple(selection), repr(breaks),
+                      scope)
     found = _styled.get_or_create(key, lambda: _choropleth_styles(boundaries, per_province, covered_codes, measure,
-                                                                  scheme, selection, breaks))
+                                                                  scheme, selection, breaks, scope))
     return dict(found[0]), list(found[1])
 
 
 def _choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, covered_codes: list[str],
                        measure: str, scheme: str, selection: tuple[str, ...] = (),
-                       breaks: Breaks | None = None) -> tuple[dict[str, UnitStyle], list]:
+                       breaks: Breaks | None = None, scope: tuple[str, ...] | None = None,
+                       ) -> tuple[dict[str, UnitStyle], list]:
     """Case counts, rates per 100,000 (people or person-years) or arrest rates by unit, classed with mapclassify.
 
     With a province ``selection``, other units are drawn as 'not selected' and
-    left out of the classes. With ``breaks`` (classify.fixed_breaks over every
-    frame), the classes are the same in every frame. A person-time map counts
-    a unit as covered when it had covered time in the period.
+    left out of the classes; for a province-scoped viewer (``scope``), the units
+    with no province in the scope say "outside your provinces" instead. With
+    ``breaks`` (classify.fixed_breaks over every frame), the classes are the same
+    in every frame. A person-time map counts a unit as covered when it had
+    covered time in the period.
     """
     from dashboard.render.colours import classify
 
@@ -710,10 +717,15 @@ def _choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, cover
                                  dashed=classes.labels[unit] == "not covered",
                                  value=_ranked_value(measure, sums.loc[unit], values[unit]))
     legend = list(classes.legend)
+    in_scope = None if scope is None else {boundaries.unit_for(code) for code in scope}
     for unit in units.outside:
-        styles[unit] = UnitStyle(NOT_SELECTED, N_("not selected"), _("outside the province filter"))
-    if units.outside:
-        legend.append((NOT_SELECTED, N_("not selected")))
+        styles[unit] = UnitStyle(NOT_SELECTED, N_("not selected"), _("outside the province filter")) \
+            if in_scope is None or unit in in_scope else \
+            UnitStyle(NOT_SELECTED, OUTSIDE_SCOPE, _("case data only for your provinces: this province's public "
+                                                         "figures are under the page"))
+    for state in (N_("not selected"), OUTSIDE_SCOPE):
+        if any(styles[unit].status == state for unit in units.outside):
+            legend.append((NOT_SELECTED, state))
     return styles, legend
 
 

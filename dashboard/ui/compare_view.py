@@ -98,7 +98,8 @@ def _maps(ctx: Context, periods: tuple[Period, Period], measure: str, scheme: st
     entries: list[tuple[str, str]] = []
     for column, period, frame, name in zip(st.columns(2), periods, frames, ("earlier", "later")):
         covered = coverage_metric(ctx, metrics.active_provinces, period.end)
-        styles, legend = maps.choropleth_styles(b, frame, covered, measure, scheme, ctx.filters.provinces, breaks)
+        styles, legend = maps.choropleth_styles(b, frame, covered, measure, scheme, ctx.filters.provinces, breaks,
+                                                ctx.scope)
         entries += [entry for entry in legend if entry not in entries]
         with column:
             st.markdown(f"**{describe(period)}**")

@@ -87,7 +87,8 @@ def render() -> None:
 def _one_map(ctx: Context, per_province, measure: str, scheme: str) -> None:
     covered = coverage_metric(ctx, metrics.active_provinces, metrics.period_end(ctx.filters, ctx.dataset.as_of))
     b = boundaries()
-    styles, legend = maps.choropleth_styles(b, per_province, covered, measure, scheme, ctx.filters.provinces)
+    styles, legend = maps.choropleth_styles(b, per_province, covered, measure, scheme, ctx.filters.provinces,
+                                            scope=ctx.scope)
     fmap = maps.build_map(b, styles, _(TITLES[measure]), legend, b.map_note(), selected=ctx.filters.provinces)
     map_widget.province_map(fmap, key="map_cases", name="cases_map")
     if b.map_note():
@@ -107,7 +108,8 @@ def _frame_styles(ctx: Context, measure: str, scheme: str, census: str, freq: st
     styled = []
     for label, end, frame in frames:
         covered = coverage_metric(ctx, metrics.active_provinces, end)
-        styles, legend = maps.choropleth_styles(b, frame, covered, measure, scheme, ctx.filters.provinces, breaks)
+        styles, legend = maps.choropleth_styles(b, frame, covered, measure, scheme, ctx.filters.provinces, breaks,
+                                                ctx.scope)
         styled.append((label, end, frame, styles, legend))
     return styled
 

@@ -112,7 +112,7 @@ def _charge_map(ctx: Context) -> None:
     b = boundaries()
     covered = coverage_metric(ctx, metrics.active_provinces, metrics.period_end(ctx.filters, ctx.dataset.as_of))
     styles, legend = maps.choropleth_styles(b, per_province, covered, MAP_MEASURE, "equal intervals",
-                                            ctx.filters.provinces)
+                                            ctx.filters.provinces, scope=ctx.scope)
     fmap = maps.build_map(b, styles, _("Share of arrests charged"), legend, selected=ctx.filters.provinces,
                           height=420)
     map_widget.province_map(fmap, key="map_arrests_charged", name="charge_share_by_province", height=420)
