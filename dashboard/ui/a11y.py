@@ -18,6 +18,9 @@ from dashboard.i18n import get_language
 #: this grey, fully opaque, reads at 7:1 on both backgrounds.
 MUTED_TEXT = "#4a5560"
 
+#: A row of headline cards: columns holding metrics, and no row of columns inside.
+CARD_ROW = ('[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"])'
+            ':not(:has([data-testid="stHorizontalBlock"]))')
 PAGE_CSS = f"""<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *,
 [data-testid="stWidgetLabel"] small, [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {{
@@ -32,11 +35,12 @@ a:focus-visible, button:focus-visible, [role="button"]:focus-visible, [tabindex]
 input:focus-visible, [role="option"]:focus-visible {{
   outline: 3px solid #0b3d45 !important; outline-offset: 2px; }}
 @media (max-width: 640px) {{
-  /* headline cards two to a row, so the Overview's map comes within the first two screens */
-  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {{
+  /* headline cards two to a row, so the Overview's map comes within the first two screens; only a row of
+     cards itself, never a block whose columns hold other rows (the Overview's map and chart, with the funnel's
+     card inside the chart's column, were squeezed side by side) */
+  {CARD_ROW} {{
     flex-wrap: wrap !important; gap: 0.5rem !important; }}
-  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"])
-    > [data-testid="stColumn"] {{
+  {CARD_ROW} > [data-testid="stColumn"] {{
     flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important;
     width: calc(50% - 0.5rem) !important; }}
   [data-testid="stMetric"] [data-testid="stMetricValue"] {{ font-size: 1.6rem; }}

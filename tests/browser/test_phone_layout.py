@@ -52,5 +52,10 @@ def test_overview_shows_headline_and_map_within_two_screens(demo_server, a11y_br
         top = pg.evaluate("""() => document.querySelector('[data-testid="stCustomComponentV1"]')
                                      .getBoundingClientRect().top + window.scrollY""")
         assert top < 2 * HEIGHT, f"the map starts {top:.0f} px down the page"
+        # the map and the chart stack, each the page's width: the card row's two-to-a-row rule once caught the
+        # block of map and chart too (the funnel's card sits in the chart's column), squeezing the map to 175 px
+        widths = pg.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid="stCustomComponentV1"], [data-testid="stPlotlyChart"]')].map(e => e.getBoundingClientRect().width)""")  # noqa: E501 - JavaScript source
+        assert widths and min(widths) > 0.8 * WIDTH, widths
     finally:
         context.close()
