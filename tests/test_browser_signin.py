@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from dashboard.access import audit, auth, cookies, sessions  # noqa: E402
 from dashboard.data import db  # noqa: E402
+from tests.loopback import open_loopback
 from tests.test_browser import READY, _keep_offline, _province_chip, _shot, browser, serving, sync_api  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
@@ -260,7 +261,7 @@ def test_a_download_is_audited(site, browser):
     cookie = f"{cookies.SESSION_COOKIE}={_session_cookie(context)['value']}"
     for headers in ({}, {"Cookie": cookie}):  # no cookie; the owner's cookie a second time
         with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30)  # base: 127.0.0.1
+            open_loopback(urllib.request.Request(url, headers=headers), timeout=30)
         assert refused.value.code == 403
     context.close()
 

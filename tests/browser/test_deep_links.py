@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -21,6 +20,7 @@ import pytest
 
 from dashboard.devtools.browser import free_port
 from tests.apphelpers import in_own_process
+from tests.loopback import open_loopback
 from tests.test_browser import READY, _keep_offline, browser, serving, sync_api  # noqa: F401
 
 expect = sync_api.expect
@@ -40,7 +40,7 @@ def _serving_app_py(tmp: Path):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):  # 127.0.0.1: the test's own server
+                with open_loopback(f"{base}/_stcore/health", timeout=2):  # the test's own server
                     break
             except OSError:
                 time.sleep(0.3)

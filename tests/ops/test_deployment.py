@@ -42,6 +42,7 @@ from dashboard.devtools.deployment import (
 )
 from dashboard.paths import PROJECT_ROOT as ROOT
 from tests.conftest import PG_URL
+from tests.loopback import open_loopback
 from tests.test_browser import browser, sync_api  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
@@ -69,10 +70,8 @@ def _holder(ports: list[int], tab=None, wait: float = 60) -> int:
 
 
 def _open_loopback(url: str, timeout: float):
-    """GET ``url`` from this machine's own servers (the fixture's nginx and app processes), never the network;
-    their certificate is the test's own, so it is not verified."""
-    assert urllib.parse.urlsplit(url).hostname in ("127.0.0.1", "localhost"), url  # loopback only
-    return urllib.request.urlopen(url, timeout=timeout, context=ssl._create_unverified_context())
+    """GET ``url`` from the fixture's nginx and app processes; their certificate is the test's own."""
+    return open_loopback(url, timeout, verify=False)
 
 
 def _wait_http(url: str, timeout: float = 300) -> None:  # a loaded 2-core CI machine starts slowly
@@ -243,7 +242,7 @@ def test_https_two_processes_postgresql_in_chromium(deployment, database, browse
 
     # plain HTTP is sent to HTTPS; health answers through nginx and says nothing else
     with pytest.raises(urllib.error.HTTPError) as moved:
-        urllib.request.build_opener(_NoRedirect).open(f"http://127.0.0.1:{deployment['http_port']}/cases", timeout=10)
+        open_loopback(f"http://127.0.0.1:{deployment['http_port']}/cases", 10, handlers=(_NoRedirect(),))
     assert moved.value.code == 301 and moved.value.headers["Location"].startswith("https://")
     # base is https://localhost:<port>: nginx on loopback, started by the fixture
     with _open_loopback(base + "/_cpu/health", 10) as ok:

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from dashboard.cli import main
 from tests.apphelpers import shown
+from tests.loopback import open_loopback
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 A, B = "alice_admin", "bob_admin"
@@ -329,7 +330,6 @@ def _served(site: Path, path: str) -> str:
     import functools
     import http.server
     import threading
-    import urllib.request
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
@@ -339,7 +339,7 @@ def _served(site: Path, path: str) -> str:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}/{path}") as reply:  # noqa: S310
+        with open_loopback(f"http://127.0.0.1:{server.server_address[1]}/{path}") as reply:
             return reply.read().decode("utf-8")
     finally:
         server.shutdown()
