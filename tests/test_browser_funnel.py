@@ -15,36 +15,14 @@ import pytest
 from dashboard.i18n import _, fmt_int, use_language
 from dashboard.measures import funnel
 from dashboard.measures.filters import Filters
-from tests.chromium import launched
 from tests.shotdir import screenshot_dir
-from tests.test_browser import MAP_FRAME, READY, UNITS, keep_offline, serving
+from tests.test_browser import MAP_FRAME, READY, UNITS, _map_paths, browser, page, server  # noqa: F401 - fixtures
 
 sync_api = pytest.importorskip("playwright.sync_api")
 FUNNEL = ".st-key-arrests_funnel"
 #: Features are in code order: index 16 is Siem Reap (code 17), inland and clear of the legend.
 SIEM_REAP, SIEM_REAP_CODE = 16, "17"
 KHMER = re.compile("[\u1780-\u17ff]")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serving(tmp_path_factory.mktemp("browser_funnel"), {}) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched() as b:
-        yield b
-
-
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    keep_offline(pg)
-    yield pg
-    context.close()
 
 
 def _open(pg, url: str) -> None:
@@ -100,12 +78,7 @@ def test_a_click_on_the_charge_map_filters_the_funnel(server, page, demo_dataset
                                   "en")
     assert siem_reap != everywhere
     assert page.locator(MAP_FRAME).count() == 1  # the charge-share map is the page's one map
-    frame = page.frame_locator(MAP_FRAME).first
-    page.wait_for_function(
-        """([sel, n]) => { const f = document.querySelector(sel); if (!f || !f.contentDocument) return false;
-                          return f.contentDocument.querySelectorAll('path.leaflet-interactive').length === n; }""",
-        arg=[MAP_FRAME, UNITS], timeout=60_000)
-    frame.locator("path.leaflet-interactive").nth(SIEM_REAP).dispatch_event("click")
+    _map_paths(page, UNITS).nth(SIEM_REAP).dispatch_event("click")
     page.wait_for_function("() => decodeURIComponent(location.search).includes('province=Siem')", timeout=30_000)
     page.wait_for_selector(READY, timeout=90_000)
     sync_api.expect(page.locator(f"{FUNNEL} .bartext").first).to_have_text(siem_reap[0], timeout=30_000)
