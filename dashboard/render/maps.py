@@ -33,8 +33,8 @@ from dashboard.render.map_summary import MapUnit, is_hatched
 CAMBODIA_BOUNDS = [[10.3, 102.3], [14.7, 107.7]]  # the first view; each layer then fits its own provinces
 BORDER = "#51606b"
 NOT_SELECTED = "#eef0f2"
-#: The state of a unit outside a province-scoped viewer's scope (issue 25).
-OUTSIDE_SCOPE = N_("outside your provinces")
+#: The states of a unit the province filter leaves out, and of one outside a scoped viewer's scope (issue 25).
+UNSELECTED, OUTSIDE_SCOPE = N_("not selected"), N_("outside your provinces")
 
 
 @dataclass
@@ -719,14 +719,18 @@ def _choropleth_styles(boundaries: Boundaries, per_province: pd.DataFrame, cover
     legend = list(classes.legend)
     in_scope = None if scope is None else {boundaries.unit_for(code) for code in scope}
     for unit in units.outside:
-        styles[unit] = UnitStyle(NOT_SELECTED, N_("not selected"), _("outside the province filter")) \
-            if in_scope is None or unit in in_scope else \
-            UnitStyle(NOT_SELECTED, OUTSIDE_SCOPE, _("case data only for your provinces: this province's public "
-                                                         "figures are under the page"))
-    for state in (N_("not selected"), OUTSIDE_SCOPE):
-        if any(styles[unit].status == state for unit in units.outside):
-            legend.append((NOT_SELECTED, state))
+        styles[unit] = _left_out_style(in_scope is None or unit in in_scope)
+    legend += [(NOT_SELECTED, state) for state in (UNSELECTED, OUTSIDE_SCOPE)
+               if any(styles[unit].status == state for unit in units.outside)]
     return styles, legend
+
+
+def _left_out_style(in_scope: bool) -> UnitStyle:
+    """A unit the province filter leaves out: merely not selected, or outside a scoped viewer's provinces."""
+    if in_scope:
+        return UnitStyle(NOT_SELECTED, UNSELECTED, _("outside the province filter"))
+    return UnitStyle(NOT_SELECTED, OUTSIDE_SCOPE,
+                     _("case data only for your provinces: this province's public figures are under the page"))
 
 
 def frame_breaks(boundaries: Boundaries, frames: list[pd.DataFrame], measure: str, scheme: str,
