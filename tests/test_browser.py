@@ -10,6 +10,7 @@ skipped there.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -151,20 +152,38 @@ def test_a_filter_change_keeps_the_map_and_swaps_only_its_layer(server, page):
 
 
 def test_play_steps_through_the_rollout(server, page):
+    """Play restarts the rollout from July 2013, Pause holds the frame, and Play goes on from it.
+
+    The Pause button is pressed as soon as Play's own rerun shows it, with some 20 one-second frames to go. Pressing
+    it only after a frame had changed raced the rollout's end on a loaded CI machine: the run had ended and the
+    button was 'Play rollout' again."""
+    thumb_sel = '[data-testid="stSliderThumbValue"]'
     _open(page, server + "/coverage")
-    thumb = page.locator('[data-testid="stSliderThumbValue"]').first
+    thumb = page.locator(thumb_sel).first
     assert thumb.inner_text() == "Apr 29, 2015"  # the latest date first, written by Babel in the interface language
     page.get_by_role("button", name="Play rollout").click()
+    pause = page.get_by_role("button", name="Pause")
+    sync_api.expect(pause).to_have_count(1, timeout=30_000)
     sync_api.expect(thumb).to_contain_text("2013", timeout=20_000)  # restarted from July 2013
-    first = thumb.inner_text()
-    # the next step; a CI machine loaded by other work once took more than 20 s
-    page.wait_for_function("([sel, v]) => document.querySelector(sel).innerText !== v",
-                           arg=['[data-testid="stSliderThumbValue"]', first], timeout=60_000)
-    page.get_by_role("button", name="Pause").click()
+    pause.click()
     # the pause's full rerun may not have started yet when the page says it is idle between ticks (a fast server
     # is idle most of the time): wait for the button to come back rather than reading it once
     sync_api.expect(page.get_by_role("button", name="Play rollout")).to_have_count(1, timeout=60_000)
     page.wait_for_selector(READY, timeout=60_000)
+    held = thumb.inner_text()
+    assert held != "Apr 29, 2015", "paused at the end: the pause did not stop the rollout"
+    page.wait_for_timeout(3 * 1000)  # three ticks' time: a paused rollout does not move
+    assert thumb.inner_text() == held
+    page.get_by_role("button", name="Play rollout").click()  # not at the end: goes on from the held frame
+    # the next frame; a CI machine loaded by other work once took more than 20 s
+    page.wait_for_function("([sel, v]) => document.querySelector(sel).innerText !== v",
+                           arg=[thumb_sel, held], timeout=60_000)
+    assert _thumb_day(thumb.inner_text()) > _thumb_day(held), "Play restarted instead of going on"
+
+
+def _thumb_day(text: str) -> datetime:
+    """The slider's label as a date: a month ('Aug 2013') or the last day ('Apr 29, 2015')."""
+    return datetime.strptime(text, "%b %d, %Y" if "," in text else "%b %Y")
 
 
 def _province_chip(pg, name: str):

@@ -18,6 +18,7 @@ is set.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -560,7 +561,11 @@ def test_after_a_slider_move_and_two_play_steps_the_text_stays_khmer_and_the_thu
     pg.get_by_role("button", name=re.compile("▶")).first.click()  # plays from the frame shown
     pg.wait_for_function("(v) => { const s = document.querySelector('[data-testid=\"stSlider\"] input[type=range]');"
                          " return s && Number(s.value) >= 3; }", arg=None, timeout=60_000)
-    pg.get_by_role("button", name=re.compile("⏸")).first.click()  # pause after two steps or more
+    # pause after two steps or more; the quarters (8 frames) may reach their end first on a loaded machine, which
+    # stops the timer just as well, so a pause that finds the button gone is not a failure: ▶ must come back
+    with contextlib.suppress(sync_api.TimeoutError):
+        pg.get_by_role("button", name=re.compile("⏸")).first.click(timeout=5_000)
+    sync_api.expect(pg.get_by_role("button", name=re.compile("▶"))).to_have_count(1, timeout=60_000)
     _settle(visit, True)
     assert _english_words(pg) == [], "after Play"
     index = int(_slider(pg).get_attribute("value"))
