@@ -34,7 +34,7 @@ from dashboard.page_table import BY_NAME, OPEN
 from dashboard.publish import visibility
 from dashboard.render import fonts, served
 from dashboard.render.markup import escape_markdown
-from dashboard.ui import a11y, cache, gate, language, link_notices, scope_view, shell, sidebar, url_state
+from dashboard.ui import a11y, cache, gate, language, link_notices, scope_view, shell, sidebar, unknown_page, url_state
 from dashboard.ui.adapters import streamlit_private
 from dashboard.ui.busy import busy_as_message
 from dashboard.ui.context import Context, Run, running
@@ -55,7 +55,7 @@ def page(name: str, default: bool = False) -> st.Page:
 
 
 def run_public() -> None:
-    run_gate_pages([shell.st_page(row, default=i == 0) for i, row in enumerate(shell.PUBLIC)])
+    run_gate_pages([shell.st_page(row, default=i == 0) for i, row in enumerate(shell.PUBLIC)], shell.PUBLIC[0].name)
 
 
 def run_internal() -> None:
@@ -68,12 +68,13 @@ def run_internal() -> None:
     who = gate.viewer(engine)
     if who.role is None:
         # the gate: nothing internal is registered, so nothing internal can be reached
-        run_gate_pages(gate.signed_out_pages(who, engine, login.render, [shell.st_page(p) for p in OPEN]))
+        run_gate_pages(gate.signed_out_pages(who, engine, login.render, [shell.st_page(p) for p in OPEN]),
+                       gate.SIGN_IN_PATH)
         return
     names = list(auth.pages_for(who.role))
     first = page(names[0], default=True)
     refused = gate.refused_pages(names)
-    navigation = st.navigation([first, *(page(n) for n in names[1:]), *refused])
+    navigation = unknown_page.navigation([first, *(page(n) for n in names[1:]), *refused], names[0])
     if navigation.url_path in {p.url_path for p in refused}:  # before any widget: the link's filters go along
         gate.refuse(navigation, first)
     start_page(navigation.url_path)
@@ -103,8 +104,8 @@ def start_page(page_path: str) -> None:
     language.report_bad_link()
 
 
-def run_gate_pages(pages: list) -> None:
-    navigation = st.navigation(pages)
+def run_gate_pages(pages: list, home_name: str) -> None:
+    navigation = unknown_page.navigation(pages, home_name)
     start_page(navigation.url_path)
     link_notices.show()
     with running(Run(navigation.url_path, None)):

@@ -136,6 +136,20 @@ def test_a_khmer_deep_link_with_settings_survives_sign_in(site, browser):
         context.close()
 
 
+def test_signed_out_a_misspelt_address_opens_the_sign_in_form_with_a_notice(site, browser):
+    """Streamlit's English "Page not found" dialog was the answer before, over the sign-in form."""
+    base, _ = site
+    context = _context(browser)
+    pg = context.new_page()
+    _open(pg, base + "/arests?province=Kampot")
+    assert _title(pg) == "Sign in"
+    expect(pg.get_by_text("There is no page at “/arests”, so you are on Sign in.")).to_be_visible(timeout=30_000)
+    assert urlparse(pg.url).path == "/" and "province=Kampot" in pg.url  # the link's filters wait for the sign-in
+    pg.wait_for_timeout(1500)  # Streamlit's dialog, if any, would be up by now
+    _no_errors(pg)
+    context.close()
+
+
 def test_a_sign_in_lasts_across_reloads_tabs_and_restarts_until_sign_out(site, browser):
     base, engine = site
     context, pg = _signed_in_page(browser, base, "/", "ana")

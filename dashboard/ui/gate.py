@@ -76,6 +76,10 @@ def _hidden(run: Callable[[], None], name: str, title: str) -> st.Page:
     return st.Page(run, title=title, url_path=name, visibility="hidden")
 
 
+#: The sign-in page's name (its address is the root while signed out).
+SIGN_IN_PATH = "login"
+
+
 def signed_out_pages(who: Viewer, engine, sign_in: Callable[[str, str], None],
                      visible: list[st.Page]) -> list[st.Page]:
     """The sign-in page (or setup notice) at home and at every internal page's address, plus ``visible``.
@@ -93,7 +97,7 @@ def signed_out_pages(who: Viewer, engine, sign_in: Callable[[str, str], None],
         return lambda: sign_in(name, _(title) if title else "")
 
     home = st.Page(for_page("", ""), title=_("Setup needed") if who.mode == modes.LOCKED else _("Sign in"),
-                   icon=":material/login:", url_path="login", default=True)
+                   icon=":material/login:", url_path=SIGN_IN_PATH, default=True)
     visible_paths = {p.url_path for p in visible}
     hidden = [_hidden(for_page(page.name, page.title), page.url_path, _("Sign in")) for page in page_table.INTERNAL
               if page.url_path not in visible_paths]

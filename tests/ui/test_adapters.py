@@ -19,7 +19,7 @@ PRIVATE = {
     "dashboard/ui/adapters/streamlit_private.py": (
         r"streamlit\.runtime", r"streamlit\.proto", r"streamlit\.auth_util", r"streamlit\.user_info",
         r"\bPagesManager\b", r"\bget_script_run_ctx\b", r"\bForwardMsg\b", r"\bcomponent_registry\b",
-        r"\bscriptrunner", r"uses_pages_directory"),
+        r"\bscriptrunner", r"uses_pages_directory", r"\bset_script_intent\b", r"\bintended_page_name\b"),
     "dashboard/ui/adapters/folium_private.py": (
         r"streamlit_folium\._", r"\b_component_func\b", r"\bgenerate_js_hash\b", r"\bget_full_id\b",
         r"\b_get_(html|header|map_string|feature_group_string)\b"),

@@ -2,6 +2,8 @@
 
 - :func:`navigation_only`: Streamlit's pages-directory mode off (see app.py's docstring);
 - :func:`redirect`: send the browser to a URL (the message ``st.login`` sends);
+- :func:`requested_page_path`, :func:`aim_at_home`: the page address the browser asked this run for, and
+  sending a run that asked for an unknown address to the home page without Streamlit's "Page not found";
 - :func:`ensure_component_registered`: a component declared outside a script run registered with the runtime;
 - :func:`login_redirect_url`: the address of ``st.login``'s provider redirect, checked first;
 - :data:`SCRIPT_RUN_CONTEXT_LOGGER`: the logger that warns about code running outside a script run.
@@ -50,6 +52,24 @@ def navigation_only() -> None:
 def pages_directory_mode() -> bool:
     """True while Streamlit would run a ``pages/`` file on its own (see :func:`navigation_only`)."""
     return bool(PagesManager.uses_pages_directory)
+
+
+def requested_page_path() -> str:
+    """The page address (below the base path, no slashes around it) the browser asked this run for; "" for the
+    home page or outside a script run. ``st.navigation`` resolves it later, and shows Streamlit's own English
+    "Page not found" dialog when no registered page has it."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return ""
+    return (ctx.pages_manager.intended_page_name or "").strip("/")
+
+
+def aim_at_home() -> None:
+    """Make this run's ``st.navigation`` resolve the default page, as if the browser had asked for the root:
+    it then sends no "Page not found" message (Streamlit's English dialog)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.pages_manager.set_script_intent("", "")
 
 
 def redirect(url: str) -> None:
