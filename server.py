@@ -25,6 +25,7 @@ from streamlit import config
 
 from dashboard.access import download_routes, routes, starlette_private
 from dashboard.access.middleware import SignInGuard
+from dashboard.access.page_addresses import NestedPageAddress
 from dashboard.ops import health
 from dashboard.render import fonts, served
 from dashboard.ui.adapters import streamlit_private
@@ -87,5 +88,5 @@ async def lifespan(_app):
 served.set_base_path(config.get_option("server.baseUrlPath"))
 app = st.App("app.py", routes=routes.build(config.get_option("server.baseUrlPath") or "") + download_routes.build()
              + health.build(),
-             # no /_stcore/metrics; the pre-sign-in nonce cookie
-             lifespan=lifespan, middleware=[Middleware(SignInGuard)])
+             # no /_stcore/metrics; the pre-sign-in nonce cookie; /cases/2014 sent to /cases
+             lifespan=lifespan, middleware=[Middleware(SignInGuard), Middleware(NestedPageAddress)])

@@ -105,3 +105,52 @@ def test_streamlit_run_app_py_hands_a_first_deep_link_to_app_py(tmp_path, browse
         pg.wait_for_timeout(1000)
         _no_errors(pg)
         context.close()
+
+
+def _khmer(message: str) -> str:
+    from dashboard.i18n import _, use_language
+
+    with use_language("km"):
+        return _(message)
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("unknown_pages"), {"DASHBOARD_DB_URL": ""}) as base:
+        yield base
+
+
+NO_PAGE = "There is no page at “/{asked}”, so you are on {home}."
+NO_PAGE_NEAR = "There is no page at “/{asked}”, so you are on {home}. Did you mean {page} (/{address})?"
+
+
+@pytest.mark.parametrize(("path", "heading", "address", "notice"), [
+    # a misspelt page: the home page, with the nearest page named, in the link's language, its filters kept
+    ("/arests?lang=km&province=Kandal", "Overview", "/",
+     (NO_PAGE_NEAR, {"asked": "arests", "home": "Overview", "page": "Arrests", "address": "arrests"})),
+    ("/nothing-like-a-page", "Overview", "/", (NO_PAGE, {"asked": "nothing-like-a-page", "home": "Overview"})),
+    ("/cases/2014?province=Kandal", "Cases", "/cases", None),  # nested: was a blank white page (server.py)
+    ("/overview", "Overview", "/", None),  # the home page's own name: its address is the root
+    ("/Cases?view=one+map+per+year", "Cases", "/cases", None),  # other capitals: the page, with its settings
+])
+def test_an_address_no_page_has_lands_on_a_page_with_a_notice_in_the_viewers_language(
+        demo_server, browser, path, heading, address, notice):
+    """Streamlit's own answer was an English "Page not found" dialog, in Khmer too (it failed before)."""
+    says = _khmer if "lang=km" in path else str
+    context, pg = _first_request(browser, demo_server, path)
+    expect(pg.locator("h1").first).to_have_text(says(heading), timeout=60_000)
+    pg.wait_for_function(f"() => location.pathname === {address!r}", timeout=30_000)
+    if notice:
+        message, values = notice
+        values = {k: says(v) if k in ("home", "page") else v for k, v in values.items()}
+        expect(pg.get_by_text(says(message).format(**values))).to_be_visible(timeout=30_000)
+    else:
+        expect(pg.get_by_text("There is no page")).to_have_count(0)
+    if "province" in path:
+        expect(pg.get_by_text(says("Data as of")).first).to_contain_text("កណ្ដាល" if "km" in path else "Kandal")
+    if "view=" in path:
+        assert "view=one" in pg.url  # the page's own setting went along
+    pg.wait_for_timeout(1000)
+    _no_errors(pg)
+    assert context.outside_requests == []
+    context.close()
