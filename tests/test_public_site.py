@@ -128,6 +128,26 @@ def test_the_site_is_small_and_ships_its_font_and_licences(site):
         assert (site / name).is_file()
 
 
+def test_under_the_map_each_year_has_a_sentence_that_says_what_the_map_shows(site):
+    """The static site's map had no text alternative (issue 28): each year's sentence names the province with the
+    most cases and counts the hidden ones, as province_year.csv holds them, and it is shown with that year."""
+    text = (site / "index.html").read_text(encoding="utf-8")
+    found = dict(re.findall(r'<div data-legend-year="(\d+)"(?: hidden)?>.*?<p class="map-summary">(.*?)</p></div>',
+                            text, re.S))
+    table = pd.read_csv(site / "data" / "province_year.csv", dtype={"province_code": str})
+    assert sorted(found) == sorted(str(y) for y in table["year"].unique())
+    for year, rows in table.groupby("year"):
+        sentence = found[str(year)]
+        shown = rows.dropna(subset=["cases"]).query("cases > 0").sort_values("cases", ascending=False)
+        top = shown.iloc[0]
+        assert sentence.startswith(f"Map: Cases in {year}")
+        assert f"{top['province']} ({int(top['cases'])} cases)" in sentence, sentence
+        hidden = int(rows["suppressed"].fillna("").str.contains("cases").sum())
+        assert (f"{hidden} hidden" in sentence) if hidden else ("hidden" not in sentence), sentence
+    km = (site / "km" / "index.html").read_text(encoding="utf-8")
+    assert km.count('<p class="map-summary">ផែនទី៖') == len(found)
+
+
 def test_the_khmer_page_uses_khmer_province_names(site):
     data = _page_data(site / "km" / "index.html")
     text = (site / "km" / "index.html").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from dashboard.i18n import _, fmt_int
 from dashboard.publish import public_map, public_view
 from dashboard.publish.public_export import PublicData
 from dashboard.render import svg
+from dashboard.render.maps import text_summary
 
 
 def unit_labels(states: dict[str, public_view.UnitState]) -> dict[str, str]:
@@ -25,6 +26,13 @@ def map_figure(data: PublicData, boundaries: Boundaries, year: int, width: int =
     title = public_map.legend_title(year, public_view.partial_years(data))
     body = svg.map_svg(boundaries.map_geojson, look.styles, unit_labels(states), names, width=width, title=title)
     return body, svg.legend_html(title, look.legend)
+
+
+def map_summary(data: PublicData, boundaries: Boundaries, year: int) -> str:
+    """The map's text alternative for ``year`` (highest and lowest provinces, how many hidden or not covered):
+    the sentence the public dashboard writes under its map, for the static site's."""
+    look = public_map.public_styles(public_view.unit_states(data, boundaries, year), data.k)
+    return text_summary(boundaries, look.styles, public_map.legend_title(year, public_view.partial_years(data)))
 
 
 def _legend(revised: dict) -> tuple[str, ...]:

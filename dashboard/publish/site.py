@@ -107,7 +107,9 @@ def page_html(data: PublicData, boundaries: Boundaries, releases: dict | None = 
     buttons = "".join(f'<button type="button" data-year-button="{y}" aria-pressed="{str(y == default_year).lower()}">'
                       f"{y}</button>" for y in years)
     legends = "".join(f'<div data-legend-year="{y}"{"" if y == default_year else " hidden"}>'
-                      f"{public_figures.map_figure(data, boundaries, y)[1]}</div>" for y in years)
+                      f"{public_figures.map_figure(data, boundaries, y)[1]}"
+                      f'<p class="map-summary">{esc(public_figures.map_summary(data, boundaries, y))}</p></div>'
+                      for y in years)
     other = "km" if lang == "en" else "en"
     other_href = "km/index.html" if lang == "en" else "../index.html"
     synthetic = f'<div class="synthetic">{esc(brief.synthetic_text())}</div>' if data.metadata.get("synthetic") else ""

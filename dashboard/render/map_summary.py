@@ -36,7 +36,10 @@ class MapUnit:
 
 
 def _figure(unit: MapUnit) -> str:
-    return f"{unit.name} ({unit.detail})" if unit.detail else unit.name
+    """The unit with its figure: the detail line, or the status line where that carries it (the public map's
+    "12 cases", whose detail line is empty)."""
+    figure = unit.detail or (unit.status if unit.value is not None else "")
+    return f"{unit.name} ({figure})" if figure else unit.name
 
 
 def _state(unit: MapUnit) -> str | None:

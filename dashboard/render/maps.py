@@ -453,8 +453,7 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
         style = styles.get(props["code"], UnitStyle("#ffffff", N_("no data"), ""))
         props.update({"status": state_text(style.status), "detail": style.detail, "fill": style.fill,
                       "dashed": style.dashed, "selected": props["code"] in selected})
-        units.append(MapUnit(props["name_en"], props.get("name_km", ""), style.status, style.detail, style.value,
-                             is_hatched(style.fill)))
+        units.append(_map_unit(props, style))
     folium.GeoJson(
         data,
         name="provinces",
@@ -474,6 +473,18 @@ def _build_map(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_titl
     fmap.cpu_layer = layer
     fmap.cpu_summary = map_summary.summary(legend_title, units)  # the map's text alternative, drawn under it
     return fmap
+
+
+def _map_unit(props: dict, style: UnitStyle) -> MapUnit:
+    return MapUnit(props["name_en"], props.get("name_km", ""), style.status, style.detail, style.value,
+                   is_hatched(style.fill))
+
+
+def text_summary(boundaries: Boundaries, styles: dict[str, UnitStyle], legend_title: str) -> str:
+    """The sentence :func:`build_map` writes under its map, for a map drawn elsewhere (the static site's)."""
+    units = [_map_unit(f["properties"], styles.get(f["properties"]["code"], UnitStyle("#ffffff", N_("no data"), "")))
+             for f in unit_geojson(boundaries)["features"]]
+    return map_summary.summary(legend_title, units)
 
 
 def _style(feature: dict) -> dict:

@@ -64,3 +64,11 @@ def test_the_charge_share_map_never_names_a_province_it_does_not_rank(demo_datas
     assert unranked and all(s.value is None for s in unranked)
     ranked = [s for s in styles.values() if s.value is not None]
     assert ranked and all("not ranked" not in s.detail for s in ranked)
+
+
+def test_a_public_unit_whose_status_line_carries_the_count_is_named_with_it():
+    """The public map's styles put "45 cases" in the status line and leave the detail empty: the summary said
+    "Highest: Phnom Penh; lowest: Kampot" without a figure (it failed before)."""
+    units = [_unit("Phnom Penh", "45 cases", 45.0), _unit("Kampot", "12 cases", 12.0)]
+    assert summary("Cases in 2014", units) == \
+        "Map: Cases in 2014. Highest: Phnom Penh (45 cases); lowest: Kampot (12 cases)."
