@@ -9,15 +9,22 @@ the old release or the new one, whole. Killed at any point before the rename, th
 stays served and the half-built generation is removed by the next publish. Killed after the
 ledger commit and before the rename, publishing the same candidate again finishes the job.
 
+One publish at a time: a second one (another process, another admin) waits on a lock file beside the
+candidates, then finds the candidate published and says so. Two at once had one remove the other's
+half-built generation, which then failed with a traceback.
+
 Refused, with the reason recorded in the audit trail: a candidate not approved, one whose data,
 ledger or files changed since it was drafted, and one whose disclosure audit no longer passes.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,9 +61,29 @@ def current_generation(site: Path) -> Path | None:
     return None
 
 
+@contextmanager
+def one_publish_at_a_time() -> Iterator[None]:
+    """Hold the deployment's publish lock (an exclusive ``flock`` on ``releases/publish.lock`` in the var folder),
+    waiting for a publish under way in any process to finish; the kernel releases it if the holder dies."""
+    path = candidates.root().parent / "publish.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def publish(engine: Engine, candidate_id: str, site: Path | str, actor: str, page: str | None = None) -> PublishReport:
-    """Publish approved candidate ``candidate_id`` into the public folder ``site``."""
-    candidate = candidates.load(candidate_id)
+    """Publish approved candidate ``candidate_id`` into the public folder ``site`` (one publish at a time)."""
+    candidates.load(candidate_id)  # an unknown id is refused at once, without waiting for the lock
+    with one_publish_at_a_time():
+        return _publish(engine, candidate_id, site, actor, page)
+
+
+def _publish(engine: Engine, candidate_id: str, site: Path | str, actor: str, page: str | None) -> PublishReport:
+    candidate = candidates.load(candidate_id)  # read again under the lock: another publish may have finished
     site = Path(site).absolute()
     step = "publish"
     if candidate.state == PUBLISHED:

@@ -417,3 +417,45 @@ def test_a_candidate_whose_data_changed_is_refused_and_a_one_person_release_says
     entry = {"one_person": True, "approved": "2026-01-02T03:04:05+00:00"}
     with use_language("en"):
         assert history.approval(entry).startswith("One-person release: drafted and approved by the same administrator")
+
+
+def test_the_workflow_on_each_database_and_two_admins_publishing_at_once(engine, tmp_path, monkeypatch, capsys):
+    """Draft by A, A's approval refused, B approves; then two processes publish the same candidate at the same
+    moment: one publishes, the other is refused with a message (no traceback), the ledger gains one release and
+    the served site verifies. On SQLite and on PostgreSQL (the module's workflow above runs on SQLite only)."""
+    from dashboard.access import auth
+    from dashboard.data.demo import write_demo
+    from dashboard.data.ingest import ingest_file
+    from dashboard.publish import ledger, signing
+
+    url = engine.url.render_as_string(hide_password=False)
+    env = {"DASHBOARD_DB_URL": url, "DASHBOARD_VAR_DIR": str(tmp_path / "var"),
+           "DASHBOARD_RELEASE_KEY": str(tmp_path / "keys" / "release.key")}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    write_demo(tmp_path / "demo")
+    ingest_file(engine, tmp_path / "demo" / "coverage_SYNTHETIC.csv", kind="coverage")
+    ingest_file(engine, tmp_path / "demo" / "cases_SYNTHETIC.csv", kind="cases")
+    for name in (A, B):
+        auth.add_user(engine, name, "admin", PASSWORD)
+    run = Run(capsys)
+    assert run("release", "keygen")[0] == 0
+    code, text = run("release", "draft", "--as", A)
+    assert code == 0, text
+    first = text.splitlines()[0]
+    code, text = run("release", "approve", first, "--as", A)
+    assert code != 0 and "a second admin must" in text
+    assert run("release", "approve", first, "--as", B)[0] == 0
+    site = tmp_path / "site"
+    command = [sys.executable, "-m", "dashboard", "release", "publish", first, "--site", str(site), "--as", A]
+    children = [subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(child.wait(timeout=600), *child.communicate()) for child in children]
+    codes = sorted(code for code, _out, _err in results)
+    assert codes[0] == 0 and codes[1] != 0, results
+    refused = next(out + err for code, out, err in results if code != 0)
+    assert "Traceback" not in refused and "published" in refused, refused
+    assert len(ledger.DbLedger(engine).releases()) == 1
+    assert signing.verify_folder(site, signing.load_public(site / signing.PUBLIC_KEY)).ok
+    assert "Release 1 · " in _served(site, "index.html")
+    assert _candidate({"base": tmp_path}, int(first))["state"] == "published"
