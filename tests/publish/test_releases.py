@@ -459,3 +459,26 @@ def test_the_workflow_on_each_database_and_two_admins_publishing_at_once(engine,
     assert signing.verify_folder(site, signing.load_public(site / signing.PUBLIC_KEY)).ok
     assert "Release 1 · " in _served(site, "index.html")
     assert _candidate({"base": tmp_path}, int(first))["state"] == "published"
+
+
+@pytest.mark.parametrize("hostile", ["../1", "1/../2", " 1", "-1", "1e3", "٣", "", "1\n2", "99999999999999999999"])
+def test_a_hostile_candidate_id_is_refused_with_a_message_and_changes_nothing(env, capsys, hostile):
+    from dashboard.data import db
+    from dashboard.publish import ledger
+
+    engine = db.open_engine(_env(env["base"])["DASHBOARD_DB_URL"])
+    before = len(ledger.DbLedger(engine).releases())
+    served = os.readlink(env["site"])
+    run = Run(capsys)
+    for step in (("approve", hostile, "--as", B), ("publish", hostile, "--site", str(env["site"]), "--as", A)):
+        code, text = run("release", *step)
+        assert code == 2 and "There is no release candidate" in text and "Traceback" not in text, (step, text)
+    assert len(ledger.DbLedger(engine).releases()) == before and os.readlink(env["site"]) == served
+    engine.dispose()
+
+
+@pytest.mark.parametrize("name", ["bob_admin ", " bob_admin", "BOB_ADMIN", "bob_admin\t"])
+def test_an_approver_name_in_other_capitals_or_with_spaces_is_not_an_admin(env, capsys, name):
+    """Names are matched exactly, so a variant of the drafter's own name cannot pass for a second admin."""
+    code, text = Run(capsys)("release", "approve", "1", "--as", name)
+    assert code == 2 and "is not an enabled admin" in text, text
