@@ -163,14 +163,14 @@ def test_play_steps_through_the_rollout(server, page):
     assert thumb.inner_text() == "Apr 29, 2015"  # the latest date first, written by Babel in the interface language
     page.get_by_role("button", name="Play rollout").click()
     pause = page.get_by_role("button", name="Pause")
-    sync_api.expect(pause).to_have_count(1, timeout=30_000)
+    sync_api.expect(pause).to_have_count(1, timeout=60_000)
     sync_api.expect(thumb).to_contain_text("2013", timeout=20_000)  # restarted from July 2013
     pause.click()
     # the pause's full rerun may not have started yet when the page says it is idle between ticks (a fast server
     # is idle most of the time): wait for the button to come back rather than reading it once
     sync_api.expect(page.get_by_role("button", name="Play rollout")).to_have_count(1, timeout=60_000)
     page.wait_for_selector(READY, timeout=60_000)
-    held = thumb.inner_text()
+    held = _settled(page, thumb)  # a tick under way when Pause was pressed may still be drawn
     assert held != "Apr 29, 2015", "paused at the end: the pause did not stop the rollout"
     page.wait_for_timeout(3 * 1000)  # three ticks' time: a paused rollout does not move
     assert thumb.inner_text() == held
@@ -179,6 +179,16 @@ def test_play_steps_through_the_rollout(server, page):
     page.wait_for_function("([sel, v]) => document.querySelector(sel).innerText !== v",
                            arg=[thumb_sel, held], timeout=60_000)
     assert _thumb_day(thumb.inner_text()) > _thumb_day(held), "Play restarted instead of going on"
+
+
+def _settled(page, thumb, seconds: int = 20) -> str:
+    """The thumb's text once it reads the same twice, a second apart; a rollout still playing never settles."""
+    for _ in range(seconds):
+        before = thumb.inner_text()
+        page.wait_for_timeout(1000)
+        if thumb.inner_text() == before:
+            return before
+    raise AssertionError(f"the slider still moves {seconds} s after Pause")
 
 
 def _thumb_day(text: str) -> datetime:
