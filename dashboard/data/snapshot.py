@@ -1,4 +1,5 @@
-"""A Parquet copy of the case table, keyed by data version, so loading a million rows takes a fraction of a second.
+"""Parquet copies of the case table (and of the cases' ingest days), keyed by data version, so loading a million
+rows takes a fraction of a second.
 
 Reading a million rows from SQLite takes seconds; the snapshot (written
 after the first read of a version) loads in about 0.1 s. Snapshots of older
@@ -22,16 +23,17 @@ def snapshot_dir() -> Path:
     return settings.current().var_dir / "cache"
 
 
-def snapshot_path(engine: Engine, version: int) -> Path:
+def snapshot_path(engine: Engine, version: int, name: str = "cases") -> Path:
     key = hashlib.sha256(str(engine.url).encode()).hexdigest()[:16]
-    return snapshot_dir() / f"cases-{key}-v{version}.parquet"
+    return snapshot_dir() / f"{name}-{key}-v{version}.parquet"
 
 
-def read_through_snapshot(engine: Engine, version: int, read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """The case frame of ``version``: from its snapshot if there is one, else ``read()`` (then snapshotted)."""
+def read_through_snapshot(engine: Engine, version: int, read: Callable[[], pd.DataFrame],
+                          name: str = "cases") -> pd.DataFrame:
+    """The frame ``name`` of ``version``: from its snapshot if there is one, else ``read()`` (then snapshotted)."""
     if not settings.current().snapshot:
         return read()
-    path = snapshot_path(engine, version)
+    path = snapshot_path(engine, version, name)
     if path.exists():
         try:
             return pd.read_parquet(path)
