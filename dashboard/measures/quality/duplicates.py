@@ -17,23 +17,40 @@ KEY = ["province_code", "date", "offence", "victim_age", "victim_sex"]
 
 
 def groups(cases: pd.DataFrame) -> pd.DataFrame:
-    """Every record in a group of two or more with the same key (age and sex known), with its group number."""
+    """Every record in a group of two or more with the same key (age and sex known), with its group number.
+
+    Keys compare as their text (``astype(str)``) and the groups come in the order of their sorted keys, records
+    by case id; both are worked out on integer ids whose order is the text's (at 1M cases a sort on text keys
+    took most of the check's 2 s).
+    """
     if cases.empty or any(c not in cases.columns or cases[c] is None for c in KEY):
         return pd.DataFrame(columns=["group", "case_id", *KEY])
-    cases = cases[_candidates(cases)]  # the rows whose key is shared at all: the grouping below runs on those
-    frame = pd.DataFrame({c: cases[c] for c in ["case_id", *KEY]})
-    frame["province_code"] = frame["province_code"].astype(str)
-    frame = frame[frame["victim_age"].notna().to_numpy() & frame["victim_sex"].notna().to_numpy()]
-    frame = frame.astype({"victim_sex": str, "offence": str})
-    sizes = frame.groupby(KEY, sort=False, observed=True)["case_id"].transform("nunique")
-    dup = frame[sizes.to_numpy() > 1].sort_values([*KEY, "case_id"], kind="stable")
-    dup.insert(0, "group", dup.groupby(KEY, sort=False, observed=True).ngroup().to_numpy() + 1)
-    return dup.reset_index(drop=True)
+    ids = _key_ids(cases)
+    known = cases["victim_age"].notna().to_numpy() & cases["victim_sex"].notna().to_numpy()
+    shared = pd.DataFrame(ids).duplicated(keep=False).to_numpy() & known  # rows whose key another row shares
+    rows = np.flatnonzero(shared)
+    part = {c: ids[c][rows] for c in KEY}
+    case_ids = cases["case_id"].astype(str).to_numpy(dtype=object)[rows]
+    case_order, _labels = pd.factorize(case_ids, sort=True)
+    order = np.lexsort([case_order, *(part[c] for c in reversed(KEY))])  # by the key, then by case id
+    sorted_keys = np.column_stack([part[c][order] for c in KEY])
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = (sorted_keys[1:] != sorted_keys[:-1]).any(axis=1)
+    group = np.cumsum(starts)
+    distinct = pd.Series(case_order[order]).groupby(group).transform("nunique").to_numpy()
+    keep = order[distinct > 1]
+    picked = rows[keep]
+    out = pd.DataFrame({c: cases[c].iloc[picked].reset_index(drop=True) for c in ["case_id", *KEY]})
+    out["province_code"] = out["province_code"].astype(str)
+    out = out.astype({"victim_sex": str, "offence": str})  # as the keys compared: their text
+    kept_starts = np.ones(len(keep), dtype=bool)
+    kept_starts[1:] = group[distinct > 1][1:] != group[distinct > 1][:-1]
+    out.insert(0, "group", np.cumsum(kept_starts))
+    return out
 
 
-def _candidates(cases: pd.DataFrame) -> np.ndarray:
-    """True for each record whose key (as text, like :func:`groups` compares it) another record shares: integer
-    ids per column, so a million rows are compared as numbers."""
+def _key_ids(cases: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each key column as numbers whose order is its text's (dates and ages as themselves)."""
     columns = {}
     for c in KEY:
         values = cases[c]
@@ -43,7 +60,7 @@ def _candidates(cases: pd.DataFrame) -> np.ndarray:
             columns[c] = values.to_numpy(dtype=float, na_value=np.nan)
         else:
             columns[c] = keys.text_ids(values)[0]
-    return pd.DataFrame(columns).duplicated(keep=False).to_numpy()
+    return columns
 
 
 def check(cases: pd.DataFrame) -> list[Finding]:

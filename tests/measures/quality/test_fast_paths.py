@@ -82,3 +82,14 @@ def test_a_categorical_column_without_categories_reads_as_all_missing():
     ids, labels = keys.text_ids(empty)
     assert list(ids) == [-1, -1] and len(labels) == 0
     assert pd.isna(keys.text(empty)).all() and list(keys.normalised(empty)) == ["", ""]
+
+
+def test_the_integer_grouping_orders_many_groups_as_the_text_sort_did(demo_dataset):
+    """The demo's cases, twice over under new ids and shuffled: hundreds of groups, each numbered in key order."""
+    cases = demo_dataset.cases
+    twin = cases.assign(case_id=cases["case_id"].astype(str) + "-twin")
+    mixed = pd.concat([cases, twin, cases.iloc[::7].assign(case_id=cases["case_id"].iloc[::7].astype(str) + "-3")],
+                      ignore_index=True).sample(frac=1.0, random_state=4).reset_index(drop=True)
+    fast, slow = duplicates.groups(mixed), _reference_groups(mixed)
+    assert slow["group"].max() > 100
+    pd.testing.assert_frame_equal(fast, slow)
