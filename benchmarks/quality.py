@@ -55,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     _ingest_days(url)
     print(f"dataset: {meta['rows']:,} cases, built in {time.perf_counter() - t0:.0f} s")
     env = {**os.environ, "DASHBOARD_VAR_DIR": str(browser_data.paths(args.work)["var"]), "PYTHONPATH": str(ROOT)}
+    # the days were written behind the app's back (no ingest, so no new data version): drop their snapshot, so the
+    # first run reads them from the database, as the first run after an ingest does
+    for old in (browser_data.paths(args.work)["var"] / "cache").glob("ingest_days-*.parquet"):
+        old.unlink()
     walls, cpus = [], []
     for _ in range(args.repeats):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -72,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| `python -m dashboard quality --json`, whole process (s, median of {args.repeats}) "
           f"| {sorted(walls)[len(walls) // 2]:.1f} |")
     print(f"| the same, CPU time (user + system, s) | {sorted(cpus)[len(cpus) // 2]:.1f} |")
+    print(f"| the first run after the ingest (ingest days read from the database), CPU (s) | {cpus[0]:.1f} |")
+    if len(cpus) > 1:
+        later = sorted(cpus[1:])
+        print(f"| later runs (ingest days from their snapshot), CPU (s, median) | {later[len(later) // 2]:.1f} |")
     print(f"| load average (1 min) while measuring | {os.getloadavg()[0]:.1f} |")
     for name, seconds in parts.items():
         print(f"| {name} (s) | {seconds:.2f} |")
@@ -82,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 def _parts(url: str, env: dict) -> dict[str, float]:
     """Load, ingest days and the checks, timed one by one in this process."""
     os.environ["DASHBOARD_VAR_DIR"] = env["DASHBOARD_VAR_DIR"]
-    from dashboard.data import db, store
+    from dashboard.data import db, ingest_days, store
     from dashboard.data.ingest_days import read_first_ingested
     from dashboard.measures.filters import counts_of
     from dashboard.measures.quality import completeness, duplicates, implausible, lateness, silence
@@ -97,7 +105,8 @@ def _parts(url: str, env: dict) -> dict[str, float]:
         return value
 
     data = timed("load the dataset (Parquet snapshot)", store.load_from_db, engine)
-    ingested = timed("read the first ingest days", read_first_ingested, engine, data.cases["case_id"])
+    timed("read the first ingest days from the database (once per ingest)", ingest_days._read, engine)
+    ingested = timed("the first ingest days from their snapshot", read_first_ingested, engine, data.cases["case_id"])
     counts = timed("daily counts", counts_of, data.cases)
     timed("completeness", completeness.check, data.cases)
     timed("silent provinces", silence.check, counts, data.coverage, 0.05)
