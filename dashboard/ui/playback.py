@@ -22,12 +22,14 @@ def _playing_key(key: str) -> str:
     return params.playing(key)
 
 
-def _toggle(key: str, frames: Sequence[Any]) -> None:
-    """Button callback (runs before the script, so it may move the slider): from the start if at the end."""
-    playing = st.session_state.get(_playing_key(key), False)
-    if not playing and st.session_state.get(key, frames[-1]) == frames[-1]:
+def _set_playing(key: str, frames: Sequence[Any], play: bool) -> None:
+    """Button callback (runs before the script, so it may move the slider): play (from the start if at the end)
+    or pause, as the button the viewer pressed said. Not a toggle: a callback run twice for one press (a rerun
+    that replays the press) leaves the same state, where a toggle paused a rollout it had just started."""
+    if play and not st.session_state.get(_playing_key(key), False) \
+            and st.session_state.get(key, frames[-1]) == frames[-1]:
         st.session_state[key] = frames[0]
-    st.session_state[_playing_key(key)] = not playing
+    st.session_state[_playing_key(key)] = play
 
 
 def _step(key: str, frames: Sequence[Any], label: str, format_func: Callable[[Any], str],
@@ -53,6 +55,6 @@ def player(key: str, frames: Sequence[Any], draw: Callable[[Any], None], label: 
            format_func: Callable[[Any], str] = str, help: str | None = None) -> None:
     """A ▶ Play / ⏸ Pause button and a slider over ``frames`` (key ``key``); ``draw(frame)`` shows one frame."""
     playing = st.session_state.get(_playing_key(key), False)
-    st.button(_("⏸ Pause") if playing else f"▶ {play_label}", key=f"{key}_play_btn", on_click=_toggle,
-              args=(key, frames), help=help)
+    st.button(_("⏸ Pause") if playing else f"▶ {play_label}", key=f"{key}_play_btn", on_click=_set_playing,
+              args=(key, frames, not playing), help=help)
     fragment(_step, run_every=TICK_SECONDS if playing else None)(key, frames, label, format_func, draw)
