@@ -37,15 +37,12 @@ def groups(cases: pd.DataFrame) -> pd.DataFrame:
     starts = np.ones(len(order), dtype=bool)
     starts[1:] = (sorted_keys[1:] != sorted_keys[:-1]).any(axis=1)
     group = np.cumsum(starts)
-    distinct = pd.Series(case_order[order]).groupby(group).transform("nunique").to_numpy()
-    keep = order[distinct > 1]
-    picked = rows[keep]
+    several = pd.Series(case_order[order]).groupby(group).transform("nunique").to_numpy() > 1
+    picked = rows[order[several]]
     out = pd.DataFrame({c: cases[c].iloc[picked].reset_index(drop=True) for c in ["case_id", *KEY]})
     out["province_code"] = out["province_code"].astype(str)
     out = out.astype({"victim_sex": str, "offence": str})  # as the keys compared: their text
-    kept_starts = np.ones(len(keep), dtype=bool)
-    kept_starts[1:] = group[distinct > 1][1:] != group[distinct > 1][:-1]
-    out.insert(0, "group", np.cumsum(kept_starts))
+    out.insert(0, "group", np.unique(group[several], return_inverse=True)[1] + 1)  # numbered again from 1
     return out
 
 
