@@ -47,9 +47,9 @@ def _send_on(asked: str, pages: Sequence[st.Page], home_name: str) -> None:
     exact = next((page for name, page in named.items() if name.casefold() == asked.casefold()), None)
     if exact is not None:  # the link's every setting goes along: they are that page's
         _switch(exact, tuple(st.query_params))
-    offered = [name for name, page in named.items() if page is not home and page.visibility == "visible"]
+    offered = [name for name, page in named.items() if page.visibility == "visible"]  # the home page too
     nearest = difflib.get_close_matches(asked.casefold(), offered, n=1, cutoff=NEAR_ENOUGH)
-    if nearest:
+    if nearest and named[nearest[0]] is not home:  # nearest to the home page: the viewer is on it already
         text = _("There is no page at “/{asked}”, so you are on {home}. Did you mean {page} (/{address})?").format(
             asked=asked, home=home.title, page=named[nearest[0]].title, address=nearest[0])
     else:
