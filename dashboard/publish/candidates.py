@@ -10,6 +10,7 @@ report, and the SHA-256 of every file, so that what was approved is what is publ
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,11 +209,21 @@ def write_parts(parts: dict, folder: Path) -> None:
             content.to_csv(folder / name, index=False, encoding="utf-8")
 
 
+NOT_A_FILE = "not a regular file"
+
+
 def _digests(folder: Path) -> dict[str, str]:
+    """The SHA-256 of every file of the export and the site, and a mark for anything else there (a symbolic
+    link, a named pipe): drafting writes none, and copying one would publish what it points to."""
     out = {}
     for sub in ("export", "site"):
         for name in signing.listed_files(folder / sub):
             out[f"{sub}/{name}"] = signing.file_digest(folder / sub / name)
+        for top, dirs, files in os.walk(folder / sub):
+            for name in dirs + files:
+                path = Path(top) / name
+                if path.is_symlink() or not (path.is_dir() or path.is_file()):
+                    out[path.relative_to(folder).as_posix()] = NOT_A_FILE
     return out
 
 

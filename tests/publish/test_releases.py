@@ -482,3 +482,43 @@ def test_an_approver_name_in_other_capitals_or_with_spaces_is_not_an_admin(env, 
     """Names are matched exactly, so a variant of the drafter's own name cannot pass for a second admin."""
     code, text = Run(capsys)("release", "approve", "1", "--as", name)
     assert code == 2 and "is not an enabled admin" in text, text
+
+
+@pytest.mark.parametrize("how", ["added", "replacing", "folder"])
+def test_a_link_put_into_an_approved_candidate_is_refused_at_publish(env, capsys, how):
+    """A symbolic link slipped into a candidate after approval (to the private key, say) is refused at publish,
+    naming it; copying the candidate would otherwise have published the file it points to."""
+    from dashboard.data import db
+    from dashboard.data.ingest import ingest_file
+    from dashboard.publish import ledger
+
+    engine = db.open_engine(_env(env["base"])["DASHBOARD_DB_URL"])
+    ingest_file(engine, _late(f"LINK-{how}", 12), f"{how}.csv", kind="cases")  # something new to release
+    run = Run(capsys)
+    code, text = run("release", "draft", "--as", A)
+    assert code == 0, text
+    number = text.splitlines()[0]
+    assert run("release", "approve", number, "--as", B)[0] == 0
+    key = Path(_env(env["base"])["DASHBOARD_RELEASE_KEY"])
+    site_dir = env["base"] / "var" / "releases" / "candidates" / number / "site"
+    if how == "added":
+        link = site_dir / "data" / "key.txt"
+        link.symlink_to(key)
+    elif how == "replacing":
+        link = site_dir / "index.html"
+        link.unlink()
+        link.symlink_to(key)
+    else:
+        link = site_dir / "keys"
+        link.symlink_to(key.parent, target_is_directory=True)
+    before = len(ledger.DbLedger(engine).releases())
+    served = os.readlink(env["site"])
+    code, text = run("release", "publish", number, "--site", str(env["site"]), "--as", A)
+    assert code == 2 and "changed after it was drafted" in text and link.name in text, text
+    assert "Traceback" not in text and "Draft again" in text
+    assert len(ledger.DbLedger(engine).releases()) == before and os.readlink(env["site"]) == served
+    engine.dispose()
+    secret = b"".join(key.read_bytes().splitlines()[1:-1])
+    for path in (env["site"].parent / ".site.generations").rglob("*"):
+        if path.is_file():
+            assert secret not in path.read_bytes(), path
