@@ -90,7 +90,7 @@ def summary(fig: go.Figure, title: str = "") -> str:
         if getattr(trace, "hoverinfo", None) == "skip":
             continue  # a decoration: an interval band, the outline of a partial period
         values, places, tickformat, ticks = _points(trace, fig)
-        sentence = series_sentence(str(trace.name or ""), values, places, tickformat, ticks)
+        sentence = series_sentence(str(trace.name or "").replace("<br>", "; "), values, places, tickformat, ticks)
         if sentence and sentence not in sentences:
             sentences.append(sentence)
     head = _("Chart: {title}.").format(title=title.replace("<br>", " ")) if title else _("Chart.")

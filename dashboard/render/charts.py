@@ -27,7 +27,7 @@ ACCENT = "#d9822b"
 # a template costs ~20 ms a figure on every rerun. The font is set here because a layout's own font
 # outranks the theme's (Streamlit writes its theme into layout.template), and the stack names the served Khmer font.
 LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), font=dict(family=fonts.FONT_STACK, size=13),
-              legend=dict(orientation="h", yanchor="top", y=-0.12, x=0), hovermode="x unified")
+              legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0), hovermode="x unified")
 
 
 #: How every chart is shown (st.plotly_chart's ``config``): no plotly toolbar, which on a touch screen stays up and
@@ -50,7 +50,12 @@ def count_axis(values, title: str | None = None) -> dict:
     return axis
 
 
-def _tick_step(n_months: int, most: int = 8) -> int:
+#: At most this many month ticks on an axis: on a phone (390 px, a plot about 230 px wide between two value
+#: axes) more labels than this are turned on end by plotly, and Khmer month names then read top to bottom.
+MOST_MONTH_TICKS = 5
+
+
+def _tick_step(n_months: int, most: int = MOST_MONTH_TICKS) -> int:
     """Months between labelled ticks: a quarter, half a year, a year or two, so at most ``most`` labels."""
     return next((step for step in (3, 6, 12, 24, 60) if n_months / step <= most), 120)
 
@@ -68,12 +73,47 @@ def month_axis(months: pd.Series) -> tuple[list[str], dict]:
 
 
 def _two_lines(tick: str) -> str:
-    """A month tick on two lines (month above year) where the language's month names are long: Khmer names
-    (កក្កដា, វិច្ឆិកា) are about twice as wide as 'Jul', and on a half-page chart one-line ticks overlap."""
-    if get_language() == "km" and " " in tick:
+    """A month tick on two lines (month above year), so that the ticks stay level on a phone: a one-line
+    'Jul 2013' is twice as wide, and Khmer names (កក្កដា, វិច្ឆិកា) wider still."""
+    if " " in tick:
         month, _space, year = tick.rpartition(" ")
         return f"{month}<br>{year}"
     return tick
+
+
+def quarter_axis(quarters: list[pd.Period], labels: list[str]) -> dict:
+    """A category x axis of quarters labelled at half-year (or year) steps, so that the labels stay level on a
+    phone: at most four ('Q1 2014'), or three in Khmer, whose 'ត្រីមាសទី 1 ឆ្នាំ 2014' is three times as wide and
+    goes on two lines."""
+    most = 3 if get_language() == "km" else 4
+    step = next((n for n in (1, 2, 4, 8) if len(quarters) / n <= most), 20)
+    ticks = [label for q, label in zip(quarters, labels) if (q.year * 4 + q.quarter - 1) % step == 0] or labels[:1]
+    return dict(type="category", tickmode="array", tickvals=ticks, ticktext=[wrapped(t, 12) for t in ticks])
+
+
+def wrapped(label: str, width: int = 18) -> str:
+    """``label`` on lines of at most about ``width`` characters (plotly's ``<br>``), broken after ' / ' first, then
+    at spaces; a word longer than ``width`` keeps a line of its own. Long Khmer offence names otherwise take most of
+    a phone's width from their bars."""
+    parts = str(label).split(" / ")
+    lines: list[str] = []
+    for n, part in enumerate(parts):
+        words = part.split(" ")
+        line = words[0]
+        for word in words[1:]:
+            if len(line) + 1 + len(word) <= width:
+                line += " " + word
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line + (" /" if n < len(parts) - 1 else ""))
+    return "<br>".join(lines)
+
+
+def category_ticks(labels) -> dict:
+    """Axis settings that show each category label wrapped (:func:`wrapped`); hover labels keep the label whole."""
+    values = [str(v) for v in labels]
+    return dict(tickmode="array", tickvals=values, ticktext=[wrapped(v) for v in values])
 
 
 def date_axis(dates: pd.Series) -> tuple[list[str], dict]:
@@ -88,7 +128,7 @@ def date_axis(dates: pd.Series) -> tuple[list[str], dict]:
         return texts, {}
     first, last = min(stamps), max(stamps)
     span = (last.year - first.year) * 12 + last.month - first.month + 1
-    step = _tick_step(span, most=10)
+    step = _tick_step(span)
     start = first.to_period("M").to_timestamp()
     ticks = [t for t in pd.date_range(start, last, freq="MS") if (t.year * 12 + t.month - 1) % step == 0]
     texts_ticks = [fmt_date(t.date(), "y") if step >= 12 else _two_lines(fmt_month(t.date())) for t in ticks]
@@ -170,7 +210,7 @@ def monthly_trend(monthly: pd.DataFrame, title: str | None = None,
     if any(flags):
         name = _span_label(flags, periods, span)
         if any(f and lt for f, lt in zip(flags, late)):
-            name += "; " + _("probably incomplete")
+            name += "<br>" + _("probably incomplete")  # a line of its own: one long legend line is cut on a phone
         _partial_bars(fig, labels, monthly["cases"], flags, name, TEAL, _("cases"))
     only_late = [lt and not f for f, lt in zip(flags, late)]
     if any(only_late):
@@ -213,6 +253,7 @@ def offence_breakdown(by_offence: pd.DataFrame) -> go.Figure:
                            hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_layout(title=_("Cases by offence"), **{**LAYOUT, "hovermode": "closest"}, uniformtext=dict(minsize=10))
     fig.update_xaxes(**count_axis(data["cases"], _("cases")))
+    fig.update_yaxes(**category_ticks(offence_label(o) for o in data["offence"]))
     return fig
 
 
@@ -289,7 +330,7 @@ def arrest_rate_over_time(quarterly: pd.DataFrame, span: tuple[date | None, date
                         customdata=[c for c, f in zip(custom, flags) if f],
                         hovertemplate=hover + f" ({name})<extra></extra>")
     fig.update_layout(title=_("Arrest rate by quarter"), **LAYOUT)
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(**quarter_axis(quarters, periods))
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     return fig
 
@@ -303,7 +344,9 @@ def victims(by_victim: pd.DataFrame) -> go.Figure:
         fig.add_bar(x=[age_band_label(str(b)) for b in part["age_band"]], y=part["cases"], name=labels.get(sex, sex),
                     marker_color=colours.get(sex, GREY))
     fig.update_layout(title=_("Victims by age band and sex"), barmode="group", **{**LAYOUT, "hovermode": "closest"})
-    fig.update_xaxes(title_text=_("age band (years)"))
+    bands = list(dict.fromkeys(age_band_label(str(b)) for b in by_victim["age_band"]))
+    fig.update_xaxes(title_text=_("age band (years)"), tickmode="array", tickvals=bands,
+                     ticktext=[wrapped(b, 8) for b in bands])  # 'not recorded' on two lines keeps the ticks level
     fig.update_yaxes(**count_axis(by_victim["cases"], _("cases")))
     return fig
 
@@ -328,7 +371,7 @@ def public_quarters(national_quarter: pd.DataFrame, revised: dict[str, str] | No
                                                                                line=dict(color="#ffffff", width=1)),
                         hovertemplate="%{x}: " + text + "<extra></extra>")
     fig.update_layout(barmode="overlay", **LAYOUT)
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(**quarter_axis([pd.Period(str(q), freq="Q") for q in national_quarter["quarter"]], quarters))
     fig.update_yaxes(**count_axis(national_quarter["cases"], _("cases")))
     return fig
 
@@ -360,8 +403,6 @@ def survival_curves(curve: pd.DataFrame, names: dict[str, str]) -> go.Figure:
 
 
 def _km() -> bool:
-    from dashboard.i18n import get_language
-
     return get_language() == "km"
 
 

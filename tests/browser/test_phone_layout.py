@@ -59,3 +59,42 @@ def test_overview_shows_headline_and_map_within_two_screens(demo_server, a11y_br
         assert widths and min(widths) > 0.8 * WIDTH, widths
     finally:
         context.close()
+
+
+#: Each chart's tick labels that lie under its legend or are turned (plotly turns them when they would overlap).
+TICKS_IN_TROUBLE = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].flatMap(c => {
+    const title = (c.querySelector('.gtitle') || {}).textContent || '?';
+    const legend = c.querySelector('.legend');
+    const box = legend && legend.getBoundingClientRect();
+    return [...c.querySelectorAll('.xtick text, .ytick text')].flatMap(t => {
+        const r = t.getBoundingClientRect();
+        const under = box && r.left < box.right && r.right > box.left && r.top < box.bottom && r.bottom > box.top;
+        const turned = /rotate\\((?!0[,)])/.test(t.getAttribute('transform') || '');
+        return under || turned ? [`${title}: ${t.textContent} ${under ? 'under the legend' : 'turned'}`] : [];
+    });
+})"""
+
+
+@pytest.mark.parametrize("path", ["/", "/cases", "/arrests", "/analysis", "/coverage"])
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_chart_tick_labels_stay_level_and_clear_of_the_legend(demo_server, a11y_browser, path, lang):
+    """On a phone the legend, placed a fixed distance below the plot, lay over the month and quarter labels, which
+    plotly had turned on end (Khmer months then read top to bottom); long offence names squeezed their bars."""
+    context, pg = new_page(a11y_browser, "phone")
+    try:
+        open_view(pg, demo_server, path, lang, 1 if path in ("/", "/cases", "/coverage") else None)
+        assert pg.locator('[data-testid="stPlotlyChart"] svg.main-svg').count() > 0
+        assert pg.evaluate(TICKS_IN_TROUBLE) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_public_chart_tick_labels_stay_level_and_clear_of_the_legend(public_server, a11y_browser, lang):
+    context, pg = new_page(a11y_browser, "phone")
+    try:
+        open_view(pg, public_server, "/", lang, 1)
+        assert pg.locator('[data-testid="stPlotlyChart"] svg.main-svg').count() > 0
+        assert pg.evaluate(TICKS_IN_TROUBLE) == []
+    finally:
+        context.close()

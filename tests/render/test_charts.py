@@ -94,6 +94,32 @@ def test_a_probably_incomplete_month_is_drawn_hollow_and_named_in_the_legend():
 
 def test_a_month_both_partial_and_incomplete_says_both_and_none_without_findings():
     fig = charts.monthly_trend(_monthly(), "t", (None, date(2015, 4, 20)), incomplete=[date(2015, 4, 1)])
-    assert any(t.name == "partial: to 20 Apr 2015; probably incomplete" for t in fig.data)
+    assert any(t.name == "partial: to 20 Apr 2015<br>probably incomplete" for t in fig.data)  # two legend lines
+    from dashboard.render.chart_summary import summary
+
+    assert "partial: to 20 Apr 2015; probably incomplete" in summary(fig)
     plain = charts.monthly_trend(_monthly(), "t", (None, date(2015, 4, 30)))
     assert not any("incomplete" in (t.name or "") for t in plain.data)
+
+
+def test_long_labels_wrap_after_a_slash_then_at_spaces():
+    assert charts.wrapped("ការរំលោភសេពសន្ថវៈលើកុមារ / ការរំលោភបំពានផ្លូវភេទ") == (
+        "ការរំលោភសេពសន្ថវៈលើកុមារ /<br>ការរំលោភបំពានផ្លូវភេទ")
+    assert charts.wrapped("child rape / sexual abuse of a child") == "child rape /<br>sexual abuse of a<br>child"
+    assert charts.wrapped("not recorded", 8) == "not<br>recorded"
+    assert charts.wrapped("homicide") == "homicide"
+
+
+def test_quarter_ticks_fall_on_half_years_or_years_at_most_four_or_three_in_khmer():
+    import pandas as pd
+
+    from dashboard.i18n import use_language
+
+    quarters = list(pd.period_range("2013Q3", "2015Q2", freq="Q"))
+    labels = [charts.quarter_label(str(q)) for q in quarters]
+    axis = charts.quarter_axis(quarters, labels)
+    assert axis["tickvals"] == ["Q3 2013", "Q1 2014", "Q3 2014", "Q1 2015"] and axis["ticktext"][1] == "Q1 2014"
+    with use_language("km"):
+        labels = [charts.quarter_label(str(q)) for q in quarters]
+        axis = charts.quarter_axis(quarters, labels)
+    assert len(axis["tickvals"]) == 2 and all("<br>" in t for t in axis["ticktext"])
