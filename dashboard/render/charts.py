@@ -110,6 +110,12 @@ def wrapped(label: str, width: int = 18) -> str:
     return "<br>".join(lines)
 
 
+def heading(text: str) -> dict:
+    """A chart's title, wrapped at about 40 characters: plotly never wraps a title itself, and on a phone a longer
+    one ran off the chart's right edge. The title pushes the plot down by as many lines as it takes."""
+    return dict(text=wrapped(text, 40), automargin=True, yref="container", y=1, yanchor="top", pad=dict(t=8))
+
+
 def category_ticks(labels) -> dict:
     """Axis settings that show each category label wrapped (:func:`wrapped`); hover labels keep the label whole."""
     values = [str(v) for v in labels]
@@ -220,7 +226,7 @@ def monthly_trend(monthly: pd.DataFrame, title: str | None = None,
         _dashed_segments(fig, labels, list(monthly["cumulative"]), [f or lt for f, lt in zip(flags, late)], ACCENT,
                          yaxis="y2")
     fig.update_layout(
-        title=title if title is not None else _("Cases per month"), barmode="overlay", **LAYOUT,
+        title=heading(title if title is not None else _("Cases per month")), barmode="overlay", **LAYOUT,
         yaxis=count_axis(monthly["cases"], _("cases per month")),
         yaxis2=dict(count_axis(monthly["cumulative"], _("cumulative")), overlaying="y", side="right", showgrid=False),
         xaxis=xaxis)
@@ -238,7 +244,7 @@ def coverage_over_time(timeline: pd.DataFrame, marker: pd.Timestamp | None = Non
                         hovertemplate="%{customdata[0]}: %{customdata[1]}" + f"<extra>{name}</extra>")
     if marker is not None:
         fig.add_vline(x=marker, line=dict(color=GREY, dash="dash"))
-    fig.update_layout(title=_("Covered share of Cambodia"), **LAYOUT)
+    fig.update_layout(title=heading(_("Covered share of Cambodia")), **LAYOUT)
     fig.update_xaxes(**xaxis)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
     return fig
@@ -251,7 +257,8 @@ def offence_breakdown(by_offence: pd.DataFrame) -> go.Figure:
                            text=[f"{fmt_int(c)} ({fmt_percent(s)})" for c, s in zip(data["cases"], data["share"])],
                            textposition="auto", textangle=0, insidetextanchor="end", cliponaxis=False,
                            hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig.update_layout(title=_("Cases by offence"), **{**LAYOUT, "hovermode": "closest"}, uniformtext=dict(minsize=10))
+    fig.update_layout(title=heading(_("Cases by offence")), **{**LAYOUT, "hovermode": "closest"},
+                      uniformtext=dict(minsize=10))
     fig.update_xaxes(**count_axis(data["cases"], _("cases")))
     fig.update_yaxes(**category_ticks(offence_label(o) for o in data["offence"]))
     return fig
@@ -284,7 +291,7 @@ def arrest_rate_by_province(per_province: pd.DataFrame, national_rate: float | N
         fig.add_vline(x=national_rate, line=dict(color=ACCENT, dash="dash"),
                       annotation_text=_("all selected: {rate}").format(rate=fmt_percent(national_rate)),
                       annotation_position="top")
-    fig.update_layout(title=_("Arrest rate by province, with 95% intervals"),
+    fig.update_layout(title=heading(_("Arrest rate by province, with 95% intervals")),
                       height=max(320, 28 * len(data) + 120), **{**LAYOUT, "hovermode": "closest"})
     fig.update_xaxes(tickformat=".0%", range=[0, 1.05])
     return fig
@@ -329,7 +336,7 @@ def arrest_rate_over_time(quarterly: pd.DataFrame, span: tuple[date | None, date
                         marker=dict(symbol="circle-open", size=11, color=TEAL, line=dict(width=2.5)),
                         customdata=[c for c, f in zip(custom, flags) if f],
                         hovertemplate=hover + f" ({name})<extra></extra>")
-    fig.update_layout(title=_("Arrest rate by quarter"), **LAYOUT)
+    fig.update_layout(title=heading(_("Arrest rate by quarter")), **LAYOUT)
     fig.update_xaxes(**quarter_axis(quarters, periods))
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     return fig
@@ -343,7 +350,8 @@ def victims(by_victim: pd.DataFrame) -> go.Figure:
     for sex, part in by_victim.groupby("sex", observed=True):
         fig.add_bar(x=[age_band_label(str(b)) for b in part["age_band"]], y=part["cases"], name=labels.get(sex, sex),
                     marker_color=colours.get(sex, GREY))
-    fig.update_layout(title=_("Victims by age band and sex"), barmode="group", **{**LAYOUT, "hovermode": "closest"})
+    fig.update_layout(title=heading(_("Victims by age band and sex")), barmode="group",
+                      **{**LAYOUT, "hovermode": "closest"})
     bands = list(dict.fromkeys(age_band_label(str(b)) for b in by_victim["age_band"]))
     fig.update_xaxes(title_text=_("age band (years)"), tickmode="array", tickvals=bands,
                      ticktext=[wrapped(b, 8) for b in bands])  # 'not recorded' on two lines keeps the ticks level
@@ -392,7 +400,7 @@ def survival_curves(curve: pd.DataFrame, names: dict[str, str]) -> go.Figure:
                         hovertemplate=_("day %{x}: %{y:.0%} still without arrest (%{customdata[0]} at risk)")
                         + f"<extra>{name}</extra>")
     fig.add_hline(y=0.5, line=dict(color=GREY, dash="dot"))
-    fig.update_layout(title=_("Share of cases still without an arrest, by days since the report"),
+    fig.update_layout(title=heading(_("Share of cases still without an arrest, by days since the report")),
                       **{**LAYOUT, "hovermode": "closest"})
     # the curves are flat after the last arrest (only cases without one remain): show up to a little past it
     last_arrest = curve.loc[curve["arrests"] > 0, "days"].max() if (curve["arrests"] > 0).any() else curve["days"].max()
@@ -436,7 +444,7 @@ def days_to_arrest(frame: pd.DataFrame, label_column: str, title: str) -> go.Fig
         customdata=data[["p25_days", "p75_days", "arrests_timed"]].to_numpy(),
         hovertemplate=_("%{y}: median %{x} days (25th–75th percentile %{customdata[0]}–%{customdata[1]}; "
                         "%{customdata[2]} arrests)") + "<extra></extra>"))
-    fig.update_layout(title=title, height=max(300, 26 * len(data) + 120), **{**LAYOUT, "hovermode": "closest"})
+    fig.update_layout(title=heading(title), height=max(300, 26 * len(data) + 120), **{**LAYOUT, "hovermode": "closest"})
     fig.update_xaxes(title_text=_("days from report to arrest"), rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
     return fig
@@ -453,7 +461,8 @@ def since_arrival(frame: pd.DataFrame) -> go.Figure:
     fig.add_scatter(x=frame["months_since_start"], y=frame["arrest_rate"], name=_("arrest rate"), yaxis="y2",
                     mode="lines+markers", line=dict(color=ACCENT, width=2.5),
                     hovertemplate=_("month %{x}: %{y:.0%} arrested") + "<extra></extra>")
-    fig.update_layout(title=_("Since the unit arrived: all provinces pooled by months since their coverage start"),
+    fig.update_layout(title=heading(_("Since the unit arrived: all provinces pooled by months since their coverage "
+                                      "start")),
                       **LAYOUT,
                       yaxis=dict(title=_("per 100,000 person-years"), rangemode="tozero"),
                       yaxis2=dict(title=_("arrest rate"), tickformat=".0%", range=[0, 1.05], dtick=0.2, overlaying="y",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dashboard.i18n import _, fmt_int, fmt_percent
-from dashboard.render.charts import LAYOUT, TEAL, TEAL_LIGHT
+from dashboard.render.charts import LAYOUT, TEAL, TEAL_LIGHT, heading
 
 
 def funnel_bars(rows: list[dict], labels: dict[str, str]) -> go.Figure:
@@ -27,6 +27,6 @@ def funnel_bars(rows: list[dict], labels: dict[str, str]) -> go.Figure:
     fig.add_bar(y=names, x=[r["still_open"] for r in shown], orientation="h", name=_("still open"),
                 marker_color=TEAL_LIGHT, hoverinfo="y+x")
     layout = {**LAYOUT, "hovermode": "closest"}
-    fig.update_layout(**layout, barmode="stack", title=_("Cases at each stage"), height=320,
+    fig.update_layout(**layout, barmode="stack", title=heading(_("Cases at each stage")), height=320,
                       yaxis=dict(autorange="reversed"), xaxis=dict(title=_("cases")))
     return fig

@@ -61,17 +61,21 @@ def test_overview_shows_headline_and_map_within_two_screens(demo_server, a11y_br
         context.close()
 
 
-#: Each chart's tick labels that lie under its legend or are turned (plotly turns them when they would overlap).
+#: Each chart's title if it runs past the chart's edge, and its tick labels that lie under its legend or are turned
+#: (plotly turns them when they would overlap).
 TICKS_IN_TROUBLE = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].flatMap(c => {
-    const title = (c.querySelector('.gtitle') || {}).textContent || '?';
+    const heading = c.querySelector('.gtitle');
+    const title = (heading || {}).textContent || '?';
+    const edge = c.querySelector('svg.main-svg').getBoundingClientRect().right;
     const legend = c.querySelector('.legend');
     const box = legend && legend.getBoundingClientRect();
-    return [...c.querySelectorAll('.xtick text, .ytick text')].flatMap(t => {
+    const cut = heading && heading.getBoundingClientRect().right > edge + 1 ? [`${title}: title cut off`] : [];
+    return cut.concat([...c.querySelectorAll('.xtick text, .ytick text')].flatMap(t => {
         const r = t.getBoundingClientRect();
         const under = box && r.left < box.right && r.right > box.left && r.top < box.bottom && r.bottom > box.top;
         const turned = /rotate\\((?!0[,)])/.test(t.getAttribute('transform') || '');
         return under || turned ? [`${title}: ${t.textContent} ${under ? 'under the legend' : 'turned'}`] : [];
-    });
+    }));
 })"""
 
 
@@ -79,7 +83,8 @@ TICKS_IN_TROUBLE = """() => [...document.querySelectorAll('[data-testid="stPlotl
 @pytest.mark.parametrize("lang", ["en", "km"])
 def test_chart_tick_labels_stay_level_and_clear_of_the_legend(demo_server, a11y_browser, path, lang):
     """On a phone the legend, placed a fixed distance below the plot, lay over the month and quarter labels, which
-    plotly had turned on end (Khmer months then read top to bottom); long offence names squeezed their bars."""
+    plotly had turned on end (Khmer months then read top to bottom); long offence names squeezed their bars, and
+    long titles ran off the chart's edge."""
     context, pg = new_page(a11y_browser, "phone")
     try:
         open_view(pg, demo_server, path, lang, 1 if path in ("/", "/cases", "/coverage") else None)
