@@ -113,7 +113,7 @@ def wrapped(label: str, width: int = 18) -> str:
 def heading(text: str) -> dict:
     """A chart's title, wrapped at about 40 characters: plotly never wraps a title itself, and on a phone a longer
     one ran off the chart's right edge. The title pushes the plot down by as many lines as it takes."""
-    return dict(text=wrapped(text, 40), automargin=True, yref="container", y=1, yanchor="top", pad=dict(t=8))
+    return dict(text=wrapped(text, 40), automargin=True, yref="paper", y=1, yanchor="bottom", pad=dict(b=12))
 
 
 def category_ticks(labels) -> dict:
@@ -290,7 +290,8 @@ def arrest_rate_by_province(per_province: pd.DataFrame, national_rate: float | N
     if national_rate is not None:
         fig.add_vline(x=national_rate, line=dict(color=ACCENT, dash="dash"),
                       annotation_text=_("all selected: {rate}").format(rate=fmt_percent(national_rate)),
-                      annotation_position="top")
+                      # beside the line, on the side with room: centred on a high rate it ran off the chart
+                      annotation_position="top left" if national_rate > 0.5 else "top right")
     fig.update_layout(title=heading(_("Arrest rate by province, with 95% intervals")),
                       height=max(320, 28 * len(data) + 120), **{**LAYOUT, "hovermode": "closest"})
     fig.update_xaxes(tickformat=".0%", range=[0, 1.05])

@@ -103,3 +103,21 @@ def test_public_chart_tick_labels_stay_level_and_clear_of_the_legend(public_serv
         assert pg.evaluate(TICKS_IN_TROUBLE) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_chart_titles_and_notes_are_inside_their_charts(demo_server, a11y_browser, lang):
+    """A wrapped title once rose above its chart's top edge (its first line cut off), and the arrest-rate chart's
+    'all selected: 86%' note, centred on its line, ran past the right edge in Khmer."""
+    context, pg = new_page(a11y_browser, "phone")
+    try:
+        open_view(pg, demo_server, "/arrests", lang, None)
+        outside = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].flatMap(c => {
+            const box = c.querySelector('svg.main-svg').getBoundingClientRect();
+            return [...c.querySelectorAll('.gtitle, .annotation-text')].filter(t => {
+                const r = t.getBoundingClientRect();
+                return r.width && (r.top < box.top - 1 || r.right > box.right + 1 || r.left < box.left - 1); })
+                .map(t => t.textContent); })""")
+        assert outside == []
+    finally:
+        context.close()
