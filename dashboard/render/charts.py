@@ -255,7 +255,11 @@ def offence_breakdown(by_offence: pd.DataFrame) -> go.Figure:
     fig = go.Figure(go.Bar(x=data["cases"], y=[offence_label(o) for o in data["offence"]], orientation="h",
                            marker_color=TEAL,
                            text=[f"{fmt_int(c)} ({fmt_percent(s)})" for c, s in zip(data["cases"], data["share"])],
-                           textposition="auto", textangle=0, insidetextanchor="end", cliponaxis=False,
+                           # inside the long bars, beside the short ones: 'auto' squeezed a short bar's label
+                           # to a few pixels inside it on a phone
+                           textposition=["inside" if c >= 0.6 * data["cases"].max() else "outside"
+                                         for c in data["cases"]],
+                           textangle=0, insidetextanchor="end", cliponaxis=False,
                            hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_layout(title=heading(_("Cases by offence")), **{**LAYOUT, "hovermode": "closest"},
                       uniformtext=dict(minsize=10))

@@ -121,3 +121,17 @@ def test_chart_titles_and_notes_are_inside_their_charts(demo_server, a11y_browse
         assert outside == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_bar_labels_are_full_size(demo_server, a11y_browser, lang):
+    """Plotly shrinks a bar's label to fit inside it: the offence chart's short bars had theirs at a few pixels."""
+    context, pg = new_page(a11y_browser, "phone")
+    try:
+        open_view(pg, demo_server, "/cases", lang, 1)
+        sizes = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .bartext')]
+            .map(t => [t.textContent, t.getBoundingClientRect().height])""")  # shrunk by a transform, not its font
+        tallest = max((height for _text, height in sizes), default=0)
+        assert sizes and all(height >= 0.9 * tallest for _text, height in sizes), sizes  # one was at 54%
+    finally:
+        context.close()
