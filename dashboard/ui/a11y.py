@@ -34,6 +34,11 @@ PAGE_CSS = f"""<style>
 a:focus-visible, button:focus-visible, [role="button"]:focus-visible, [tabindex]:focus-visible,
 input:focus-visible, [role="option"]:focus-visible {{
   outline: 3px solid #0b3d45 !important; outline-offset: 2px; }}
+/* on a touch screen a table's or chart's toolbar (search, full screen) is always shown, floating over the heading
+   or caption above it: there it takes its own line in the page's flow instead */
+@media (hover: none) {{
+  [data-testid="stElementToolbar"] {{ position: static !important; display: flex; justify-content: flex-end; }}
+}}
 @media (max-width: 640px) {{
   /* headline cards two to a row, so the Overview's map comes within the first two screens; only a row of
      cards itself, never a block whose columns hold other rows (the Overview's map and chart, with the funnel's

@@ -135,3 +135,33 @@ def test_bar_labels_are_full_size(demo_server, a11y_browser, lang):
         assert sizes and all(height >= 0.9 * tallest for _text, height in sizes), sizes  # one was at 54%
     finally:
         context.close()
+
+
+#: The headings, captions and texts that a shown table's or chart's toolbar (always up on a touch screen) lies over.
+TOOLBARS_OVER_TEXT = """() => {
+  const TEXTS = '[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], h1, h2, h3';
+  return [...document.querySelectorAll('[data-testid="stElementToolbar"]')].flatMap(bar => {
+    if (!bar.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}) || bar.closest('details:not([open])')) {
+        return []; }
+    const own = bar.closest('[data-testid="stElementContainer"]');
+    return [...bar.querySelectorAll('button')].map(b => b.getBoundingClientRect()).filter(r => r.width).flatMap(r =>
+        [...document.querySelectorAll(TEXTS)]
+            .filter(t => !own.contains(t)).filter(t => { const q = t.getBoundingClientRect();
+                return q.width && r.left < q.right && r.right > q.left && r.top < q.bottom && r.bottom > q.top; })
+            .map(t => t.textContent.slice(0, 40)));
+}); }"""
+
+
+@pytest.mark.parametrize(("where", "path", "maps"), [("demo", "/cases", 1), ("public", "/", 1)])
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_table_toolbars_leave_the_text_above_them_readable(demo_server, public_server, a11y_browser, where, path,
+                                                           maps, lang):
+    """On a touch screen Streamlit shows each table's toolbar all the time, floating above the table: it covered
+    the heading or the chart's text alternative before it (public page: 'National totals', 'Province totals')."""
+    context, pg = new_page(a11y_browser, "phone")
+    try:
+        open_view(pg, demo_server if where == "demo" else public_server, path, lang, maps)
+        assert pg.locator('[data-testid="stDataFrame"]').count() > 0
+        assert pg.evaluate(TOOLBARS_OVER_TEXT) == []
+    finally:
+        context.close()
