@@ -36,7 +36,8 @@ class View:
     releases: bool = False  # public mode on two signed releases of the demo (dashboard.devtools.demo_releases)
     static: bool = False  # those releases' static site, served from its folder ("path" is the English page)
     km_path: str = ""  # a static view's Khmer page
-    scoped: bool = False  # signed in as a province-scoped analyst (SCOPED_USER) on the demo data
+    user: str = ""  # signed in as this user of ACCOUNTS on the demo data (a deployment with sign-in)
+    signed_out: bool = False  # that deployment's sign-in form
 
 
 VIEWS = (
@@ -48,7 +49,9 @@ VIEWS = (
     View("cases_since_arrival", "/cases", maps=1, heading="Since the unit arrived"),
     View("arrests_time_to_arrest", "/arrests?km_province=Phnom+Penh", heading="Time to arrest"),
     View("arrests_funnel", "/arrests", maps=1, heading="After the arrest: charge, trial and verdict"),
-    View("cases_scoped", "/cases", maps=1, scoped=True),
+    View("cases_scoped", "/cases", maps=1, user="siem-reap-analyst"),
+    View("data", "/data", user="admin"),
+    View("sign_in", "/", signed_out=True),
     View("public", "/", maps=1, public=True),
     View("releases", "/releases", public=True, releases=True),
     View("site_releases", "/releases/index.html", releases=True, static=True, km_path="/releases/km/index.html"),
@@ -57,12 +60,14 @@ VIEWS = (
 )
 
 
-#: The province-scoped analyst of the "scoped" screenshots: Siem Reap and Oddar Meanchey (issue 25).
-SCOPED_USER, SCOPED_PROVINCES, SCOPED_PASSWORD = "siem-reap-analyst", ("17", "22"), "screenshots only, not secret"
+#: The users of the signed-in screenshots (name: role, provinces): a province-scoped analyst of Siem Reap and
+#: Oddar Meanchey (issue 25) and an admin; their password is for screenshots only, not secret.
+ACCOUNTS = {"siem-reap-analyst": ("analyst", ("17", "22")), "admin": ("admin", ())}
+PASSWORD = "screenshots only, not secret"
 
 
-def _scoped_app(folder: Path) -> None:
-    """The demo data with a province-scoped analyst, in ``folder``'s var/ (as the app's own database)."""
+def _accounts_app(folder: Path) -> None:
+    """The demo data with the users of ACCOUNTS, in ``folder``'s var/ (as the app's own database)."""
     from dashboard.access import auth
     from dashboard.data import db
     from dashboard.data.seed import seed_demo_if_empty
@@ -71,17 +76,18 @@ def _scoped_app(folder: Path) -> None:
     url = f"sqlite:///{folder / 'var' / 'cases.sqlite3'}"
     engine = db.open_engine(url)
     seed_demo_if_empty(engine, url)
-    auth.add_user(engine, SCOPED_USER, "analyst", SCOPED_PASSWORD, provinces=SCOPED_PROVINCES)
+    for name, (role, provinces) in ACCOUNTS.items():
+        auth.add_user(engine, name, role, PASSWORD, provinces=provinces or None)
     engine.dispose()
 
 
-def _sign_in(pg, base: str) -> None:
+def _sign_in(pg, base: str, user: str) -> None:
     pg.goto(base + "/")
     pg.wait_for_selector(web.READY, timeout=90_000)
-    pg.get_by_role("textbox", name="User name").fill(SCOPED_USER)
-    pg.get_by_role("textbox", name="Password").fill(SCOPED_PASSWORD)
+    pg.get_by_role("textbox", name="User name").fill(user)
+    pg.get_by_role("textbox", name="Password").fill(PASSWORD)
     pg.get_by_role("button", name="Sign in").click()
-    pg.get_by_text(f"Signed in as {SCOPED_USER}").wait_for(timeout=60_000)
+    pg.get_by_text(f"Signed in as {user}").wait_for(timeout=60_000)
 
 
 def _heading_selector(english: str, language: str) -> str:
@@ -109,8 +115,8 @@ def _take_views(browser, base: str, views: Iterable[View], languages: Sequence[s
                                           is_mobile=phone)
             web.keep_offline(context)
             pg = context.new_page()
-            if view.scoped:
-                _sign_in(pg, base)
+            if view.user:
+                _sign_in(pg, base, view.user)
             pg.goto(_address(base, view, language))
             if view.static:
                 pg.evaluate("document.fonts.ready")
@@ -127,7 +133,8 @@ def _take_views(browser, base: str, views: Iterable[View], languages: Sequence[s
             if phone:
                 folder.mkdir(parents=True, exist_ok=True)
                 # Streamlit scrolls inside its main block, not the page: a window as tall as that block shows it whole
-                tall = pg.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+                tall = pg.evaluate("(document.querySelector('[data-testid=\"stMain\"]') || document.documentElement)"
+                                   ".scrollHeight")
                 pg.set_viewport_size({"width": PHONE_VIEWPORT["width"], "height": min(max(tall, 844), 8000)})
                 pg.wait_for_timeout(1500)
                 pg.screenshot(path=str(folder / f"{view.name}.png"), full_page=False)
@@ -172,19 +179,19 @@ def take(out: Path, languages: Sequence[str] = LANGUAGES, names: Sequence[str] =
     unknown = set(names) - {v.name for v in VIEWS}
     if unknown:
         raise ValueError(f"unknown screenshot(s): {', '.join(sorted(unknown))}")
-    chosen = [v for v in VIEWS if not names or v.name in names]
+    chosen = [v for v in VIEWS if (not names or v.name in names) and not (phone and v.heading)]  # phone: pages whole
     if not web.CHROMIUM:
         raise RuntimeError("chromium is not installed (apt-get install chromium)")
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="dashboard-screenshots-") as tmp_name, sync_playwright() as p:
         tmp = Path(tmp_name)
         browser = p.chromium.launch(executable_path=web.CHROMIUM, args=web.CHROMIUM_ARGS)
-        scoped = [v for v in chosen if v.scoped]
-        if scoped:
-            _scoped_app(tmp / "scoped")
-            with web.serving(tmp / "scoped", {"DASHBOARD_DB_URL": ""}) as base:
-                written += _take_views(browser, base, scoped, languages, out, phone)
-        internal = [v for v in chosen if not v.public and not v.releases and not v.scoped]
+        accounts = [v for v in chosen if v.user or v.signed_out]
+        if accounts:
+            _accounts_app(tmp / "accounts")
+            with web.serving(tmp / "accounts", {"DASHBOARD_DB_URL": ""}) as base:
+                written += _take_views(browser, base, accounts, languages, out, phone)
+        internal = [v for v in chosen if not (v.public or v.releases or v.user or v.signed_out)]
         if internal:
             with web.serving(tmp / "app", {}) as base:
                 written += _take_views(browser, base, internal, languages, out, phone)
