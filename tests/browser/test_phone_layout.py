@@ -1,7 +1,10 @@
 """The dashboard on a phone, 390×844 with touch (issue 28): no control off-screen, no plotly toolbar over a chart's
-title, and the Overview's headline figures and map within the first two screens."""
+title, the Overview's headline figures and map within the first two screens, charts whose labels, titles and
+legends stay readable, and tables whose toolbar covers no text."""
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 import pytest
 
@@ -79,39 +82,38 @@ TICKS_IN_TROUBLE = """() => [...document.querySelectorAll('[data-testid="stPlotl
 })"""
 
 
-@pytest.mark.parametrize("path", ["/", "/cases", "/arrests", "/analysis", "/coverage"])
+@contextmanager
+def phone_view(browser, server: str, path: str, lang: str, maps: int | None):
+    """A page at phone size on ``server``'s ``path`` in ``lang``, drawn; closed afterwards."""
+    context, pg = new_page(browser, "phone")
+    try:
+        open_view(pg, server, path, lang, maps)
+        yield pg
+    finally:
+        context.close()
+
+
+CHART_PAGES = [("demo", "/", 1), ("demo", "/cases", 1), ("demo", "/arrests", None), ("demo", "/analysis", None),
+               ("demo", "/coverage", 1), ("public", "/", 1)]
+
+
+@pytest.mark.parametrize(("where", "path", "maps"), CHART_PAGES)
 @pytest.mark.parametrize("lang", ["en", "km"])
-def test_chart_tick_labels_stay_level_and_clear_of_the_legend(demo_server, a11y_browser, path, lang):
+def test_chart_tick_labels_stay_level_and_clear_of_the_legend(demo_server, public_server, a11y_browser, where, path,
+                                                              maps, lang):
     """On a phone the legend, placed a fixed distance below the plot, lay over the month and quarter labels, which
     plotly had turned on end (Khmer months then read top to bottom); long offence names squeezed their bars, and
     long titles ran off the chart's edge."""
-    context, pg = new_page(a11y_browser, "phone")
-    try:
-        open_view(pg, demo_server, path, lang, 1 if path in ("/", "/cases", "/coverage") else None)
+    with phone_view(a11y_browser, demo_server if where == "demo" else public_server, path, lang, maps) as pg:
         assert pg.locator('[data-testid="stPlotlyChart"] svg.main-svg').count() > 0
         assert pg.evaluate(TICKS_IN_TROUBLE) == []
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("lang", ["en", "km"])
-def test_public_chart_tick_labels_stay_level_and_clear_of_the_legend(public_server, a11y_browser, lang):
-    context, pg = new_page(a11y_browser, "phone")
-    try:
-        open_view(pg, public_server, "/", lang, 1)
-        assert pg.locator('[data-testid="stPlotlyChart"] svg.main-svg').count() > 0
-        assert pg.evaluate(TICKS_IN_TROUBLE) == []
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "km"])
 def test_chart_titles_and_notes_are_inside_their_charts(demo_server, a11y_browser, lang):
     """A wrapped title once rose above its chart's top edge (its first line cut off), and the arrest-rate chart's
     'all selected: 86%' note, centred on its line, ran past the right edge in Khmer."""
-    context, pg = new_page(a11y_browser, "phone")
-    try:
-        open_view(pg, demo_server, "/arrests", lang, None)
+    with phone_view(a11y_browser, demo_server, "/arrests", lang, None) as pg:
         outside = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].flatMap(c => {
             const box = c.querySelector('svg.main-svg').getBoundingClientRect();
             return [...c.querySelectorAll('.gtitle, .annotation-text')].filter(t => {
@@ -119,22 +121,16 @@ def test_chart_titles_and_notes_are_inside_their_charts(demo_server, a11y_browse
                 return r.width && (r.top < box.top - 1 || r.right > box.right + 1 || r.left < box.left - 1); })
                 .map(t => t.textContent); })""")
         assert outside == []
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "km"])
 def test_bar_labels_are_full_size(demo_server, a11y_browser, lang):
     """Plotly shrinks a bar's label to fit inside it: the offence chart's short bars had theirs at a few pixels."""
-    context, pg = new_page(a11y_browser, "phone")
-    try:
-        open_view(pg, demo_server, "/cases", lang, 1)
+    with phone_view(a11y_browser, demo_server, "/cases", lang, 1) as pg:
         sizes = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .bartext')]
             .map(t => [t.textContent, t.getBoundingClientRect().height])""")  # shrunk by a transform, not its font
         tallest = max((height for _text, height in sizes), default=0)
         assert sizes and all(height >= 0.9 * tallest for _text, height in sizes), sizes  # one was at 54%
-    finally:
-        context.close()
 
 
 #: The headings, captions and texts that a shown table's or chart's toolbar (always up on a touch screen) lies over.
@@ -158,10 +154,6 @@ def test_table_toolbars_leave_the_text_above_them_readable(demo_server, public_s
                                                            maps, lang):
     """On a touch screen Streamlit shows each table's toolbar all the time, floating above the table: it covered
     the heading or the chart's text alternative before it (public page: 'National totals', 'Province totals')."""
-    context, pg = new_page(a11y_browser, "phone")
-    try:
-        open_view(pg, demo_server if where == "demo" else public_server, path, lang, maps)
+    with phone_view(a11y_browser, demo_server if where == "demo" else public_server, path, lang, maps) as pg:
         assert pg.locator('[data-testid="stDataFrame"]').count() > 0
         assert pg.evaluate(TOOLBARS_OVER_TEXT) == []
-    finally:
-        context.close()
